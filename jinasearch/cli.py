@@ -1,0 +1,290 @@
+"""The headless command line: index / search / status / remove over the same core the GUI drives."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import time
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+from . import __version__
+from .core.config import ENV_DATA_DIR, ENV_MODEL, Settings, default_data_dir, default_model
+from .core.errors import JinaSearchError
+from .core.models import Hit
+
+MODES = ("hybrid", "semantic", "keyword")
+
+
+def _date(text: str) -> float:
+    try:
+        return datetime.fromisoformat(text).timestamp()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date; use YYYY-MM-DD") from None
+
+
+def _positive(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a positive whole number")
+    return n
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="jinasearch",
+        description="Search your own documents by meaning and by words, privately on this computer.",
+        epilog=f"Environment: {ENV_DATA_DIR} (data directory), {ENV_MODEL} (embedding model).",
+    )
+    p.add_argument("--version", action="version", version=f"jinasearch {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", type=Path, help=f"where the index lives (default: ${ENV_DATA_DIR} or "
+                        "the platform's user data folder)")  # fmt: skip
+    common.add_argument("-v", "--verbose", action="store_true", help="log what happens")
+
+    ix = sub.add_parser("index", parents=[common], help="index folders (again: only what changed)")
+    ix.add_argument("paths", nargs="+", metavar="PATH", help="folders or files to index")
+    ix.add_argument("--model", help=f"sentence-transformers model name or folder (default: ${ENV_MODEL} or "
+                    "jinaai/jina-embeddings-v2-small-en)")  # fmt: skip
+    ix.add_argument("--exclude", action="append", default=[], metavar="GLOB",
+                    help="skip files or folders matching GLOB (repeatable), e.g. '*.log' or '*/drafts/*'")  # fmt: skip
+    ix.add_argument("--reembed", action="store_true", help="allow switching the index to another model")
+    ix.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda", "mps"), help="where to embed")
+    ix.add_argument("--chunk-tokens", type=_positive, default=200, help="passage size in model tokens")
+    ix.add_argument("--overlap-tokens", type=int, default=32, help="tokens shared by neighbouring passages")
+    ix.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    se = sub.add_parser("search", parents=[common], help="search the index")
+    se.add_argument("query", nargs="?", help="what you are looking for, in plain language")
+    se.add_argument("--queries", type=Path, metavar="FILE", help="run every line of FILE as a query")
+    se.add_argument("-k", type=_positive, default=10, help="number of results (default 10)")
+    se.add_argument("--mode", choices=MODES, default="hybrid", help="hybrid (default), semantic or keyword")
+    se.add_argument("--folder", help="only results under this folder")
+    se.add_argument("--type", action="append", default=[], metavar="EXT", help="only this file type, e.g. pdf")
+    se.add_argument("--after", type=_date, help="only files modified on or after YYYY-MM-DD")
+    se.add_argument("--before", type=_date, help="only files modified on or before YYYY-MM-DD")
+    se.add_argument("--model", help="must match the index's model (default: the one recorded in the index)")
+    se.add_argument("--json", action="store_true", help="print a JSON array of hits")
+
+    st = sub.add_parser("status", parents=[common], help="folders, counts, failed files with reasons")
+    st.add_argument("--json", action="store_true", help="print JSON")
+
+    rm = sub.add_parser("remove", parents=[common], help="forget a folder and its data")
+    rm.add_argument("path", metavar="PATH", help="a folder given to 'index' before")
+    return p
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    data_dir = args.data_dir or default_data_dir()
+    model = getattr(args, "model", None) or default_model()
+    extra = {}
+    if args.command == "index":
+        extra = {"chunk_tokens": args.chunk_tokens, "overlap_tokens": args.overlap_tokens,
+                 "excludes": tuple(args.exclude), "device": args.device}  # fmt: skip
+    return Settings(data_dir=Path(data_dir).expanduser(), model=model, **extra)
+
+
+# -- commands ---------------------------------------------------------------------------------------
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    from .core.extract.pool import default_runner
+    from .core.indexer import Indexer
+
+    settings = settings_from(args)
+    indexer = Indexer(settings, reembed=args.reembed, runner=default_runner())
+    bar = None
+    show = not args.no_progress and sys.stderr.isatty()
+    try:
+        for prog in indexer.index(args.paths, excludes=args.exclude):
+            if not show:
+                continue
+            from tqdm import tqdm
+
+            if prog.phase == "extract":
+                if bar is None or bar.desc != "reading":
+                    bar = _new_bar(tqdm, bar, "reading", prog.files_total, "files")
+                bar.n = prog.files_done
+                bar.set_postfix_str(_short_path(prog.current), refresh=False)
+                bar.refresh()
+            elif prog.phase == "embed":
+                if bar is None or bar.desc != "embedding":
+                    bar = _new_bar(tqdm, bar, "embedding", prog.passages_total, "passages")
+                bar.n = prog.passages_done
+                bar.refresh()
+    finally:
+        if bar is not None:
+            bar.close()
+    s = indexer.summary
+    print(f"{s.scanned} files: {s.indexed} indexed, {s.unchanged} unchanged, {s.failed} failed, "
+          f"{s.removed} removed; {s.passages_added} passages added, {s.passages_embedded} embedded "
+          f"in {s.seconds:.1f} s")  # fmt: skip
+    if s.failed:
+        print(f"failed files: run 'jinasearch status' to see why ({s.failed})", file=sys.stderr)
+    return 0
+
+
+def _new_bar(tqdm, old, desc: str, total: int, unit: str):  # type: ignore[no-untyped-def]
+    if old is not None:
+        old.close()
+    return tqdm(total=total, desc=desc, unit=unit, file=sys.stderr, dynamic_ncols=True)
+
+
+def _short_path(path: str, width: int = 40) -> str:
+    return path if len(path) <= width else "…" + path[-(width - 1) :]
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from .core.search import Searcher
+    from .core.store import Filters
+
+    if bool(args.query) == bool(args.queries):
+        raise JinaSearchError("give either a QUERY or --queries FILE")
+    if args.queries:
+        try:
+            queries = [q.strip() for q in args.queries.read_text(encoding="utf-8").splitlines() if q.strip()]
+        except OSError as exc:
+            raise JinaSearchError(f"cannot read {args.queries}: {exc.strerror}") from None
+    else:
+        queries = [args.query]
+    settings = settings_from(args)
+    searcher = Searcher(settings, model=args.model)
+    filters = Filters(folder=args.folder, exts=tuple(args.type), modified_after=args.after,
+                      modified_before=args.before)  # fmt: skip
+    try:
+        for q in queries:
+            hits = searcher.search(q, k=args.k, mode=args.mode, filters=filters)
+            if args.json:
+                print(json.dumps([hit_json(h) for h in hits], ensure_ascii=False))
+            else:
+                print_hits(q, hits, many=len(queries) > 1)
+    finally:
+        searcher.close()
+    return 0
+
+
+def hit_json(h: Hit) -> dict[str, object]:
+    return {"path": h.path, "page": h.page, "score": round(h.score, 6), "text": h.text,
+            "char_start": h.char_start, "char_end": h.char_end, "sources": list(h.sources),
+            "highlights": [list(s) for s in h.highlights],
+            "terms": [list(s) for s in h.term_spans],
+            "sentence": list(h.sentence_span) if h.sentence_span else None}  # fmt: skip
+
+
+def print_hits(query: str, hits: Sequence[Hit], *, many: bool) -> None:
+    color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    if many:
+        print(f"# {query}")
+    if not hits:
+        print("no results")
+    for rank, h in enumerate(hits, 1):
+        where = f"{h.path}" + (f"  (page {h.page})" if h.page else "")
+        print(f"{rank:>2}. {where}  [{'+'.join(h.sources)} {h.score:.3f}]")
+        print("    " + _marked(h, color).replace("\n", " ")[:600])
+
+
+def _marked(h: Hit, color: bool) -> str:
+    """The passage with query words bold (or *starred* without a terminal)."""
+    out, pos = [], 0
+    for s, e in sorted(h.term_spans):
+        if s < pos:
+            continue
+        out.append(h.text[pos:s])
+        out.append(f"\033[1;33m{h.text[s:e]}\033[0m" if color else f"*{h.text[s:e]}*")
+        pos = e
+    out.append(h.text[pos:])
+    return "".join(out)
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from .core.store import Store
+
+    settings = settings_from(args)
+    if not settings.db_path.exists():
+        raise JinaSearchError(f"no index in {settings.data_dir} yet; run 'jinasearch index FOLDER' first")
+    store = Store(settings.db_path)
+    try:
+        counts = store.counts()
+        folders = store.folder_stats()
+        failed = store.failed()
+        info = {"data_dir": str(settings.data_dir), "model": store.get_meta("model"),
+                "dim": int(store.get_meta("dim") or 0) or None, **counts,
+                "pending": counts["passages"] - counts["embedded"],
+                "folders": [{"path": f.path, "files": f.files, "failed": f.failed, "passages": f.passages}
+                            for f in folders],
+                "failed_files": [{"path": p, "reason": r} for p, r in failed]}  # fmt: skip
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps(info, ensure_ascii=False, indent=2))
+        return 0
+    print(f"index: {info['data_dir']}\nmodel: {info['model']} ({info['dim']} dimensions)")
+    print(f"{counts['indexed']} files indexed, {counts['failed']} failed, {counts['passages']} passages "
+          f"({counts['embedded']} embedded)")  # fmt: skip
+    for f in folders:
+        print(f"  {f.path}: {f.files} files, {f.passages} passages, {f.failed} failed")
+    if failed:
+        print("failed files:")
+        for path, reason in failed:
+            print(f"  {path}: {reason}")
+    return 0
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    from .core.store import Store, open_vectors
+
+    settings = settings_from(args)
+    if not settings.db_path.exists():
+        raise JinaSearchError(f"no index in {settings.data_dir}; nothing to remove")
+    path = os.path.abspath(os.path.expanduser(args.path))
+    store = Store(settings.db_path)
+    try:
+        folder_id = store.folder_id(path)
+        if folder_id is None:
+            known = ", ".join(p for _, p, _ in store.folders()) or "none"
+            raise JinaSearchError(f"{path} is not an indexed folder (indexed: {known})")
+        n = store.remove_folder(folder_id)
+        dim = store.get_meta("dim")
+        if dim:
+            open_vectors(store, settings.faiss_path, int(dim)).save(settings.faiss_path)
+    finally:
+        store.close()
+    print(f"removed {path} ({n} files)")
+    return 0
+
+
+COMMANDS = {"index": cmd_index, "search": cmd_search, "status": cmd_status, "remove": cmd_remove}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help()
+        return 0
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s")
+    t0 = time.monotonic()
+    try:
+        return COMMANDS[args.command](args)
+    except JinaSearchError as exc:
+        print(f"jinasearch: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("jinasearch: interrupted; what was committed is kept, run the command again to continue",
+              file=sys.stderr)  # fmt: skip
+        return 130
+    finally:
+        logging.getLogger(__name__).info("took %.2f s", time.monotonic() - t0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

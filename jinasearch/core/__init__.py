@@ -1,0 +1,1 @@
+"""The Qt-free engine: scan -> extract -> chunk -> embed -> store -> search."""

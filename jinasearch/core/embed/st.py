@@ -1,0 +1,121 @@
+"""sentence-transformers backend: Jina v2 by default, any model name or local folder works the same way."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from ..errors import ModelUnavailableError
+
+log = logging.getLogger(__name__)
+
+
+class HFTokenizer:
+    """Adapts a Hugging Face fast tokenizer to the chunker's Tokenizer protocol."""
+
+    def __init__(self, tok: Any) -> None:
+        self._tok = tok
+
+    def count(self, texts: Sequence[str]) -> list[int]:
+        if not texts:
+            return []
+        ids = self._tok(list(texts), add_special_tokens=False, return_attention_mask=False,
+                        return_token_type_ids=False)["input_ids"]  # fmt: skip
+        return [len(x) for x in ids]
+
+    def offsets(self, text: str) -> list[tuple[int, int]]:
+        enc = self._tok(text, add_special_tokens=False, return_offsets_mapping=True)
+        return [(int(s), int(e)) for s, e in enc["offset_mapping"] if e > s]
+
+
+def pick_device(device: str) -> str:
+    """'auto' means CUDA when present (then Apple's MPS), else CPU."""
+    if device not in ("auto", "", None):
+        return "cuda" if device == "gpu" else device
+    import torch
+
+    if torch.cuda.is_available():
+        return "cuda"
+    if getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
+        return "mps"
+    return "cpu"
+
+
+def needs_remote_code(name: str) -> bool:
+    """Jina v2 ships its own BERT variant (ALiBi, 8k context) as remote code in the model repo."""
+    return "jina" in name.lower()
+
+
+class SentenceTransformerEmbedder:
+    """Loads the model once; heavy imports happen here, never at module import."""
+
+    def __init__(self, name: str, *, device: str = "auto", batch_size: int | None = None) -> None:
+        self.name = name
+        self.device = pick_device(device)
+        self._model = _load(name, self.device)
+        get_dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dim = int(get_dim())
+        # Larger batches pay off on a GPU; on a CPU they only add padding and latency.
+        self.batch_size = batch_size or (128 if self.device == "cuda" else 32)
+        self.max_tokens = int(self._model.max_seq_length or 512)
+        self.tokenizer = HFTokenizer(self._model.tokenizer)
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        vecs = self._model.encode(
+            list(texts),
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return np.ascontiguousarray(vecs, dtype=np.float32)
+
+    def encode_query(self, text: str) -> np.ndarray:
+        return self.encode([text])[0]
+
+
+def _load(name: str, device: str) -> Any:
+    # Quiet the "sequence longer than max length" warnings: the chunker already bounds passages.
+    logging.getLogger("transformers.tokenization_utils_base").setLevel(logging.ERROR)
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as hf_logging
+
+    # The per-load "Loading weights" bar is noise in a terminal and a GUI log alike.
+    hf_logging.disable_progress_bar()
+
+    kwargs: dict[str, Any] = {"device": device, "trust_remote_code": needs_remote_code(name)}
+    is_local = os.path.isdir(os.path.expanduser(name))
+    path = os.path.expanduser(name) if is_local else name
+    try:
+        # Cached models must load without touching the network (it may hang on a captive portal).
+        return SentenceTransformer(path, local_files_only=True, **kwargs)
+    except Exception as first:  # noqa: BLE001 - the library raises OSError, ValueError, HF errors...
+        if is_local:
+            raise ModelUnavailableError(f"cannot load model from folder {path}: {_short(first)}") from None
+        if os.environ.get("HF_HUB_OFFLINE") == "1":
+            raise ModelUnavailableError(_offline_message(name)) from None
+    try:
+        log.info("downloading model %s", name)
+        return SentenceTransformer(path, **kwargs)
+    except Exception as exc:  # noqa: BLE001
+        raise ModelUnavailableError(f"{_offline_message(name)} ({_short(exc)})") from None
+
+
+def _offline_message(name: str) -> str:
+    return (
+        f"model '{name}' is not downloaded yet and could not be fetched. Connect to the internet once so "
+        "it can be downloaded (it is cached for offline use afterwards), or pass --model (or set "
+        "JINASEARCH_MODEL) to a sentence-transformers model folder on this computer."
+    )
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return (text[0] if text else type(exc).__name__)[:200]

@@ -1,0 +1,39 @@
+"""Errors a person can act on: each carries a one-line message that says what to do."""
+
+from __future__ import annotations
+
+
+class JinaSearchError(Exception):
+    """Base for errors shown to a user as a single line (never a traceback)."""
+
+
+class PathMissingError(JinaSearchError):
+    """A path given by the user does not exist."""
+
+
+class IndexEmptyError(JinaSearchError):
+    """Search was asked of an index that has nothing in it yet."""
+
+
+class ModelMismatchError(JinaSearchError):
+    """The index was built with another model; mixing vectors would give nonsense."""
+
+
+class ModelUnavailableError(JinaSearchError):
+    """The embedding model could not be loaded (offline and not cached, bad name, ...)."""
+
+
+class DataDirError(JinaSearchError):
+    """The data directory cannot be created or written."""
+
+
+class IndexBusyError(JinaSearchError):
+    """Another process is indexing into the same data directory."""
+
+
+class ExtractionError(Exception):
+    """A file could not be read; `reason` is short and meant for a person."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason

@@ -1,0 +1,51 @@
+"""Extractors by file suffix: one module per format behind the Extractor protocol."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import ExtractionError
+from ..models import Extracted
+from .base import Extractor
+from .docx import DocxExtractor
+from .html import HtmlExtractor
+from .pdf import PdfExtractor
+from .text import TextExtractor
+
+_EXTRACTORS: tuple[Extractor, ...] = (TextExtractor(), HtmlExtractor(), PdfExtractor(), DocxExtractor())
+REGISTRY: dict[str, Extractor] = {s: e for e in _EXTRACTORS for s in e.suffixes}
+
+
+def supported(path: str | Path) -> bool:
+    """Whether some extractor handles this file's suffix."""
+    return Path(path).suffix.lower() in REGISTRY
+
+
+def extract(path: str | Path) -> Extracted:
+    """Extract text from one file; any failure becomes an ExtractionError with a readable reason."""
+    p = Path(path)
+    extractor = REGISTRY.get(p.suffix.lower())
+    if extractor is None:
+        raise ExtractionError(f"unsupported file type '{p.suffix or '(none)'}'")
+    try:
+        result = extractor.extract(p)
+    except ExtractionError:
+        raise
+    except PermissionError:
+        raise ExtractionError("permission denied") from None
+    except FileNotFoundError:
+        raise ExtractionError("file disappeared before it could be read") from None
+    except MemoryError:
+        raise ExtractionError("too large to extract in memory") from None
+    except RecursionError:
+        raise ExtractionError("damaged file (nested too deeply)") from None
+    except OSError as exc:
+        raise ExtractionError(f"cannot read: {exc.strerror or exc}") from None
+    except Exception as exc:  # noqa: BLE001 - a parser bug on one file must not stop indexing
+        raise ExtractionError(f"could not extract ({type(exc).__name__}: {str(exc)[:100]})") from None
+    if not result.text.strip():
+        raise ExtractionError("no text found")
+    return result
+
+
+__all__ = ["REGISTRY", "Extracted", "ExtractionError", "extract", "supported"]

@@ -1,0 +1,51 @@
+"""The Extractor protocol, shared size limits, and text normalisation every format uses."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Protocol
+
+from ..errors import ExtractionError
+from ..models import Extracted
+
+# Larger files are refused before parsing: a 2 GB log is not a document and would starve the machine.
+MAX_FILE_BYTES = 200 * 1024 * 1024
+# Plain text files above this are truncated: passages past it rarely matter, memory always does.
+MAX_TEXT_CHARS = 20_000_000
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+_SPACES = re.compile(r"[ \t\u00a0]+")
+_BLANKS = re.compile(r"\n{3,}")
+
+
+class Extractor(Protocol):
+    """Turns one file into text (with page ranges where the format has pages)."""
+
+    suffixes: tuple[str, ...]
+
+    def extract(self, path: Path) -> Extracted: ...
+
+
+def clean_text(text: str) -> str:
+    """Normalise whitespace and drop control characters, keeping paragraph breaks for the chunker."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL.sub(" ", text)
+    text = _SPACES.sub(" ", text)
+    text = "\n".join(line.strip() for line in text.split("\n"))
+    return _BLANKS.sub("\n\n", text).strip()
+
+
+def check_size(path: Path, limit: int = MAX_FILE_BYTES) -> int:
+    """Refuse files too large to parse safely; returns the size."""
+    size = path.stat().st_size
+    if size > limit:
+        raise ExtractionError(f"too large to index ({size / 1e6:.0f} MB; limit {limit / 1e6:.0f} MB)")
+    return size
+
+
+def looks_binary(sample: bytes) -> bool:
+    """A NUL byte in the first block means binary, unless the text is UTF-16/32 (which has a BOM)."""
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")):
+        return False
+    return b"\x00" in sample

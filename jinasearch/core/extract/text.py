@@ -1,0 +1,56 @@
+"""Plain text, Markdown, reStructuredText, source code: decode with the encoding the bytes carry."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import ExtractionError
+from ..models import Extracted
+from .base import MAX_TEXT_CHARS, check_size, clean_text, looks_binary
+
+TEXT_SUFFIXES = (
+    ".txt", ".text", ".md", ".markdown", ".rst", ".org", ".tex", ".csv", ".tsv", ".log",
+    ".json", ".yaml", ".yml", ".toml", ".ini", ".cfg", ".conf", ".xml",
+    ".py", ".pyi", ".js", ".jsx", ".ts", ".tsx", ".java", ".kt", ".c", ".h", ".cc", ".cpp",
+    ".hpp", ".cs", ".go", ".rs", ".rb", ".php", ".swift", ".m", ".scala", ".sh", ".bash",
+    ".zsh", ".ps1", ".bat", ".sql", ".r", ".lua", ".pl", ".hs", ".ml", ".css", ".scss",
+    ".vue", ".svelte", ".srt", ".vtt", ".bib", ".adoc", ".asciidoc",
+)  # fmt: skip
+
+
+def decode_bytes(data: bytes) -> str:
+    """Decode bytes by detecting their encoding (charset-normalizer), falling back to UTF-8 with
+    replacement so that one odd byte never costs a whole document."""
+    if not data:
+        return ""
+    for bom, enc in (
+        (b"\xef\xbb\xbf", "utf-8-sig"),
+        (b"\xff\xfe\x00\x00", "utf-32"),
+        (b"\x00\x00\xfe\xff", "utf-32"),
+        (b"\xff\xfe", "utf-16"),
+        (b"\xfe\xff", "utf-16"),
+    ):
+        if data.startswith(bom):
+            return data.decode(enc, errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:2_000_000]).best()
+    if best is not None and best.encoding:
+        return data.decode(best.encoding, errors="replace")
+    return data.decode("utf-8", errors="replace")
+
+
+class TextExtractor:
+    suffixes = TEXT_SUFFIXES
+
+    def extract(self, path: Path) -> Extracted:
+        check_size(path)
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_TEXT_CHARS)
+        if looks_binary(data[:8192]):
+            raise ExtractionError("binary content, not text")
+        return Extracted(text=clean_text(decode_bytes(data)))

@@ -1,0 +1,66 @@
+"""Why a passage matched, as (start, end) spans: the query's words, and its closest sentence."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from .text import query_terms, sentences, stem, words
+
+Span = tuple[int, int]
+SentenceEncoder = Callable[[Sequence[str]], np.ndarray]
+
+
+def term_spans(text: str, query: str) -> list[Span]:
+    """Spans of words in `text` that match a query word by stem (runs ~ running) or exactly
+    (identifiers like `parse_header` or `E1234` are matched as written, case-insensitively)."""
+    terms = query_terms(query)
+    exact = {t.lower() for t in terms}
+    stems = {stem(t) for t in terms}
+    spans: list[Span] = []
+    for s, e, w in words(text):
+        low = w.lower()
+        if low in exact or stem(low) in stems:
+            spans.append((s, e))
+        elif any(sep in w for sep in "._-'’"):
+            # FTS5 splits `parse_header` into `parse` and `header`: highlight the parts it matched on.
+            for ps, pe, part in words(w.replace("_", " ").replace(".", " ").replace("-", " ")):
+                if part.lower() in exact or stem(part) in stems:
+                    spans.append((s + ps, s + pe))
+    return spans
+
+
+def lexical_best_sentence(text: str, query: str) -> Span | None:
+    """The sentence holding the most distinct query words (used when no query vector exists)."""
+    sents = sentences(text)
+    if not sents:
+        return None
+    stems = {stem(t) for t in query_terms(query)}
+    best, best_score = sents[0], 0
+    for s, e in sents:
+        found = {stem(w) for _, _, w in words(text[s:e])} & stems
+        if len(found) > best_score:
+            best, best_score = (s, e), len(found)
+    return best if best_score > 0 else None
+
+
+def best_sentences(texts: Sequence[str], query_vec: np.ndarray, encode: SentenceEncoder) -> list[Span | None]:
+    """For each passage, the sentence whose embedding is closest to the query's: one batched encode."""
+    all_spans = [sentences(t) for t in texts]
+    flat: list[str] = []
+    for t, spans in zip(texts, all_spans):
+        if len(spans) > 1:
+            flat.extend(t[s:e] for s, e in spans)
+    vecs = encode(flat) if flat else np.zeros((0, len(query_vec)), dtype=np.float32)
+    scores = vecs @ query_vec if len(flat) else np.zeros(0)
+    out: list[Span | None] = []
+    i = 0
+    for spans in all_spans:
+        if len(spans) <= 1:
+            out.append(spans[0] if spans else None)
+            continue
+        j = int(np.argmax(scores[i : i + len(spans)]))
+        out.append(spans[j])
+        i += len(spans)
+    return out

@@ -1,0 +1,249 @@
+"""The indexing facade: a generator of Progress that wires scan -> extract -> chunk -> store -> embed.
+
+Files become keyword-searchable as soon as their passages are committed (FTS5 is filled by
+trigger); vectors follow in batches. Every write is one transaction, so a run stopped at any
+point (cancel, crash, power cut) leaves a consistent index that the next run simply continues:
+unchanged files are skipped and passages still without vectors are embedded.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+
+from .chunk import chunk_text
+from .config import Settings, ensure_data_dir
+from .embed import Embedder, load_embedder
+from .errors import IndexBusyError, ModelMismatchError, PathMissingError
+from .extract import supported
+from .extract.runner import InlineRunner, Result, Runner
+from .models import FileInfo, IndexSummary, Progress
+from .scan import scan
+from .store import Store, VectorIndex
+from .store.vectors import cleanup_temp_files, read_header
+
+log = logging.getLogger(__name__)
+
+EmbedderFactory = Callable[[str, str], Embedder]
+# Embed in slices of one model batch so a cancel or pause waits for at most one batch.
+EMBED_WINDOW = 1024
+
+
+def model_key(name: str) -> str:
+    """How a model is recorded in the index: local folders by absolute path, hub models by name."""
+    expanded = os.path.expanduser(name)
+    return os.path.abspath(expanded) if os.path.isdir(expanded) else name
+
+
+class Indexer:
+    """Owns the writable store and (lazily) the embedder for one data directory."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        embedder: Embedder | None = None,
+        embedder_factory: EmbedderFactory | None = None,
+        runner: Runner | None = None,
+        reembed: bool = False,
+        should_stop: Callable[[], bool] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.model = model_key(settings.model)
+        self._embedder = embedder
+        self._factory = embedder_factory or (lambda name, device: load_embedder(name, device=device))
+        self._runner = runner or InlineRunner()
+        self._reembed = reembed
+        self._should_stop = should_stop or (lambda: False)
+        self.summary = IndexSummary()
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = self._factory(self.settings.model, self.settings.device)
+        return self._embedder
+
+    # -- the run ----------------------------------------------------------------------------------
+
+    def index(self, paths: Sequence[str | Path], excludes: Sequence[str] = ()) -> Iterator[Progress]:
+        """Index `paths` (folders or files); yields Progress often. Close the generator to cancel."""
+        roots = [os.path.abspath(os.path.expanduser(os.fspath(p))) for p in paths]
+        for root in roots:
+            if not os.path.exists(root):
+                raise PathMissingError(f"path does not exist: {root}")
+        yield from self._locked(lambda store: self._index(store, roots, tuple(excludes)))
+
+    def embed_pending(self) -> Iterator[Progress]:
+        """Only finish embedding what an interrupted run left without vectors."""
+        yield from self._locked(lambda store: self._finish(store, time.monotonic(), IndexSummary()))
+
+    def _locked(self, body: Callable[[Store], Iterator[Progress]]) -> Iterator[Progress]:
+        from filelock import FileLock, Timeout
+
+        data_dir = ensure_data_dir(self.settings.data_dir)
+        lock = FileLock(str(self.settings.lock_path))
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            raise IndexBusyError(
+                f"another jinasearch process is indexing into {data_dir}; wait for it to finish"
+            ) from None
+        store = Store(self.settings.db_path)
+        try:
+            cleanup_temp_files(data_dir, self.settings.faiss_path.name)
+            self._check_model(store)
+            yield from body(store)
+        finally:
+            store.close()
+            lock.release()
+
+    def _check_model(self, store: Store) -> None:
+        recorded = store.get_meta("model")
+        if recorded is None:
+            store.set_meta("model", self.model)
+        elif recorded != self.model:
+            if not self._reembed:
+                raise ModelMismatchError(
+                    f"this index was built with model '{recorded}', not '{self.model}'. Search it with that "
+                    "model, use another --data-dir, or pass --reembed to re-embed everything with the new one."
+                )
+            with store.db.atomic():
+                store.conn.execute("UPDATE passages SET vector = NULL")
+                store.set_meta("model", self.model)
+                store.conn.execute("DELETE FROM meta WHERE key = 'dim'")
+                store.conn.execute("INSERT INTO meta(key, value) VALUES ('vectors_version', '0') "
+                                   "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1")  # fmt: skip
+            self.settings.faiss_path.unlink(missing_ok=True)
+
+    def _index(self, store: Store, roots: list[str], excludes: tuple[str, ...]) -> Iterator[Progress]:
+        t0 = time.monotonic()
+        errors: list[tuple[str, str]] = []
+        yield Progress(phase="scan", message="looking for files")
+
+        work: list[tuple[int, FileInfo]] = []
+        known: dict[str, str | None] = {}
+        unchanged = removed = scanned = 0
+        for root in roots:
+            folder_id = store.add_folder(root, excludes)
+            existing = store.documents_in(folder_id)
+            seen: set[str] = set()
+            for info in scan([root], excludes=excludes, accept=supported,
+                             on_error=lambda p, r: errors.append((p, r))):  # fmt: skip
+                scanned += 1
+                seen.add(info.path)
+                row = existing.get(info.path)
+                if row is not None and row.size == info.size and row.mtime == info.mtime:
+                    unchanged += 1  # failed files too: not retried until they change
+                else:
+                    work.append((folder_id, info))
+                    known[info.path] = row.hash if row is not None and row.status == "indexed" else None
+                if scanned % 500 == 0:
+                    yield Progress(phase="scan", files_total=scanned, current=info.path)
+            gone = [row.id for path, row in existing.items() if path not in seen]
+            if gone:
+                store.delete_documents(gone)
+                removed += len(gone)
+
+        summary = IndexSummary(scanned=scanned, unchanged=unchanged, removed=removed)
+        folder_of = {info.path: fid for fid, info in work}
+        total = len(work)
+        done = failed = indexed = added = 0
+        for result in self._runner.run((info for _, info in work), known):
+            if self._should_stop():
+                break
+            status = self._store_result(store, folder_of[result.file.path], result, known.get(result.file.path))
+            done += 1
+            if status == "failed":
+                failed += 1
+                errors.append((result.file.path, result.error or "unknown error"))
+            elif isinstance(status, int):
+                indexed += 1
+                added += status
+            yield Progress(phase="extract", files_total=total, files_done=done, current=result.file.path,
+                           failed=failed, skipped_unchanged=unchanged, removed=removed,
+                           passages_total=added)  # fmt: skip
+        summary = IndexSummary(scanned=scanned, unchanged=unchanged + (done - failed - indexed), indexed=indexed,
+                               failed=failed, removed=removed, passages_added=added, errors=tuple(errors))  # fmt: skip
+        yield from self._finish(store, t0, summary)
+
+    def _store_result(self, store: Store, folder_id: int, r: Result, known_hash: str | None) -> int | str:
+        """Commit one file's outcome; returns its passage count, 'failed' or 'unchanged'."""
+        info = r.file
+        if r.error is not None:
+            store.mark_failed(folder_id=folder_id, path=info.path, size=info.size, mtime=info.mtime,
+                              content_hash=r.content_hash, reason=r.error)  # fmt: skip
+            return "failed"
+        if r.extracted is None:  # same bytes as before: only the mtime moved
+            row = store.document(info.path)
+            if row is not None:
+                store.touch(row.id, info.size, info.mtime)
+            return "unchanged"
+        chunks = chunk_text(r.extracted, self.embedder.tokenizer, max_tokens=self.settings.chunk_tokens,
+                            overlap_tokens=self.settings.overlap_tokens)  # fmt: skip
+        store.replace_document(folder_id=folder_id, path=info.path, size=info.size, mtime=info.mtime,
+                               content_hash=r.content_hash or "", extracted=r.extracted, chunks=chunks)  # fmt: skip
+        return len(chunks)
+
+    def _finish(self, store: Store, t0: float, summary: IndexSummary) -> Iterator[Progress]:
+        embedded = 0
+        if not self._should_stop():
+            for embedded, total, rate in self._embed(store):
+                eta = (total - embedded) / rate if rate > 0 else None
+                yield Progress(phase="embed", passages_total=total, passages_done=embedded, passages_per_s=rate,
+                               eta_s=eta, files_total=summary.scanned, files_done=summary.scanned,
+                               failed=summary.failed)  # fmt: skip
+        yield Progress(phase="save", message="saving vector index")
+        self._save_vectors(store)
+        self.summary = IndexSummary(**{**summary.__dict__, "passages_embedded": embedded,
+                                       "seconds": time.monotonic() - t0})  # fmt: skip
+        stopped = self._should_stop()
+        yield Progress(phase="done", files_total=summary.scanned, files_done=summary.scanned,
+                       passages_done=embedded, failed=summary.failed, removed=summary.removed,
+                       skipped_unchanged=summary.unchanged, message="cancelled" if stopped else "done")  # fmt: skip
+
+    def _embed(self, store: Store) -> Iterator[tuple[int, int, float]]:
+        """Embed pending passages; yields (done, total, passages/s) after every model batch.
+
+        Each window of pending passages is de-duplicated by text (identical boilerplate is embedded
+        once) and sorted by length so a batch holds similar lengths and wastes little on padding.
+        """
+        total = store.count_pending()
+        if total == 0:
+            return
+        emb = self.embedder
+        if store.get_meta("dim") is None:
+            store.set_meta("dim", str(emb.dim))
+        done = 0
+        start = time.monotonic()
+        while not self._should_stop():
+            window = store.pending(EMBED_WINDOW)
+            if not window:
+                break
+            unique: dict[str, str] = {}
+            for _pid, text, h in window:
+                unique.setdefault(h, text)
+            items = sorted(unique.items(), key=lambda kv: len(kv[1]))
+            for i in range(0, len(items), emb.batch_size):
+                if self._should_stop():
+                    return
+                batch = items[i : i + emb.batch_size]
+                vecs = emb.encode([t for _, t in batch])
+                done += store.set_vectors([h for h, _ in batch], vecs)
+                elapsed = time.monotonic() - start
+                yield min(done, total), total, done / elapsed if elapsed > 0 else 0.0
+
+    def _save_vectors(self, store: Store) -> None:
+        """Bring the FAISS cache on disk up to date; a no-op (no FAISS import) when it already is."""
+        dim = store.get_meta("dim")
+        if dim is None:
+            return
+        path = self.settings.faiss_path
+        header = read_header(path)
+        if header is not None and header.get("version") == store.vectors_version() and header.get("dim") == int(dim):
+            return
+        vi = VectorIndex.load(path, int(dim)) or VectorIndex(int(dim))
+        vi.sync(store)
+        vi.save(path)

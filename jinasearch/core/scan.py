@@ -1,0 +1,107 @@
+"""Walk folders for indexable files: skip junk and user exclusions, never loop, never open special files."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import stat
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+from .config import DEFAULT_EXCLUDES
+from .models import FileInfo
+
+OnError = Callable[[str, str], None]
+
+
+def is_excluded(path: str, name: str, patterns: Iterable[str]) -> bool:
+    """A glob matches either the bare name (`*.log`, `build`) or the whole path (`*/drafts/*`)."""
+    for pat in patterns:
+        if fnmatch.fnmatch(name, pat) or fnmatch.fnmatch(path, pat):
+            return True
+    return False
+
+
+def scan(
+    roots: Iterable[str | Path],
+    *,
+    excludes: Iterable[str] = (),
+    accept: Callable[[str], bool] | None = None,
+    on_error: OnError | None = None,
+) -> Iterator[FileInfo]:
+    """Yield regular files under `roots` (a root may itself be a file).
+
+    Hidden entries and DEFAULT_EXCLUDES are skipped. Symlinks are followed, but every directory is
+    entered at most once (keyed by device and inode), so a symlink loop ends instead of recursing.
+    FIFOs, sockets and devices are never yielded: opening a FIFO would block the indexer forever.
+    """
+    patterns = tuple(DEFAULT_EXCLUDES) + tuple(excludes)
+    seen_dirs: set[tuple[int, int]] = set()
+    seen_files: set[tuple[int, int]] = set()
+
+    def report(path: str, reason: str) -> None:
+        if on_error is not None:
+            on_error(path, reason)
+
+    def visit_file(path: str, st: os.stat_result) -> FileInfo | None:
+        key = (st.st_dev, st.st_ino)
+        if key in seen_files:
+            return None
+        seen_files.add(key)
+        if accept is not None and not accept(path):
+            return None
+        return FileInfo(path=path, size=st.st_size, mtime=st.st_mtime)
+
+    stack: list[str] = []
+    for root in roots:
+        root_s = os.path.abspath(os.fspath(root))
+        try:
+            st = os.stat(root_s)
+        except OSError as exc:
+            report(root_s, f"cannot read: {exc.strerror or exc}")
+            continue
+        if stat.S_ISREG(st.st_mode):
+            info = visit_file(root_s, st)
+            if info is not None:
+                yield info
+        elif stat.S_ISDIR(st.st_mode):
+            stack.append(root_s)
+
+    while stack:
+        folder = stack.pop()
+        try:
+            st = os.stat(folder)
+        except OSError as exc:
+            report(folder, f"cannot read folder: {exc.strerror or exc}")
+            continue
+        key = (st.st_dev, st.st_ino)
+        if key in seen_dirs:
+            continue
+        seen_dirs.add(key)
+        try:
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            report(folder, f"cannot read folder: {exc.strerror or exc}")
+            continue
+        subdirs: list[str] = []
+        for entry in entries:
+            name = entry.name
+            if name.startswith(".") or is_excluded(entry.path, name, patterns):
+                continue
+            try:
+                st = entry.stat(follow_symlinks=True)
+            except OSError as exc:
+                # A dangling symlink or a file that vanished since listing: nothing to index.
+                if not entry.is_symlink():
+                    report(entry.path, f"cannot read: {exc.strerror or exc}")
+                continue
+            if stat.S_ISDIR(st.st_mode):
+                subdirs.append(entry.path)
+            elif stat.S_ISREG(st.st_mode):
+                info = visit_file(entry.path, st)
+                if info is not None:
+                    yield info
+            # Anything else (FIFO, socket, device) is skipped silently: it is not a document.
+        # Reverse so the stack pops folders in name order: a stable, readable walk.
+        stack.extend(reversed(subdirs))

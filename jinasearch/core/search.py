@@ -1,0 +1,206 @@
+"""Query -> dense (FAISS) + keyword (FTS5 BM25) -> fusion -> per-file cap -> Hits with highlight spans."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Sequence
+from typing import Literal
+
+import numpy as np
+
+from .config import Settings
+from .embed import Embedder, load_embedder
+from .errors import IndexEmptyError, ModelMismatchError
+from .highlight import best_sentences, lexical_best_sentence, term_spans
+from .indexer import model_key
+from .models import Hit
+from .store import Filters, Store, VectorIndex, open_vectors
+from .text import FTS_PIECE_RE, query_terms
+
+Mode = Literal["hybrid", "semantic", "keyword"]
+MODES: tuple[str, ...] = ("hybrid", "semantic", "keyword")
+
+# How many candidates each retriever contributes before fusion.
+CANDIDATES = 100
+# Weight of the semantic score in the fused score; keyword gets the rest.
+SEMANTIC_WEIGHT = 0.6
+
+
+def fts_query(query: str) -> str | None:
+    """An FTS5 MATCH expression from natural language: meaningful words, each quoted (so `AND`, `-`,
+    `:` or a stray quote in the user's text are never parsed as syntax), OR-ed so BM25 ranks
+    passages by how many and how rare the words they contain are."""
+    parts: list[str] = []
+    for term in query_terms(query):
+        pieces = FTS_PIECE_RE.findall(term)
+        pieces = [p for p in pieces if p != "_"]
+        if pieces:
+            # Pieces of one word (err_42 -> err 42) must appear together: a phrase.
+            parts.append('"' + " ".join(pieces).replace('"', '""') + '"')
+    return " OR ".join(parts) if parts else None
+
+
+def _minmax(scores: dict[int, float]) -> dict[int, float]:
+    if not scores:
+        return {}
+    lo, hi = min(scores.values()), max(scores.values())
+    span = hi - lo
+    if span <= 1e-12:
+        return {i: 1.0 for i in scores}
+    return {i: (s - lo) / span for i, s in scores.items()}
+
+
+def fuse(dense: Sequence[tuple[int, float]], keyword: Sequence[tuple[int, float]],
+         weight: float = SEMANTIC_WEIGHT) -> list[tuple[int, float]]:  # fmt: skip
+    """Convex combination of min-max normalised scores; a passage missing from one list scores 0 there."""
+    d, kw = _minmax(dict(dense)), _minmax(dict(keyword))
+    ids = set(d) | set(kw)
+    fused = {i: weight * d.get(i, 0.0) + (1 - weight) * kw.get(i, 0.0) for i in ids}
+    return sorted(fused.items(), key=lambda x: -x[1])
+
+
+class Searcher:
+    """Reads the index (its own connection) and answers queries; safe to use while indexing runs."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        model: str | None = None,
+        embedder: Embedder | None = None,
+        load_model: bool = True,
+    ) -> None:
+        if not settings.db_path.exists():
+            raise IndexEmptyError(
+                f"no index in {settings.data_dir} yet; run 'jinasearch index FOLDER' first (or pass --data-dir)"
+            )
+        self.settings = settings
+        self.store = Store(settings.db_path)
+        recorded = self.store.get_meta("model")
+        if model is not None and recorded is not None and model_key(model) != recorded:
+            raise ModelMismatchError(
+                f"this index was built with model '{recorded}'; searching it with '{model}' would give nonsense. "
+                "Leave out --model, or re-index with --reembed."
+            )
+        self.model = recorded or (model_key(model) if model else None)
+        self._embedder = embedder
+        self._load_model = load_model
+        self._vectors: VectorIndex | None = None
+        self._sentence_cache: OrderedDict[str, np.ndarray] = OrderedDict()
+
+    def close(self) -> None:
+        self.store.close()
+
+    @property
+    def embedder(self) -> Embedder | None:
+        if self._embedder is None and self._load_model and self.model:
+            self._embedder = load_embedder(self.model, device=self.settings.device)
+        return self._embedder
+
+    def vectors(self) -> VectorIndex | None:
+        """The FAISS index, loaded on first use and synced with whatever the indexer has committed since."""
+        dim = self.store.get_meta("dim")
+        if dim is None:
+            return None
+        if self._vectors is None or self._vectors.dim != int(dim):
+            self._vectors = open_vectors(self.store, self.settings.faiss_path, int(dim))
+        else:
+            self._vectors.sync(self.store)
+        return self._vectors
+
+    def search(
+        self,
+        query: str,
+        *,
+        k: int = 10,
+        mode: Mode = "hybrid",
+        filters: Filters | None = None,
+        max_per_file: int = 3,
+        highlight: bool = True,
+    ) -> list[Hit]:
+        if mode not in MODES:
+            raise ValueError(f"unknown mode '{mode}'; use one of {', '.join(MODES)}")
+        query = query.strip()
+        if not query:
+            return []
+        if self.store.counts()["passages"] == 0:
+            raise IndexEmptyError("the index is empty; add a folder first ('jinasearch index FOLDER')")
+        filters = filters or Filters()
+        n = max(CANDIDATES, k * 10)
+
+        qvec: np.ndarray | None = None
+        dense: list[tuple[int, float]] = []
+        if mode in ("hybrid", "semantic"):
+            vi = self.vectors()
+            emb = self.embedder if vi is not None and len(vi) else None
+            if vi is not None and emb is not None:
+                qvec = emb.encode_query(query)
+                allowed = self.store.filtered_ids(filters) if filters else None
+                dense = vi.search(qvec, n, allowed)
+        keyword: list[tuple[int, float]] = []
+        if mode in ("hybrid", "keyword"):
+            match = fts_query(query)
+            if match:
+                keyword = self.store.keyword(match, n, filters if filters else None)
+
+        if mode == "semantic":
+            ranked = dense
+        elif mode == "keyword":
+            ranked = keyword
+        else:
+            ranked = fuse(dense, keyword) if dense and keyword else (dense or keyword)
+
+        rows = self.store.hit_rows([i for i, _ in ranked])
+        dense_ids, kw_ids = {i for i, _ in dense}, {i for i, _ in keyword}
+        per_file: dict[int, int] = {}
+        picked: list[tuple[tuple, float]] = []
+        for pid, score in ranked:
+            row = rows.get(pid)
+            if row is None:  # deleted between the two reads: skip rather than show a ghost
+                continue
+            doc_id = row[1]
+            if per_file.get(doc_id, 0) >= max_per_file:
+                continue
+            per_file[doc_id] = per_file.get(doc_id, 0) + 1
+            picked.append((row, score))
+            if len(picked) >= k:
+                break
+
+        sentences: list[tuple[int, int] | None] = [None] * len(picked)
+        if highlight and picked:
+            texts = [row[4] for row, _ in picked]
+            if qvec is not None and self.embedder is not None:
+                sentences = best_sentences(texts, qvec, self._encode_sentences)
+            else:
+                sentences = [lexical_best_sentence(t, query) for t in texts]
+
+        hits: list[Hit] = []
+        for (row, score), sent in zip(picked, sentences):
+            pid, doc_id, path, page, text, cs, ce, mtime = row
+            sources = tuple(s for s, ids in (("semantic", dense_ids), ("keyword", kw_ids)) if pid in ids)
+            hits.append(Hit(passage_id=pid, doc_id=doc_id, path=path, page=page, score=float(score), text=text,
+                            char_start=cs, char_end=ce, sources=sources,
+                            term_spans=tuple(term_spans(text, query)) if highlight else (),
+                            sentence_span=sent, mtime=mtime))  # fmt: skip
+        return hits
+
+    def _encode_sentences(self, texts: Sequence[str]) -> np.ndarray:
+        """Sentence vectors with a small LRU cache: re-running or refining a query reuses them."""
+        emb = self.embedder
+        assert emb is not None
+        missing = [t for t in dict.fromkeys(texts) if t not in self._sentence_cache]
+        if missing:
+            for t, v in zip(missing, emb.encode(missing)):
+                self._sentence_cache[t] = v
+        out = np.stack([self._sentence_cache[t] for t in texts]) if texts else np.zeros((0, emb.dim), np.float32)
+        for t in texts:
+            self._sentence_cache.move_to_end(t)
+        while len(self._sentence_cache) > 20_000:
+            self._sentence_cache.popitem(last=False)
+        return out
+
+    def document_text(self, doc_id: int) -> str | None:
+        found = self.store.doc_text(doc_id)
+        return found[0] if found else None
+
+

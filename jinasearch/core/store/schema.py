@@ -1,0 +1,149 @@
+"""All SQL the store runs, in one place, with the schema's migrations in order."""
+
+from __future__ import annotations
+
+# Each entry upgrades the schema by one version; never edit a released entry, append a new one.
+MIGRATIONS: tuple[str, ...] = (
+    # 1: documents, their text, passages with vectors as float32 blobs, FTS5 over passages.
+    """
+    CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE folders (
+        id INTEGER PRIMARY KEY,
+        path TEXT UNIQUE NOT NULL,
+        excludes TEXT NOT NULL DEFAULT '[]',
+        added_at REAL NOT NULL
+    );
+    CREATE TABLE documents (
+        id INTEGER PRIMARY KEY,
+        folder_id INTEGER NOT NULL REFERENCES folders(id) ON DELETE CASCADE,
+        path TEXT UNIQUE NOT NULL,
+        ext TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        mtime REAL NOT NULL,
+        hash TEXT,
+        status TEXT NOT NULL CHECK (status IN ('indexed', 'failed')),
+        error TEXT,
+        n_passages INTEGER NOT NULL DEFAULT 0,
+        updated_at REAL NOT NULL
+    );
+    CREATE INDEX documents_folder ON documents(folder_id);
+    CREATE TABLE texts (
+        doc_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+        text TEXT NOT NULL,
+        pages TEXT NOT NULL DEFAULT '[]'
+    );
+    -- AUTOINCREMENT: a passage id is never reused, so a cached FAISS entry can never point at
+    -- a different passage than the one it was computed from.
+    CREATE TABLE passages (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        ord INTEGER NOT NULL,
+        page INTEGER,
+        char_start INTEGER NOT NULL,
+        char_end INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        text_hash TEXT NOT NULL,
+        vector BLOB
+    );
+    CREATE INDEX passages_doc ON passages(doc_id);
+    CREATE INDEX passages_hash ON passages(text_hash);
+    CREATE INDEX passages_pending ON passages(id) WHERE vector IS NULL;
+    CREATE VIRTUAL TABLE passages_fts USING fts5(
+        text, content='passages', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2'
+    );
+    CREATE TRIGGER passages_ai AFTER INSERT ON passages BEGIN
+        INSERT INTO passages_fts(rowid, text) VALUES (new.id, new.text);
+    END;
+    CREATE TRIGGER passages_ad AFTER DELETE ON passages BEGIN
+        INSERT INTO passages_fts(passages_fts, rowid, text) VALUES ('delete', old.id, old.text);
+    END;
+    -- Only a change of text touches FTS: filling in a vector must not rewrite the keyword index.
+    CREATE TRIGGER passages_au AFTER UPDATE OF text ON passages BEGIN
+        INSERT INTO passages_fts(passages_fts, rowid, text) VALUES ('delete', old.id, old.text);
+        INSERT INTO passages_fts(rowid, text) VALUES (new.id, new.text);
+    END;
+    """,
+)
+
+PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    # NORMAL is durable across application crashes in WAL mode; only power loss can drop the last commit.
+    "PRAGMA synchronous=NORMAL",
+    "PRAGMA foreign_keys=ON",
+    "PRAGMA busy_timeout=10000",
+)
+
+GET_META = "SELECT value FROM meta WHERE key = ?"
+SET_META = "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value"
+BUMP_VECTORS_VERSION = """
+    INSERT INTO meta(key, value) VALUES ('vectors_version', '1')
+    ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1
+"""
+
+ADD_FOLDER = """
+    INSERT INTO folders(path, excludes, added_at) VALUES (?, ?, ?)
+    ON CONFLICT(path) DO UPDATE SET excludes = excluded.excludes
+"""
+FOLDERS = "SELECT id, path, excludes, added_at FROM folders ORDER BY path"
+FOLDER_STATS = """
+    SELECT f.id, f.path,
+           COUNT(d.id) AS files,
+           COALESCE(SUM(d.status = 'failed'), 0) AS failed,
+           COALESCE(SUM(d.n_passages), 0) AS passages
+    FROM folders f LEFT JOIN documents d ON d.folder_id = f.id
+    GROUP BY f.id ORDER BY f.path
+"""
+DELETE_FOLDER = "DELETE FROM folders WHERE id = ?"
+
+DOCS_IN_FOLDER = "SELECT id, path, size, mtime, hash, status FROM documents WHERE folder_id = ?"
+DOC_BY_PATH = "SELECT id, size, mtime, hash, status FROM documents WHERE path = ?"
+UPSERT_DOC = """
+    INSERT INTO documents(folder_id, path, ext, size, mtime, hash, status, error, n_passages, updated_at)
+    VALUES (:folder_id, :path, :ext, :size, :mtime, :hash, :status, :error, :n_passages, :now)
+    ON CONFLICT(path) DO UPDATE SET
+        folder_id = excluded.folder_id, ext = excluded.ext, size = excluded.size,
+        mtime = excluded.mtime, hash = excluded.hash, status = excluded.status,
+        error = excluded.error, n_passages = excluded.n_passages, updated_at = excluded.updated_at
+    RETURNING id
+"""
+TOUCH_DOC = "UPDATE documents SET size = ?, mtime = ? WHERE id = ?"
+DELETE_DOC = "DELETE FROM documents WHERE id = ?"
+DELETE_PASSAGES_OF_DOC = "DELETE FROM passages WHERE doc_id = ?"
+UPSERT_TEXT = """
+    INSERT INTO texts(doc_id, text, pages) VALUES (?, ?, ?)
+    ON CONFLICT(doc_id) DO UPDATE SET text = excluded.text, pages = excluded.pages
+"""
+DELETE_TEXT = "DELETE FROM texts WHERE doc_id = ?"
+# Reuse a vector already computed for identical text: duplicated files and boilerplate embed once.
+INSERT_PASSAGE = """
+    INSERT INTO passages(doc_id, ord, page, char_start, char_end, text, text_hash, vector)
+    VALUES (?, ?, ?, ?, ?, ?, ?,
+            (SELECT vector FROM passages WHERE text_hash = ?7 AND vector IS NOT NULL LIMIT 1))
+"""
+PENDING = "SELECT id, text, text_hash FROM passages WHERE vector IS NULL ORDER BY id LIMIT ?"
+COUNT_PENDING = "SELECT COUNT(*) FROM passages WHERE vector IS NULL"
+SET_VECTOR_BY_HASH = "UPDATE passages SET vector = ? WHERE text_hash = ? AND vector IS NULL"
+VECTOR_IDS = "SELECT id FROM passages WHERE vector IS NOT NULL ORDER BY id"
+VECTORS_PAGE = "SELECT id, vector FROM passages WHERE vector IS NOT NULL AND id > ? ORDER BY id LIMIT ?"
+VECTORS_FOR = "SELECT id, vector FROM passages WHERE id IN ({ids}) AND vector IS NOT NULL"
+
+KEYWORD = """
+    SELECT rowid, bm25(passages_fts) AS rank FROM passages_fts
+    WHERE passages_fts MATCH ? {filter} ORDER BY rank LIMIT ?
+"""
+HITS_FOR = """
+    SELECT p.id, p.doc_id, d.path, p.page, p.text, p.char_start, p.char_end, d.mtime
+    FROM passages p JOIN documents d ON d.id = p.doc_id WHERE p.id IN ({ids})
+"""
+FILTERED_IDS = "SELECT p.id FROM passages p JOIN documents d ON d.id = p.doc_id WHERE {where}"
+DOC_TEXT = "SELECT t.text, t.pages FROM texts t WHERE t.doc_id = ?"
+
+COUNTS = """
+    SELECT
+        (SELECT COUNT(*) FROM folders) AS folders,
+        (SELECT COUNT(*) FROM documents WHERE status = 'indexed') AS indexed,
+        (SELECT COUNT(*) FROM documents WHERE status = 'failed') AS failed,
+        (SELECT COUNT(*) FROM passages) AS passages,
+        (SELECT COUNT(*) FROM passages WHERE vector IS NOT NULL) AS embedded
+"""
+FAILED_DOCS = "SELECT path, error FROM documents WHERE status = 'failed' {folder} ORDER BY path"
