@@ -36,6 +36,7 @@ class FolderWatcher:
             from watchdog.observers import Observer  # imported on first watch, not at app start
 
             self._observer = Observer()
+            self._observer.name = "jinasearch-watch"
             self._observer.daemon = True
             self._observer.start()
         return self._observer
@@ -85,6 +86,7 @@ class FolderWatcher:
             if self._timer is not None:
                 self._timer.cancel()
             self._timer = threading.Timer(self._debounce_s, self._fire)
+            self._timer.name = "jinasearch-debounce"
             self._timer.daemon = True
             self._timer.start()
 
