@@ -92,10 +92,11 @@ def test_filters_and_empty_states(qtbot, make_window, docs: Path) -> None:
     index_folder(qtbot, w, docs)
     hits = search(qtbot, w, "passport")
     assert hits
-    with qtbot.waitSignal(w.controller.results, timeout=10_000) as res:
+    latest = dict(timeout=10_000, check_params_cb=lambda seq, _h, _n: seq == w._seq)
+    with qtbot.waitSignal(w.controller.results, **latest) as res:
         w.search_bar.type.setCurrentText("Text & Markdown")
     assert res.args[1]
-    with qtbot.waitSignal(w.controller.results, timeout=10_000) as res:
+    with qtbot.waitSignal(w.controller.results, **latest) as res:
         w.search_bar.folder.setCurrentIndex(w.search_bar.folder.findData(str(docs)))
         w.search_bar.type.setCurrentText("PDF")
     assert res.args[1] == []
