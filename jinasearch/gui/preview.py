@@ -5,14 +5,14 @@ from __future__ import annotations
 import os
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QColor, QFont, QTextCharFormat, QTextCursor
+from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QTextEdit, QVBoxLayout, QWidget
 
 from ..core.models import Hit
-from .results import SENTENCE_BG, badge, span_format, when
+from .results import badge, short_path, span_format, when
 from .snippet import Span, hit_spans, spans_utf16
 
-PASSAGE_BG = QColor("#fffbe6")
+PASSAGE_BG = QColor("#e8f0fe")
 
 
 class PreviewPane(QWidget):
@@ -68,7 +68,7 @@ class PreviewPane(QWidget):
         self.hit = hit
         label, _color = badge(hit)
         self.title.setText(os.path.basename(hit.path) + (f" — page {hit.page}" if hit.page else ""))
-        self.where.setText(f"{os.path.dirname(hit.path)}  ·  {when(hit.mtime)}  ·  found by {label}")
+        self.where.setText(f"{short_path(os.path.dirname(hit.path))}  ·  {when(hit.mtime)}  ·  found by {label}")
         for b in (self.open_btn, self.folder_btn, self.copy_btn):
             b.setEnabled(True)
         offset = hit.char_start
@@ -90,10 +90,6 @@ class PreviewPane(QWidget):
                 fmt.setBackground(PASSAGE_BG)
             else:
                 fmt = span_format(kind)
-                if kind == "term":
-                    fmt.setFontWeight(QFont.Weight.Bold)
-                else:
-                    fmt.setBackground(SENTENCE_BG)
             sel.format = fmt  # type: ignore[attr-defined]
             selections.append(sel)
         self.text.setExtraSelections(selections)

@@ -30,6 +30,14 @@ def badge(hit: Hit) -> tuple[str, QColor]:
     return BADGES.get(tuple(sorted(hit.sources)), ("match", QColor("#616161")))
 
 
+def short_path(path: str) -> str:
+    """A path as a person reads it: the home folder as ~."""
+    home = os.path.expanduser("~").rstrip(os.sep)
+    if home and (path == home or path.startswith(home + os.sep)):
+        return "~" + path[len(home) :]
+    return path
+
+
 def when(mtime: float) -> str:
     return time.strftime("%Y-%m-%d", time.localtime(mtime)) if mtime else ""
 
@@ -86,7 +94,7 @@ class Card:
 def card_for(hit: Hit, limit: int = 420) -> Card:
     text, spans = snippet(hit.text, hit_spans(hit), limit)
     label, color = badge(hit)
-    where = os.path.dirname(hit.path)
+    where = short_path(os.path.dirname(hit.path))
     title = os.path.basename(hit.path) + (f"  ·  page {hit.page}" if hit.page else "")
     sub = "  ·  ".join(x for x in (where, when(hit.mtime)) if x)
     return Card(title, sub, label, color, text, tuple(spans_utf16(text, spans)))
@@ -154,10 +162,12 @@ class ResultDelegate(QStyledItemDelegate):
         return base, title, small
 
     def _text_width(self, option: QStyleOptionViewItem) -> int:
-        width = option.rect.width() or self._view.width()  # type: ignore[attr-defined]
-        viewport = getattr(self._view, "viewport", None)
-        if viewport is not None:
-            width = min(width, viewport().width()) if width else viewport().width()
+        # The view's width less a scroll bar, whether or not one shows: sizeHint and paint must wrap
+        # the passage identically, also in the moment a scroll bar appears.
+        view = self._view
+        style = view.style()
+        frame = getattr(view, "frameWidth", lambda: 0)()
+        width = view.width() - 2 * frame - style.pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
         return max(120, width - 2 * self.PAD)
 
     def document_for(self, hit: Hit, option: QStyleOptionViewItem) -> QTextDocument:

@@ -100,6 +100,7 @@ class MainWindow(QMainWindow):
         self.list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.list.setResizeMode(QListView.ResizeMode.Adjust)
         self.list.setUniformItemSizes(False)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.empty = QLabel()
@@ -284,7 +285,7 @@ class MainWindow(QMainWindow):
 
     def add_folders(self, folders: list[str]) -> None:
         self.controller.add_folders(folders)
-        self.statusBar().showMessage(f"Indexing {', '.join(folders)}", 5000)
+        self.statusBar().showMessage(f"Added {', '.join(folders)}", 3000)
         self.update_empty_state()
 
     def choose_folder(self) -> None:
