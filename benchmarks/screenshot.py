@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # this checkout's jinasearch, not an installed one
 QUERY = "can I keep my dog in the apartment"
 
 LEASE = [
