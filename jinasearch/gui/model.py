@@ -81,7 +81,7 @@ class GatedEmbedder:
 
     def _step(self) -> int:
         if self._per_text is None:
-            return min(4, self.batch_size)
+            return 1  # unknown speed: start with one text, then grow to fill the time box
         return max(1, min(self.batch_size, int(self.TARGET_S / max(self._per_text, 1e-6))))
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
