@@ -39,8 +39,9 @@ def arm(spec: str) -> None:
 
         def replace_document(self, **kw):  # type: ignore[no-untyped-def]
             with self.db.atomic():
-                orig(self, **kw)
+                doc_id = orig(self, **kw)
                 maybe_die()
+            return doc_id
 
         db.Store.replace_document = replace_document  # type: ignore[method-assign]
     elif point == "embed":  # inside the transaction that stores a batch of vectors
@@ -48,8 +49,9 @@ def arm(spec: str) -> None:
 
         def set_vectors(self, hashes, vecs):  # type: ignore[no-untyped-def]
             with self.db.atomic():
-                orig_set(self, hashes, vecs)
+                n = orig_set(self, hashes, vecs)
                 maybe_die()
+            return n
 
         db.Store.set_vectors = set_vectors  # type: ignore[method-assign]
     elif point == "faiss":  # the temp file is written and fsynced, the rename has not happened

@@ -73,6 +73,7 @@ def top_results(data: Path, k: int = 5) -> list[list[tuple[str, int]]]:
 
 def committed_files(data: Path, corpus: Path) -> int:
     """Files whose committed row matches the file on disk: a resumed run must not redo them."""
+    from jinasearch.core.extract import supported
     from jinasearch.core.scan import scan
     from jinasearch.core.store import Store
 
@@ -81,9 +82,14 @@ def committed_files(data: Path, corpus: Path) -> int:
     store = Store(settings(data).db_path, readonly=True)
     try:
         n = 0
-        for info in scan([corpus]):
+        for info in scan([corpus], accept=supported):
             row = store.document(info.path)
             n += row is not None and row.size == info.size and row.mtime == info.mtime
         return n
     finally:
         store.close()
+
+
+def run_killed(data: Path, corpus: Path, *extra: str, timeout: float = 180) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(child_cmd(data, corpus, *extra), cwd=ROOT, env=child_env("k"), text=True,
+                          capture_output=True, timeout=timeout)  # fmt: skip
