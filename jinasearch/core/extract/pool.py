@@ -30,6 +30,7 @@ TIMEOUT_S = 30.0
 MEMORY_MB = 1024
 # A worker is replaced after this many files so a slow leak in a parser cannot grow without bound.
 MAX_TASKS_PER_WORKER = 500
+STARTUP_S = 120.0
 _DONE = object()
 
 
@@ -135,6 +136,7 @@ class ProcessRunner:
                 self._kill_overdue(busy.values())
                 waiting = [w.deadline for w in busy.values() if not w.timed_out]
                 timeout = max(0.0, min(waiting) - time.monotonic()) if len(waiting) == len(busy) else 0.0
+                timeout = min(timeout, 0.25)  # wake up to notice a cancel
                 for conn in wait(list(busy), timeout=timeout):
                     w = busy.pop(conn)  # type: ignore[arg-type]
                     result = self._receive(w)
@@ -174,6 +176,14 @@ class ProcessRunner:
         w = _Worker(proc, parent)
         with self._lock:
             self._live.add(w)
+        # Wait for the worker to finish importing, so start-up on a busy machine never counts
+        # against a file's time limit.
+        try:
+            if not parent.poll(STARTUP_S) or parent.recv() != worker.READY:
+                raise OSError("no answer")
+        except (OSError, EOFError) as exc:
+            self._discard(w)
+            raise RuntimeError(f"could not start an extraction worker ({exc})") from None
         return w
 
     def _send(self, w: _Worker, info: FileInfo, known_hash: str | None) -> _Worker:

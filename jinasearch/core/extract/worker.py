@@ -14,6 +14,7 @@ from .runner import Result
 
 ExtractFn = Callable[[FileInfo, "str | None"], Result]
 DEFAULT_TARGET = "jinasearch.core.extract.runner:extract_one"
+READY = "ready"
 
 
 def resolve(target: str) -> ExtractFn:
@@ -60,6 +61,13 @@ def main(conn: Connection, parent_pid: int, max_bytes: int | None, target: str) 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     limit_memory(max_bytes)
     extract_fn = resolve(target)
+    # Import the parsers now, so the first file's time limit is spent parsing, not importing.
+    for module in ("pypdf", "docx", "bs4", "charset_normalizer"):
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            pass
+    conn.send(READY)
     while True:
         try:
             request = conn.recv()
