@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 
 from jinasearch.core.config import Settings
+from jinasearch.core.extract.runner import InlineRunner
+from jinasearch.core.indexer import Indexer
 from jinasearch.core.search import Searcher
 from tests.fakes import FakeEmbedder
 
@@ -93,3 +95,11 @@ def committed_files(data: Path, corpus: Path) -> int:
 def run_killed(data: Path, corpus: Path, *extra: str, timeout: float = 180) -> subprocess.CompletedProcess[str]:
     return subprocess.run(child_cmd(data, corpus, *extra), cwd=ROOT, env=child_env("k"), text=True,
                           capture_output=True, timeout=timeout)  # fmt: skip
+
+
+def index(data: Path, *paths: Path, runner: object = None) -> Indexer:
+    """Index in this process (InlineRunner unless given) and return the finished Indexer."""
+    ix = Indexer(settings(data), embedder=FakeEmbedder(), runner=runner or InlineRunner())  # type: ignore[arg-type]
+    for _ in ix.index(list(paths)):
+        pass
+    return ix
