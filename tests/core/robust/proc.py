@@ -103,3 +103,9 @@ def index(data: Path, *paths: Path, runner: object = None) -> Indexer:
     for _ in ix.index(list(paths)):
         pass
     return ix
+
+
+def index_gen(data: Path, *paths: Path):  # type: ignore[no-untyped-def]
+    """The indexing generator itself (to see what its first step raises)."""
+    ix = Indexer(settings(data), embedder=FakeEmbedder(), runner=InlineRunner())
+    return ix.index(list(paths))
