@@ -211,7 +211,7 @@ class ProcessRunner:
                 log.warning("extractor crashed on %s (%s); replacing the worker", task.path, reason)
             self.replaced += 1
             self._discard(w)
-            return Result(task, None, error=reason)
+            return Result(task, None, error=reason, seconds=time.monotonic() - w.deadline + self.timeout_s)
         w.task = None
         w.done += 1
         if w.timed_out:  # finished just as it was killed: keep the result, not the worker

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import os
 import stat
+import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from hashlib import blake2b
 from pathlib import Path
 from typing import Protocol
@@ -30,6 +31,8 @@ class Result:
     content_hash: str | None
     extracted: Extracted | None = None
     error: str | None = None
+    # Wall-clock seconds spent on the file (reading, hashing, parsing): the "slow files" list.
+    seconds: float = field(default=0.0, compare=False)
 
 
 class Runner(Protocol):
@@ -54,12 +57,13 @@ def extract_one(info: FileInfo, known_hash: str | None) -> Result:
     a mix of old and new, so it is read once more from its new state, and if it is still changing
     the result is discarded as 'changed while being read' (the next run retries it).
     """
+    t0 = time.perf_counter()
     result = _extract_checked(info, known_hash)
     if result.error == CHANGED:
         fresh = _restat(info)
         if fresh is not None:
             result = _extract_checked(fresh, known_hash)
-    return result
+    return replace(result, seconds=time.perf_counter() - t0)
 
 
 CHANGED = "changed while being read; will retry"
