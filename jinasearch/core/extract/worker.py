@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import logging
 import os
 import signal
 import sys
@@ -67,6 +68,8 @@ def main(conn: Connection, parent_pid: int, max_bytes: int | None, target: str) 
             importlib.import_module(module)
         except ImportError:
             pass
+    # Parsers log every malformed object; the file's fate is reported once, by the parent.
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL)
     conn.send(READY)
     while True:
         try:

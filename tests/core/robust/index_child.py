@@ -86,6 +86,7 @@ def main() -> int:
     ap.add_argument("--inline", action="store_true")
     ap.add_argument("--embed-delay", type=float, default=0.0)
     ap.add_argument("--kill-at", default=None)
+    ap.add_argument("--progress-file", type=Path, help="append each new phase here (to see where a kill landed)")
     args = ap.parse_args()
 
     from jinasearch.core.config import Settings
@@ -104,8 +105,12 @@ def main() -> int:
     settings = Settings(data_dir=args.data_dir, model="fake-embedder", chunk_tokens=40, overlap_tokens=8)
     runner = InlineRunner() if args.inline else ProcessRunner(2, timeout_s=20)
     indexer = Indexer(settings, embedder=SlowFake(), runner=runner)
-    for _ in indexer.index([args.corpus]):
-        pass
+    phase = None
+    log = open(args.progress_file, "a", buffering=1) if args.progress_file else None  # noqa: SIM115
+    for prog in indexer.index([args.corpus]):
+        if log is not None and prog.phase != phase:
+            phase = prog.phase
+            log.write(phase + "\n")
     s = indexer.summary
     print(json.dumps({"scanned": s.scanned, "unchanged": s.unchanged, "indexed": s.indexed, "failed": s.failed,
                       "removed": s.removed, "embedded": s.passages_embedded}))  # fmt: skip
