@@ -29,11 +29,11 @@ def test_hang_crash_and_bloat_cost_one_file_each(tmp_path: Path) -> None:
     for name, body in [("hang.txt", "HANG"), ("spin.txt", "SPIN"), ("crash.txt", "CRASH"), ("exit.txt", "EXIT"),
                        ("bloat.txt", "BLOAT"), ("ok1.txt", "a perfectly fine note"), ("ok2.md", "# another")]:
         (tmp_path / name).write_text(body)
-    runner = ProcessRunner(2, timeout_s=4, memory_mb=300, target=MISBEHAVE)
+    runner = ProcessRunner(2, timeout_s=3, memory_mb=300, target=MISBEHAVE)
     results = by_name(list(runner.run(infos(tmp_path), {})))
     assert set(results) == {"hang.txt", "spin.txt", "crash.txt", "exit.txt", "bloat.txt", "ok1.txt", "ok2.md"}
-    assert results["hang.txt"].error == "timed out after 4 s"
-    assert results["spin.txt"].error == "timed out after 4 s"
+    assert results["hang.txt"].error == "timed out after 3 s"
+    assert results["spin.txt"].error == "timed out after 3 s"
     assert results["crash.txt"].error == "extractor crashed (SIGSEGV)"
     assert results["exit.txt"].error == "extractor crashed (exit code 3)"
     assert results["bloat.txt"].error == "too large to extract in memory"
