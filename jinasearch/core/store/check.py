@@ -28,6 +28,8 @@ def check_at_rest(settings: Settings) -> list[str]:
         rows = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()]
         if rows != ["ok"]:
             problems.append(f"integrity_check: {'; '.join(rows[:3])}")
+        if conn.execute("PRAGMA user_version").fetchone()[0] == 0:
+            return problems  # killed before the schema's first commit: an empty file the next start fills in
         dup = conn.execute("SELECT COUNT(*) FROM (SELECT doc_id, ord FROM passages GROUP BY doc_id, ord "
                            "HAVING COUNT(*) > 1)").fetchone()[0]  # fmt: skip
         if dup:
