@@ -123,3 +123,13 @@ def test_corrupt_database_in_use_by_an_indexer_is_left_alone(tmp_path: Path) -> 
         with pytest.raises(CorruptIndexError, match="another jinasearch process"):
             Searcher(settings, embedder=FakeEmbedder())
     assert settings.db_path.read_bytes().startswith(b"\x00garbage")
+
+
+def test_empty_database_from_a_kill_before_first_commit_is_just_filled(tmp_path: Path) -> None:
+    corpus = make_corpus(tmp_path / "corpus", n_text=3)
+    data = tmp_path / "data"
+    data.mkdir()
+    proc.settings(data).db_path.write_bytes(b"")  # sqlite3.connect() created it, then the process died
+    ix = proc.index(data, corpus)
+    assert ix.notice is None and not list(data.glob("*.corrupt-*"))
+    assert check_finished(proc.settings(data)) == []
