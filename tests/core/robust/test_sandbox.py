@@ -106,3 +106,15 @@ def test_inline_and_sandboxed_runners_agree(tmp_path: Path) -> None:
     inline = sorted(InlineRunner().run(files, {}), key=lambda r: r.file.path)
     sandboxed = sorted(ProcessRunner(2).run(files, {}), key=lambda r: r.file.path)
     assert inline == sandboxed
+
+
+def test_workers_are_recycled_and_default_runner_is_sandboxed(tmp_path: Path) -> None:
+    from jinasearch.core.extract.pool import default_runner
+
+    for i in range(5):
+        (tmp_path / f"n{i}.txt").write_text(f"note number {i}")
+    runner = ProcessRunner(1, max_tasks=2)  # a fresh worker every two files bounds any parser leak
+    results = list(runner.run(infos(tmp_path), {}))
+    assert sorted(r.extracted.text for r in results if r.extracted) == [f"note number {i}" for i in range(5)]
+    assert runner.replaced == 0 and runner._live == set()
+    assert isinstance(default_runner(), ProcessRunner)
