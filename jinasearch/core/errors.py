@@ -37,3 +37,7 @@ class ExtractionError(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+class CorruptIndexError(JinaSearchError):
+    """The index database is damaged and could not be set aside (another process is using it)."""

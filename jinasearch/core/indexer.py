@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -21,8 +22,9 @@ from .errors import IndexBusyError, ModelMismatchError, PathMissingError
 from .extract import supported
 from .extract.runner import InlineRunner, Result, Runner
 from .models import FileInfo, IndexSummary, Progress
-from .scan import scan
+from .scan import record_path, scan
 from .store import Store, VectorIndex
+from .store.recovery import disk_error
 from .store.vectors import cleanup_temp_files, read_header
 
 log = logging.getLogger(__name__)
@@ -59,6 +61,8 @@ class Indexer:
         self._reembed = reembed
         self._should_stop = should_stop or (lambda: False)
         self.summary = IndexSummary()
+        # Set when a damaged database was set aside at the start of a run: show it to the person.
+        self.notice: str | None = None
 
     @property
     def embedder(self) -> Embedder:
@@ -91,13 +95,24 @@ class Indexer:
             raise IndexBusyError(
                 f"another jinasearch process is indexing into {data_dir}; wait for it to finish"
             ) from None
-        store = Store(self.settings.db_path)
+        store: Store | None = None
         try:
+            store = Store(self.settings.db_path, lock_held=True)
+            self.notice = store.recover_if_damaged() or store.notice
+            if self.notice:
+                yield Progress(phase="scan", message=self.notice)
             cleanup_temp_files(data_dir, self.settings.faiss_path.name)
             self._check_model(store)
             yield from body(store)
+        except (sqlite3.Error, OSError) as exc:
+            # Disk full or read-only: SQLite rolled back the open transaction, so the last commit stands.
+            err = disk_error(exc, data_dir)
+            if err is None:
+                raise
+            raise err from exc
         finally:
-            store.close()
+            if store is not None:
+                store.close()
             lock.release()
 
     def _check_model(self, store: Store) -> None:
@@ -127,7 +142,7 @@ class Indexer:
         known: dict[str, str | None] = {}
         unchanged = removed = scanned = 0
         for root in roots:
-            folder_id = store.add_folder(root, excludes)
+            folder_id = store.add_folder(record_path(root), excludes)
             existing = store.documents_in(folder_id)
             seen: set[str] = set()
             for info in scan([root], excludes=excludes, accept=supported,

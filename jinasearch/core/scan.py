@@ -13,6 +13,27 @@ from .models import FileInfo
 
 OnError = Callable[[str, str], None]
 
+# A name that is not valid UTF-8 reaches Python as lone surrogates U+DC80..U+DCFF (PEP 383), which
+# SQLite TEXT cannot hold. Records carry such paths with each surrogate moved to plane-16 private
+# use (U+10FF80..U+10FFFF, which real names do not use); fs_path() maps back before any open().
+_LOW, _HIGH, _SHIFT = 0xDC80, 0xDD00, 0x10FF80 - 0xDC80
+_TO_RECORD = {c: c + _SHIFT for c in range(_LOW, _HIGH)}
+_TO_FS = {c + _SHIFT: c for c in range(_LOW, _HIGH)}
+
+
+def record_path(path: str) -> str:
+    """The path as records and the database hold it: valid Unicode even for non-UTF-8 names."""
+    return path.translate(_TO_RECORD)
+
+
+def fs_path(path: str) -> str:
+    """The path to open: undoes record_path (the identity for ordinary names)."""
+    return path.translate(_TO_FS)
+
+
+def _unsupported_name(path: str) -> bool:
+    return any(ord(c) >= _LOW + _SHIFT for c in path)
+
 
 def is_excluded(path: str, name: str, patterns: Iterable[str]) -> bool:
     """A glob matches either the bare name (`*.log`, `build`) or the whole path (`*/drafts/*`)."""
@@ -41,7 +62,7 @@ def scan(
 
     def report(path: str, reason: str) -> None:
         if on_error is not None:
-            on_error(path, reason)
+            on_error(record_path(path), reason)
 
     def visit_file(path: str, st: os.stat_result) -> FileInfo | None:
         key = (st.st_dev, st.st_ino)
@@ -50,7 +71,10 @@ def scan(
         seen_files.add(key)
         if accept is not None and not accept(path):
             return None
-        return FileInfo(path=path, size=st.st_size, mtime=st.st_mtime)
+        if _unsupported_name(path):
+            report(path, "unsupported file name (private-use characters U+10FF80..U+10FFFF)")
+            return None
+        return FileInfo(path=record_path(path), size=st.st_size, mtime=st.st_mtime)
 
     stack: list[str] = []
     for root in roots:

@@ -8,15 +8,19 @@ so the indexer can tell "touched but unchanged" from "changed".
 from __future__ import annotations
 
 import os
+import stat
+import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from hashlib import blake2b
 from pathlib import Path
 from typing import Protocol
 
 from ..errors import ExtractionError
 from ..models import Extracted, FileInfo
+from ..scan import fs_path
 from . import extract
+from .base import MAX_FILE_BYTES
 
 
 @dataclass(frozen=True)
@@ -27,6 +31,8 @@ class Result:
     content_hash: str | None
     extracted: Extracted | None = None
     error: str | None = None
+    # Wall-clock seconds spent on the file (reading, hashing, parsing): the "slow files" list.
+    seconds: float = field(default=0.0, compare=False)
 
 
 class Runner(Protocol):
@@ -46,26 +52,69 @@ def file_hash(path: str | Path) -> str:
 def extract_one(info: FileInfo, known_hash: str | None) -> Result:
     """Hash, then extract unless the hash shows the content is what we already have.
 
-    The file is stat'ed again after extraction: if it changed meanwhile, the text may be a mix
-    of old and new, so the result is discarded as 'changed while reading' (the next run retries).
+    Cheap refusals come first (not a regular file, over the size cap) so a huge or special file is
+    never read. The file is stat'ed again after extraction: if it changed meanwhile the text may be
+    a mix of old and new, so it is read once more from its new state, and if it is still changing
+    the result is discarded as 'changed while being read' (the next run retries it).
     """
+    t0 = time.perf_counter()
+    result = _extract_checked(info, known_hash)
+    if result.error == CHANGED:
+        fresh = _restat(info)
+        if fresh is not None:
+            result = _extract_checked(fresh, known_hash)
+    return replace(result, seconds=time.perf_counter() - t0)
+
+
+CHANGED = "changed while being read; will retry"
+
+
+def _restat(info: FileInfo) -> FileInfo | None:
     try:
-        digest = file_hash(info.path)
+        st = os.stat(fs_path(info.path))
+    except OSError:
+        return None
+    return FileInfo(path=info.path, size=st.st_size, mtime=st.st_mtime)
+
+
+def _extract_checked(info: FileInfo, known_hash: str | None) -> Result:
+    path = fs_path(info.path)
+    try:
+        st = os.stat(path)
     except OSError as exc:
         return Result(info, None, error=_os_reason(exc))
-    if known_hash is not None and digest == known_hash:
+    if not stat.S_ISREG(st.st_mode):
+        # Replaced by a FIFO or device since the scan: opening it could block forever.
+        return Result(info, None, error="not a regular file")
+    if st.st_size > MAX_FILE_BYTES:
+        return Result(info, None, error=too_large(st.st_size))
+    try:
+        digest = file_hash(path)
+    except OSError as exc:
+        return Result(info, None, error=_os_reason(exc))
+    if known_hash is not None and digest == known_hash and _same(path, info):
         return Result(info, digest)
     try:
-        extracted = extract(info.path)
+        extracted = extract(path)
     except ExtractionError as exc:
         return Result(info, digest, error=exc.reason)
-    try:
-        st = os.stat(info.path)
-        if st.st_size != info.size or st.st_mtime != info.mtime:
-            return Result(info, None, error="changed while being read; will retry")
-    except OSError:
-        return Result(info, None, error="file disappeared while being read")
+    if not _same(path, info):
+        if not os.path.lexists(path):
+            return Result(info, None, error="file disappeared while being read")
+        return Result(info, None, error=CHANGED)
     return Result(info, digest, extracted=extracted)
+
+
+def _same(path: str, info: FileInfo) -> bool:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return False
+    return st.st_size == info.size and st.st_mtime == info.mtime
+
+
+def too_large(size: int) -> str:
+    return f"too large to index ({size / 1e6:.0f} MB; limit {MAX_FILE_BYTES / 1e6:.0f} MB)"
 
 
 def _os_reason(exc: OSError) -> str:

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from ..models import Chunk, Extracted, Page
+from . import recovery
 from . import schema as sql
 
 
@@ -61,23 +62,52 @@ def under(folder: str) -> str:
 class Store:
     """One connection. The indexer owns a writable Store; each searcher opens its own for reading."""
 
-    def __init__(self, path: Path | str, *, readonly: bool = False) -> None:
-        import sqlite_utils
-
+    def __init__(self, path: Path | str, *, readonly: bool = False, lock_held: bool = False) -> None:
+        """Open (creating if needed). A damaged database is set aside and a fresh one started, never a
+        crash loop: `notice` then says what happened. `lock_held`: the caller holds the indexer lock."""
         self.path = Path(path)
         self.readonly = readonly
-        if readonly:
+        self.notice: str | None = None
+        try:
+            self._open()
+        except sqlite3.DatabaseError as exc:
+            if readonly or not recovery.is_corruption(exc):
+                raise
+            self.notice = recovery.set_aside(self.path, str(exc), lock_held=lock_held)
+            self._open()
+
+    def _open(self) -> None:
+        import sqlite_utils
+
+        if self.readonly:
             conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False,
                                    isolation_level=None)  # fmt: skip
         else:
             conn = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None)
-        self.db = sqlite_utils.Database(conn)
-        for pragma in sql.PRAGMAS:
-            if readonly and "journal_mode" in pragma:
-                continue
-            conn.execute(pragma)
-        if not readonly:
-            self._migrate()
+        try:
+            for pragma in sql.PRAGMAS:
+                if self.readonly and "journal_mode" in pragma:
+                    continue
+                conn.execute(pragma)
+            # Reading the schema touches the header and the first page: garbage fails here, at open.
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            self.db = sqlite_utils.Database(conn)
+            if not self.readonly:
+                self._migrate()
+        except BaseException:
+            conn.close()
+            raise
+
+    def recover_if_damaged(self) -> str | None:
+        """Run SQLite's quick_check (reads every page: once per indexing run, not per query); a damaged
+        database is set aside and this Store reopened on a fresh one. Call with the indexer lock held."""
+        problem = recovery.quick_check(self.conn)
+        if problem is None:
+            return None
+        self.close()
+        self.notice = recovery.set_aside(self.path, problem, lock_held=True)
+        self._open()
+        return self.notice
 
     # -- lifecycle -------------------------------------------------------------------------------
 
@@ -92,7 +122,11 @@ class Store:
         version = self.conn.execute("PRAGMA user_version").fetchone()[0]
         for i, script in enumerate(sql.MIGRATIONS[version:], start=version + 1):
             # executescript commits first; wrap each step so a crash mid-migration leaves the old schema.
-            self.conn.executescript(f"BEGIN;\n{script}\nPRAGMA user_version = {i};\nCOMMIT;")
+            # A new database starts its vectors_version at a clock value, not 0: a FAISS cache left over
+            # from a deleted or set-aside database can then never pass for this one's.
+            first = f"INSERT OR IGNORE INTO meta(key, value) VALUES ('vectors_version', '{time.time_ns() // 1000}');" \
+                if i == 1 else ""
+            self.conn.executescript(f"BEGIN;\n{script}\n{first}\nPRAGMA user_version = {i};\nCOMMIT;")
 
     @property
     def schema_version(self) -> int:

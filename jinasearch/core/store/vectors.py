@@ -123,6 +123,7 @@ class VectorIndex:
     def load(cls, path: Path, dim: int) -> VectorIndex | None:
         """Load a saved index; a damaged file is moved aside (and logged) and None is returned."""
         if not path.exists():
+            log.info("no vector index file at %s; building it from the database", path)
             return None
         try:
             raw = path.read_bytes()
