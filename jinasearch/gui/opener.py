@@ -9,6 +9,8 @@ import sys
 from PySide6.QtCore import QProcess, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 
+from ..core.scan import fs_path
+
 # PDF viewers that take a page on their command line: (executable, arguments before the file).
 PAGE_VIEWERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("evince", ("--page-label={page}",)),
@@ -33,6 +35,7 @@ def page_command(path: str, page: int | None) -> list[str] | None:
 
 def open_file(path: str, page: int | None = None) -> bool:
     """Open with the default application; PDFs at the page where a known viewer is installed."""
+    path = fs_path(path)
     cmd = page_command(path, page) if sys.platform.startswith("linux") or os.name == "nt" else None
     if cmd is not None and QProcess.startDetached(cmd[0], cmd[1:])[0]:
         return True
@@ -41,6 +44,7 @@ def open_file(path: str, page: int | None = None) -> bool:
 
 def open_folder(path: str) -> bool:
     """Show the file's folder in the file manager."""
+    path = fs_path(path)
     return bool(QDesktopServices.openUrl(QUrl.fromLocalFile(os.path.dirname(path))))
 
 

@@ -78,13 +78,15 @@ class IndexWorker(QObject):
         return JobResult(job, "done", f"removed {job.path} ({n} files)")
 
     def _index(self, job: IndexJob) -> JobResult:
+        from ..core.extract.pool import default_runner
         from ..core.indexer import Indexer
 
         stop = self.stop.is_set
         def embedder(_name: str, _device: str) -> GatedEmbedder:
             return GatedEmbedder(self._model.wait(stop), self._checkpoint)
 
-        indexer = Indexer(job.settings, embedder_factory=embedder,
+        # Extraction runs in worker processes: a hanging or crashing parser cannot take the app down.
+        indexer = Indexer(job.settings, embedder_factory=embedder, runner=default_runner(),
                           reembed=job.reembed, should_stop=stop)  # fmt: skip
         gen = indexer.index(job.paths, excludes=job.settings.excludes)
         last_phase, last_emit = "", 0.0
