@@ -16,9 +16,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from . import __version__
+
+if TYPE_CHECKING:
+    from .core.embed import Embedder
 
 # (query, mode, file expected first). The semantic queries share almost no words with their answer, so
 # they pass only if the embedding model really works; the keyword one checks the full-text index.
@@ -43,8 +46,10 @@ class CheckResult:
         return self.got == self.expected
 
 
-def run_self_test(model: str | None = None, out: TextIO | None = None) -> int:
-    """Index the bundled sample with `model` (default: the app's model) and check the searches; 0 = pass."""
+def run_self_test(model: str | None = None, out: TextIO | None = None, *, embedder: Embedder | None = None) -> int:
+    """Index the bundled sample with `model` (default: the app's model) and check the searches; 0 = pass.
+
+    `embedder` lets a caller that already holds the loaded model (the test suite) skip loading it again."""
     out = out or sys.stdout
     say: Callable[[str], None] = lambda line: print(line, file=out, flush=True)  # noqa: E731
     from .core.config import default_model
@@ -56,7 +61,7 @@ def run_self_test(model: str | None = None, out: TextIO | None = None) -> int:
     say(f"model: {model}")
     tmp = Path(tempfile.mkdtemp(prefix="jinasearch-selftest-"))
     try:
-        results = _run(model, tmp, say)
+        results = _run(model, tmp, say, embedder)
     except Exception as exc:  # noqa: BLE001 - a self-test reports every failure instead of crashing
         say(f"FAIL: {type(exc).__name__}: {exc}")
         return 1
@@ -70,7 +75,7 @@ def run_self_test(model: str | None = None, out: TextIO | None = None) -> int:
     return 0 if passed == len(results) else 1
 
 
-def _run(model: str, tmp: Path, say: Callable[[str], None]) -> list[CheckResult]:
+def _run(model: str, tmp: Path, say: Callable[[str], None], embedder: Embedder | None) -> list[CheckResult]:
     from .core.config import Settings
     from .core.indexer import Indexer
     from .core.search import Searcher
@@ -81,9 +86,9 @@ def _run(model: str, tmp: Path, say: Callable[[str], None]) -> list[CheckResult]
     shutil.copytree(sample_dir(), docs)
     settings = Settings(data_dir=tmp / "data", model=model, device=os.environ.get("JINASEARCH_DEVICE", "auto"))
     t0 = time.monotonic()
-    indexer = Indexer(settings)
-    embedder = indexer.embedder
-    say(f"model loaded in {time.monotonic() - t0:.1f} s ({embedder.dim} dimensions)")
+    indexer = Indexer(settings, embedder=embedder)
+    emb = indexer.embedder
+    say(f"model loaded in {time.monotonic() - t0:.1f} s ({emb.dim} dimensions)")
     t1 = time.monotonic()
     for _ in indexer.index([docs]):
         pass
@@ -91,7 +96,7 @@ def _run(model: str, tmp: Path, say: Callable[[str], None]) -> list[CheckResult]
     say(f"indexed {s.indexed}/{s.scanned} files, {s.passages_embedded} passages in {time.monotonic() - t1:.1f} s")
     if s.failed or s.indexed != len(list(docs.iterdir())):
         raise RuntimeError(f"sample files failed to index: {list(s.errors)}")
-    searcher = Searcher(settings, embedder=embedder)
+    searcher = Searcher(settings, embedder=emb)
     try:
         results = []
         for query, mode, expected in CHECKS:
