@@ -169,3 +169,9 @@ def test_bundle_builds_and_passes_its_self_test(tmp_path: Path, minilm_path: str
     result = subprocess.run([str(exe), "--self-test"], env=env, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"{len(CHECKS)}/{len(CHECKS)} checks" in result.stdout
+
+
+def test_app_icon_has_every_size(qapp) -> None:  # type: ignore[no-untyped-def]
+    icon = resources.app_icon()
+    assert not icon.isNull()
+    assert sorted(s.width() for s in icon.availableSizes()) == list(resources.ICON_SIZES)

@@ -53,4 +53,14 @@ def sample_dir() -> Path:
     return resource_path("sample")
 
 
-__all__ = ["ICON_SIZES", "icon_path", "icon_paths", "resource_path", "resources_dir", "sample_dir"]
+def app_icon():  # type: ignore[no-untyped-def]
+    """The app icon as a QIcon with every PNG size (crisp at any scale); needs a QGuiApplication."""
+    from PySide6.QtGui import QIcon  # lazily: this module is also used headless (self-test, packaging)
+
+    icon = QIcon()
+    for path in icon_paths():
+        icon.addFile(str(path))
+    return icon
+
+
+__all__ = ["ICON_SIZES", "app_icon", "icon_path", "icon_paths", "resource_path", "resources_dir", "sample_dir"]
