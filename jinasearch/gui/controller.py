@@ -1,0 +1,282 @@
+"""The app's brain without widgets: job queue, worker threads, model loading, folder watching."""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QSettings, Signal
+
+from ..core.library import LibraryStatus
+from ..core.models import Progress
+from ..core.store import Filters
+from ..core.watch import FolderWatcher
+from .model import EmbedderFactory, ModelLoader
+from .prefs import Prefs, load_folders, load_prefs, save_folders, save_prefs
+from .threads import start_worker, stop_thread
+from .workers import IndexJob, IndexWorker, Job, JobResult, RemoveJob, SearchWorker
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class FolderRow:
+    path: str
+    state: str  # "indexing" | "paused" | "queued" | "up to date" | "errors" | "not indexed"
+    files: int = 0
+    passages: int = 0
+    failed: int = 0
+
+
+class Controller(QObject):
+    # to the workers (queued: they live on other threads)
+    _run = Signal(object)
+    _search = Signal(int, str, object)
+    _preview = Signal(int, int)
+    _status = Signal()
+    _reset = Signal(object)
+    _changed = Signal(object)  # from the watcher's timer thread
+    # to the views
+    progress = Signal(object)
+    runStarted = Signal(object)
+    runFinished = Signal(object)
+    pausedChanged = Signal(bool)
+    foldersChanged = Signal(object)  # list[FolderRow]
+    statusChanged = Signal(object)  # LibraryStatus
+    results = Signal(int, object, str)
+    preview = Signal(int, object)
+    modelLoading = Signal(str)
+    modelLoaded = Signal(str)
+    modelFailed = Signal(str, str)
+
+    def __init__(self, qsettings: QSettings, data_dir: Path, *, embedder_factory: EmbedderFactory | None = None,
+                 watch: bool = True, debounce_s: float = 1.5) -> None:  # fmt: skip
+        super().__init__()
+        self.qsettings = qsettings
+        self.data_dir = data_dir
+        self.prefs: Prefs = load_prefs(qsettings)
+        self.folders: list[str] = load_folders(qsettings)
+        self.status = LibraryStatus()
+        self.is_paused = False
+        self._queue: list[Job] = []
+        self.running: Job | None = None
+        self.model = ModelLoader(embedder_factory)
+        self.model.loaded.connect(self._model_loaded)
+        self.model.failed.connect(self.modelFailed)
+
+        self.indexer = IndexWorker(self.model)
+        self.searcher = SearchWorker(self.settings, self.model)
+        self.index_thread = start_worker(self.indexer, "jinasearch-index")
+        self.search_thread = start_worker(self.searcher, "jinasearch-search")
+        self._run.connect(self.indexer.run)
+        self._search.connect(self.searcher.search)
+        self._preview.connect(self.searcher.load_preview)
+        self._status.connect(self.searcher.refresh_status)
+        self._reset.connect(self.searcher.reset)
+        self.indexer.progress.connect(self.progress)
+        self.indexer.finished.connect(self._finished)
+        self.searcher.results.connect(self.results)
+        self.searcher.preview.connect(self.preview)
+        self.searcher.status.connect(self._got_status)
+        self._changed.connect(self._on_changed)
+        self.watcher = (FolderWatcher(self._changed.emit, debounce_s=debounce_s, ignore=[str(data_dir)])
+                        if watch else None)  # fmt: skip
+
+    @property
+    def settings(self):  # type: ignore[no-untyped-def]
+        return self.prefs.settings(self.data_dir)
+
+    # -- start and stop ---------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """After the window is shown: load the model, catch up on changes made while the app was closed."""
+        self.load_model()
+        self.refresh_status()
+        for path in self.folders:
+            self._watch(path)
+        existing = [p for p in self.folders if os.path.isdir(p)]
+        if existing:
+            self.enqueue(IndexJob(self.settings, tuple(existing)))
+
+    def load_model(self) -> None:
+        self.modelLoading.emit(self.prefs.model)
+        self.model.start(self.prefs.model, self.prefs.device)
+
+    def _model_loaded(self, name: str) -> None:
+        self.modelLoaded.emit(name)
+
+    def shutdown(self) -> None:
+        """Stop everything and wait for the threads; what was committed stays committed."""
+        self._queue.clear()
+        self.indexer.stop.set()
+        self.indexer.resume.set()
+        if self.watcher is not None:
+            self.watcher.stop()
+        stop_thread(self.index_thread)
+        stop_thread(self.search_thread)
+        self.searcher.close()
+        self.model.join(timeout=60)
+
+    # -- folders and jobs -------------------------------------------------------------------------
+
+    def add_folders(self, paths: list[str]) -> list[str]:
+        added = []
+        for p in paths:
+            p = os.path.abspath(os.path.expanduser(p))
+            if p not in self.folders:
+                self.folders.append(p)
+                added.append(p)
+            self._watch(p)
+        save_folders(self.qsettings, self.folders)
+        if paths:
+            self.enqueue(IndexJob(self.settings, tuple(os.path.abspath(p) for p in paths)))
+        return added
+
+    def remove_folder(self, path: str) -> None:
+        if path in self.folders:
+            self.folders.remove(path)
+            save_folders(self.qsettings, self.folders)
+        if self.watcher is not None:
+            self.watcher.unwatch(path)
+        self._queue = [j for j in self._queue if not (isinstance(j, IndexJob) and j.paths == (path,))]
+        if isinstance(self.running, IndexJob) and path in self.running.paths:
+            self.cancel()
+            rest = tuple(p for p in self.running.paths if p != path)
+            if rest:
+                self._queue.append(IndexJob(self.settings, rest))
+        self.enqueue(RemoveJob(self.settings, path))
+
+    def reindex_all(self, *, reembed: bool = False) -> None:
+        roots = [p for p in self.known_folders() if os.path.isdir(p)]
+        if roots or reembed:
+            self.enqueue(IndexJob(self.settings, tuple(roots), reembed=reembed))
+
+    def known_folders(self) -> list[str]:
+        """Folders the user added here plus those the index knows (e.g. indexed from the command line)."""
+        out = list(self.folders)
+        out += [f.path for f in self.status.folders if f.path not in out]
+        return out
+
+    def enqueue(self, job: Job) -> None:
+        if isinstance(job, IndexJob) and any(isinstance(q, IndexJob) and set(job.paths) <= set(q.paths)
+                                             and q.reembed >= job.reembed for q in self._queue):  # fmt: skip
+            return  # already waiting (a burst of watcher events, a double drop)
+        self._queue.append(job)
+        self._dispatch()
+        self._emit_folders()
+
+    def _dispatch(self) -> None:
+        if self.running is not None or not self._queue:
+            return
+        job = self._queue.pop(0)
+        self.running = job
+        self.indexer.stop.clear()
+        if not self.is_paused:
+            self.indexer.resume.set()
+        self.runStarted.emit(job)
+        self._run.emit(job)
+
+    def _finished(self, result: JobResult) -> None:
+        self.running = None
+        self.runFinished.emit(result)
+        self.refresh_status()
+        self._dispatch()
+
+    def pause(self) -> None:
+        self.is_paused = True
+        self.indexer.resume.clear()
+        self.pausedChanged.emit(True)
+        self._emit_folders()
+
+    def resume(self) -> None:
+        self.is_paused = False
+        self.indexer.resume.set()
+        self.pausedChanged.emit(False)
+        self._emit_folders()
+
+    def cancel(self) -> None:
+        """Stop the running job at its next file or batch; queued jobs stay queued."""
+        if self.running is not None:
+            self.indexer.stop.set()
+            self.indexer.resume.set()
+        if self.is_paused:
+            self.is_paused = False
+            self.pausedChanged.emit(False)
+
+    # -- watching ---------------------------------------------------------------------------------
+
+    def _watch(self, path: str) -> None:
+        if self.watcher is not None and os.path.isdir(path):
+            self.watcher.watch(path)
+
+    def _on_changed(self, roots: set[str]) -> None:
+        roots_known = [r for r in sorted(roots) if r in self.known_folders()]
+        if roots_known:
+            log.info("changes in %s", ", ".join(roots_known))
+            self.enqueue(IndexJob(self.settings, tuple(roots_known)))
+
+    # -- settings ---------------------------------------------------------------------------------
+
+    def apply_prefs(self, prefs: Prefs) -> None:
+        """Save new choices; a new model reloads and re-embeds in the background, other changes rescan."""
+        old = self.prefs
+        self.prefs = prefs
+        save_prefs(self.qsettings, prefs)
+        self._reset.emit(self.settings)
+        if (prefs.model, prefs.device) != (old.model, old.device):
+            self.load_model()
+        if prefs.model != old.model:
+            self.reindex_all(reembed=True)
+        elif prefs.excludes != old.excludes:
+            self.reindex_all()
+
+    # -- search and status ------------------------------------------------------------------------
+
+    def search(self, seq: int, query: str, filters: Filters | None = None) -> None:
+        self.searcher.latest = seq
+        self._search.emit(seq, query, filters or Filters())
+
+    def request_preview(self, seq: int, doc_id: int) -> None:
+        self._preview.emit(seq, doc_id)
+
+    def refresh_status(self) -> None:
+        self._status.emit()
+
+    def _got_status(self, status: LibraryStatus) -> None:
+        self.status = status
+        for f in status.folders:
+            self._watch(f.path)
+        self.statusChanged.emit(status)
+        self._emit_folders()
+
+    def folder_rows(self) -> list[FolderRow]:
+        stats = {f.path: f for f in self.status.folders}
+        running = set(self.running.paths) if isinstance(self.running, IndexJob) else set()
+        queued = {p for j in self._queue if isinstance(j, IndexJob) for p in j.paths}
+        rows = []
+        for path in self.known_folders():
+            st = stats.get(path)
+            if path in running:
+                state = "paused" if self.is_paused else "indexing"
+            elif path in queued:
+                state = "queued"
+            elif st is None:
+                state = "not indexed"
+            elif st.failed:
+                state = "errors"
+            else:
+                state = "up to date"
+            rows.append(FolderRow(path, state, st.files if st else 0, st.passages if st else 0,
+                                  st.failed if st else 0))  # fmt: skip
+        return rows
+
+    def _emit_folders(self) -> None:
+        self.foldersChanged.emit(self.folder_rows())
+
+    def failed_files(self, folder: str | None = None) -> list[tuple[str, str]]:
+        if folder is None:
+            return list(self.status.failed)
+        prefix = folder.rstrip(os.sep) + os.sep
+        return [(p, r) for p, r in self.status.failed if p.startswith(prefix)]

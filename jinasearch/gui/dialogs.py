@@ -1,0 +1,118 @@
+"""Dialogs: settings (model, passages, exclusions, device) and the list of files that failed, with reasons."""
+
+from __future__ import annotations
+
+import os
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .prefs import DEVICES, MODEL_CHOICES, Prefs
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, prefs: Prefs, data_dir: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Settings")
+        self.setMinimumWidth(560)
+        self.model = QComboBox()
+        self.model.setEditable(True)
+        for label, name in MODEL_CHOICES:
+            self.model.addItem(label, name)
+        idx = self.model.findData(prefs.model)
+        if idx >= 0:
+            self.model.setCurrentIndex(idx)
+        else:
+            self.model.setEditText(prefs.model)
+        self.model.setToolTip("A Jina model, any sentence-transformers model name, or a model folder on this computer")
+        browse = QPushButton("Folder…")
+        browse.clicked.connect(self._browse)
+        model_row = QHBoxLayout()
+        model_row.addWidget(self.model, 1)
+        model_row.addWidget(browse)
+        self.chunk = QSpinBox()
+        self.chunk.setRange(32, 8192)
+        self.chunk.setValue(prefs.chunk_tokens)
+        self.chunk.setSuffix(" tokens")
+        self.overlap = QSpinBox()
+        self.overlap.setRange(0, 1024)
+        self.overlap.setValue(prefs.overlap_tokens)
+        self.overlap.setSuffix(" tokens")
+        self.excludes = QPlainTextEdit("\n".join(prefs.excludes))
+        self.excludes.setPlaceholderText("one pattern per line, e.g.\n*.log\n*/drafts/*")
+        self.excludes.setFixedHeight(90)
+        self.device = QComboBox()
+        self.device.addItems(["auto", "cpu", "cuda (NVIDIA GPU)", "mps (Apple GPU)"])
+        self.device.setCurrentIndex(DEVICES.index(prefs.device) if prefs.device in DEVICES else 0)
+        form = QFormLayout()
+        form.addRow("Model", model_row)
+        form.addRow("Passage size", self.chunk)
+        form.addRow("Overlap", self.overlap)
+        form.addRow("Exclude", self.excludes)
+        form.addRow("Device", self.device)
+        note = QLabel(f"Passage size applies to files indexed from now on. Index folder: {data_dir}")
+        note.setWordWrap(True)
+        note.setStyleSheet("color: #5f6368;")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addLayout(form)
+        lay.addWidget(note)
+        lay.addWidget(buttons)
+
+    def _browse(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Choose a sentence-transformers model folder")
+        if folder:
+            self.model.setEditText(folder)
+
+    def prefs(self) -> Prefs:
+        text = self.model.currentText().strip()
+        idx = self.model.findText(text)
+        name = self.model.itemData(idx) if idx >= 0 else text
+        excludes = tuple(x.strip() for x in self.excludes.toPlainText().splitlines() if x.strip())
+        return Prefs(model=str(name or MODEL_CHOICES[0][1]), chunk_tokens=self.chunk.value(),
+                     overlap_tokens=min(self.overlap.value(), self.chunk.value() // 2), excludes=excludes,
+                     device=DEVICES[self.device.currentIndex()])  # fmt: skip
+
+
+class FailedFilesDialog(QDialog):
+    def __init__(self, failed: list[tuple[str, str]], folder: str | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Files that could not be indexed" + (f" — {os.path.basename(folder)}" if folder else ""))
+        self.resize(820, 420)
+        self.table = QTableWidget(len(failed), 2)
+        self.table.setHorizontalHeaderLabels(["File", "Reason"])
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for i, (path, reason) in enumerate(failed):
+            item = QTableWidgetItem(path)
+            item.setToolTip(path)
+            self.table.setItem(i, 0, item)
+            self.table.setItem(i, 1, QTableWidgetItem(reason or "unknown"))
+        info = QLabel("These files are retried when they change." if failed else "No file failed. ")
+        info.setAlignment(Qt.AlignmentFlag.AlignLeft)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addWidget(info)
+        lay.addWidget(self.table, 1)
+        lay.addWidget(buttons)

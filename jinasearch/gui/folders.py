@@ -1,0 +1,95 @@
+"""The folder panel: every indexed folder with its state and counts, and the actions on folders."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .controller import FolderRow
+from .results import short_path
+
+STATE_COLORS = {"indexing": "#1565c0", "paused": "#ef6c00", "queued": "#616161", "up to date": "#2e7d32",
+                "errors": "#c62828", "not indexed": "#616161"}  # fmt: skip
+
+
+class FolderPanel(QWidget):
+    addRequested = Signal()
+    removeRequested = Signal(str)
+    failedRequested = Signal(object)  # folder path or None for all
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        head = QLabel("Folders")
+        f = head.font()
+        f.setBold(True)
+        head.setFont(f)
+        self.tree = QTreeWidget()
+        self.tree.setHeaderLabels(["Folder", "State", "Files", "Passages", "Failed"])
+        self.tree.setRootIsDecorated(False)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideLeft)  # the folder's own name matters most
+        hdr = self.tree.header()
+        hdr.setStretchLastSection(False)
+        hdr.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for c in range(1, 5):
+            hdr.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
+        self.add_btn = QPushButton("Add folder…")
+        self.remove_btn = QPushButton("Remove")
+        self.failed_btn = QPushButton("Failed files…")
+        self.remove_btn.setEnabled(False)
+        self.add_btn.clicked.connect(self.addRequested)
+        self.remove_btn.clicked.connect(self._remove)
+        self.failed_btn.clicked.connect(lambda: self.failedRequested.emit(self.selected()))
+        self.tree.itemSelectionChanged.connect(lambda: self.remove_btn.setEnabled(self.selected() is not None))
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_btn)
+        buttons.addWidget(self.remove_btn)
+        buttons.addWidget(self.failed_btn)
+        buttons.addStretch(1)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(head)
+        lay.addWidget(self.tree, 1)
+        lay.addLayout(buttons)
+        self.rows: list[FolderRow] = []
+
+    def selected(self) -> str | None:
+        items = self.tree.selectedItems()
+        return items[0].data(0, Qt.ItemDataRole.UserRole) if items else None
+
+    def _remove(self) -> None:
+        path = self.selected()
+        if path:
+            self.removeRequested.emit(path)
+
+    def set_rows(self, rows: list[FolderRow]) -> None:
+        keep = self.selected()
+        self.rows = list(rows)
+        self.tree.clear()
+        for row in rows:
+            item = QTreeWidgetItem([short_path(row.path), row.state, str(row.files), str(row.passages), str(row.failed)])
+            item.setData(0, Qt.ItemDataRole.UserRole, row.path)
+            item.setToolTip(0, row.path)
+            item.setForeground(1, QColor(STATE_COLORS.get(row.state, "#000000")))
+            for c in (2, 3, 4):
+                item.setTextAlignment(c, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if row.failed:
+                item.setForeground(4, QColor("#c62828"))
+            self.tree.addTopLevelItem(item)
+            if row.path == keep:
+                item.setSelected(True)
+        self.failed_btn.setEnabled(any(r.failed for r in rows))
+
+    def state_of(self, path: str) -> str | None:
+        return next((r.state for r in self.rows if r.path == path), None)

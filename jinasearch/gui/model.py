@@ -1,0 +1,130 @@
+"""Load the embedding model once, in the background, and share it safely between indexing and search."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QObject, Signal
+
+log = logging.getLogger(__name__)
+
+EmbedderFactory = Callable[[str, str], Any]
+
+
+class Cancelled(Exception):
+    """The job waiting for the model was cancelled."""
+
+
+def default_factory(name: str, device: str) -> Any:
+    from ..core.embed import load_embedder
+
+    emb = load_embedder(name, device=device)
+    # On a CPU a batch of 16 passages takes well under a second, so pause and cancel stay prompt.
+    if getattr(emb, "device", "") == "cpu":
+        emb.batch_size = min(emb.batch_size, 16)
+    return emb
+
+
+class _LockedTokenizer:
+    def __init__(self, inner: Any, lock: threading.RLock) -> None:
+        self._inner, self._lock = inner, lock
+
+    def count(self, texts: Sequence[str]) -> list[int]:
+        with self._lock:
+            return self._inner.count(texts)
+
+    def offsets(self, text: str) -> list[tuple[int, int]]:
+        with self._lock:
+            return self._inner.offsets(text)
+
+
+class SharedEmbedder:
+    """One model for two threads: Hugging Face fast tokenizers raise 'Already borrowed' when used
+    concurrently, so every call goes through one lock (search waits for at most one small batch)."""
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+        self._lock = threading.RLock()
+        self.name: str = inner.name
+        self.dim: int = inner.dim
+        self.batch_size: int = inner.batch_size
+        self.tokenizer = _LockedTokenizer(inner.tokenizer, self._lock)
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        with self._lock:
+            return self._inner.encode(texts)
+
+    def encode_query(self, text: str) -> np.ndarray:
+        with self._lock:
+            return self._inner.encode_query(text)
+
+
+class ModelLoader(QObject):
+    """Loads the model on a plain thread (it is one blocking call) and announces the outcome."""
+
+    loaded = Signal(str)  # model name
+    failed = Signal(str, str)  # model name, message a person can act on
+
+    def __init__(self, factory: EmbedderFactory | None = None) -> None:
+        super().__init__()
+        self._factory = factory or default_factory
+        self._done = threading.Event()
+        self._embedder: SharedEmbedder | None = None
+        self._error: str | None = None
+        self._thread: threading.Thread | None = None
+        self.name = ""
+
+    def start(self, name: str, device: str) -> None:
+        self.join()
+        self.name = name
+        self._done.clear()
+        self._embedder, self._error = None, None
+        self._thread = threading.Thread(target=self._load, args=(name, device), name="jinasearch-model", daemon=True)
+        self._thread.start()
+
+    def _load(self, name: str, device: str) -> None:
+        try:
+            self._embedder = SharedEmbedder(self._factory(name, device))
+        except Exception as exc:  # noqa: BLE001 - any loader failure becomes a message, never a crash
+            from ..core.errors import JinaSearchError
+
+            self._error = str(exc) if isinstance(exc, JinaSearchError) else f"cannot load model '{name}': {exc}"
+            log.warning("model load failed: %s", self._error)
+        finally:
+            self._done.set()
+        if self._error is None:
+            self.loaded.emit(name)
+        else:
+            self.failed.emit(name, self._error)
+
+    @property
+    def ready(self) -> bool:
+        return self._done.is_set() and self._embedder is not None
+
+    @property
+    def error(self) -> str | None:
+        return self._error if self._done.is_set() else None
+
+    def embedder(self) -> SharedEmbedder | None:
+        return self._embedder if self._done.is_set() else None
+
+    def wait(self, should_stop: Callable[[], bool]) -> SharedEmbedder:
+        """Block (a worker thread) until the model is loaded; raises when loading failed or on cancel."""
+        while not self._done.wait(0.1):
+            if should_stop():
+                raise Cancelled()
+        if self._embedder is None:
+            from ..core.errors import ModelUnavailableError
+
+            raise ModelUnavailableError(self._error or "model not loaded")
+        return self._embedder
+
+    def join(self, timeout: float | None = None) -> None:
+        if self._thread is not None:
+            self._thread.join(timeout)
+            if not self._thread.is_alive():
+                self._thread = None

@@ -1,0 +1,107 @@
+"""The preview pane: the document's text around the passage, scrolled to it, with the same highlights."""
+
+from __future__ import annotations
+
+import os
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QTextEdit, QVBoxLayout, QWidget
+
+from ..core.models import Hit
+from .results import badge, short_path, span_format, when
+from .snippet import Span, hit_spans, spans_utf16
+
+PASSAGE_BG = QColor("#e8f0fe")
+
+
+class PreviewPane(QWidget):
+    openRequested = Signal(object)  # Hit
+    folderRequested = Signal(object)
+    copyRequested = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.hit: Hit | None = None
+        self.title = QLabel("Select a result to see it in its document.")
+        self.title.setWordWrap(True)
+        f = self.title.font()
+        f.setPointSizeF(f.pointSizeF() * 1.15)
+        f.setBold(True)
+        self.title.setFont(f)
+        self.where = QLabel("")
+        self.where.setStyleSheet("color: #5f6368;")
+        self.where.setWordWrap(True)
+        self.open_btn = QPushButton("Open")
+        self.folder_btn = QPushButton("Open containing folder")
+        self.copy_btn = QPushButton("Copy path")
+        for b in (self.open_btn, self.folder_btn, self.copy_btn):
+            b.setEnabled(False)
+        self.open_btn.clicked.connect(lambda: self.hit and self.openRequested.emit(self.hit))
+        self.folder_btn.clicked.connect(lambda: self.hit and self.folderRequested.emit(self.hit))
+        self.copy_btn.clicked.connect(lambda: self.hit and self.copyRequested.emit(self.hit))
+        self.text = QPlainTextEdit()
+        self.text.setReadOnly(True)
+        self.text.setObjectName("previewText")
+        buttons = QHBoxLayout()
+        for b in (self.open_btn, self.folder_btn, self.copy_btn):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.title)
+        lay.addWidget(self.where)
+        lay.addLayout(buttons)
+        lay.addWidget(self.text, 1)
+        self.passage_range: tuple[int, int] | None = None
+
+    def clear(self) -> None:
+        self.hit = None
+        self.passage_range = None
+        self.title.setText("Select a result to see it in its document.")
+        self.where.setText("")
+        self.text.setPlainText("")
+        for b in (self.open_btn, self.folder_btn, self.copy_btn):
+            b.setEnabled(False)
+
+    def show_hit(self, hit: Hit, document: str | None) -> None:
+        """Show `document` (or just the passage when the text is gone) scrolled to the hit's passage."""
+        self.hit = hit
+        label, _color = badge(hit)
+        self.title.setText(os.path.basename(hit.path) + (f" — page {hit.page}" if hit.page else ""))
+        self.where.setText(f"{short_path(os.path.dirname(hit.path))}  ·  {when(hit.mtime)}  ·  found by {label}")
+        for b in (self.open_btn, self.folder_btn, self.copy_btn):
+            b.setEnabled(True)
+        offset = hit.char_start
+        if document is None or document[hit.char_start : hit.char_end] != hit.text:
+            document, offset = hit.text, 0  # stale or missing text: show what we have
+        spans: list[Span] = [(offset, offset + len(hit.text), "passage")]
+        spans += [(s + offset, e + offset, k) for s, e, k in hit_spans(hit)]
+        spans = spans_utf16(document, spans)
+        self.text.setPlainText(document)
+        selections = []
+        for s, e, kind in spans:
+            sel = QTextEdit.ExtraSelection()
+            cursor = QTextCursor(self.text.document())
+            cursor.setPosition(s)
+            cursor.setPosition(e, QTextCursor.MoveMode.KeepAnchor)
+            sel.cursor = cursor  # type: ignore[attr-defined]
+            if kind == "passage":
+                fmt = QTextCharFormat()
+                fmt.setBackground(PASSAGE_BG)
+            else:
+                fmt = span_format(kind)
+            sel.format = fmt  # type: ignore[attr-defined]
+            selections.append(sel)
+        self.text.setExtraSelections(selections)
+        self.passage_range = (spans[0][0], spans[0][1])
+        self.scroll_to(spans[0][0], spans[0][1])
+
+    def scroll_to(self, start: int, end: int) -> None:
+        """Bring the passage's end, then its start, into view: the passage ends up on screen from its top."""
+        cursor = QTextCursor(self.text.document())
+        cursor.setPosition(min(end, self.text.document().characterCount() - 1))
+        self.text.setTextCursor(cursor)
+        self.text.ensureCursorVisible()
+        cursor.setPosition(start)
+        self.text.setTextCursor(cursor)
+        self.text.ensureCursorVisible()

@@ -1,0 +1,145 @@
+"""Indexing progress (bar, current file, rate, ETA, pause/resume/cancel) and the message banner."""
+
+from __future__ import annotations
+
+import os
+
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
+
+from ..core.models import Progress
+from .workers import IndexJob, JobResult
+
+
+def eta_text(seconds: float | None) -> str:
+    if seconds is None:
+        return ""
+    if seconds < 60:
+        return f"about {max(1, round(seconds))} s left"
+    if seconds < 3600:
+        return f"about {round(seconds / 60)} min left"
+    return f"about {seconds / 3600:.1f} h left"
+
+
+def describe(p: Progress) -> tuple[str, int, int]:
+    """(label, value, maximum) for a progress snapshot; maximum 0 means 'busy'."""
+    if p.phase == "scan":
+        return (f"Looking for files… {p.files_total:,} found" if p.files_total else "Looking for files…"), 0, 0
+    if p.phase == "extract":
+        name = os.path.basename(p.current)
+        failed = f" · {p.failed} failed" if p.failed else ""
+        return f"Reading files {p.files_done:,} / {p.files_total:,}{failed}\n{name}", p.files_done, p.files_total
+    if p.phase == "embed":
+        rate = f" · {p.passages_per_s:.0f} passages/s" if p.passages_per_s else ""
+        eta = f" · {eta_text(p.eta_s)}" if p.eta_s is not None else ""
+        return f"Embedding passages {p.passages_done:,} / {p.passages_total:,}{rate}{eta}", p.passages_done, p.passages_total
+    if p.phase == "save":
+        return "Saving the vector index…", 0, 0
+    return "Done", 1, 1
+
+
+class ProgressPanel(QFrame):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.label = QLabel("Index up to date.")
+        self.label.setWordWrap(True)
+        self.bar = QProgressBar()
+        self.bar.setTextVisible(False)
+        self.bar.setMaximumHeight(10)
+        self.pause_btn = QPushButton("Pause")
+        self.cancel_btn = QPushButton("Cancel")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.pause_btn)
+        buttons.addWidget(self.cancel_btn)
+        buttons.addStretch(1)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.label)
+        lay.addWidget(self.bar)
+        lay.addLayout(buttons)
+        self.last: Progress | None = None
+        self._idle()
+
+    def _idle(self) -> None:
+        self.bar.hide()
+        self.pause_btn.hide()
+        self.cancel_btn.hide()
+
+    def started(self, job: object, paused: bool) -> None:
+        self.bar.show()
+        self.pause_btn.show()
+        self.cancel_btn.show()
+        self.bar.setRange(0, 0)
+        what = "Removing a folder…" if not isinstance(job, IndexJob) else "Starting…"
+        self.label.setText(what)
+        self.set_paused(paused)
+
+    def show_progress(self, p: Progress, paused: bool) -> None:
+        self.last = p
+        text, value, maximum = describe(p)
+        self.bar.setRange(0, maximum)
+        if maximum:
+            self.bar.setValue(value)
+        self.label.setText(("Paused — " if paused else "") + text)
+
+    def set_paused(self, paused: bool) -> None:
+        self.pause_btn.setText("Resume" if paused else "Pause")
+        if self.last is not None and self.bar.isVisible():
+            self.show_progress(self.last, paused)
+
+    def finished(self, result: JobResult) -> None:
+        self._idle()
+        self.last = None
+        s = result.summary
+        if result.status == "cancelled":
+            self.label.setText("Indexing cancelled. What was read so far is kept and searchable.")
+        elif result.status == "failed":
+            self.label.setText("Indexing stopped: see the message above.")
+        elif isinstance(result.job, IndexJob):
+            self.label.setText(f"Up to date. Last run: {s.indexed:,} files read, {s.unchanged:,} unchanged, "
+                               f"{s.failed:,} failed, {s.passages_embedded:,} passages embedded "
+                               f"in {s.seconds:.1f} s.")  # fmt: skip
+        else:
+            self.label.setText(result.message)
+
+
+class Banner(QFrame):
+    """One line of news at the top (model loading, a refused drop, an error), with an optional action."""
+
+    STYLES = {"info": "background:#e8f0fe; color:#174ea6; border-radius:4px;",
+              "error": "background:#fce8e6; color:#a50e0e; border-radius:4px;"}  # fmt: skip
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.text = QLabel()
+        self.text.setWordWrap(True)
+        self.action = QPushButton()
+        self.close_btn = QPushButton("✕")
+        self.close_btn.setFlat(True)
+        self.close_btn.setFixedWidth(28)
+        self.close_btn.clicked.connect(lambda: self.clear(self.key))
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(8, 4, 4, 4)
+        lay.addWidget(self.text, 1)
+        lay.addWidget(self.action)
+        lay.addWidget(self.close_btn)
+        self.key = ""
+        self.hide()
+
+    def _show(self, kind: str, text: str, key: str, action: str | None) -> None:
+        self.key = key
+        self.setStyleSheet(f"QFrame {{{self.STYLES[kind]}}}")
+        self.text.setText(text)
+        self.action.setVisible(bool(action))
+        self.action.setText(action or "")
+        self.show()
+
+    def show_info(self, text: str, key: str = "", action: str | None = None) -> None:
+        self._show("info", text, key, action)
+
+    def show_error(self, text: str, key: str = "", action: str | None = None) -> None:
+        self._show("error", text, key, action)
+
+    def clear(self, key: str) -> None:
+        if self.key == key:
+            self.key = ""
+            self.hide()

@@ -1,0 +1,232 @@
+"""The results list: a thin item model over list[Hit] and a delegate that paints the engine's highlight spans."""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QTextCharFormat, QTextCursor, QTextDocument
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+
+from ..core.models import Hit
+from .snippet import Span, hit_spans, snippet, spans_utf16
+
+HitRole = Qt.ItemDataRole.UserRole + 1
+
+# Two clearly different marks: the best sentence as a soft band, the query's words as a strong marker.
+SENTENCE_BG = QColor("#fff3b0")
+TERM_BG = QColor("#ffb74d")
+TERM_FG = QColor("#3e2000")
+BADGES = {  # how it was found -> (label, colour)
+    ("keyword",): ("keyword", QColor("#1565c0")),
+    ("semantic",): ("semantic", QColor("#7b1fa2")),
+    ("keyword", "semantic"): ("keyword + semantic", QColor("#2e7d32")),
+}
+
+
+def badge(hit: Hit) -> tuple[str, QColor]:
+    return BADGES.get(tuple(sorted(hit.sources)), ("match", QColor("#616161")))
+
+
+def short_path(path: str) -> str:
+    """A path as a person reads it: the home folder as ~."""
+    home = os.path.expanduser("~").rstrip(os.sep)
+    if home and (path == home or path.startswith(home + os.sep)):
+        return "~" + path[len(home) :]
+    return path
+
+
+def when(mtime: float) -> str:
+    return time.strftime("%Y-%m-%d", time.localtime(mtime)) if mtime else ""
+
+
+class ResultsModel(QAbstractListModel):
+    """Rows are hits, best first; views read the Hit itself through HitRole."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._hits: list[Hit] = []
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._hits)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or not 0 <= index.row() < len(self._hits):
+            return None
+        hit = self._hits[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return os.path.basename(hit.path)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return hit.path + (f"\npage {hit.page}" if hit.page else "")
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"{os.path.basename(hit.path)}: {hit.text[:200]}"
+        if role == HitRole:
+            return hit
+        return None
+
+    def set_hits(self, hits: list[Hit]) -> None:
+        self.beginResetModel()
+        self._hits = list(hits)
+        self.endResetModel()
+
+    def hit(self, row: int) -> Hit | None:
+        return self._hits[row] if 0 <= row < len(self._hits) else None
+
+    @property
+    def hits(self) -> list[Hit]:
+        return list(self._hits)
+
+
+@dataclass(frozen=True)
+class Card:
+    """Everything painted for one hit, computed without a painter (so tests can check it)."""
+
+    title: str
+    subtitle: str
+    badge: str
+    badge_color: QColor
+    text: str
+    spans: tuple[Span, ...]  # UTF-16 offsets into `text`
+
+
+def card_for(hit: Hit, limit: int = 420) -> Card:
+    text, spans = snippet(hit.text, hit_spans(hit), limit)
+    label, color = badge(hit)
+    where = short_path(os.path.dirname(hit.path))
+    title = os.path.basename(hit.path) + (f"  ·  page {hit.page}" if hit.page else "")
+    sub = "  ·  ".join(x for x in (where, when(hit.mtime)) if x)
+    return Card(title, sub, label, color, text, tuple(spans_utf16(text, spans)))
+
+
+def passage_document(card: Card, font: QFont, width: float) -> QTextDocument:
+    """The passage as rich text: best sentence on a soft band, query words in a strong marker."""
+    doc = QTextDocument()
+    doc.setDefaultFont(font)
+    doc.setDocumentMargin(0)
+    doc.setPlainText(card.text)
+    doc.setTextWidth(max(50.0, width))
+    cursor = QTextCursor(doc)
+    for start, end, kind in card.spans:
+        cursor.setPosition(start)
+        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+        cursor.mergeCharFormat(span_format(kind))
+    return doc
+
+
+def span_format(kind: str) -> QTextCharFormat:
+    fmt = QTextCharFormat()
+    if kind == "term":
+        fmt.setBackground(TERM_BG)
+        fmt.setForeground(TERM_FG)
+        fmt.setFontWeight(QFont.Weight.Bold)
+    else:
+        fmt.setBackground(SENTENCE_BG)
+    return fmt
+
+
+def painted_spans(doc: QTextDocument) -> list[tuple[int, int, str]]:
+    """Read back what the document will paint: (start, end, 'term'|'sentence') runs with a highlight."""
+    out: list[tuple[int, int, str]] = []
+    block = doc.begin()
+    while block.isValid():
+        it = block.begin()
+        while not it.atEnd():
+            frag = it.fragment()
+            bg = frag.charFormat().background().color()
+            if frag.charFormat().background().style() != Qt.BrushStyle.NoBrush:
+                kind = "term" if bg == TERM_BG else "sentence" if bg == SENTENCE_BG else "other"
+                out.append((frag.position(), frag.position() + frag.length(), kind))
+            it += 1
+        block = block.next()
+    return out
+
+
+class ResultDelegate(QStyledItemDelegate):
+    """Paints a result card: file (and page) with a badge, folder and date, the highlighted passage."""
+
+    PAD = 10
+
+    def __init__(self, view: QWidget) -> None:
+        super().__init__(view)
+        self._view = view
+
+    def _fonts(self, option: QStyleOptionViewItem) -> tuple[QFont, QFont, QFont]:
+        base = QFont(option.font)
+        title = QFont(base)
+        title.setBold(True)
+        title.setPointSizeF(base.pointSizeF() * 1.1)
+        small = QFont(base)
+        small.setPointSizeF(base.pointSizeF() * 0.9)
+        return base, title, small
+
+    def _text_width(self, option: QStyleOptionViewItem) -> int:
+        # The view's width less a scroll bar, whether or not one shows: sizeHint and paint must wrap
+        # the passage identically, also in the moment a scroll bar appears.
+        view = self._view
+        style = view.style()
+        frame = getattr(view, "frameWidth", lambda: 0)()
+        width = view.width() - 2 * frame - style.pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        return max(120, width - 2 * self.PAD)
+
+    def document_for(self, hit: Hit, option: QStyleOptionViewItem) -> QTextDocument:
+        base, _title, _small = self._fonts(option)
+        return passage_document(card_for(hit), base, self._text_width(option))
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
+        hit = index.data(HitRole)
+        if not isinstance(hit, Hit):
+            return super().sizeHint(option, index)
+        _base, title, small = self._fonts(option)
+        doc = self.document_for(hit, option)
+        h = QFontMetrics(title).height() + QFontMetrics(small).height() + int(doc.size().height()) + 3 * self.PAD
+        return QSize(self._text_width(option) + 2 * self.PAD, h)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+        hit = index.data(HitRole)
+        if not isinstance(hit, Hit):
+            return super().paint(painter, option, index)
+        card = card_for(hit)
+        base, title_font, small = self._fonts(option)
+        r = option.rect
+        painter.save()
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        pal = option.palette
+        painter.fillRect(r, QColor("#dbe9ff") if selected else pal.color(QPalette.ColorRole.Base))
+        painter.setPen(QColor("#d0d0d0"))
+        painter.drawLine(r.left(), r.bottom(), r.right(), r.bottom())
+        x, y = r.left() + self.PAD, r.top() + self.PAD
+        text_color = QColor("#111111")
+
+        # badge on the right of the first line
+        bfm = QFontMetrics(small)
+        bw = bfm.horizontalAdvance(card.badge) + 16
+        bh = bfm.height() + 4
+        brect = QRect(r.right() - self.PAD - bw, y, bw, bh)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setBrush(card.badge_color)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.drawRoundedRect(brect, bh / 2, bh / 2)
+        painter.setFont(small)
+        painter.setPen(QColor("white"))
+        painter.drawText(brect, Qt.AlignmentFlag.AlignCenter, card.badge)
+
+        tfm = QFontMetrics(title_font)
+        painter.setFont(title_font)
+        painter.setPen(text_color)
+        title = tfm.elidedText(card.title, Qt.TextElideMode.ElideMiddle, brect.left() - x - 8)
+        painter.drawText(QRect(x, y, brect.left() - x - 8, tfm.height()), Qt.AlignmentFlag.AlignVCenter, title)
+        y += max(tfm.height(), bh)
+
+        sfm = QFontMetrics(small)
+        painter.setFont(small)
+        painter.setPen(QColor("#5f6368"))
+        sub = sfm.elidedText(card.subtitle, Qt.TextElideMode.ElideMiddle, r.width() - 2 * self.PAD)
+        painter.drawText(QRect(x, y, r.width() - 2 * self.PAD, sfm.height()), Qt.AlignmentFlag.AlignVCenter, sub)
+        y += sfm.height() + self.PAD // 2
+
+        doc = passage_document(card, base, self._text_width(option))
+        painter.translate(x, y)
+        doc.drawContents(painter)
+        painter.restore()

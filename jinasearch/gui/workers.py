@@ -1,0 +1,191 @@
+"""The two background workers: indexing (iterates the core's Progress generator) and search (own connection)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from ..core.config import Settings
+from ..core.errors import IndexEmptyError, JinaSearchError
+from ..core.models import IndexSummary
+from .model import Cancelled, ModelLoader
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class IndexJob:
+    settings: Settings
+    paths: tuple[str, ...]
+    reembed: bool = False
+
+
+@dataclass(frozen=True)
+class RemoveJob:
+    settings: Settings
+    path: str
+
+
+Job = IndexJob | RemoveJob
+
+
+@dataclass(frozen=True)
+class JobResult:
+    job: Job
+    status: str  # "done" | "cancelled" | "failed"
+    message: str = ""
+    summary: IndexSummary = field(default_factory=IndexSummary)
+
+
+class IndexWorker(QObject):
+    """Runs one job at a time on its thread. Pause and cancel are Events polled at every Progress the
+    indexer yields (after each file and each embedding batch): a queued slot would wait for the run."""
+
+    progress = Signal(object)  # core Progress
+    paused = Signal()  # the worker has actually stopped pulling work
+    finished = Signal(object)  # JobResult
+
+    def __init__(self, model: ModelLoader) -> None:
+        super().__init__()
+        self._model = model
+        self.stop = threading.Event()
+        self.resume = threading.Event()
+        self.resume.set()
+
+    @Slot(object)
+    def run(self, job: Job) -> None:
+        try:
+            result = self._remove(job) if isinstance(job, RemoveJob) else self._index(job)
+        except Cancelled:
+            result = JobResult(job, "cancelled", "cancelled")
+        except JinaSearchError as exc:
+            result = JobResult(job, "failed", str(exc))
+        except Exception as exc:  # noqa: BLE001 - report, never kill the worker thread
+            log.exception("indexing failed")
+            result = JobResult(job, "failed", f"unexpected error: {type(exc).__name__}: {exc}")
+        self.finished.emit(result)
+
+    def _remove(self, job: RemoveJob) -> JobResult:
+        from ..core.library import remove_folder
+
+        n = remove_folder(job.settings, job.path)
+        return JobResult(job, "done", f"removed {job.path} ({n} files)")
+
+    def _index(self, job: IndexJob) -> JobResult:
+        from ..core.indexer import Indexer
+
+        stop = self.stop.is_set
+        indexer = Indexer(job.settings, embedder_factory=lambda _name, _device: self._model.wait(stop),
+                          reembed=job.reembed, should_stop=stop)  # fmt: skip
+        gen = indexer.index(job.paths, excludes=job.settings.excludes)
+        try:
+            for prog in gen:
+                self.progress.emit(prog)
+                if not self._wait_while_paused():
+                    break
+        finally:
+            gen.close()  # at a yield: every write so far is committed, the lock is released
+        if self.stop.is_set():
+            return JobResult(job, "cancelled", "cancelled", indexer.summary)
+        return JobResult(job, "done", "done", indexer.summary)
+
+    def _wait_while_paused(self) -> bool:
+        """False when the run must stop."""
+        if self.stop.is_set():
+            return False
+        if not self.resume.is_set():
+            self.paused.emit()
+            while not self.resume.wait(0.05):
+                if self.stop.is_set():
+                    return False
+        return not self.stop.is_set()
+
+
+class SearchWorker(QObject):
+    """Answers queries on its own thread with its own read connection; stale queries are skipped."""
+
+    results = Signal(int, object, str)  # seq, list[Hit], note ("", "keyword-only", "no-index", "error: ...")
+    preview = Signal(int, object)  # seq, document text or None
+    status = Signal(object)  # core.library.LibraryStatus
+
+    def __init__(self, settings: Settings, model: ModelLoader) -> None:
+        super().__init__()
+        self.settings = settings
+        self._model = model
+        self.latest = 0  # written by the GUI thread; an int store is atomic
+        self._searcher = None
+        self._semantic = False
+
+    @Slot(object)
+    def reset(self, settings: Settings) -> None:
+        """New settings or a new model: reopen on the next query."""
+        self.settings = settings
+        self.close()
+
+    def close(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
+
+    def _open(self):  # type: ignore[no-untyped-def]
+        from ..core.indexer import model_key
+        from ..core.search import Searcher
+
+        emb = self._model.embedder()
+        if self._searcher is not None and self._semantic == (emb is not None):
+            return self._searcher
+        self.close()
+        searcher = Searcher(self.settings, embedder=emb, load_model=False)
+        # An index built with another model must not be searched with this one's vectors.
+        if emb is not None and searcher.model is not None and searcher.model != model_key(self.settings.model):
+            searcher.close()
+            searcher = Searcher(self.settings, load_model=False)
+            self._semantic = True  # do not reopen on every query
+            searcher.mismatch = True  # type: ignore[attr-defined]
+        else:
+            self._semantic = emb is not None
+        self._searcher = searcher
+        return searcher
+
+    @Slot(int, str, object)
+    def search(self, seq: int, query: str, filters: object) -> None:
+        if seq < self.latest:
+            return  # the user typed on; answer only the newest query
+        try:
+            searcher = self._open()
+            semantic = searcher.embedder is not None
+            hits = searcher.search(query, k=40, mode="hybrid" if semantic else "keyword", filters=filters)
+            note = "" if semantic else ("model-mismatch" if getattr(searcher, "mismatch", False) else "keyword-only")
+        except IndexEmptyError:
+            hits, note = [], "no-index"
+        except JinaSearchError as exc:
+            hits, note = [], f"error: {exc}"
+        except Exception as exc:  # noqa: BLE001
+            log.exception("search failed")
+            hits, note = [], f"error: {type(exc).__name__}: {exc}"
+        self.results.emit(seq, hits, note)
+
+    @Slot(int, int)
+    def load_preview(self, seq: int, doc_id: int) -> None:
+        from ..core.library import document_text
+
+        try:
+            found = document_text(self.settings, doc_id)
+        except Exception:  # noqa: BLE001 - a preview is best effort
+            log.exception("preview failed")
+            found = None
+        self.preview.emit(seq, found[0] if found else None)
+
+    @Slot()
+    def refresh_status(self) -> None:
+        from ..core.library import LibraryStatus, read_status
+
+        try:
+            st = read_status(self.settings)
+        except Exception:  # noqa: BLE001
+            log.exception("status failed")
+            st = LibraryStatus()
+        self.status.emit(st)

@@ -1,0 +1,115 @@
+"""Typing shows ranked, highlighted results; selecting previews the passage; open calls the system opener."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QGuiApplication
+
+from jinasearch.gui.results import card_for, painted_spans, passage_document
+from tests.gui.helpers import index_folder, search
+
+
+def test_typing_shows_ranked_results_with_painted_highlights(qtbot, make_window, docs: Path) -> None:
+    w = make_window()
+    index_folder(qtbot, w, docs)
+    hits = search(qtbot, w, "invoice payment due")
+    assert hits and hits[0].path == str(docs / "invoice.md")
+    assert [w.results.hit(i) for i in range(w.results.rowCount())] == hits
+    assert w.stack.currentWidget() is w.list
+    top = hits[0]
+    assert set(top.sources) == {"keyword", "semantic"}
+    # What the delegate paints: every engine span, query words as 'term', the best sentence as 'sentence'.
+    card = card_for(top)
+    doc = passage_document(card, w.list.font(), 400)
+    painted = painted_spans(doc)
+    words = {card.text[s:e].lower() for s, e, k in painted if k == "term"}
+    assert {"invoice", "payment", "due"} <= words
+    assert top.sentence_span is not None
+    s, e = top.sentence_span
+    assert any(k == "sentence" for *_x, k in painted) or s == e
+    # Term runs line up exactly with the engine's term spans.
+    expected = {top.text[a:b].lower() for a, b in top.term_spans}
+    assert words == expected
+    assert card.badge == "keyword + semantic"
+    size = w.delegate.sizeHint(_option(w), w.results.index(0))
+    assert size.height() > doc.size().height()  # title, folder line and the passage all fit
+
+
+def _option(w):  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
+    opt = QStyleOptionViewItem()
+    opt.initFrom(w.list)
+    opt.rect = w.list.viewport().rect()
+    return opt
+
+
+def test_selecting_a_result_fills_the_preview_scrolled_to_the_passage(qtbot, make_window, tmp_path: Path) -> None:
+    folder = tmp_path / "long"
+    folder.mkdir()
+    filler = "\n\n".join(f"Paragraph {i} talks about weather and clouds over the hills." for i in range(150))
+    (folder / "report.txt").write_text(filler + "\n\nThe quarterly budget for lighthouse repairs is approved.\n\n"
+                                       + filler, encoding="utf-8")  # fmt: skip
+    w = make_window()
+    index_folder(qtbot, w, folder)
+    with qtbot.waitSignal(w.controller.preview, timeout=10_000):
+        hits = search(qtbot, w, "lighthouse budget")
+    top = hits[0]
+    assert "lighthouse" in top.text
+    assert w.preview.hit == top
+    text = w.preview.text.toPlainText()
+    assert len(text) > len(top.text) and text[top.char_start : top.char_end] == top.text
+    start, end = w.preview.passage_range
+    assert (start, end) == (top.char_start, top.char_end)  # ASCII: UTF-16 offsets equal
+    kinds = [sel.format.background().color().name() for sel in w.preview.text.extraSelections()]
+    assert "#ffb74d" in kinds  # query words marked in the preview too
+    assert w.preview.text.verticalScrollBar().value() > 0  # scrolled down to the passage
+    assert w.preview.text.textCursor().position() == start
+
+
+def test_open_actions_call_the_system_opener_with_the_right_path(qtbot, make_window, docs: Path, monkeypatch) -> None:
+    opened: list[QUrl] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url) or True)
+    w = make_window()
+    index_folder(qtbot, w, docs)
+    hits = search(qtbot, w, "train to Lisbon passport")
+    assert hits[0].path == str(docs / "sub" / "travel.txt")
+    w.list.setFocus()
+    qtbot.keyClick(w.list, Qt.Key.Key_Return)
+    assert [u.toLocalFile() for u in opened] == [hits[0].path]
+    w.reveal_action.trigger()
+    assert opened[-1].toLocalFile() == str(docs / "sub")
+    w.copy_action.trigger()
+    assert QGuiApplication.clipboard().text() == hits[0].path
+    w.preview.open_btn.click()
+    assert opened[-1].toLocalFile() == hits[0].path
+
+
+def test_filters_and_empty_states(qtbot, make_window, docs: Path) -> None:
+    w = make_window()
+    index_folder(qtbot, w, docs)
+    hits = search(qtbot, w, "passport")
+    assert hits
+    latest = dict(timeout=10_000, check_params_cb=lambda seq, _h, _n: seq == w._seq)
+    with qtbot.waitSignal(w.controller.results, **latest) as res:
+        w.search_bar.type.setCurrentText("Text & Markdown")
+    assert res.args[1]
+    with qtbot.waitSignal(w.controller.results, **latest) as res:
+        w.search_bar.folder.setCurrentIndex(w.search_bar.folder.findData(str(docs)))
+        w.search_bar.type.setCurrentText("PDF")
+    assert res.args[1] == []
+    assert "No passages match" in w.empty.text() and w.stack.currentWidget() is w.empty
+
+
+def test_ctrl_k_and_ctrl_f_focus_the_search_field(qtbot, make_window) -> None:
+    from PySide6.QtGui import QKeySequence, QShortcut
+
+    w = make_window()
+    shortcuts = {s.key().toString(): s for s in w.findChildren(QShortcut)}
+    for key in ("Ctrl+K", "Ctrl+F"):
+        w.folders.tree.setFocus()
+        assert w.focusWidget() is w.folders.tree
+        shortcuts[QKeySequence(key).toString()].activated.emit()
+        assert w.focusWidget() is w.search_bar.field

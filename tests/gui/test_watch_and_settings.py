@@ -1,0 +1,75 @@
+"""Watched folders re-index on their own; settings and window layout survive a restart."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jinasearch.gui.dialogs import SettingsDialog
+from jinasearch.gui.prefs import Prefs, load_prefs
+from tests.gui.helpers import index_folder, search
+
+
+def test_files_added_and_deleted_while_running_are_picked_up(qtbot, make_window, docs: Path) -> None:
+    w = make_window(watch=True, debounce_s=0.2)
+    index_folder(qtbot, w, docs)
+    with qtbot.waitSignal(w.controller.runFinished, timeout=30_000) as done:
+        (docs / "new.txt").write_text("The violin lesson moved to Thursday afternoon.", encoding="utf-8")
+    assert done.args[0].summary.indexed == 1
+    assert search(qtbot, w, "violin lesson")[0].path == str(docs / "new.txt")
+    with qtbot.waitSignal(w.controller.runFinished, timeout=30_000) as done:
+        (docs / "new.txt").unlink()
+    assert done.args[0].summary.removed == 1
+    assert all(h.path != str(docs / "new.txt") for h in search(qtbot, w, "violin lesson"))
+
+
+def test_settings_dialog_round_trip_persists(qtbot, make_window, qsettings, monkeypatch) -> None:
+    monkeypatch.delenv("JINASEARCH_MODEL")
+    prefs = Prefs(model="/models/my-model", chunk_tokens=300, overlap_tokens=40, excludes=("*.log", "*/drafts/*"),
+                  device="cpu")  # fmt: skip
+    dlg = SettingsDialog(prefs, "/data")
+    qtbot.addWidget(dlg)
+    assert dlg.prefs() == prefs
+    dlg.model.setCurrentIndex(1)  # Jina base
+    assert dlg.prefs().model == "jinaai/jina-embeddings-v2-base-en"
+
+    w = make_window()
+    w.controller.apply_prefs(Prefs(model=w.controller.prefs.model, chunk_tokens=128, excludes=("*.log",)))
+    assert load_prefs(qsettings).chunk_tokens == 128
+    assert load_prefs(qsettings).excludes == ("*.log",)
+
+
+def test_window_geometry_and_splitter_are_restored(qtbot, make_window) -> None:
+    w = make_window(start=False)
+    w.resize(w.minimumSizeHint().width() + 3, 555)  # the offscreen screen is small: stay inside it
+    size = (w.width(), w.height())
+    w.splitter.setSizes([150, 300, 220])
+    sizes = w.splitter.sizes()
+    w.shutdown()
+    w2 = make_window(start=False)
+    assert (w2.width(), w2.height()) == size
+    assert w2.splitter.sizes() == sizes
+
+
+def test_model_failure_shows_a_clear_message_and_keyword_search_still_works(qtbot, make_window, docs: Path) -> None:
+    from jinasearch.core.errors import ModelUnavailableError
+    from jinasearch.gui.window import MainWindow
+
+    w = make_window()
+    index_folder(qtbot, w, docs)
+    w.shutdown()
+
+    def offline(name: str, device: str):  # type: ignore[no-untyped-def]
+        raise ModelUnavailableError(f"model '{name}' is not downloaded yet and could not be fetched.")
+
+    w2 = MainWindow(w.qsettings, w.controller.data_dir, embedder_factory=offline, watch=False)
+    qtbot.addWidget(w2)
+    w2.show()
+    try:
+        with qtbot.waitSignal(w2.controller.modelFailed, timeout=10_000):
+            w2.controller.load_model()
+        assert w2.banner.isVisible() and "not downloaded yet" in w2.banner.text.text()
+        assert "Keyword search still works" in w2.banner.text.text()
+        hits = search(qtbot, w2, "invoice payment")
+        assert hits and hits[0].sources == ("keyword",)
+    finally:
+        w2.shutdown()
