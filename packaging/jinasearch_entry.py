@@ -14,17 +14,7 @@ def main() -> int:
         from jinasearch.cli import main as cli_main
 
         return cli_main()
-    # --self-test and --version never need a screen: answer them before Qt loads, so an installed build
-    # can be checked on a server or in CI without display libraries.
-    if "--self-test" in sys.argv[1:]:
-        from jinasearch.selftest import run_self_test
-
-        return run_self_test()
-    if "--version" in sys.argv[1:]:
-        from jinasearch import __version__
-
-        print(f"jinasearch {__version__}")
-        return 0
+    # The app's own main answers --version and --self-test before it loads Qt (no screen needed).
     from jinasearch.gui.app import main as gui_main
 
     return gui_main() or 0
