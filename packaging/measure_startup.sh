@@ -8,26 +8,29 @@ RUNS="${1:-5}"
 RUNUSER="${2:-jsuser}"
 DESKTOP=/usr/share/applications/jinasearch.desktop
 DISPLAY_NUM=:97
-EXEC="$(sed -n 's/^Exec=//p' "$DESKTOP" | sed 's/ *%[fFuU]//g')"
+EXEC="${EXEC:-$(sed -n "s/^Exec=//p" "$DESKTOP" | sed "s/ *%[fFuU]//g")}"  # EXEC=... compares another launch command
 id "$RUNUSER" >/dev/null 2>&1 || useradd -m "$RUNUSER"
 Xvfb "$DISPLAY_NUM" -screen 0 1280x800x24 -ac -nolisten tcp >/dev/null 2>&1 &
 XVFB=$!
 trap 'kill $XVFB 2>/dev/null' EXIT
 sleep 1
 
-launch_once() {  # prints seconds from exec to the first visible window
-  local t0 t1 pid
+visible() { DISPLAY="$DISPLAY_NUM" xdotool search --onlyvisible --name '^jinasearch$' 2>/dev/null | head -1; }
+
+launch_once() {  # prints seconds from exec to the first visible main window
+  local t0 t1 pid win app
+  for _ in $(seq 100); do [ -z "$(visible)" ] && break; sleep 0.1; done  # the last run's window is gone
   t0=$(date +%s.%N)
-  setsid runuser -u "$RUNUSER" -- env DISPLAY="$DISPLAY_NUM" HOME="$(getent passwd "$RUNUSER" | cut -d: -f6)" \
+  runuser -u "$RUNUSER" -- env DISPLAY="$DISPLAY_NUM" HOME="$(getent passwd "$RUNUSER" | cut -d: -f6)" \
     sh -c "exec $EXEC" >/dev/null 2>&1 &
   pid=$!
-  until DISPLAY="$DISPLAY_NUM" xdotool search --onlyvisible --name jinasearch >/dev/null 2>&1; do
+  until win="$(visible)"; [ -n "$win" ]; do
     sleep 0.02
     if ! kill -0 "$pid" 2>/dev/null; then echo "the app exited before showing a window" >&2; return 1; fi
   done
   t1=$(date +%s.%N)
-  kill -- -"$pid"; wait "$pid" 2>/dev/null || true  # the whole process group this launch started
-  sleep 0.5
+  app="$(DISPLAY="$DISPLAY_NUM" xdotool getwindowpid "$win")"  # the app's own pid, from _NET_WM_PID
+  kill "$app"; wait "$pid" 2>/dev/null || true
   echo "$t1 - $t0" | bc -l | xargs printf "%.2f\n"
 }
 
