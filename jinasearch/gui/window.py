@@ -133,6 +133,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.counts)
         for key in ("Ctrl+K", "Ctrl+F"):
             QShortcut(QKeySequence(key), self, activated=self.focus_search)
+        QShortcut(QKeySequence("Down"), self.search_bar.field, activated=self.focus_results,
+                  context=Qt.ShortcutContext.WidgetShortcut)  # fmt: skip
         for key in ("Return", "Enter"):
             QShortcut(QKeySequence(key), self.list, activated=self.open_current,
                       context=Qt.ShortcutContext.WidgetShortcut)  # fmt: skip
@@ -185,6 +187,12 @@ class MainWindow(QMainWindow):
     def focus_search(self) -> None:
         self.search_bar.field.setFocus()
         self.search_bar.field.selectAll()
+
+    def focus_results(self) -> None:
+        if self.results.rowCount():
+            self.list.setFocus()
+            if not self.list.currentIndex().isValid():
+                self.list.setCurrentIndex(self.results.index(0))
 
     def run_search(self, query: str) -> None:
         self._query = query

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QObject, Signal, Slot
@@ -11,9 +12,11 @@ from PySide6.QtCore import QObject, Signal, Slot
 from ..core.config import Settings
 from ..core.errors import IndexEmptyError, JinaSearchError
 from ..core.models import IndexSummary
-from .model import Cancelled, ModelLoader
+from .model import Cancelled, GatedEmbedder, ModelLoader
 
 log = logging.getLogger(__name__)
+
+PROGRESS_INTERVAL_S = 0.1
 
 
 @dataclass(frozen=True)
@@ -78,12 +81,21 @@ class IndexWorker(QObject):
         from ..core.indexer import Indexer
 
         stop = self.stop.is_set
-        indexer = Indexer(job.settings, embedder_factory=lambda _name, _device: self._model.wait(stop),
+        def embedder(_name: str, _device: str) -> GatedEmbedder:
+            return GatedEmbedder(self._model.wait(stop), self._checkpoint)
+
+        indexer = Indexer(job.settings, embedder_factory=embedder,
                           reembed=job.reembed, should_stop=stop)  # fmt: skip
         gen = indexer.index(job.paths, excludes=job.settings.excludes)
+        last_phase, last_emit = "", 0.0
         try:
             for prog in gen:
-                self.progress.emit(prog)
+                # At most ~10 updates a second: thousands of queued updates would make the window lag
+                # behind the worker (and delay the 'finished' signal queued after them).
+                now = time.monotonic()
+                if prog.phase != last_phase or now - last_emit >= PROGRESS_INTERVAL_S or prog.phase == "done":
+                    self.progress.emit(prog)
+                    last_phase, last_emit = prog.phase, now
                 if not self._wait_while_paused():
                     break
         finally:
@@ -91,6 +103,11 @@ class IndexWorker(QObject):
         if self.stop.is_set():
             return JobResult(job, "cancelled", "cancelled", indexer.summary)
         return JobResult(job, "done", "done", indexer.summary)
+
+    def _checkpoint(self) -> None:
+        """Called between embedding slices: wait while paused, leave the run when cancelled."""
+        if not self._wait_while_paused():
+            raise Cancelled()
 
     def _wait_while_paused(self) -> bool:
         """False when the run must stop."""

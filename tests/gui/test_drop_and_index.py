@@ -68,3 +68,34 @@ def test_remove_asks_then_forgets_the_folder(qtbot, make_window, docs: Path, mon
     assert done.args[0].status == "done"
     qtbot.waitUntil(lambda: w.folders.tree.topLevelItemCount() == 0, timeout=10_000)
     assert w.controller.status.passages == 0
+
+
+def test_failed_files_dialog_lists_each_file_with_its_reason(qtbot, make_window, docs: Path, monkeypatch) -> None:
+    from jinasearch.gui.dialogs import FailedFilesDialog
+
+    shown = []
+    monkeypatch.setattr(FailedFilesDialog, "exec", lambda self: shown.append(self) or 0)
+    w = make_window()
+    with qtbot.waitSignal(w.controller.runFinished, timeout=30_000):
+        drop_paths(w, [docs])
+    qtbot.waitUntil(lambda: w.folders.failed_btn.isEnabled(), timeout=10_000)
+    w.folders.failed_btn.click()
+    table = shown[0].table
+    assert table.rowCount() == 1
+    assert table.item(0, 0).text() == str(docs / "broken.pdf")
+    assert table.item(0, 1).text()  # a reason a person can read
+
+
+def test_changing_the_model_re_embeds_in_the_background(qtbot, make_window, docs: Path) -> None:
+    from jinasearch.core.library import read_status
+
+    w = make_window()
+    with qtbot.waitSignal(w.controller.runFinished, timeout=30_000):
+        drop_paths(w, [docs])
+    c = w.controller
+    old = read_status(c.settings).model
+    with qtbot.waitSignal(c.runFinished, timeout=30_000, check_params_cb=lambda r: r.job.reembed) as done:
+        c.apply_prefs(type(c.prefs)(model="another-model", chunk_tokens=c.prefs.chunk_tokens))
+    assert done.args[0].status == "done" and done.args[0].summary.passages_embedded >= 3
+    st = read_status(c.settings)
+    assert st.model == "another-model" != old and st.embedded == st.passages
