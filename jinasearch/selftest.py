@@ -1,0 +1,107 @@
+"""Headless self-test of an installed build: index the bundled sample, search it, check the right file wins.
+
+Run as `jinasearch-gui --self-test` (no screen needed). It uses whatever model the app would use
+($JINASEARCH_MODEL, else the default, downloading it if it is not cached yet), works in a temporary data
+directory that it deletes afterwards, prints a short report and returns 0 when every check passes, else 1.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from . import __version__
+
+if TYPE_CHECKING:
+    from .core.embed import Embedder
+
+# (query, mode, file expected first). The semantic queries share almost no words with their answer, so
+# they pass only if the embedding model really works; the keyword one checks the full-text index.
+CHECKS: tuple[tuple[str, str, str], ...] = (
+    ("how do I mend a flat on my bike", "semantic", "bicycle-repair.md"),
+    ("making bread rise with wild yeast", "semantic", "sourdough.txt"),
+    ("how do plants turn sunshine into sugar", "semantic", "greenhouse.html"),
+    ("ERR-4471", "keyword", "invoice-policy.txt"),
+    ("what happens to a bill that has no order reference", "hybrid", "invoice-policy.txt"),
+)
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    query: str
+    mode: str
+    expected: str
+    got: str | None
+
+    @property
+    def ok(self) -> bool:
+        return self.got == self.expected
+
+
+def run_self_test(model: str | None = None, out: TextIO | None = None, *, embedder: Embedder | None = None) -> int:
+    """Index the bundled sample with `model` (default: the app's model) and check the searches; 0 = pass.
+
+    `embedder` lets a caller that already holds the loaded model (the test suite) skip loading it again."""
+    out = out or sys.stdout
+    say: Callable[[str], None] = lambda line: print(line, file=out, flush=True)  # noqa: E731
+    from .core.config import default_model
+
+    model = model or default_model()
+    frozen = bool(getattr(sys, "frozen", False))
+    say(f"jinasearch {__version__} self-test ({'bundle' if frozen else 'python'} {platform.python_version()}, "
+        f"{platform.system()} {platform.machine()})")  # fmt: skip
+    say(f"model: {model}")
+    tmp = Path(tempfile.mkdtemp(prefix="jinasearch-selftest-"))
+    try:
+        results = _run(model, tmp, say, embedder)
+    except Exception as exc:  # noqa: BLE001 - a self-test reports every failure instead of crashing
+        say(f"FAIL: {type(exc).__name__}: {exc}")
+        return 1
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    for r in results:
+        say(f"  {'ok  ' if r.ok else 'FAIL'} [{r.mode}] {r.query!r} -> {r.got or 'no result'}"
+            + ("" if r.ok else f" (expected {r.expected})"))  # fmt: skip
+    passed = sum(r.ok for r in results)
+    say(f"self-test {'passed' if passed == len(results) else 'FAILED'}: {passed}/{len(results)} checks")
+    return 0 if passed == len(results) else 1
+
+
+def _run(model: str, tmp: Path, say: Callable[[str], None], embedder: Embedder | None) -> list[CheckResult]:
+    from .core.config import Settings
+    from .core.indexer import Indexer
+    from .core.search import Searcher
+    from .resources import sample_dir
+
+    # Index a copy: the installed sample may sit under an excluded folder name (site-packages) or be read-only.
+    docs = tmp / "sample"
+    shutil.copytree(sample_dir(), docs)
+    settings = Settings(data_dir=tmp / "data", model=model, device=os.environ.get("JINASEARCH_DEVICE", "auto"))
+    t0 = time.monotonic()
+    indexer = Indexer(settings, embedder=embedder)
+    emb = indexer.embedder
+    say(f"model loaded in {time.monotonic() - t0:.1f} s ({emb.dim} dimensions)")
+    t1 = time.monotonic()
+    for _ in indexer.index([docs]):
+        pass
+    s = indexer.summary
+    say(f"indexed {s.indexed}/{s.scanned} files, {s.passages_embedded} passages in {time.monotonic() - t1:.1f} s")
+    if s.failed or s.indexed != len(list(docs.iterdir())):
+        raise RuntimeError(f"sample files failed to index: {list(s.errors)}")
+    searcher = Searcher(settings, embedder=emb)
+    try:
+        results = []
+        for query, mode, expected in CHECKS:
+            hits = searcher.search(query, k=3, mode=mode)  # type: ignore[arg-type]
+            results.append(CheckResult(query, mode, expected, Path(hits[0].path).name if hits else None))
+    finally:
+        searcher.close()
+    return results

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Build the Linux one-folder bundle and the .deb. From the repository root:
+#   packaging/build_linux.sh              uses $PYTHON (default .venv/bin/python), which must have the app,
+#                                         the CPU torch wheel and pyinstaller installed
+#   packaging/build_linux.sh --setup      first creates .venv-build with exactly that
+# Outputs: build/dist/jinasearch/ (the bundle) and build/jinasearch_<version>_<arch>.deb
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+PYTHON="${PYTHON:-.venv/bin/python}"
+if [ "${1:-}" = "--setup" ]; then
+  python3 -m venv .venv-build
+  PYTHON=.venv-build/bin/python
+  # The CPU wheel of torch: the default Linux wheel from PyPI pulls in ~3 GB of CUDA libraries.
+  "$PYTHON" -m pip install --upgrade pip
+  "$PYTHON" -m pip install --extra-index-url https://download.pytorch.org/whl/cpu . pyinstaller
+fi
+"$PYTHON" -c "import torch, sys; sys.exit('torch is a CUDA build; install the CPU wheel or pass CUDA=1' if torch.version.cuda and not '${CUDA:-}' else 0)"
+"$PYTHON" -m PyInstaller --noconfirm --log-level WARN --distpath build/dist --workpath build/pyinstaller \
+  packaging/jinasearch.spec
+build/dist/jinasearch/jinasearch-gui --version
+packaging/linux/make_deb.sh build/dist/jinasearch build
+du -sh build/dist/jinasearch build/jinasearch_*.deb
