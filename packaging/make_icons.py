@@ -1,6 +1,6 @@
 """Render the app icon's SVG source into the PNG sizes desktops use, a Windows .ico and a macOS .icns.
 
-Run from the repository root after editing jinasearch/resources/icons/jinasearch.svg:
+Run from the repository root after editing resources/icons/jinasearch.svg:
 
     python packaging/make_icons.py
 
@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-ICONS = ROOT / "jinasearch" / "resources" / "icons"
+ICONS = ROOT / "resources" / "icons"
 SVG = ICONS / "jinasearch.svg"
 # The freedesktop hicolor sizes plus 512 (macOS/high-DPI); 1024 only feeds the .icns.
 PNG_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)

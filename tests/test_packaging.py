@@ -53,10 +53,10 @@ def test_missing_resource_says_which() -> None:
 
 
 def test_resources_found_in_a_frozen_bundle_layout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # A bundle whose module file does not sit next to the data: the lookup falls back to sys._MEIPASS.
-    bundled = tmp_path / "jinasearch" / "resources"
+    # A bundle whose module file does not sit next to the data: the lookup uses sys._MEIPASS.
+    bundled = tmp_path / "resources"
     shutil.copytree(resources.resources_dir(), bundled)
-    monkeypatch.setattr(resources, "__file__", str(tmp_path / "elsewhere" / "resources" / "__init__.pyc"))
+    monkeypatch.setattr(resources, "__file__", str(tmp_path / "elsewhere" / "jinasearch" / "resources.pyc"))
     monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
     assert resources.resources_dir() == bundled
     assert resources.sample_dir() == bundled / "sample"
@@ -86,7 +86,7 @@ def test_wheel_carries_the_resources(tmp_path: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for rel in ["icons/jinasearch.svg", "icons/jinasearch-256.png", "icons/jinasearch.ico", "icons/jinasearch.icns",
                 *(f"sample/{e}" for _, _, e in CHECKS)]:  # fmt: skip
-        assert f"jinasearch/resources/{rel}" in names
+        assert f"jinasearch-0.1.0.data/data/share/jinasearch/{rel}" in names
     assert not any(n.startswith("tests/") for n in names)
 
 

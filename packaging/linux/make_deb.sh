@@ -27,10 +27,10 @@ install -m 0644 "$ROOT/packaging/linux/jinasearch.desktop" "$STAGE/usr/share/app
 for size in 16 24 32 48 64 128 256 512; do
   dir="$STAGE/usr/share/icons/hicolor/${size}x${size}/apps"
   mkdir -p "$dir"
-  install -m 0644 "$ROOT/jinasearch/resources/icons/jinasearch-$size.png" "$dir/jinasearch.png"
+  install -m 0644 "$ROOT/resources/icons/jinasearch-$size.png" "$dir/jinasearch.png"
 done
 mkdir -p "$STAGE/usr/share/icons/hicolor/scalable/apps"
-install -m 0644 "$ROOT/jinasearch/resources/icons/jinasearch.svg" "$STAGE/usr/share/icons/hicolor/scalable/apps/jinasearch.svg"
+install -m 0644 "$ROOT/resources/icons/jinasearch.svg" "$STAGE/usr/share/icons/hicolor/scalable/apps/jinasearch.svg"
 
 SIZE_KB="$(du -sk --exclude=DEBIAN "$STAGE" | cut -f1)"
 cat > "$STAGE/DEBIAN/control" <<CTRL

@@ -1,30 +1,42 @@
 """Find the files the app loads at run time (icons, the self-test sample) from source, a wheel or a bundle.
 
-The files live inside the package (`jinasearch/resources/...`) so that a wheel carries them as package data
-and PyInstaller collects them next to the package; one lookup then serves all three ways of running.
+The files live in the repository's top-level `resources/` folder. A wheel installs them as data files
+under `<prefix>/share/jinasearch`; a PyInstaller bundle carries them as `<bundle>/resources`. One lookup
+serves all three ways of running.
 """
 
 from __future__ import annotations
 
+import site
 import sys
+import sysconfig
 from pathlib import Path
 
 ICON_SIZES: tuple[int, ...] = (16, 24, 32, 48, 64, 128, 256, 512)
 
 
+def candidates() -> list[Path]:
+    """Where the resource folder may be, most specific first."""
+    found: list[Path] = []
+    bundle = getattr(sys, "_MEIPASS", None)
+    if bundle:  # a frozen build: PyInstaller puts the collected data under sys._MEIPASS
+        found.append(Path(bundle) / "resources")
+    found.append(Path(__file__).resolve().parent.parent / "resources")  # a source checkout
+    for prefix in (sysconfig.get_path("data"), sys.prefix, getattr(site, "USER_BASE", None)):
+        if prefix:  # an installed wheel: data files under <prefix>/share/jinasearch
+            found.append(Path(prefix) / "share" / "jinasearch")
+    return found
+
+
 def resources_dir() -> Path:
     """The folder holding the resource files."""
-    here = Path(__file__).resolve().parent
-    if (here / "icons").is_dir():
-        return here
-    # A frozen build whose module __file__ does not point at the collected data (e.g. a zipped archive):
-    # PyInstaller unpacks/collects data under sys._MEIPASS with the same relative layout.
-    bundle = getattr(sys, "_MEIPASS", None)
-    if bundle:
-        frozen = Path(bundle) / "jinasearch" / "resources"
-        if frozen.is_dir():
-            return frozen
-    raise FileNotFoundError(f"jinasearch resource files are missing (looked in {here}); reinstall the app")
+    places = candidates()
+    for place in places:
+        if (place / "icons").is_dir():
+            return place
+    raise FileNotFoundError(
+        f"jinasearch resource files are missing (looked in {', '.join(map(str, places))}); reinstall the app"
+    )
 
 
 def resource_path(*parts: str) -> Path:
