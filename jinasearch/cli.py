@@ -173,11 +173,10 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def hit_json(h: Hit) -> dict[str, object]:
+    """Exactly the fields the command-line contract promises (issue 2), nothing more."""
     return {"path": h.path, "page": h.page, "score": round(h.score, 6), "text": h.text,
             "char_start": h.char_start, "char_end": h.char_end, "sources": list(h.sources),
-            "highlights": [list(s) for s in h.highlights],
-            "terms": [list(s) for s in h.term_spans],
-            "sentence": list(h.sentence_span) if h.sentence_span else None}  # fmt: skip
+            "highlights": [list(s) for s in h.highlights]}  # fmt: skip
 
 
 def print_hits(query: str, hits: Sequence[Hit], *, many: bool) -> None:
