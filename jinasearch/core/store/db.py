@@ -299,6 +299,10 @@ class Store:
 
     # -- status ----------------------------------------------------------------------------------
 
+    def has_passages(self) -> bool:
+        """Cheap emptiness test for every search (counts() scans all vectors: ~0.5 s at 100k passages)."""
+        return self.conn.execute("SELECT EXISTS (SELECT 1 FROM passages)").fetchone()[0] == 1
+
     def counts(self) -> dict[str, int]:
         row = self.conn.execute(sql.COUNTS).fetchone()
         return dict(zip(("folders", "indexed", "failed", "passages", "embedded"), (int(x) for x in row)))
