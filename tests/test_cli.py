@@ -177,3 +177,18 @@ def test_cli_process_exits_cleanly_without_loading_torch(tmp_path: Path) -> None
                           capture_output=True, text=True, env=env, cwd=Path(__file__).parents[1])  # fmt: skip
     assert proc.returncode == 2 and proc.stdout == ""
     assert proc.stderr.count("\n") == 1 and "does not exist" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_before_and_after_include_the_named_day(capsys, docs: Path) -> None:  # type: ignore[no-untyped-def]
+    from datetime import datetime
+
+    noon = datetime(2024, 5, 31, 12, 0).timestamp()
+    os.utime(docs / "volcano.txt", (noon, noon))
+    run(capsys, "index", str(docs))
+    for flag in ("--before", "--after"):
+        code, out, _ = run(capsys, "search", "lava", "--mode", "keyword", flag, "2024-05-31", "--json")
+        assert str(docs / "volcano.txt") in [h["path"] for h in json.loads(out)], flag
+    code, out, _ = run(capsys, "search", "lava", "--mode", "keyword", "--before", "2024-05-30", "--json")
+    assert json.loads(out) == []
+    with pytest.raises(SystemExit):
+        main(["search", "lava", "--before", "31/05/2024"])
