@@ -299,9 +299,10 @@ class Store:
 
     # -- status ----------------------------------------------------------------------------------
 
-    def has_passages(self) -> bool:
-        """Cheap emptiness test for every search (counts() scans all vectors: ~0.5 s at 100k passages)."""
-        return self.conn.execute("SELECT EXISTS (SELECT 1 FROM passages)").fetchone()[0] == 1
+    def passage_count(self) -> int:
+        """Passages in the index, cheaply (a b-tree count, ~0.04 ms at 100k): fit for every query, unlike
+        counts(), whose 'embedded' column reads every row (0.1-0.5 s at 100k passages)."""
+        return int(self.conn.execute("SELECT COUNT(*) FROM passages").fetchone()[0])
 
     def counts(self) -> dict[str, int]:
         row = self.conn.execute(sql.COUNTS).fetchone()

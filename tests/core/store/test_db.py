@@ -179,3 +179,9 @@ def test_readonly_store_reads_while_writer_holds(store: Store) -> None:
             ro.set_meta("x", "y")
     finally:
         ro.close()
+
+
+def test_passage_count(store: Store) -> None:
+    assert store.passage_count() == 0
+    put(store, store.add_folder("/docs"), "/docs/a.txt", "one | two | three")
+    assert store.passage_count() == 3 == store.counts()["passages"]
