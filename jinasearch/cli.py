@@ -9,7 +9,7 @@ import os
 import sys
 import time
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from . import __version__
@@ -25,6 +25,14 @@ def _date(text: str) -> float:
         return datetime.fromisoformat(text).timestamp()
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date; use YYYY-MM-DD") from None
+
+
+def _date_end(text: str) -> float:
+    """`--before 2024-05-31` includes that whole day: a bare date means the end of it."""
+    start = _date(text)
+    if len(text.strip()) <= 10:  # YYYY-MM-DD without a time
+        return (datetime.fromtimestamp(start) + timedelta(days=1)).timestamp() - 1e-6
+    return start
 
 
 def _positive(text: str) -> int:
@@ -71,7 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     se.add_argument("--folder", help="only results under this folder")
     se.add_argument("--type", action="append", default=[], metavar="EXT", help="only this file type, e.g. pdf")
     se.add_argument("--after", type=_date, help="only files modified on or after YYYY-MM-DD")
-    se.add_argument("--before", type=_date, help="only files modified on or before YYYY-MM-DD")
+    se.add_argument("--before", type=_date_end, help="only files modified on or before YYYY-MM-DD")
     se.add_argument("--model", help="must match the index's model (default: the one recorded in the index)")
     se.add_argument("--json", action="store_true", help="print a JSON array of hits")
 
@@ -173,11 +181,10 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def hit_json(h: Hit) -> dict[str, object]:
+    """Exactly the fields the command-line contract promises (issue 2), nothing more."""
     return {"path": h.path, "page": h.page, "score": round(h.score, 6), "text": h.text,
             "char_start": h.char_start, "char_end": h.char_end, "sources": list(h.sources),
-            "highlights": [list(s) for s in h.highlights],
-            "terms": [list(s) for s in h.term_spans],
-            "sentence": list(h.sentence_span) if h.sentence_span else None}  # fmt: skip
+            "highlights": [list(s) for s in h.highlights]}  # fmt: skip
 
 
 def print_hits(query: str, hits: Sequence[Hit], *, many: bool) -> None:

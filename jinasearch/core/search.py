@@ -123,7 +123,7 @@ class Searcher:
         query = query.strip()
         if not query:
             return []
-        if self.store.counts()["passages"] == 0:
+        if self.store.passage_count() == 0:
             raise IndexEmptyError("the index is empty; add a folder first ('jinasearch index FOLDER')")
         filters = filters or Filters()
         n = max(CANDIDATES, k * 10)

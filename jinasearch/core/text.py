@@ -13,6 +13,8 @@ WORD_RE = re.compile(r"\w+(?:['’._-]\w+)*", re.UNICODE)
 FTS_PIECE_RE = re.compile(r"[^\W_]+|_", re.UNICODE)
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9À-Ý])|\n\s*\n|\n(?=\s*[-*•#\d])")
 
+_CLOSERS = "\"'”’)]"
+
 STOP_WORDS: frozenset[str] = frozenset(
     """a about above after again against all am an and any are aren't as at be because been before
     being below between both but by can can't cannot could couldn't did didn't do does doesn't doing
@@ -68,7 +70,11 @@ def sentences(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     pos = 0
     for m in _SENTENCE_END.finditer(text):
-        spans.append((pos, m.start()))
+        # Closing quotes and brackets after the stop belong to the sentence they close.
+        end = m.start()
+        while end < m.end() and text[end] in _CLOSERS:
+            end += 1
+        spans.append((pos, end))
         pos = m.end()
     spans.append((pos, len(text)))
     out: list[tuple[int, int]] = []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from pathlib import Path
 
 from ..errors import ExtractionError
@@ -38,10 +40,35 @@ def decode_bytes(data: bytes) -> str:
         pass
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data[:2_000_000]).best()
-    if best is not None and best.encoding:
-        return data.decode(best.encoding, errors="replace")
-    return data.decode("utf-8", errors="replace")
+    sample = data[:2_000_000]
+    matches = from_bytes(sample)
+    best = matches.best()
+    if best is None or not best.encoding:
+        return data.decode("utf-8", errors="replace")
+    encoding = best.encoding
+    # Short Western European text fits several single-byte code pages equally well, and
+    # charset-normalizer may pick a Baltic or Central European one, turning French "à" into "ą".
+    # When windows-1252 (by far the most common legacy encoding) was a close candidate and reads
+    # at least as cleanly, prefer it.
+    if encoding != "cp1252" and any(
+        "cp1252" in m.could_be_from_charset and m.chaos <= best.chaos + 0.15 for m in matches
+    ):
+        try:
+            western = sample.decode("cp1252")
+        except UnicodeDecodeError:
+            western = None
+        if western is not None and _oddities(western) <= _oddities(str(best)):
+            encoding = "cp1252"
+    return data.decode(encoding, errors="replace")
+
+
+_LETTER_RUN = re.compile(r"(?<=[^\W\d_])[^\w\s](?=[^\W\d_])")
+
+
+def _oddities(text: str) -> int:
+    """Symbols wedged between letters (`Za¿ó³æ`): the mark of text decoded with the wrong code page."""
+    return sum(1 for m in _LETTER_RUN.finditer(text) if unicodedata.category(m.group())[0] in "SNC"
+               or m.group() in "¡¿ª º")  # fmt: skip
 
 
 class TextExtractor:

@@ -200,13 +200,16 @@ class Store:
         """Swap in a document's new text and passages in one transaction: readers see old or new, never a mix."""
         with self.db.atomic():
             doc_id = self._upsert_doc(folder_id, path, size, mtime, content_hash, "indexed", None, len(chunks))
-            self.conn.execute(sql.DELETE_PASSAGES_OF_DOC, (doc_id,))
+            old_max = self.conn.execute(sql.MAX_PASSAGE_OF_DOC, (doc_id,)).fetchone()[0]
             pages = json.dumps([[p.number, p.start, p.end] for p in extracted.pages])
             self.conn.execute(sql.UPSERT_TEXT, (doc_id, extracted.text, pages))
+            # New passages go in before the old ones leave, so a passage whose text did not change
+            # takes its vector from its old self (by text hash) instead of being embedded again.
             self.conn.executemany(
                 sql.INSERT_PASSAGE,
                 ((doc_id, c.ordinal, c.page, c.char_start, c.char_end, c.text, text_hash(c.text)) for c in chunks),
             )
+            self.conn.execute(sql.DELETE_OLD_PASSAGES_OF_DOC, (doc_id, old_max))
             self.conn.execute(sql.BUMP_VECTORS_VERSION)
         return doc_id
 
@@ -329,6 +332,11 @@ class Store:
         return {r[0]: r for r in self.conn.execute(q, list(ids))}
 
     # -- status ----------------------------------------------------------------------------------
+
+    def passage_count(self) -> int:
+        """Passages in the index, cheaply (a b-tree count, ~0.04 ms at 100k): fit for every query, unlike
+        counts(), whose 'embedded' column reads every row (0.1-0.5 s at 100k passages)."""
+        return int(self.conn.execute("SELECT COUNT(*) FROM passages").fetchone()[0])
 
     def counts(self) -> dict[str, int]:
         row = self.conn.execute(sql.COUNTS).fetchone()

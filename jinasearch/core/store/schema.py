@@ -109,6 +109,9 @@ UPSERT_DOC = """
 TOUCH_DOC = "UPDATE documents SET size = ?, mtime = ? WHERE id = ?"
 DELETE_DOC = "DELETE FROM documents WHERE id = ?"
 DELETE_PASSAGES_OF_DOC = "DELETE FROM passages WHERE doc_id = ?"
+MAX_PASSAGE_OF_DOC = "SELECT COALESCE(MAX(id), 0) FROM passages WHERE doc_id = ?"
+# Ids only grow (AUTOINCREMENT), so "id <= the old maximum" is exactly the replaced passages.
+DELETE_OLD_PASSAGES_OF_DOC = "DELETE FROM passages WHERE doc_id = ? AND id <= ?"
 UPSERT_TEXT = """
     INSERT INTO texts(doc_id, text, pages) VALUES (?, ?, ?)
     ON CONFLICT(doc_id) DO UPDATE SET text = excluded.text, pages = excluded.pages

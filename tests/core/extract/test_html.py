@@ -1,0 +1,34 @@
+"""HTML: only the text a reader sees; scripts and styles dropped; blocks become paragraphs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jinasearch.core.extract import extract
+
+PAGE = """<!doctype html><html><head><title>Garden notes</title>
+<style>body { color: red } .secretstyle {}</style>
+<script>var trackingCode = "secretscript";</script></head>
+<body><h1>Tomatoes</h1><p>Water them   in the <b>morning</b>.</p>
+<noscript>enable javascript please</noscript><ul><li>Basil</li><li>Mint</li></ul>
+<script type="module">console.log("secretmodule")</script><p>Caf&eacute; &amp; more</p></body></html>"""
+
+
+def test_html_visible_text_only(tmp_path: Path) -> None:
+    f = tmp_path / "page.html"
+    f.write_text(PAGE, encoding="utf-8")
+    text = extract(f).text
+    for hidden in ("secretstyle", "secretscript", "secretmodule", "color", "javascript"):
+        assert hidden not in text
+    assert text.startswith("Garden notes")
+    assert "Water them in the morning ." in text or "Water them in the morning." in text
+    assert "Café & more" in text
+    # Block elements end paragraphs, so the chunker sees structure.
+    assert "Tomatoes\n\n" in text and "Basil" in text and "Mint" in text
+
+
+def test_html_in_legacy_encoding(tmp_path: Path) -> None:
+    f = tmp_path / "old.htm"
+    f.write_bytes(("<html><body><p>" + "Prix spécial : déjà réduit, très élégant. " * 5 + "</p></body></html>")
+                  .encode("cp1252"))  # fmt: skip
+    assert "déjà réduit" in extract(f).text

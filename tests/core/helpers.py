@@ -1,0 +1,29 @@
+"""Small helpers for engine tests: run an index to completion, build settings for a temp data dir."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from jinasearch.core.config import Settings
+from jinasearch.core.indexer import Indexer
+from jinasearch.core.models import IndexSummary, Progress
+from tests.fakes import FakeEmbedder
+
+
+def settings_for(tmp_path: Path, model: str = "fake-embedder", **kw: object) -> Settings:
+    return Settings(data_dir=tmp_path / "data", model=model, chunk_tokens=kw.pop("chunk_tokens", 40),  # type: ignore[arg-type]
+                    overlap_tokens=kw.pop("overlap_tokens", 8), **kw)  # type: ignore[arg-type]  # fmt: skip
+
+
+def run_index(settings: Settings, paths: Sequence[Path], embedder: FakeEmbedder,
+              excludes: Sequence[str] = ()) -> tuple[IndexSummary, list[Progress]]:  # fmt: skip
+    indexer = Indexer(settings, embedder=embedder)
+    progress = list(indexer.index(paths, excludes=excludes))
+    return indexer.summary, progress
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -1,0 +1,112 @@
+"""chunk_text(): token bounds, overlap, page boundaries, and offsets that map back to the text exactly."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from jinasearch.core.chunk import chunk_text
+from jinasearch.core.models import Extracted, Page
+from tests.fakes import WordTokenizer
+
+TOK = WordTokenizer()
+WORDS = "river stone quiet lamp orbit velvet harbor maple signal ember canyon meadow cobalt lantern".split()
+
+
+def prose(n_sentences: int, seed: int = 0) -> str:
+    rng = random.Random(seed)
+    out = []
+    for i in range(n_sentences):
+        sent = " ".join(rng.choice(WORDS) for _ in range(rng.randint(3, 14)))
+        out.append(sent.capitalize() + ".")
+        if i % 5 == 4:
+            out.append("\n\n")
+    return " ".join(out).replace(" \n\n ", "\n\n")
+
+
+def ntok(text: str) -> int:
+    return TOK.count([text])[0]
+
+
+@pytest.mark.parametrize(("max_tokens", "overlap"), [(20, 0), (40, 8), (64, 16), (200, 32)])
+def test_bounds_offsets_and_coverage(max_tokens: int, overlap: int) -> None:
+    text = prose(120)
+    chunks = chunk_text(Extracted(text), TOK, max_tokens=max_tokens, overlap_tokens=overlap)
+    assert [c.ordinal for c in chunks] == list(range(len(chunks)))
+    covered = [False] * len(text)
+    for c in chunks:
+        assert c.text == text[c.char_start : c.char_end]
+        assert 0 < ntok(c.text) <= max_tokens
+        assert c.page is None
+        for i in range(c.char_start, c.char_end):
+            covered[i] = True
+    # Every word of the document lands in some passage.
+    assert all(covered[m.start()] for m in __import__("re").finditer(r"\w+", text))
+    starts = [c.char_start for c in chunks]
+    assert starts == sorted(starts) and len(set(starts)) == len(starts)
+
+
+def test_overlap_carries_trailing_sentences() -> None:
+    text = " ".join(f"Sentence number {w} is here." for w in WORDS * 3)  # 5 tokens each
+    chunks = chunk_text(Extracted(text), TOK, max_tokens=30, overlap_tokens=10)
+    assert len(chunks) > 3
+    for a, b in zip(chunks, chunks[1:]):
+        assert b.char_start < a.char_end  # shares text with its predecessor
+        assert ntok(text[b.char_start : a.char_end]) <= 10
+    none = chunk_text(Extracted(text), TOK, max_tokens=30, overlap_tokens=0)
+    for a, b in zip(none, none[1:]):
+        assert b.char_start >= a.char_end
+
+
+def test_cuts_at_sentence_boundaries() -> None:
+    text = prose(60, seed=3)
+    for c in chunk_text(Extracted(text), TOK, max_tokens=50, overlap_tokens=10):
+        assert c.text[-1] == "." and c.text[0].isupper()
+
+
+def test_overlong_sentence_is_split_by_tokens() -> None:
+    text = " ".join(["word"] * 95) + "."
+    chunks = chunk_text(Extracted(text), TOK, max_tokens=20, overlap_tokens=0)
+    assert [ntok(c.text) for c in chunks] == [20, 20, 20, 20, 15]
+    assert all(c.text == text[c.char_start : c.char_end] for c in chunks)
+    assert chunks[-1].char_end == len(text) - 1  # the final "." is not a token of WordTokenizer
+
+
+def test_never_crosses_a_page() -> None:
+    p1, p2, p3 = prose(7, 1), prose(30, 2), prose(2, 3)
+    text = f"{p1}\n\n{p2}\n\n{p3}"
+    a = len(p1) + 2
+    b = a + len(p2) + 2
+    pages = (Page(1, 0, len(p1)), Page(2, a, a + len(p2)), Page(4, b, b + len(p3)))
+    chunks = chunk_text(Extracted(text, pages), TOK, max_tokens=60, overlap_tokens=20)
+    by_page = {p.number: p for p in pages}
+    assert {c.page for c in chunks} == {1, 2, 4}
+    for c in chunks:
+        page = by_page[c.page]  # type: ignore[index]
+        assert page.start <= c.char_start < c.char_end <= page.end
+        assert c.text == text[c.char_start : c.char_end]
+    # Overlap never reaches back into the previous page.
+    first_on_2 = next(c for c in chunks if c.page == 2)
+    assert first_on_2.char_start == a
+
+
+def test_empty_and_tiny_inputs() -> None:
+    assert chunk_text(Extracted(""), TOK) == []
+    assert chunk_text(Extracted("   \n\n "), TOK) == []
+    [only] = chunk_text(Extracted("  Just one line  "), TOK)
+    assert (only.text, only.char_start) == ("Just one line", 2)
+    with pytest.raises(ValueError):
+        chunk_text(Extracted("x"), TOK, max_tokens=4)
+
+
+@pytest.mark.model
+def test_real_tokenizer_bounds(minilm) -> None:  # type: ignore[no-untyped-def]
+    """With the model's own tokenizer, no passage exceeds the budget (the model would truncate it)."""
+    text = prose(80, seed=9) + " " + "Pneumonoultramicroscopicsilicovolcanoconiosis " * 60
+    tok = minilm.tokenizer
+    chunks = chunk_text(Extracted(text), tok, max_tokens=64, overlap_tokens=16)
+    assert chunks
+    for c in chunks:
+        assert c.text == text[c.char_start : c.char_end]
+        assert tok.count([c.text])[0] <= 64

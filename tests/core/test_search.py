@@ -1,0 +1,118 @@
+"""Searcher with the fake embedder: modes, sources, filters, the per-file cap, highlights, errors."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from jinasearch.core.errors import IndexEmptyError, ModelMismatchError
+from jinasearch.core.search import Searcher, fts_query, fuse
+from jinasearch.core.store import Filters
+from tests.core.helpers import run_index, settings_for, write
+from tests.fakes import FakeEmbedder
+
+
+@pytest.fixture
+def searcher(tmp_path: Path):  # type: ignore[no-untyped-def]
+    root = tmp_path / "docs"
+    write(root / "geo" / "volcano.txt", "Volcanoes erupt molten lava. Basalt forms when lava cools.")
+    write(root / "geo" / "glacier.md", "Glaciers carve deep valleys. Ice moves slowly downhill.")
+    write(root / "food" / "bread.txt", "Bread needs flour and yeast. Knead the dough until smooth.")
+    write(root / "food" / "soup.html", "<p>Soup simmers with lava-hot peppers and onions.</p>")
+    # One long file about lava: it must not fill the whole result list.
+    write(root / "long" / "lava.txt", "\n\n".join(f"Lava flow report {i}: the lava advanced again." for i in range(20)))
+    os.utime(root / "geo" / "volcano.txt", (1_000_000_000, 1_000_000_000))  # 2001
+    os.utime(root / "food" / "soup.html", (1_600_000_000, 1_600_000_000))  # 2020
+    settings = settings_for(tmp_path, chunk_tokens=12, overlap_tokens=0)
+    run_index(settings, [root], FakeEmbedder())
+    s = Searcher(settings, embedder=FakeEmbedder())
+    s.root = root  # type: ignore[attr-defined]
+    yield s
+    s.close()
+
+
+def names(hits) -> list[str]:  # type: ignore[no-untyped-def]
+    return [Path(h.path).name for h in hits]
+
+
+def test_modes_and_sources(searcher: Searcher) -> None:
+    kw = searcher.search("basalt", mode="keyword")
+    assert names(kw) == ["volcano.txt"] and kw[0].sources == ("keyword",)
+    sem = searcher.search("basalt", mode="semantic", k=3)
+    assert names(sem)[0] == "volcano.txt" and all(h.sources == ("semantic",) for h in sem)
+    assert len(sem) == 3  # dense always returns neighbours, even without shared words
+    hyb = searcher.search("basalt", mode="hybrid", k=3)
+    assert names(hyb)[0] == "volcano.txt" and hyb[0].sources == ("semantic", "keyword")
+    assert [h.score for h in hyb] == sorted((h.score for h in hyb), reverse=True)
+    with pytest.raises(ValueError):
+        searcher.search("x", mode="fuzzy")  # type: ignore[arg-type]
+    assert searcher.search("   ") == []
+
+
+def test_per_file_cap(searcher: Searcher) -> None:
+    hits = searcher.search("lava", k=10, mode="keyword")
+    per = [n for n in names(hits) if n == "lava.txt"]
+    assert len(per) == 3 and {"volcano.txt", "soup.html"} <= set(names(hits))
+    assert len([h for h in searcher.search("lava", k=10, mode="keyword", max_per_file=1)
+                if h.path.endswith("lava.txt")]) == 1  # fmt: skip
+
+
+def test_filters_folder_type_date(searcher: Searcher) -> None:
+    root = searcher.root  # type: ignore[attr-defined]
+    for mode in ("hybrid", "semantic", "keyword"):
+        hits = searcher.search("lava", mode=mode, filters=Filters(folder=str(root / "geo")))  # type: ignore[arg-type]
+        assert hits and all(Path(h.path).parent == root / "geo" for h in hits)
+        hits = searcher.search("lava", mode=mode, filters=Filters(exts=("html",)))  # type: ignore[arg-type]
+        assert names(hits) == ["soup.html"]
+        hits = searcher.search("lava", mode=mode, filters=Filters(modified_before=1_500_000_000))  # type: ignore[arg-type]
+        assert names(hits) == ["volcano.txt"]
+        hits = searcher.search("lava", mode=mode, filters=Filters(modified_after=1_500_000_000.0, exts=("txt",)))  # type: ignore[arg-type]
+        # Only recent .txt files: lava.txt (and bread.txt, a weak dense neighbour without the word).
+        assert "lava.txt" in names(hits) and set(names(hits)) <= {"lava.txt", "bread.txt"}
+    assert searcher.search("lava", filters=Filters(folder=str(root / "nowhere"))) == []
+
+
+def test_hits_carry_highlights_and_offsets(searcher: Searcher) -> None:
+    [hit] = searcher.search("basalt lava", k=1)
+    assert hit.text.count("lava") == 2
+    assert [hit.text[s:e] for s, e in hit.term_spans] == ["lava", "Basalt", "lava"]
+    assert hit.sentence_span is not None and hit.sentence_span in set(hit.highlights)
+    doc = searcher.document_text(hit.doc_id)
+    assert doc is not None and doc[hit.char_start : hit.char_end] == hit.text
+    assert hit.page is None and hit.mtime == 1_000_000_000
+
+
+def test_keyword_query_syntax_is_never_parsed(searcher: Searcher) -> None:
+    for q in ('lava AND "', "NOT lava -basalt", "lava:*", "(lava", "parse_header()"):
+        searcher.search(q, mode="keyword")  # no sqlite3.OperationalError
+    assert fts_query('say "hi" AND err_42') == '"say" OR "hi" OR "err 42"'
+    assert fts_query("the of") == '"the" OR "of"'
+    assert fts_query("!!!") is None
+
+
+def test_fuse_prefers_agreement() -> None:
+    fused = dict(fuse([(1, 0.9), (2, 0.5), (3, 0.1)], [(2, 10.0), (4, 5.0), (1, 1.0)]))
+    assert max(fused, key=fused.get) in (1, 2)  # type: ignore[arg-type]
+    assert fused[2] > fused[3] and fused[2] > fused[4]
+
+
+def test_searcher_sees_new_commits(searcher: Searcher, tmp_path: Path) -> None:
+    write(searcher.root / "geo" / "new.txt", "Fumaroles vent sulphur gases.")  # type: ignore[attr-defined]
+    run_index(searcher.settings, [searcher.root], FakeEmbedder())  # type: ignore[attr-defined]
+    assert names(searcher.search("fumaroles", mode="semantic", k=1)) == ["new.txt"]
+
+
+def test_errors_for_missing_and_empty_index_and_model(tmp_path: Path) -> None:
+    settings = settings_for(tmp_path)
+    with pytest.raises(IndexEmptyError, match="no index"):
+        Searcher(settings, embedder=FakeEmbedder())
+    (tmp_path / "empty").mkdir()
+    run_index(settings, [tmp_path / "empty"], FakeEmbedder())
+    s = Searcher(settings, embedder=FakeEmbedder())
+    with pytest.raises(IndexEmptyError, match="empty"):
+        s.search("anything")
+    s.close()
+    with pytest.raises(ModelMismatchError, match="fake-embedder"):
+        Searcher(settings, model="some/other-model", embedder=FakeEmbedder())

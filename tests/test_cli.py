@@ -1,0 +1,194 @@
+"""The command line contract: commands, JSON shape, and one-line errors with non-zero exits."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import jinasearch.core.indexer as indexer_mod
+import jinasearch.core.search as search_mod
+from jinasearch.cli import main
+from tests.core.helpers import write
+from tests.fakes import FakeEmbedder
+
+HIT_FIELDS = {"path", "page", "score", "text", "char_start", "char_end", "sources", "highlights"}
+
+
+@pytest.fixture(autouse=True)
+def fake_model(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Every model name loads the fake embedder (the real one is exercised in the model tests)."""
+    monkeypatch.setattr(indexer_mod, "load_embedder", lambda name, device="auto": FakeEmbedder(name=name))
+    monkeypatch.setattr(search_mod, "load_embedder", lambda name, device="auto": FakeEmbedder(name=name))
+    monkeypatch.setenv("JINASEARCH_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("JINASEARCH_MODEL", "fake-model")
+
+
+@pytest.fixture
+def docs(tmp_path: Path) -> Path:
+    root = tmp_path / "docs"
+    write(root / "volcano.txt", "Volcanoes erupt molten lava. Basalt forms when lava cools.")
+    write(root / "bread.md", "Bread needs flour and yeast. Knead the dough until smooth.")
+    write(root / "sub" / "tides.html", "<p>Tides follow the moon. Lava never reaches the sea here.</p>")
+    (root / "broken.pdf").write_bytes(b"%PDF-1.4 nothing")
+    return root
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def assert_one_line_error(code: int, err: str, *needles: str) -> None:
+    assert code != 0
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("jinasearch: error: "), err
+    assert "Traceback" not in err
+    for n in needles:
+        assert n in lines[0]
+
+
+def test_index_search_status_remove(capsys, docs: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    code, out, err = run(capsys, "index", str(docs))
+    assert code == 0
+    assert out.strip() == out.strip().splitlines()[0]  # one summary line
+    assert "4 files: 3 indexed, 0 unchanged, 1 failed" in out and "status" in err
+
+    code, out, _ = run(capsys, "search", "basalt lava", "--json", "-k", "2")
+    hits = json.loads(out)
+    assert code == 0 and len(hits) == 2
+    for h in hits:
+        assert set(h) == HIT_FIELDS
+        assert isinstance(h["score"], float) and h["page"] is None
+        assert all(0 <= s < e <= len(h["text"]) for s, e in h["highlights"])
+        assert set(h["sources"]) <= {"semantic", "keyword"}
+    assert hits[0]["path"] == str(docs / "volcano.txt")
+    assert hits[0]["sources"] == ["semantic", "keyword"]
+    assert {hits[0]["text"][s:e] for s, e in hits[0]["highlights"]} >= {"lava", "Basalt"}
+
+    code, out, _ = run(capsys, "search", "lava", "--mode", "keyword", "--folder", str(docs / "sub"), "--json")
+    assert [h["path"] for h in json.loads(out)] == [str(docs / "sub" / "tides.html")]
+    code, out, _ = run(capsys, "search", "lava", "--mode", "keyword", "--type", "txt", "--type", "md", "--json")
+    assert [h["path"] for h in json.loads(out)] == [str(docs / "volcano.txt")]
+    code, out, _ = run(capsys, "search", "lava", "--after", "2999-01-01", "--json")
+    assert json.loads(out) == []
+    code, out, _ = run(capsys, "search", "lava", "--before", "2999-01-01", "--mode", "keyword")
+    assert code == 0 and "volcano.txt" in out and "*lava*" in out
+
+    code, out, _ = run(capsys, "status", "--json")
+    info = json.loads(out)
+    assert info["indexed"] == 3 and info["failed"] == 1 and info["model"] == "fake-model" and info["dim"] == 32
+    assert info["folders"][0]["path"] == str(docs)
+    assert info["failed_files"][0]["path"].endswith("broken.pdf") and info["failed_files"][0]["reason"]
+    code, out, _ = run(capsys, "status")
+    assert "broken.pdf" in out and "3 files indexed" in out
+
+    code, out, _ = run(capsys, "index", str(docs))
+    assert "0 indexed, 4 unchanged" in out and "0 embedded" in out
+
+    code, out, _ = run(capsys, "remove", str(docs))
+    assert code == 0 and "removed" in out
+    code, out, err = run(capsys, "search", "lava")
+    assert_one_line_error(code, err, "empty")
+
+
+def test_queries_file_prints_one_json_array_per_line(capsys, docs: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    run(capsys, "index", str(docs))
+    qfile = tmp_path / "queries.txt"
+    qfile.write_text("lava\n\nbread flour\nmoon tides\n", encoding="utf-8")
+    code, out, _ = run(capsys, "search", "--queries", str(qfile), "--json", "-k", "1")
+    lines = out.splitlines()
+    assert code == 0 and len(lines) == 3
+    results = [json.loads(line) for line in lines]
+    assert [Path(r[0]["path"]).name for r in results] == ["volcano.txt", "bread.md", "tides.html"]
+    code, out, _ = run(capsys, "search", "--queries", str(qfile), "-k", "1")
+    assert out.count("# ") == 3
+
+
+def test_data_dir_option_and_env(capsys, docs: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    code, _, _ = run(capsys, "index", str(docs), "--data-dir", str(tmp_path / "elsewhere"), "--exclude", "*.md")
+    assert code == 0 and (tmp_path / "elsewhere" / "index.sqlite3").exists()
+    assert not (tmp_path / "data").exists()
+    code, out, _ = run(capsys, "status", "--data-dir", str(tmp_path / "elsewhere"), "--json")
+    assert json.loads(out)["indexed"] == 2
+
+
+def test_error_missing_path(capsys, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    code, _, err = run(capsys, "index", str(tmp_path / "no-such-folder"))
+    assert_one_line_error(code, err, "does not exist", "no-such-folder")
+
+
+def test_error_missing_and_empty_index(capsys, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    for argv in (["search", "x"], ["status"], ["remove", str(tmp_path)]):
+        code, _, err = run(capsys, *argv)
+        assert_one_line_error(code, err, "no index")
+    (tmp_path / "empty").mkdir()
+    assert run(capsys, "index", str(tmp_path / "empty"))[0] == 0
+    code, _, err = run(capsys, "search", "x")
+    assert_one_line_error(code, err, "empty")
+    code, _, err = run(capsys, "remove", str(tmp_path / "never-added"))
+    assert_one_line_error(code, err, "not an indexed folder")
+
+
+def test_error_model_mismatch(capsys, docs: Path) -> None:  # type: ignore[no-untyped-def]
+    run(capsys, "index", str(docs))
+    code, _, err = run(capsys, "index", str(docs), "--model", "another-model")
+    assert_one_line_error(code, err, "fake-model", "another-model", "--reembed")
+    code, _, err = run(capsys, "search", "lava", "--model", "another-model")
+    assert_one_line_error(code, err, "fake-model")
+    code, out, _ = run(capsys, "index", str(docs), "--model", "another-model", "--reembed")
+    assert code == 0 and "embedded" in out
+
+
+def test_error_unwritable_data_dir(capsys, docs: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    code, _, err = run(capsys, "index", str(docs), "--data-dir", str(blocker / "data"))
+    assert_one_line_error(code, err, "cannot write to data directory", "--data-dir")
+    if os.geteuid() != 0:  # root writes through permissions; the case above covers it there
+        ro = tmp_path / "ro"
+        ro.mkdir(mode=0o555)
+        code, _, err = run(capsys, "index", str(docs), "--data-dir", str(ro))
+        assert_one_line_error(code, err, "cannot write")
+
+
+def test_usage_errors(capsys, docs: Path) -> None:  # type: ignore[no-untyped-def]
+    code, _, err = run(capsys, "search")
+    assert_one_line_error(code, err, "--queries")
+    code, _, err = run(capsys, "search", "x", "--queries", str(docs / "missing.txt"))
+    assert_one_line_error(code, err)
+    run(capsys, "index", str(docs))
+    code, _, err = run(capsys, "search", "--queries", str(docs / "missing.txt"))
+    assert_one_line_error(code, err, "cannot read")
+    with pytest.raises(SystemExit) as exc:
+        main(["search", "x", "-k", "0"])
+    assert exc.value.code != 0
+    assert main([]) == 0
+
+
+def test_cli_process_exits_cleanly_without_loading_torch(tmp_path: Path) -> None:
+    env = {**os.environ, "JINASEARCH_DATA_DIR": str(tmp_path / "d")}
+    proc = subprocess.run([sys.executable, "-m", "jinasearch.cli", "index", str(tmp_path / "missing")],
+                          capture_output=True, text=True, env=env, cwd=Path(__file__).parents[1])  # fmt: skip
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr.count("\n") == 1 and "does not exist" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_before_and_after_include_the_named_day(capsys, docs: Path) -> None:  # type: ignore[no-untyped-def]
+    from datetime import datetime
+
+    noon = datetime(2024, 5, 31, 12, 0).timestamp()
+    os.utime(docs / "volcano.txt", (noon, noon))
+    run(capsys, "index", str(docs))
+    for flag in ("--before", "--after"):
+        code, out, _ = run(capsys, "search", "lava", "--mode", "keyword", flag, "2024-05-31", "--json")
+        assert str(docs / "volcano.txt") in [h["path"] for h in json.loads(out)], flag
+    code, out, _ = run(capsys, "search", "lava", "--mode", "keyword", "--before", "2024-05-30", "--json")
+    assert json.loads(out) == []
+    with pytest.raises(SystemExit):
+        main(["search", "lava", "--before", "31/05/2024"])
