@@ -49,6 +49,7 @@ class Controller(QObject):
     preview = Signal(int, object)
     modelLoading = Signal(str)
     modelLoaded = Signal(str)
+    modelDownloading = Signal(str, int, int)  # name, bytes done, bytes total
     modelFailed = Signal(str, str)
 
     def __init__(self, qsettings: QSettings, data_dir: Path, *, embedder_factory: EmbedderFactory | None = None,
@@ -65,6 +66,7 @@ class Controller(QObject):
         self.model = ModelLoader(embedder_factory)
         self.model.loaded.connect(self._model_loaded)
         self.model.failed.connect(self.modelFailed)
+        self.model.downloading.connect(self.modelDownloading)
 
         self.indexer = IndexWorker(self.model)
         self.searcher = SearchWorker(self.settings, self.model)

@@ -20,10 +20,10 @@ class Cancelled(Exception):
     """The job waiting for the model was cancelled."""
 
 
-def default_factory(name: str, device: str) -> Any:
+def default_factory(name: str, device: str, on_progress: Callable[[int, int], None] | None = None) -> Any:
     from ..core.embed import load_embedder
 
-    emb = load_embedder(name, device=device)
+    emb = load_embedder(name, device=device, on_progress=on_progress)
     # On a CPU a batch of 16 passages takes well under a second, so pause and cancel stay prompt.
     if getattr(emb, "device", "") == "cpu":
         emb.batch_size = min(emb.batch_size, 16)
@@ -106,6 +106,7 @@ class ModelLoader(QObject):
     """Loads the model on a plain thread (it is one blocking call) and announces the outcome."""
 
     loaded = Signal(str)  # model name
+    downloading = Signal(str, int, int)  # model name, bytes done, bytes total (0 while unknown)
     failed = Signal(str, str)  # model name, message a person can act on
 
     def __init__(self, factory: EmbedderFactory | None = None) -> None:
@@ -127,7 +128,11 @@ class ModelLoader(QObject):
 
     def _load(self, name: str, device: str) -> None:
         try:
-            self._embedder = SharedEmbedder(self._factory(name, device))
+            if self._factory is default_factory:  # first run: the download reports its bytes
+                inner = default_factory(name, device, lambda done, total: self.downloading.emit(name, done, total))
+            else:
+                inner = self._factory(name, device)
+            self._embedder = SharedEmbedder(inner)
         except Exception as exc:  # noqa: BLE001 - any loader failure becomes a message, never a crash
             from ..core.errors import JinaSearchError
 

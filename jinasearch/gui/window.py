@@ -172,10 +172,16 @@ class MainWindow(QMainWindow):
         c.modelLoading.connect(lambda name: self.banner.show_info(
             f"Loading the language model ({name})… keyword search works meanwhile; "
             "matches by meaning appear when it is ready.", key="model"))  # fmt: skip
+        c.modelDownloading.connect(self._model_downloading)
         c.modelLoaded.connect(self._model_loaded)
         c.modelFailed.connect(lambda name, msg: self.banner.show_error(
             f"Search by meaning is unavailable: {msg} Keyword search still works.", key="model",
             action="Settings…"))  # fmt: skip
+
+    def _model_downloading(self, name: str, done: int, total: int) -> None:
+        amount = f"{done / total:.0%} of {total / 1e6:.0f} MB" if total else f"{done / 1e6:.0f} MB"
+        self.banner.show_info(f"Downloading the language model ({name}) for the first time: {amount}. "
+                              "Keyword search works meanwhile; afterwards it works offline.", key="model")  # fmt: skip
 
     def start(self) -> None:
         """Heavy work begins only now, after the window is on screen."""

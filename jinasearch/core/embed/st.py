@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import ModelUnavailableError
+from .download import OnProgress, fetch_model
 
 log = logging.getLogger(__name__)
 
@@ -53,10 +54,11 @@ def needs_remote_code(name: str) -> bool:
 class SentenceTransformerEmbedder:
     """Loads the model once; heavy imports happen here, never at module import."""
 
-    def __init__(self, name: str, *, device: str = "auto", batch_size: int | None = None) -> None:
+    def __init__(self, name: str, *, device: str = "auto", batch_size: int | None = None,
+                 on_progress: OnProgress | None = None) -> None:  # fmt: skip
         self.name = name
         self.device = pick_device(device)
-        self._model = _load(name, self.device)
+        self._model = _load(name, self.device, on_progress)
         get_dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
         self.dim = int(get_dim())
         # Larger batches pay off on a GPU; on a CPU they only add padding and latency.
@@ -80,7 +82,7 @@ class SentenceTransformerEmbedder:
         return self.encode([text])[0]
 
 
-def _load(name: str, device: str) -> Any:
+def _load(name: str, device: str, on_progress: OnProgress | None = None) -> Any:
     # Quiet the "sequence longer than max length" warnings: the chunker already bounds passages.
     logging.getLogger("transformers.tokenization_utils_base").setLevel(logging.ERROR)
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -99,21 +101,12 @@ def _load(name: str, device: str) -> Any:
     except Exception as first:  # noqa: BLE001 - the library raises OSError, ValueError, HF errors...
         if is_local:
             raise ModelUnavailableError(f"cannot load model from folder {path}: {_short(first)}") from None
-        if os.environ.get("HF_HUB_OFFLINE") == "1":
-            raise ModelUnavailableError(_offline_message(name)) from None
+    # Not cached: download it (with progress where the caller asked for it), failing fast when offline.
+    fetch_model(name, on_progress)
     try:
-        log.info("downloading model %s", name)
         return SentenceTransformer(path, **kwargs)
     except Exception as exc:  # noqa: BLE001
-        raise ModelUnavailableError(f"{_offline_message(name)} ({_short(exc)})") from None
-
-
-def _offline_message(name: str) -> str:
-    return (
-        f"model '{name}' is not downloaded yet and could not be fetched. Connect to the internet once so "
-        "it can be downloaded (it is cached for offline use afterwards), or pass --model (or set "
-        "JINASEARCH_MODEL) to a sentence-transformers model folder on this computer."
-    )
+        raise ModelUnavailableError(f"cannot load model '{name}': {_short(exc)}") from None
 
 
 def _short(exc: BaseException) -> str:
