@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
+from jinasearch.core import fusion  # noqa: E402
 from jinasearch.core.config import Settings  # noqa: E402
 from jinasearch.core.indexer import Indexer  # noqa: E402
 from jinasearch.core.search import MODES, Searcher  # noqa: E402
@@ -127,6 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--work", type=Path, help="where files and index go (reused if present)")
     ap.add_argument("--modes", default=",".join(MODES))
     ap.add_argument("--json", type=Path, help="also write the results here")
+    ap.add_argument("--sweep", help="comma-separated LEXICAL_WEIGHT values: hybrid nDCG@10 for each")
     args = ap.parse_args(argv)
     model = args.model
     if not model:
@@ -140,6 +142,13 @@ def main(argv: list[str] | None = None) -> int:
     searcher = Searcher(settings)
     searcher.search("warm up", k=1, mode="semantic")  # load the model outside the timings
     results = evaluate(searcher, queries, qrels, paths, tuple(args.modes.split(",")))
+    sweep: dict[float, float] = {}
+    if args.sweep:
+        default = fusion.LEXICAL_WEIGHT
+        for w in (float(x) for x in args.sweep.split(",")):
+            fusion.LEXICAL_WEIGHT = w
+            sweep[w] = evaluate(searcher, queries, qrels, paths, ("hybrid",))["hybrid"]["ndcg@10"]
+        fusion.LEXICAL_WEIGHT = default
     counts = searcher.store.counts()
     searcher.close()
     print(f"{args.dataset.name}: {len(paths)} documents, {counts['passages']} passages, "
@@ -148,10 +157,12 @@ def main(argv: list[str] | None = None) -> int:
     for mode, r in results.items():
         print(f"{mode:<9} {r['ndcg@10']:8.3f} {r['recall@10']:6.3f} {r['mrr@10']:7.3f} "
               f"{r['p50_ms']:7.1f} {r['p95_ms']:7.1f}")  # fmt: skip
+    if sweep:
+        print("hybrid nDCG@10 by LEXICAL_WEIGHT: " + "  ".join(f"{w:g}: {v:.3f}" for w, v in sweep.items()))
     if args.json:
         args.json.write_text(json.dumps({"dataset": args.dataset.name, "documents": len(paths),
                                          "passages": counts["passages"], "index_s": index_s,
-                                         "results": results}, indent=2))  # fmt: skip
+                                         "results": results, "sweep": sweep}, indent=2))  # fmt: skip
     return 0
 
 
