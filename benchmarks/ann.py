@@ -9,7 +9,7 @@ few dozen directions, as in sentence embeddings), each vector = centre + noise f
 anisotropic law, L2-normalised. Queries are fresh draws from the same law (not copies of indexed
 vectors). Both indexes go through the app's own code: `VectorIndex` (exact: IndexIDMap2+Flat) and
 `build_ann` + `VectorIndex.search` (IVF+SQ8 with the app's nprobe rule), each asked for the app's
-100 candidates a query; recall@10 = overlap of the top 10 with exact search's top 10.
+100 candidates a query (exact latency from 50 single queries; ground truth from one batched search); recall@10 = overlap of the top 10 with exact search's top 10.
 """
 
 from __future__ import annotations
@@ -83,7 +83,10 @@ def run(n: int, dim: int, nq: int, data: Data) -> None:
     t = time.perf_counter()
     exact._add(ids, mat)
     build_exact = time.perf_counter() - t
-    truth, t_exact = timed_search(exact, queries, 100)
+    # Ground truth in one batched call; latency from single queries, as the app searches.
+    _, idx = exact.index.search(queries, 100)
+    truth = [list(row) for row in idx]
+    _, t_exact = timed_search(exact, queries[:50], 100)
     top1 = np.mean([exact.search(q, 1)[0][1] for q in queries[:50]])
     mem_exact = len(faiss.serialize_index(exact.index))
     print(f"exact : build {build_exact:6.1f} s  memory {mem_exact / 2**30:5.2f} GiB  "
@@ -102,7 +105,7 @@ def run(n: int, dim: int, nq: int, data: Data) -> None:
 
     # Sensitivity to the main knob: the share of lists probed.
     base = V.SCAN_SHARE
-    for share in (base / 2, base * 2):
+    for share in (base / 3.2, base / 1.6, base * 2):
         V.SCAN_SHARE = share
         g, tt = timed_search(ann, queries[:100], 100)
         print(f"        scan share 1/{round(1 / share)}: p95 {p95(tt):6.1f} ms  "
@@ -113,7 +116,7 @@ def run(n: int, dim: int, nq: int, data: Data) -> None:
     allowed = ids[:: 20].copy()
     sub = V.VectorIndex(dim, auto_ann=False)
     sub._add(allowed, mat[::20])
-    ftruth, _ = timed_search(sub, queries[:100], 100)
+    ftruth = [list(r) for r in sub.index.search(queries[:100], 100)[1]]
     fgot, ft = timed_search(ann, queries[:100], 100, allowed)
     print(f"        filter keeping 5%: p95 {p95(ft):6.1f} ms  recall@10 {recall10(fgot, ftruth):.3f}", flush=True)
 

@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 EmbedderFactory = Callable[[str, str], Embedder]
 # Embed in slices of one model batch so a cancel or pause waits for at most one batch.
 EMBED_WINDOW = 1024
-# While extracting, hand the embedding thread this many model batches at a time.
+# While extracting, hand the embedding thread this many model batches at a time (0: no overlap).
 OVERLAP_BATCHES = 4
 
 
@@ -156,7 +156,7 @@ class Indexer:
         folder_of = {info.path: fid for fid, info in work}
         total = len(work)
         done = failed = indexed = added = 0
-        overlap = _Overlap(self, store) if total else None
+        overlap = _Overlap(self, store) if total and OVERLAP_BATCHES > 0 else None
         try:
             for result in self._runner.run((info for _, info in work), known):
                 if self._should_stop():
@@ -259,6 +259,9 @@ class Indexer:
             return
         vi = VectorIndex.load(path, int(dim)) or VectorIndex(int(dim))
         vi.sync(store)
+        if vi.needs_rebuild() or vi.rebuilding:
+            # Past the size threshold: save the approximate index, so searchers load it ready-made.
+            vi.rebuild(wait=True)
         vi.save(path)
 
 
