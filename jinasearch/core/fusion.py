@@ -20,7 +20,7 @@ import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-from .text import query_terms, stem, words
+from .text import WORD_RE, query_terms, stem
 
 # Most a full lexical match can add to a cosine similarity (the main parameter; see BENCHMARKS.md
 # for the sensitivity on both evaluation sets).
@@ -40,10 +40,7 @@ class QueryWords:
     stems: tuple[str, ...]
     idf: Mapping[str, float]
     handles: frozenset[str]
-
-    @property
-    def total(self) -> float:
-        return sum(self.idf.values()) or 1.0
+    total: float  # sum of idf (1.0 when empty), the denominator of every share
 
 
 def query_words(query: str, doc_freq: Callable[[str], int], n_passages: int) -> QueryWords:
@@ -58,14 +55,14 @@ def query_words(query: str, doc_freq: Callable[[str], int], n_passages: int) -> 
         idf[s] = math.log(1 + (n_passages - df + 0.5) / (df + 0.5))
         if 0 < df <= HANDLE_DF:
             handles.add(s)
-    return QueryWords(tuple(stems), idf, frozenset(handles))
+    return QueryWords(tuple(stems), idf, frozenset(handles), sum(idf.values()) or 1.0)
 
 
 def lexical_evidence(text: str, q: QueryWords) -> tuple[float, float]:
     """(L in [0, 1], share of the query's idf carried by handles found in text)."""
     if not q.stems:
         return 0.0, 0.0
-    seq = [stem(w) for _, _, w in words(text)]
+    seq = [stem(w) for w in WORD_RE.findall(text.lower())]  # stem() is memoised: cheap per word
     present = set(seq)
     cover = sum(q.idf[s] for s in q.stems if s in present) / q.total
     pairs = list(zip(q.stems, q.stems[1:]))
