@@ -101,16 +101,15 @@ def run(n: int, dim: int, nq: int, data: Data) -> None:
     mem_ann = len(faiss.serialize_index(ann.index)) + ann.ids().nbytes
     print(f"ivfsq8: build {build_ann:6.1f} s  memory {mem_ann / 2**30:5.2f} GiB  "
           f"p50 {1000 * np.median(t_ann):6.1f} ms  p95 {p95(t_ann):6.1f} ms  recall@10 {recall10(got, truth):.3f}  "
-          f"(nlist {ann.index.nlist}, nprobe {max(V.MIN_NPROBE, int(ann.index.nlist * V.SCAN_SHARE))})", flush=True)  # fmt: skip
+          f"(nlist {ann.index.nlist}, nprobe {min(ann.index.nlist, V.NPROBE)})", flush=True)  # fmt: skip
 
-    # Sensitivity to the main knob: the share of lists probed.
-    base = V.SCAN_SHARE
-    for share in (base / 3.2, base / 1.6, base * 2):
-        V.SCAN_SHARE = share
+    # Sensitivity to the main knob: how many lists are probed.
+    base = V.NPROBE
+    for nprobe in (base // 4, base // 2, base * 2):
+        V.NPROBE = nprobe
         g, tt = timed_search(ann, queries[:100], 100)
-        print(f"        scan share 1/{round(1 / share)}: p95 {p95(tt):6.1f} ms  "
-              f"recall@10 {recall10(g, truth[:100]):.3f}", flush=True)  # fmt: skip
-    V.SCAN_SHARE = base
+        print(f"        nprobe {nprobe}: p95 {p95(tt):6.1f} ms  recall@10 {recall10(g, truth[:100]):.3f}", flush=True)
+    V.NPROBE = base
 
     # Filters: an IDSelector keeping 5% of passages; truth = exact search restricted the same way.
     allowed = ids[:: 20].copy()
