@@ -130,6 +130,7 @@ class VectorIndex:
         self._ids: np.ndarray | None = None  # sorted ids, kept for IVF (it has no id list of its own)
         self._building: threading.Thread | None = None
         self._built: tuple[Any, np.ndarray] | None = None
+        self._build_failed = False
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
@@ -161,6 +162,7 @@ class VectorIndex:
         try:
             version = store.vectors_version()
             if version == self.version:
+                self._maybe_rebuild()  # e.g. a large exact index saved by an older version
                 return False
             want = store.vector_ids()
             have = self.ids()
@@ -175,9 +177,12 @@ class VectorIndex:
         finally:
             if own_txn:
                 conn.execute("COMMIT")
-        if changed and self.auto_ann and self.needs_rebuild():
-            self.rebuild(wait=False)
+        self._maybe_rebuild()
         return changed
+
+    def _maybe_rebuild(self) -> None:
+        if self.auto_ann and not self._build_failed and not self.rebuilding and self.needs_rebuild():
+            self.rebuild(wait=False)
 
     def _add(self, ids: np.ndarray, mat: np.ndarray) -> None:
         if not len(ids):
@@ -227,6 +232,7 @@ class VectorIndex:
                 built = build_ann(ids, mat, self.dim)
             except Exception:  # noqa: BLE001 - the exact index simply keeps serving
                 log.exception("building the approximate vector index failed; staying exact")
+                self._build_failed = True  # not retried on every search; a new VectorIndex retries
                 return
             with self._lock:
                 self._built = (built, ids)
