@@ -157,6 +157,7 @@ class Indexer:
         total = len(work)
         done = failed = indexed = added = 0
         overlap = _Overlap(self, store) if total and OVERLAP_BATCHES > 0 else None
+        completed = False
         try:
             for result in self._runner.run((info for _, info in work), known):
                 if self._should_stop():
@@ -174,9 +175,11 @@ class Indexer:
                 yield Progress(phase="extract", files_total=total, files_done=done, current=result.file.path,
                                failed=failed, skipped_unchanged=unchanged, removed=removed,
                                passages_total=added, passages_done=embedded)  # fmt: skip
+            completed = True
         finally:
             if overlap is not None:
-                overlap.close()
+                # Cancelled or failed: do not make the caller wait for the model's window in flight.
+                overlap.close(keep=completed and not self._should_stop())
         summary = IndexSummary(scanned=scanned, unchanged=unchanged + (done - failed - indexed), indexed=indexed,
                                failed=failed, removed=removed, passages_added=added, errors=tuple(errors),
                                passages_embedded=overlap.embedded if overlap is not None else 0)  # fmt: skip
@@ -323,11 +326,14 @@ class _Overlap:
         self.embedded += self.store.set_vectors(hashes, vecs)
         self.in_flight.difference_update(hashes)
 
-    def close(self) -> None:
-        """Wait for the window in flight (at most one) and keep its vectors; stop the thread."""
+    def close(self, keep: bool = True) -> None:
+        """Stop the thread; with `keep`, first wait for the window in flight and store its vectors
+        (without, they are dropped: those passages stay pending and the next run embeds them)."""
+        if not keep:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            return
         try:
             if self.future is not None:
-                self.future.result()
                 self._collect()
         finally:
             self.pool.shutdown(wait=True)

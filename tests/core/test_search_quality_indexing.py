@@ -68,3 +68,20 @@ def test_keyword_search_works_before_embedding(tmp_path: Path) -> None:
     s.close()
     for _ in run:
         pass
+
+
+def test_cancel_mid_extraction_leaves_a_consistent_index(tmp_path: Path) -> None:
+    _corpus(tmp_path / "docs", 120)
+    emb = FakeEmbedder()
+    settings = Settings(data_dir=tmp_path / "data", model="fake", chunk_tokens=20, overlap_tokens=0)
+    run = Indexer(settings, embedder=emb).index([tmp_path / "docs"])
+    for p in run:
+        if p.phase == "extract" and p.files_done == 80:
+            break
+    run.close()  # cancel: a window in flight is dropped, not waited for
+    for _ in Indexer(settings, embedder=emb).index([tmp_path / "docs"]):
+        pass
+    s = Searcher(settings, embedder=emb)
+    c = s.store.counts()
+    assert c["indexed"] == 121 and c["passages"] == c["embedded"]
+    s.close()
