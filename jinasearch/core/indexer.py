@@ -13,7 +13,10 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future
 from pathlib import Path
+
+import numpy as np
 
 from .chunk import chunk_text
 from .config import Settings, ensure_data_dir
@@ -32,6 +35,8 @@ log = logging.getLogger(__name__)
 EmbedderFactory = Callable[[str, str], Embedder]
 # Embed in slices of one model batch so a cancel or pause waits for at most one batch.
 EMBED_WINDOW = 1024
+# While extracting, hand the embedding thread this many model batches at a time (0: no overlap).
+OVERLAP_BATCHES = 4
 
 
 def model_key(name: str) -> str:
@@ -166,22 +171,33 @@ class Indexer:
         folder_of = {info.path: fid for fid, info in work}
         total = len(work)
         done = failed = indexed = added = 0
-        for result in self._runner.run((info for _, info in work), known):
-            if self._should_stop():
-                break
-            status = self._store_result(store, folder_of[result.file.path], result, known.get(result.file.path))
-            done += 1
-            if status == "failed":
-                failed += 1
-                errors.append((result.file.path, result.error or "unknown error"))
-            elif isinstance(status, int):
-                indexed += 1
-                added += status
-            yield Progress(phase="extract", files_total=total, files_done=done, current=result.file.path,
-                           failed=failed, skipped_unchanged=unchanged, removed=removed,
-                           passages_total=added)  # fmt: skip
+        overlap = _Overlap(self, store) if total and OVERLAP_BATCHES > 0 else None
+        completed = False
+        try:
+            for result in self._runner.run((info for _, info in work), known):
+                if self._should_stop():
+                    break
+                status = self._store_result(store, folder_of[result.file.path], result,
+                                            known.get(result.file.path))  # fmt: skip
+                done += 1
+                if status == "failed":
+                    failed += 1
+                    errors.append((result.file.path, result.error or "unknown error"))
+                elif isinstance(status, int):
+                    indexed += 1
+                    added += status
+                embedded = overlap.step() if overlap is not None else 0
+                yield Progress(phase="extract", files_total=total, files_done=done, current=result.file.path,
+                               failed=failed, skipped_unchanged=unchanged, removed=removed,
+                               passages_total=added, passages_done=embedded)  # fmt: skip
+            completed = True
+        finally:
+            if overlap is not None:
+                # Cancelled or failed: do not make the caller wait for the model's window in flight.
+                overlap.close(keep=completed and not self._should_stop())
         summary = IndexSummary(scanned=scanned, unchanged=unchanged + (done - failed - indexed), indexed=indexed,
-                               failed=failed, removed=removed, passages_added=added, errors=tuple(errors))  # fmt: skip
+                               failed=failed, removed=removed, passages_added=added, errors=tuple(errors),
+                               passages_embedded=overlap.embedded if overlap is not None else 0)  # fmt: skip
         yield from self._finish(store, t0, summary)
 
     def _store_result(self, store: Store, folder_id: int, r: Result, known_hash: str | None) -> int | str:
@@ -212,7 +228,7 @@ class Indexer:
                                failed=summary.failed)  # fmt: skip
         yield Progress(phase="save", message="saving vector index")
         self._save_vectors(store)
-        self.summary = IndexSummary(**{**summary.__dict__, "passages_embedded": embedded,
+        self.summary = IndexSummary(**{**summary.__dict__, "passages_embedded": summary.passages_embedded + embedded,
                                        "seconds": time.monotonic() - t0})  # fmt: skip
         stopped = self._should_stop()
         yield Progress(phase="done", files_total=summary.scanned, files_done=summary.scanned,
@@ -261,4 +277,78 @@ class Indexer:
             return
         vi = VectorIndex.load(path, int(dim)) or VectorIndex(int(dim))
         vi.sync(store)
+        if vi.needs_rebuild() or vi.rebuilding:
+            # Past the size threshold: save the approximate index, so searchers load it ready-made.
+            vi.rebuild(wait=True)
         vi.save(path)
+
+
+class _Overlap:
+    """Embeds on a helper thread while the indexer thread keeps extracting and committing.
+
+    Extraction comes first (a file is keyword-searchable the moment it is committed): between files
+    the indexer thread hands at most one window of pending passages to the helper and collects the
+    vectors of a finished one, which it writes itself (one writer connection). The model releases
+    the GIL, so extraction, chunking and SQLite writes proceed while it computes. Texts already in
+    flight are not handed out again; `_embed` finishes whatever is left once extraction is done.
+    """
+
+    def __init__(self, indexer: Indexer, store: Store) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.indexer, self.store = indexer, store
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jinasearch-embed")
+        self.future: Future[tuple[list[str], np.ndarray]] | None = None
+        self.in_flight: set[str] = set()
+        self.embedded = 0
+        self._emb: Embedder | None = None
+
+    def step(self) -> int:
+        """Collect a finished window and hand out the next once a full window is pending."""
+        if self.future is not None and self.future.done():
+            self._collect()
+        if self.future is None and not self.indexer._should_stop():
+            emb = self._embedder()
+            want = emb.batch_size * OVERLAP_BATCHES
+            unique: dict[str, str] = {}
+            limit = want + len(self.in_flight)
+            while True:  # duplicates (boilerplate) thin a window out: read further until it is full
+                rows = self.store.pending(limit)
+                for _pid, text, h in rows:
+                    if h not in self.in_flight:
+                        unique.setdefault(h, text)
+                if len(unique) >= want or len(rows) < limit or limit >= 16 * want:
+                    break
+                limit *= 4
+            if len(unique) >= want:  # a partial window waits: full batches waste nothing on the model
+                items = sorted(unique.items(), key=lambda kv: len(kv[1]))[:want]
+                hashes = [h for h, _ in items]
+                self.in_flight.update(hashes)
+                self.future = self.pool.submit(lambda: (hashes, emb.encode([t for _, t in items])))
+        return self.embedded
+
+    def _embedder(self) -> Embedder:
+        if self._emb is None:
+            self._emb = self.indexer.embedder
+            if self.store.get_meta("dim") is None:
+                self.store.set_meta("dim", str(self._emb.dim))
+        return self._emb
+
+    def _collect(self) -> None:
+        assert self.future is not None
+        future, self.future = self.future, None
+        hashes, vecs = future.result()
+        self.embedded += self.store.set_vectors(hashes, vecs)
+        self.in_flight.difference_update(hashes)
+
+    def close(self, keep: bool = True) -> None:
+        """Stop the thread; with `keep`, first wait for the window in flight and store its vectors
+        (without, they are dropped: those passages stay pending and the next run embeds them)."""
+        if not keep:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            return
+        try:
+            if self.future is not None:
+                self._collect()
+        finally:
+            self.pool.shutdown(wait=True)

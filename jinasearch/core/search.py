@@ -11,6 +11,7 @@ import numpy as np
 from .config import Settings
 from .embed import Embedder, load_embedder
 from .errors import IndexEmptyError, ModelMismatchError
+from .fusion import hybrid_scores, query_words
 from .highlight import best_sentences, lexical_best_sentence, term_spans
 from .indexer import model_key
 from .models import Hit
@@ -22,8 +23,10 @@ MODES: tuple[str, ...] = ("hybrid", "semantic", "keyword")
 
 # How many candidates each retriever contributes before fusion.
 CANDIDATES = 100
-# Weight of the semantic score in the fused score; keyword gets the rest.
+# Weight of the semantic score in `fuse` (min-max fusion, kept for callers; hybrid search uses fusion.py).
 SEMANTIC_WEIGHT = 0.6
+# Document frequencies are counted up to this many passages (idf of commoner words barely differs).
+DF_CAP = 5000
 
 
 def fts_query(query: str) -> str | None:
@@ -123,12 +126,14 @@ class Searcher:
         query = query.strip()
         if not query:
             return []
-        if self.store.passage_count() == 0:
+        n_passages = self.store.passage_count()
+        if n_passages == 0:
             raise IndexEmptyError("the index is empty; add a folder first ('jinasearch index FOLDER')")
         filters = filters or Filters()
         n = max(CANDIDATES, k * 10)
 
         qvec: np.ndarray | None = None
+        vi: VectorIndex | None = None
         dense: list[tuple[int, float]] = []
         if mode in ("hybrid", "semantic"):
             vi = self.vectors()
@@ -143,14 +148,17 @@ class Searcher:
             if match:
                 keyword = self.store.keyword(match, n, filters if filters else None)
 
+        rows: dict[int, tuple] = {}
         if mode == "semantic":
             ranked = dense
         elif mode == "keyword":
             ranked = keyword
+        elif qvec is None:  # no vectors yet (still embedding) or no model: words alone
+            ranked = keyword
         else:
-            ranked = fuse(dense, keyword) if dense and keyword else (dense or keyword)
+            ranked, rows = self._hybrid(query, qvec, dense, keyword, vi, n_passages)
 
-        rows = self.store.hit_rows([i for i, _ in ranked])
+        rows = rows or self.store.hit_rows([i for i, _ in ranked])
         dense_ids, kw_ids = {i for i, _ in dense}, {i for i, _ in keyword}
         per_file: dict[int, int] = {}
         picked: list[tuple[tuple, float]] = []
@@ -183,6 +191,28 @@ class Searcher:
                             term_spans=tuple(term_spans(text, query)) if highlight else (),
                             sentence_span=sent, mtime=mtime))  # fmt: skip
         return hits
+
+    def _hybrid(self, query: str, qvec: np.ndarray, dense: list[tuple[int, float]],
+                keyword: list[tuple[int, float]], vi: VectorIndex | None,
+                n_passages: int) -> tuple[list[tuple[int, float]], dict[int, tuple]]:  # fmt: skip
+        """Score the union of both candidate lists with cosine + lexical evidence (see fusion.py).
+
+        Keyword-only candidates get their real cosine from their stored vectors, so every candidate
+        is judged on both signals rather than "missing = worst"."""
+        ids = list(dict.fromkeys([i for i, _ in dense] + [i for i, _ in keyword]))
+        rows = self.store.hit_rows(ids)
+        cosine = dict(dense)
+        missing = [i for i in ids if i not in cosine]
+        if missing and vi is not None:
+            found, mat = self.store.vectors_for(missing, vi.dim)
+            cosine.update(zip(found.tolist(), (mat @ qvec).tolist()))
+        words = query_words(query, self._doc_freq, n_passages)
+        texts = {pid: row[4] for pid, row in rows.items()}
+        return hybrid_scores(cosine, texts, words, ids), rows
+
+    def _doc_freq(self, word: str) -> int:
+        match = fts_query(word)
+        return self.store.doc_freq(match, DF_CAP) if match else 0
 
     def _encode_sentences(self, texts: Sequence[str]) -> np.ndarray:
         """Sentence vectors with a small LRU cache: re-running or refining a query reuses them."""

@@ -325,6 +325,10 @@ class Store:
         # bm25() is lower-is-better (negative); flip it so every retriever scores higher-is-better.
         return [(int(r[0]), -float(r[1])) for r in rows]
 
+    def doc_freq(self, match: str, cap: int) -> int:
+        """Passages matching an FTS5 expression, counted up to `cap`."""
+        return int(self.conn.execute(sql.DOC_FREQ, (match, cap)).fetchone()[0])
+
     def hit_rows(self, ids: Sequence[int]) -> dict[int, tuple]:
         if not ids:
             return {}

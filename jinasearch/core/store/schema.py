@@ -134,6 +134,8 @@ KEYWORD = """
     SELECT rowid, bm25(passages_fts) AS rank FROM passages_fts
     WHERE passages_fts MATCH ? {filter} ORDER BY rank LIMIT ?
 """
+# How many passages hold a term (for idf), counted no further than a cap: past it a word is common.
+DOC_FREQ = "SELECT COUNT(*) FROM (SELECT 1 FROM passages_fts WHERE passages_fts MATCH ? LIMIT ?)"
 HITS_FOR = """
     SELECT p.id, p.doc_id, d.path, p.page, p.text, p.char_start, p.char_end, d.mtime
     FROM passages p JOIN documents d ON d.id = p.doc_id WHERE p.id IN ({ids})
