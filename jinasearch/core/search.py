@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Literal
 
 import numpy as np
@@ -89,10 +90,20 @@ class Searcher:
         self._embedder = embedder
         self._load_model = load_model
         self._vectors: VectorIndex | None = None
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jinasearch-keyword")
+        self._keyword_store: Store | None = None  # its own connection, used only on the pool's thread
         self._sentence_cache: OrderedDict[str, np.ndarray] = OrderedDict()
 
     def close(self) -> None:
+        if self._keyword_store is not None:
+            self._pool.submit(self._keyword_store.close).result()
+        self._pool.shutdown(wait=True)
         self.store.close()
+
+    def _keyword(self, match: str, n: int, filters: Filters | None) -> list[tuple[int, float]]:
+        if self._keyword_store is None:
+            self._keyword_store = Store(self.settings.db_path)
+        return self._keyword_store.keyword(match, n, filters)
 
     @property
     def embedder(self) -> Embedder | None:
@@ -132,21 +143,26 @@ class Searcher:
         filters = filters or Filters()
         n = max(CANDIDATES, k * 10)
 
+        # The keyword query runs on a second thread while the query is embedded and FAISS searched:
+        # SQLite, torch and FAISS all release the GIL, so on two cores the retrievers overlap.
+        keyword_job: Future[list[tuple[int, float]]] | None = None
+        match = fts_query(query) if mode in ("hybrid", "keyword") else None
+        if match:
+            keyword_job = self._pool.submit(self._keyword, match, n, filters if filters else None)
+
         qvec: np.ndarray | None = None
         vi: VectorIndex | None = None
         dense: list[tuple[int, float]] = []
-        if mode in ("hybrid", "semantic"):
-            vi = self.vectors()
-            emb = self.embedder if vi is not None and len(vi) else None
-            if vi is not None and emb is not None:
-                qvec = emb.encode_query(query)
-                allowed = self.store.filtered_ids(filters) if filters else None
-                dense = vi.search(qvec, n, allowed)
-        keyword: list[tuple[int, float]] = []
-        if mode in ("hybrid", "keyword"):
-            match = fts_query(query)
-            if match:
-                keyword = self.store.keyword(match, n, filters if filters else None)
+        try:
+            if mode in ("hybrid", "semantic"):
+                vi = self.vectors()
+                emb = self.embedder if vi is not None and len(vi) else None
+                if vi is not None and emb is not None:
+                    qvec = emb.encode_query(query)
+                    allowed = self.store.filtered_ids(filters) if filters else None
+                    dense = vi.search(qvec, n, allowed)
+        finally:
+            keyword = keyword_job.result() if keyword_job is not None else []
 
         rows: dict[int, tuple] = {}
         if mode == "semantic":
