@@ -77,6 +77,7 @@ def run_self_test(model: str | None = None, out: TextIO | None = None, *, embedd
 
 def _run(model: str, tmp: Path, say: Callable[[str], None], embedder: Embedder | None) -> list[CheckResult]:
     from .core.config import Settings
+    from .core.extract.pool import default_runner
     from .core.indexer import Indexer
     from .core.search import Searcher
     from .resources import sample_dir
@@ -86,7 +87,8 @@ def _run(model: str, tmp: Path, say: Callable[[str], None], embedder: Embedder |
     shutil.copytree(sample_dir(), docs)
     settings = Settings(data_dir=tmp / "data", model=model, device=os.environ.get("JINASEARCH_DEVICE", "auto"))
     t0 = time.monotonic()
-    indexer = Indexer(settings, embedder=embedder)
+    # The same sandboxed extraction the app uses, so an installed build proves its worker processes start.
+    indexer = Indexer(settings, embedder=embedder, runner=default_runner())
     emb = indexer.embedder
     say(f"model loaded in {time.monotonic() - t0:.1f} s ({emb.dim} dimensions)")
     t1 = time.monotonic()

@@ -142,7 +142,7 @@ class MainWindow(QMainWindow):
         self.reveal_action = QAction("Open containing folder", self,
                                      triggered=lambda: self._with_hit(lambda h: opener.open_folder(h.path)))
         self.copy_action = QAction("Copy path", self, triggered=lambda: self._with_hit(lambda h: opener.copy_path(h.path)))
-        self.resize(1400, 860)
+        self.resize(*first_size(self.screen().availableGeometry().size() if self.screen() else None))
         self.update_empty_state()
 
     def _connect(self) -> None:
@@ -400,3 +400,13 @@ class MainWindow(QMainWindow):
 
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def first_size(available: object | None) -> tuple[int, int]:
+    """The window's size before any saved geometry: roomy, but never larger than the screen (a 1280x800
+    laptop must see the whole window)."""
+    width, height = 1400, 860
+    if available is not None:
+        width = min(width, int(available.width() * 0.92))  # type: ignore[attr-defined]
+        height = min(height, int(available.height() * 0.92))  # type: ignore[attr-defined]
+    return max(width, 800), max(height, 560)
