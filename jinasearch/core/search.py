@@ -24,8 +24,6 @@ MODES: tuple[str, ...] = ("hybrid", "semantic", "keyword")
 
 # How many candidates each retriever contributes before fusion.
 CANDIDATES = 100
-# Weight of the semantic score in `fuse` (min-max fusion, kept for callers; hybrid search uses fusion.py).
-SEMANTIC_WEIGHT = 0.6
 # Document frequencies are counted up to this many passages (idf of commoner words barely differs).
 DF_CAP = 5000
 
@@ -42,25 +40,6 @@ def fts_query(query: str) -> str | None:
             # Pieces of one word (err_42 -> err 42) must appear together: a phrase.
             parts.append('"' + " ".join(pieces).replace('"', '""') + '"')
     return " OR ".join(parts) if parts else None
-
-
-def _minmax(scores: dict[int, float]) -> dict[int, float]:
-    if not scores:
-        return {}
-    lo, hi = min(scores.values()), max(scores.values())
-    span = hi - lo
-    if span <= 1e-12:
-        return {i: 1.0 for i in scores}
-    return {i: (s - lo) / span for i, s in scores.items()}
-
-
-def fuse(dense: Sequence[tuple[int, float]], keyword: Sequence[tuple[int, float]],
-         weight: float = SEMANTIC_WEIGHT) -> list[tuple[int, float]]:  # fmt: skip
-    """Convex combination of min-max normalised scores; a passage missing from one list scores 0 there."""
-    d, kw = _minmax(dict(dense)), _minmax(dict(keyword))
-    ids = set(d) | set(kw)
-    fused = {i: weight * d.get(i, 0.0) + (1 - weight) * kw.get(i, 0.0) for i in ids}
-    return sorted(fused.items(), key=lambda x: -x[1])
 
 
 class Searcher:

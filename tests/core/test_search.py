@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from jinasearch.core.errors import IndexEmptyError, ModelMismatchError
-from jinasearch.core.search import Searcher, fts_query, fuse
+from jinasearch.core.search import Searcher, fts_query
 from jinasearch.core.store import Filters
 from tests.core.helpers import run_index, settings_for, write
 from tests.fakes import FakeEmbedder
@@ -90,12 +90,6 @@ def test_keyword_query_syntax_is_never_parsed(searcher: Searcher) -> None:
     assert fts_query('say "hi" AND err_42') == '"say" OR "hi" OR "err 42"'
     assert fts_query("the of") == '"the" OR "of"'
     assert fts_query("!!!") is None
-
-
-def test_fuse_prefers_agreement() -> None:
-    fused = dict(fuse([(1, 0.9), (2, 0.5), (3, 0.1)], [(2, 10.0), (4, 5.0), (1, 1.0)]))
-    assert max(fused, key=fused.get) in (1, 2)  # type: ignore[arg-type]
-    assert fused[2] > fused[3] and fused[2] > fused[4]
 
 
 def test_searcher_sees_new_commits(searcher: Searcher, tmp_path: Path) -> None:
