@@ -7,7 +7,7 @@ set -euo pipefail
 RUNS="${1:-5}"
 RUNUSER="${2:-jsuser}"
 DESKTOP=/usr/share/applications/jinasearch.desktop
-DISPLAY_NUM=:97
+DISPLAY_NUM="${DISPLAY_NUM:-:97}"  # another X server may already own :97: pass a free one
 EXEC="${EXEC:-$(sed -n "s/^Exec=//p" "$DESKTOP" | sed "s/ *%[fFuU]//g")}"  # EXEC=... compares another launch command
 id "$RUNUSER" >/dev/null 2>&1 || useradd -m "$RUNUSER"
 Xvfb "$DISPLAY_NUM" -screen 0 1280x800x24 -ac -nolisten tcp >/dev/null 2>&1 &
