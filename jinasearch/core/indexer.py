@@ -39,6 +39,22 @@ EMBED_WINDOW = 1024
 OVERLAP_BATCHES = 4
 
 
+# Database path -> signature of its files when this process last finished a checked run on it.
+_CHECKED: dict[str, tuple[tuple[int, int, int] | None, ...]] = {}
+
+
+def _db_signature(path: Path) -> tuple[tuple[int, int, int] | None, ...]:
+    """(inode, size, mtime in ns) of the database and its WAL: any outside write changes it."""
+    sig: list[tuple[int, int, int] | None] = []
+    for p in (path, path.with_name(path.name + "-wal")):
+        try:
+            st = p.stat()
+            sig.append((st.st_ino, st.st_size, st.st_mtime_ns))
+        except OSError:
+            sig.append(None)
+    return tuple(sig)
+
+
 def model_key(name: str) -> str:
     """How a model is recorded in the index: local folders by absolute path, hub models by name."""
     expanded = os.path.expanduser(name)
@@ -101,14 +117,20 @@ class Indexer:
                 f"another jinasearch process is indexing into {data_dir}; wait for it to finish"
             ) from None
         store: Store | None = None
+        db_path = self.settings.db_path
+        clean = False
         try:
-            store = Store(self.settings.db_path, lock_held=True)
-            self.notice = store.recover_if_damaged() or store.notice
+            # quick_check reads every page: skip it when the files are exactly as this process's last
+            # checked run left them (the GUI re-indexes on every watched change; nobody else writes them).
+            unchanged = _CHECKED.get(str(db_path)) == _db_signature(db_path)
+            store = Store(db_path, lock_held=True)
+            self.notice = (None if unchanged else store.recover_if_damaged()) or store.notice
             if self.notice:
                 yield Progress(phase="scan", message=self.notice)
             cleanup_temp_files(data_dir, self.settings.faiss_path.name)
             self._check_model(store)
             yield from body(store)
+            clean = True
         except (sqlite3.Error, OSError) as exc:
             # Disk full or read-only: SQLite rolled back the open transaction, so the last commit stands.
             err = disk_error(exc, data_dir)
@@ -118,6 +140,10 @@ class Indexer:
         finally:
             if store is not None:
                 store.close()
+            if clean:
+                _CHECKED[str(db_path)] = _db_signature(db_path)
+            else:
+                _CHECKED.pop(str(db_path), None)
             lock.release()
 
     def _check_model(self, store: Store) -> None:

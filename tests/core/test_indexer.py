@@ -132,3 +132,22 @@ def test_exclusions_are_honoured(tmp_path: Path) -> None:
     write(root / "drafts" / "d.txt", "draft text")
     summary, _ = run_index(settings_for(tmp_path), [root], FakeEmbedder(), excludes=["*.pdf", "drafts"])
     assert (summary.scanned, summary.indexed) == (4, 4)  # txt, md, html, docx: no PDFs, no drafts
+
+
+def test_database_check_runs_again_only_after_an_outside_change(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    from jinasearch.core.store import recovery
+
+    calls: list[int] = []
+    real = recovery.quick_check
+    monkeypatch.setattr(recovery, "quick_check", lambda conn: calls.append(1) or real(conn))
+    root = corpus(tmp_path / "docs")
+    settings = settings_for(tmp_path)
+    run_index(settings, [root], FakeEmbedder())
+    run_index(settings, [root], FakeEmbedder())  # files exactly as this process left them: no re-check
+    assert len(calls) == 1
+    store = Store(settings.db_path)  # an outside writer
+    store.set_meta("touched", "yes")
+    store.close()
+    run_index(settings, [root], FakeEmbedder())
+    assert len(calls) == 2
