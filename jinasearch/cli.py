@@ -247,7 +247,8 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
-    from .core.store import Store, open_vectors
+    from .core.library import remove_folder
+    from .core.store import Store
 
     settings = settings_from(args)
     if not settings.db_path.exists():
@@ -255,16 +256,13 @@ def cmd_remove(args: argparse.Namespace) -> int:
     path = os.path.abspath(os.path.expanduser(args.path))
     store = Store(settings.db_path)
     try:
-        folder_id = store.folder_id(path)
-        if folder_id is None:
-            known = ", ".join(p for _, p, _ in store.folders()) or "none"
-            raise JinaSearchError(f"{path} is not an indexed folder (indexed: {known})")
-        n = store.remove_folder(folder_id)
-        dim = store.get_meta("dim")
-        if dim:
-            open_vectors(store, settings.faiss_path, int(dim)).save(settings.faiss_path)
+        known = [p for _, p, _ in store.folders()]
     finally:
         store.close()
+    if path not in known:
+        raise JinaSearchError(f"{path} is not an indexed folder (indexed: {', '.join(known) or 'none'})")
+    # The same removal as the app's: under the indexer lock, vectors saved after.
+    n = remove_folder(settings, path)
     print(f"removed {path} ({n} files)")
     return 0
 
