@@ -149,6 +149,8 @@ COUNTS = """
         (SELECT COUNT(*) FROM documents WHERE status = 'indexed') AS indexed,
         (SELECT COUNT(*) FROM documents WHERE status = 'failed') AS failed,
         (SELECT COUNT(*) FROM passages) AS passages,
-        (SELECT COUNT(*) FROM passages WHERE vector IS NOT NULL) AS embedded
+        -- Counted as all minus pending: the pending count reads the small partial index, while
+        -- "vector IS NOT NULL" would read every vector (0.2 s at 100k passages).
+        (SELECT COUNT(*) FROM passages) - (SELECT COUNT(*) FROM passages WHERE vector IS NULL) AS embedded
 """
 FAILED_DOCS = "SELECT path, error FROM documents WHERE status = 'failed' {folder} ORDER BY path"
