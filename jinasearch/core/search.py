@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Literal
 
@@ -26,6 +26,17 @@ MODES: tuple[str, ...] = ("hybrid", "semantic", "keyword")
 CANDIDATES = 100
 # Document frequencies are counted up to this many passages (idf of commoner words barely differs).
 DF_CAP = 5000
+
+
+def candidate_terms(terms: Sequence[str], doc_freq: Mapping[str, int], cap: int = DF_CAP) -> list[str]:
+    """The words hybrid search looks candidates up by: those in fewer than `cap` passages.
+
+    A word in more passages has the lowest idf (BM25 ranks by rare words anyway) and the longest
+    posting list: at 100k passages one such word made the FTS query 2-3x slower. It still counts in
+    the fusion's lexical evidence for every candidate, and dense retrieval does not need it. When
+    every word is that common, all are kept, so a query of common words still finds passages."""
+    rare = [t for t in terms if doc_freq.get(t, 0) < cap]
+    return rare or list(terms)
 
 
 def fts_query(query: str) -> str | None:
@@ -79,10 +90,24 @@ class Searcher:
         self._pool.shutdown(wait=True)
         self.store.close()
 
-    def _keyword(self, match: str, n: int, filters: Filters | None) -> list[tuple[int, float]]:
+    def _keyword(self, query: str, n: int, filters: Filters | None,
+                 hybrid: bool) -> tuple[list[tuple[int, float]], dict[str, int]]:  # fmt: skip
+        """Runs on the keyword thread: (BM25 hits, document frequency of each query word).
+
+        For hybrid search the document frequencies come first (the fusion needs them anyway) and
+        pick which words look candidates up; keyword mode searches every word, as asked."""
         if self._keyword_store is None:
             self._keyword_store = Store(self.settings.db_path)
-        return self._keyword_store.keyword(match, n, filters)
+        store = self._keyword_store
+        terms = query_terms(query)
+        freqs: dict[str, int] = {}
+        if hybrid:
+            for t in terms:
+                match = fts_query(t)
+                freqs[t] = store.doc_freq(match, DF_CAP) if match else 0
+            terms = candidate_terms(terms, freqs, DF_CAP)
+        match = fts_query(" ".join(terms))
+        return (store.keyword(match, n, filters) if match else []), freqs
 
     @property
     def embedder(self) -> Embedder | None:
@@ -124,10 +149,9 @@ class Searcher:
 
         # The keyword query runs on a second thread while the query is embedded and FAISS searched:
         # SQLite, torch and FAISS all release the GIL, so on two cores the retrievers overlap.
-        keyword_job: Future[list[tuple[int, float]]] | None = None
-        match = fts_query(query) if mode in ("hybrid", "keyword") else None
-        if match:
-            keyword_job = self._pool.submit(self._keyword, match, n, filters if filters else None)
+        keyword_job: Future[tuple[list[tuple[int, float]], dict[str, int]]] | None = None
+        if mode in ("hybrid", "keyword") and fts_query(query):
+            keyword_job = self._pool.submit(self._keyword, query, n, filters if filters else None, mode == "hybrid")
 
         qvec: np.ndarray | None = None
         vi: VectorIndex | None = None
@@ -141,7 +165,7 @@ class Searcher:
                     allowed = self.store.filtered_ids(filters) if filters else None
                     dense = vi.search(qvec, n, allowed)
         finally:
-            keyword = keyword_job.result() if keyword_job is not None else []
+            keyword, freqs = keyword_job.result() if keyword_job is not None else ([], {})
 
         rows: dict[int, tuple] = {}
         if mode == "semantic":
@@ -151,7 +175,7 @@ class Searcher:
         elif qvec is None:  # no vectors yet (still embedding) or no model: words alone
             ranked = keyword
         else:
-            ranked, rows = self._hybrid(query, qvec, dense, keyword, vi, n_passages)
+            ranked, rows = self._hybrid(query, qvec, dense, keyword, vi, n_passages, freqs)
 
         rows = rows or self.store.hit_rows([i for i, _ in ranked])
         dense_ids, kw_ids = {i for i, _ in dense}, {i for i, _ in keyword}
@@ -188,8 +212,8 @@ class Searcher:
         return hits
 
     def _hybrid(self, query: str, qvec: np.ndarray, dense: list[tuple[int, float]],
-                keyword: list[tuple[int, float]], vi: VectorIndex | None,
-                n_passages: int) -> tuple[list[tuple[int, float]], dict[int, tuple]]:  # fmt: skip
+                keyword: list[tuple[int, float]], vi: VectorIndex | None, n_passages: int,
+                freqs: Mapping[str, int]) -> tuple[list[tuple[int, float]], dict[int, tuple]]:  # fmt: skip
         """Score the union of both candidate lists with cosine + lexical evidence (see fusion.py).
 
         Keyword-only candidates get their real cosine from their stored vectors, so every candidate
@@ -201,7 +225,7 @@ class Searcher:
         if missing and vi is not None:
             found, mat = self.store.vectors_for(missing, vi.dim)
             cosine.update(zip(found.tolist(), (mat @ qvec).tolist()))
-        words = query_words(query, self._doc_freq, n_passages)
+        words = query_words(query, lambda w: freqs[w] if w in freqs else self._doc_freq(w), n_passages)
         texts = {pid: row[4] for pid, row in rows.items()}
         return hybrid_scores(cosine, texts, words, ids), rows
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from jinasearch.core.errors import IndexEmptyError, ModelMismatchError
-from jinasearch.core.search import Searcher, fts_query
+from jinasearch.core.search import Searcher, candidate_terms, fts_query
 from jinasearch.core.store import Filters
 from tests.core.helpers import run_index, settings_for, write
 from tests.fakes import FakeEmbedder
@@ -110,3 +110,25 @@ def test_errors_for_missing_and_empty_index_and_model(tmp_path: Path) -> None:
     s.close()
     with pytest.raises(ModelMismatchError, match="fake-embedder"):
         Searcher(settings, model="some/other-model", embedder=FakeEmbedder())
+
+
+def test_candidate_terms_drop_only_words_too_common_to_rank_by() -> None:
+    freqs = {"lava": 9000, "basalt": 3, "dough": 40}
+    assert candidate_terms(["lava", "basalt", "dough"], freqs, cap=5000) == ["basalt", "dough"]
+    # A query of common words only keeps them all: it must still find passages.
+    assert candidate_terms(["lava"], freqs, cap=5000) == ["lava"]
+
+
+def test_hybrid_candidates_skip_common_words_but_keyword_mode_keeps_them(
+    searcher: Searcher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import jinasearch.core.search as search_mod
+
+    # 'lava' is in most passages of this small index: with a cap of 2 it counts as too common.
+    monkeypatch.setattr(search_mod, "DF_CAP", 2)
+    hyb = searcher.search("lava basalt", mode="hybrid", k=5)
+    kw_sources = [Path(h.path).name for h in hyb if "keyword" in h.sources]
+    assert kw_sources == ["volcano.txt"]  # found by its rare word; lava-only passages came from dense
+    assert names(hyb)[0] == "volcano.txt"
+    kw = searcher.search("lava basalt", mode="keyword", k=10)
+    assert "lava.txt" in names(kw)  # keyword mode searches every word it was given

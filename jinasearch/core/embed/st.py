@@ -79,7 +79,20 @@ class SentenceTransformerEmbedder:
         return np.ascontiguousarray(vecs, dtype=np.float32)
 
     def encode_query(self, text: str) -> np.ndarray:
-        return self.encode([text])[0]
+        """One query on one core. A few tokens gain little from a second thread, and search runs
+        the keyword retriever on the other core meanwhile: two torch threads would fight it (and
+        keep spinning after the encode), which measured slower end to end (BENCHMARKS.md, issue 2).
+        torch's thread count is per calling thread, so an indexing thread elsewhere is unaffected."""
+        if self.device != "cpu":
+            return self.encode([text])[0]
+        import torch
+
+        before = torch.get_num_threads()
+        torch.set_num_threads(1)
+        try:
+            return self.encode([text])[0]
+        finally:
+            torch.set_num_threads(before)
 
 
 def _load(name: str, device: str, on_progress: OnProgress | None = None) -> Any:

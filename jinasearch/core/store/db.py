@@ -126,7 +126,17 @@ class Store:
             # from a deleted or set-aside database can then never pass for this one's.
             first = f"INSERT OR IGNORE INTO meta(key, value) VALUES ('vectors_version', '{time.time_ns() // 1000}');" \
                 if i == 1 else ""
-            self.conn.executescript(f"BEGIN;\n{script}\n{first}\nPRAGMA user_version = {i};\nCOMMIT;")
+            try:
+                self.conn.executescript(f"BEGIN;\n{script}\n{first}\nPRAGMA user_version = {i};\nCOMMIT;")
+            except sqlite3.OperationalError:
+                # Two processes opening a new database at once (the app and the CLI): the other one
+                # migrated first and our step hit its tables. Start again from the version it left.
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                if self.conn.execute("PRAGMA user_version").fetchone()[0] >= i:
+                    self._migrate()
+                    return
+                raise
 
     @property
     def schema_version(self) -> int:
