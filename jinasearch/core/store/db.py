@@ -277,7 +277,15 @@ class Store:
         return int(cur.rowcount)
 
     def vector_ids(self) -> np.ndarray:
-        return np.fromiter((r[0] for r in self.conn.execute(sql.VECTOR_IDS)), dtype=np.int64)
+        """Sorted ids of passages that have a vector: every id minus the pending ones.
+
+        Asked on the first search after each commit while indexing runs. Testing `vector IS NOT
+        NULL` reads every row's blob (157 ms at 100k); all ids come from a small covering index and
+        the pending ones from the partial index, fetched as one string (43 ms)."""
+        every = _id_array(self.conn.execute(sql.ALL_IDS).fetchone()[0])
+        pending = _id_array(self.conn.execute(sql.PENDING_IDS).fetchone()[0])
+        every.sort()
+        return np.setdiff1d(every, pending, assume_unique=True) if len(pending) else every
 
     def iter_vectors(self, dim: int, page: int = 20_000) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         """(ids, matrix) pages of every stored vector, in id order, for building the FAISS cache."""
@@ -360,3 +368,8 @@ class Store:
             return [(r[0], r[1]) for r in self.conn.execute(sql.FAILED_DOCS.format(folder=""))]
         q = sql.FAILED_DOCS.format(folder="AND folder_id = ?")
         return [(r[0], r[1]) for r in self.conn.execute(q, (folder_id,))]
+
+
+def _id_array(joined: str | None) -> np.ndarray:
+    """int64 ids from SQLite's group_concat (one string instead of a Python object per row)."""
+    return np.array(joined.split(","), dtype=np.int64) if joined else np.zeros(0, dtype=np.int64)

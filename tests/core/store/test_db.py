@@ -112,6 +112,9 @@ def test_vectors_are_shared_by_text_hash(store: Store) -> None:
     ids = store.vector_ids()
     got_ids, mat = store.vectors_for(ids.tolist(), 4)
     assert len(got_ids) == 3 and np.allclose(mat, vec)
+    # vector_ids = every id minus the pending ones, sorted, matching a direct scan.
+    direct = [r[0] for r in store.conn.execute("SELECT id FROM passages WHERE vector IS NOT NULL ORDER BY id")]
+    assert ids.tolist() == direct and ids.dtype == np.int64
 
 
 def test_vectors_version_bumps_on_every_change(store: Store) -> None:
