@@ -83,6 +83,7 @@ class Searcher:
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jinasearch-keyword")
         self._keyword_store: Store | None = None  # its own connection, used only on the pool's thread
         self._sentence_cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._last_query: tuple[str, np.ndarray] | None = None
 
     def close(self) -> None:
         if self._keyword_store is not None:
@@ -135,7 +136,12 @@ class Searcher:
         filters: Filters | None = None,
         max_per_file: int = 3,
         highlight: bool = True,
+        sentences: bool = True,
     ) -> list[Hit]:
+        """Ranked passages for `query`. `highlight` adds the query's word spans; with `sentences`
+        too, each hit's best-matching sentence, which costs a model call over every sentence of
+        the hits (~4x the search itself on a CPU): the app passes False, shows the results, then
+        asks `sentence_spans` for them."""
         if mode not in MODES:
             raise ValueError(f"unknown mode '{mode}'; use one of {', '.join(MODES)}")
         query = query.strip()
@@ -193,16 +199,14 @@ class Searcher:
             if len(picked) >= k:
                 break
 
-        sentences: list[tuple[int, int] | None] = [None] * len(picked)
-        if highlight and picked:
-            texts = [row[4] for row, _ in picked]
-            if qvec is not None and self.embedder is not None:
-                sentences = best_sentences(texts, qvec, self._encode_sentences)
-            else:
-                sentences = [lexical_best_sentence(t, query) for t in texts]
+        if qvec is not None:
+            self._last_query = (query, qvec)
+        spans: list[tuple[int, int] | None] = [None] * len(picked)
+        if highlight and sentences and picked:
+            spans = self.sentence_spans(query, [row[4] for row, _ in picked], semantic=qvec is not None)
 
         hits: list[Hit] = []
-        for (row, score), sent in zip(picked, sentences):
+        for (row, score), sent in zip(picked, spans):
             pid, doc_id, path, page, text, cs, ce, mtime = row
             sources = tuple(s for s, ids in (("semantic", dense_ids), ("keyword", kw_ids)) if pid in ids)
             hits.append(Hit(passage_id=pid, doc_id=doc_id, path=path, page=page, score=float(score), text=text,
@@ -232,6 +236,21 @@ class Searcher:
     def _doc_freq(self, word: str) -> int:
         match = fts_query(word)
         return self.store.doc_freq(match, DF_CAP) if match else 0
+
+    def sentence_spans(self, query: str, texts: Sequence[str], *, semantic: bool = True) -> list[tuple[int, int] | None]:
+        """Each text's sentence closest in meaning to the query (one batched model call), or, without
+        a model or with `semantic=False`, the sentence holding the most query words."""
+        qvec = self._query_vector(query) if semantic else None
+        if qvec is not None:
+            return best_sentences(texts, qvec, self._encode_sentences)
+        return [lexical_best_sentence(t, query) for t in texts]
+
+    def _query_vector(self, query: str) -> np.ndarray | None:
+        """The last search's query vector when it is the same query (the app asks right after)."""
+        if self._last_query is not None and self._last_query[0] == query:
+            return self._last_query[1]
+        emb = self.embedder
+        return emb.encode_query(query) if emb is not None else None
 
     def _encode_sentences(self, texts: Sequence[str]) -> np.ndarray:
         """Sentence vectors with a small LRU cache: re-running or refining a query reuses them."""

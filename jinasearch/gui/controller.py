@@ -46,6 +46,7 @@ class Controller(QObject):
     foldersChanged = Signal(object)  # list[FolderRow]
     statusChanged = Signal(object)  # LibraryStatus
     results = Signal(int, object, str)
+    sentences = Signal(int, object)
     preview = Signal(int, object)
     modelLoading = Signal(str)
     modelLoaded = Signal(str)
@@ -80,6 +81,7 @@ class Controller(QObject):
         self.indexer.progress.connect(self.progress)
         self.indexer.finished.connect(self._finished)
         self.searcher.results.connect(self.results)
+        self.searcher.sentences.connect(self.sentences)
         self.searcher.preview.connect(self.preview)
         self.searcher.status.connect(self._got_status)
         self._changed.connect(self._on_changed)

@@ -23,6 +23,7 @@ class PreviewPane(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.hit: Hit | None = None
+        self.document: str | None = None  # the text shown around the hit, when it has arrived
         self.title = QLabel("Select a result to see it in its document.")
         self.title.setWordWrap(True)
         f = self.title.font()
@@ -66,6 +67,7 @@ class PreviewPane(QWidget):
     def show_hit(self, hit: Hit, document: str | None) -> None:
         """Show `document` (or just the passage when the text is gone) scrolled to the hit's passage."""
         self.hit = hit
+        self.document = document
         label, _color = badge(hit)
         self.title.setText(os.path.basename(hit.path) + (f" — page {hit.page}" if hit.page else ""))
         self.where.setText(f"{short_path(os.path.dirname(hit.path))}  ·  {when(hit.mtime)}  ·  found by {label}")

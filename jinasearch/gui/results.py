@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QTextCharFormat, QTextCursor, QTextDocument
@@ -70,6 +70,14 @@ class ResultsModel(QAbstractListModel):
         self.beginResetModel()
         self._hits = list(hits)
         self.endResetModel()
+
+    def set_sentences(self, spans: dict[int, tuple[int, int] | None]) -> None:
+        """Fill in best-sentence spans (passage id -> span) that arrive after the hits."""
+        for row, hit in enumerate(self._hits):
+            if hit.passage_id in spans and spans[hit.passage_id] != hit.sentence_span:
+                self._hits[row] = replace(hit, sentence_span=spans[hit.passage_id])
+                idx = self.index(row)
+                self.dataChanged.emit(idx, idx)
 
     def hit(self, row: int) -> Hit | None:
         return self._hits[row] if 0 <= row < len(self._hits) else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, QSettings, Qt, QUrl
@@ -64,6 +65,7 @@ class MainWindow(QMainWindow):
                                      debounce_s=debounce_s)  # fmt: skip
         self._seq = 0
         self._preview_seq = 0
+        self._preview_hit: Hit | None = None
         self._note = ""
         self._query = ""
         self._build()
@@ -168,6 +170,7 @@ class MainWindow(QMainWindow):
         c.foldersChanged.connect(self._folders_changed)
         c.statusChanged.connect(self._status_changed)
         c.results.connect(self._results)
+        c.sentences.connect(self._sentences)
         c.preview.connect(self._preview_ready)
         c.modelLoading.connect(lambda name: self.banner.show_info(
             f"Loading the language model ({name})… keyword search works meanwhile; "
@@ -222,6 +225,15 @@ class MainWindow(QMainWindow):
         else:
             self.preview.clear()
         self.update_empty_state()
+
+    def _sentences(self, seq: int, spans: dict) -> None:
+        if seq != self._seq:
+            return
+        self.results.set_sentences(spans)
+        shown = self._preview_hit
+        if shown is not None and shown.passage_id in spans and self.preview.hit is shown:
+            self._preview_hit = replace(shown, sentence_span=spans[shown.passage_id])
+            self.preview.show_hit(self._preview_hit, self.preview.document)
 
     def update_empty_state(self) -> None:
         if self.results.rowCount():

@@ -123,10 +123,15 @@ class IndexWorker(QObject):
         return not self.stop.is_set()
 
 
+# Hits whose best sentences are found per model call: about one screenful of results.
+SENTENCE_PAGE = 10
+
+
 class SearchWorker(QObject):
     """Answers queries on its own thread with its own read connection; stale queries are skipped."""
 
     results = Signal(int, object, str)  # seq, list[Hit], note ("", "keyword-only", "no-index", "error: ...")
+    sentences = Signal(int, object)  # seq, {passage_id: (start, end) or None}, following `results`
     preview = Signal(int, object)  # seq, document text or None
     status = Signal(object)  # core.library.LibraryStatus
 
@@ -176,7 +181,10 @@ class SearchWorker(QObject):
         try:
             searcher = self._open()
             semantic = searcher.embedder is not None
-            hits = searcher.search(query, k=40, mode="hybrid" if semantic else "keyword", filters=filters)
+            # Results first (word highlights included); the best sentences, a model call over
+            # every sentence of the hits, follow page by page below.
+            hits = searcher.search(query, k=40, mode="hybrid" if semantic else "keyword", filters=filters,
+                                   sentences=False)  # fmt: skip
             note = "" if semantic else ("model-mismatch" if getattr(searcher, "mismatch", False) else "keyword-only")
         except IndexEmptyError:
             hits, note = [], "no-index"
@@ -186,6 +194,21 @@ class SearchWorker(QObject):
             log.exception("search failed")
             hits, note = [], f"error: {type(exc).__name__}: {exc}"
         self.results.emit(seq, hits, note)
+        if hits:
+            self._fill_sentences(seq, query, hits, semantic=not note)
+
+    def _fill_sentences(self, seq: int, query: str, hits: list, *, semantic: bool) -> None:
+        """Best sentences for the hits, the visible page first; dropped as soon as the user types on."""
+        for start in range(0, len(hits), SENTENCE_PAGE):
+            if seq < self.latest or self._searcher is None:
+                return
+            page = hits[start : start + SENTENCE_PAGE]
+            try:
+                spans = self._searcher.sentence_spans(query, [h.text for h in page], semantic=semantic)
+            except Exception:  # noqa: BLE001 - shading a sentence is a nicety; the results stand
+                log.exception("best sentences failed")
+                return
+            self.sentences.emit(seq, {h.passage_id: span for h, span in zip(page, spans)})
 
     @Slot(int, int)
     def load_preview(self, seq: int, doc_id: int) -> None:

@@ -132,3 +132,15 @@ def test_hybrid_candidates_skip_common_words_but_keyword_mode_keeps_them(
     assert names(hyb)[0] == "volcano.txt"
     kw = searcher.search("lava basalt", mode="keyword", k=10)
     assert "lava.txt" in names(kw)  # keyword mode searches every word it was given
+
+
+def test_best_sentences_can_follow_the_results(searcher: Searcher) -> None:
+    full = searcher.search("lava cools into basalt", k=4)
+    fast = searcher.search("lava cools into basalt", k=4, sentences=False)
+    assert [h.passage_id for h in fast] == [h.passage_id for h in full]
+    assert all(h.sentence_span is None for h in fast)
+    assert [h.term_spans for h in fast] == [h.term_spans for h in full]  # word highlights come at once
+    later = searcher.sentence_spans("lava cools into basalt", [h.text for h in fast])
+    assert later == [h.sentence_span for h in full] and any(s is not None for s in later)
+    lexical = searcher.sentence_spans("lava cools into basalt", [h.text for h in fast], semantic=False)
+    assert len(lexical) == len(fast)

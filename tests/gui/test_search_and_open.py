@@ -14,11 +14,16 @@ from tests.gui.helpers import index_folder, search
 def test_typing_shows_ranked_results_with_painted_highlights(qtbot, make_window, docs: Path) -> None:
     w = make_window()
     index_folder(qtbot, w, docs)
-    hits = search(qtbot, w, "invoice payment due")
+    with qtbot.waitSignal(w.controller.sentences, timeout=30_000,
+                          check_params_cb=lambda seq, _spans: seq == w._seq):  # fmt: skip
+        hits = search(qtbot, w, "invoice payment due")
     assert hits and hits[0].path == str(docs / "invoice.md")
-    assert [w.results.hit(i) for i in range(w.results.rowCount())] == hits
+    # The results come first with word highlights; the best sentences follow in a second signal.
+    assert all(h.sentence_span is None and h.term_spans for h in hits[:1])
+    assert [w.results.hit(i).passage_id for i in range(w.results.rowCount())] == [h.passage_id for h in hits]
     assert w.stack.currentWidget() is w.list
-    top = hits[0]
+    top = w.results.hit(0)
+    assert top is not None and top.passage_id == hits[0].passage_id
     assert set(top.sources) == {"keyword", "semantic"}
     # What the delegate paints: every engine span, query words as 'term', the best sentence as 'sentence'.
     card = card_for(top)
@@ -58,7 +63,9 @@ def test_selecting_a_result_fills_the_preview_scrolled_to_the_passage(qtbot, mak
         hits = search(qtbot, w, "lighthouse budget")
     top = hits[0]
     assert "lighthouse" in top.text
-    assert w.preview.hit == top
+    assert w.preview.hit is not None and w.preview.hit.passage_id == top.passage_id
+    # The best sentence, arriving after the results, is painted in the preview too.
+    qtbot.waitUntil(lambda: w.preview.hit.sentence_span is not None, timeout=10_000)
     text = w.preview.text.toPlainText()
     assert len(text) > len(top.text) and text[top.char_start : top.char_end] == top.text
     start, end = w.preview.passage_range
