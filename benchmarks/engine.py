@@ -259,6 +259,12 @@ def bench_search(settings: Settings, emb, n_queries: int) -> dict[str, list[floa
         t = time.perf_counter()
         searcher.search(q, k=10, highlight=False)
         out["retrieval"].append(time.perf_counter() - t)
+    # What the app paints first: ranked hits with the query's words marked (best sentences follow).
+    out["words"] = []
+    for q in qs:
+        t = time.perf_counter()
+        searcher.search(q, k=10, sentences=False)
+        out["words"].append(time.perf_counter() - t)
     # Fresh searcher so the sentence cache does not serve the repeated queries.
     searcher.close()
     searcher = Searcher(settings, embedder=emb)
@@ -335,7 +341,10 @@ def main() -> None:
                 f"p50 {ms['engine'][0]:.1f} ms, p95 {ms['engine'][1]:.1f} ms",
                 f"  - hybrid retrieval, no highlights: **p50 {ms['retrieval'][0]:.1f} ms, p95 {ms['retrieval'][1]:.1f} ms**"
                 " (target p95 < 50 ms)",
-                f"  - hybrid with highlights (best-sentence encoding): **p50 {ms['full'][0]:.1f} ms, "
+                f"  - hybrid with the query's words highlighted, best sentences not yet (what the app shows "
+                f"first): **p50 {ms['words'][0]:.1f} ms, p95 {ms['words'][1]:.1f} ms**",
+                f"  - hybrid with all highlights (best sentence of each of the 10 hits encoded; the CLI's "
+                f"default, the app's second step): **p50 {ms['full'][0]:.1f} ms, "
                 f"p95 {ms['full'][1]:.1f} ms**",
                 f"  - keyword only: p50 {ms['keyword'][0]:.1f} ms, p95 {ms['keyword'][1]:.1f} ms; "
                 f"first search of a session (loads FAISS): {r['first'][0] * 1000:.0f} ms",
