@@ -1,4 +1,4 @@
-"""Hybrid scoring: cosine similarity plus a bounded bonus for lexical evidence, over both retrievers' candidates.
+"""Hybrid scoring: cosine plus a bounded lexical bonus over both retrievers' candidates, then vector feedback.
 
 Why not fuse ranks or min-max-normalised scores: with a good embedding model, BM25 ranks are noisy
 next to cosine, and rank fusion or per-list normalisation let that noise reorder confident semantic
@@ -12,13 +12,24 @@ blended with the share of adjacent query word pairs it contains in the same orde
 as names). A word found in a single passage of the whole index is a handle (a function name, an
 error code, a part number): a passage holding the query's handles gets a bonus that outweighs any
 cosine difference, so looking up an exact identifier returns the passage that has it.
+
+Then one round of Rocchio pseudo-relevance feedback on the dense side: the query vector is moved
+towards the mean vector of the fused top FEEDBACK_DOCS (q' = q + FEEDBACK_BETA * mean, normalised)
+and every candidate is scored again with its cosine to q' plus the same lexical evidence. The
+first pass already holds the word matches, so the feedback carries them into the vector space:
+passages like the ones that both signals agree on rise, ones that merely share the query's
+surface drop. It re-scores the same candidates (no second vector search). The two parameters are
+the textbook Rocchio/RM3 values (beta 0.75, 10 feedback documents), not fitted to our sets;
+BENCHMARKS.md shows where they sit in a grid on both evaluation sets.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+
+import numpy as np
 
 from .text import WORD_RE, query_terms, stem
 
@@ -31,6 +42,10 @@ PAIR_SHARE = 0.25
 HANDLE_DF = 1
 # Added, times the handles' share of the query's idf, to passages holding them: > any cosine gap.
 HANDLE_BONUS = 2.0
+# Rocchio feedback: weight of the mean of the first pass's top passages against the query (alpha 1).
+FEEDBACK_BETA = 0.75
+# How many of the first pass's top passages make the feedback vector.
+FEEDBACK_DOCS = 10
 
 
 @dataclass(frozen=True)
@@ -81,15 +96,55 @@ def lexical_evidence(text: str, q: QueryWords) -> tuple[float, float]:
     return lexical, handles
 
 
-def hybrid_scores(cosine: Mapping[int, float], texts: Mapping[int, str], q: QueryWords,
-                  ids: Iterable[int]) -> list[tuple[int, float]]:  # fmt: skip
-    """Score every candidate: cosine (the floor of known cosines when it has no vector yet) plus
-    LEXICAL_WEIGHT * L plus the handle bonus; best first."""
-    floor = min(cosine.values()) if cosine else 0.0
-    out: list[tuple[int, float]] = []
+def lexical_scores(texts: Mapping[int, str], q: QueryWords, ids: Iterable[int]) -> dict[int, float]:
+    """What words add to each candidate's cosine: LEXICAL_WEIGHT * L plus the handle bonus."""
+    out: dict[int, float] = {}
     for pid in ids:
         text = texts.get(pid)
         lexical, handles = lexical_evidence(text, q) if text is not None else (0.0, 0.0)
-        out.append((pid, cosine.get(pid, floor) + LEXICAL_WEIGHT * lexical + HANDLE_BONUS * handles))
+        out[pid] = LEXICAL_WEIGHT * lexical + HANDLE_BONUS * handles
+    return out
+
+
+def combine(cosine: Mapping[int, float], lexical: Mapping[int, float], ids: Iterable[int]) -> list[tuple[int, float]]:
+    """cosine + lexical for each id, best first; a candidate without a vector yet (still embedding)
+    gets the floor of the known cosines, so words alone can still place it."""
+    floor = min(cosine.values()) if cosine else 0.0
+    out = [(pid, cosine.get(pid, floor) + lexical.get(pid, 0.0)) for pid in ids]
     out.sort(key=lambda x: -x[1])
     return out
+
+
+def hybrid_scores(cosine: Mapping[int, float], texts: Mapping[int, str], q: QueryWords,
+                  ids: Iterable[int]) -> list[tuple[int, float]]:  # fmt: skip
+    """Score every candidate: cosine (the floor of known cosines when it has no vector yet) plus
+    LEXICAL_WEIGHT * L plus the handle bonus; best first. One pass, no feedback."""
+    ids = list(ids)
+    return combine(cosine, lexical_scores(texts, q, ids), ids)
+
+
+def feedback_query(qvec: np.ndarray, top: np.ndarray) -> np.ndarray:
+    """Rocchio: the unit vector along q + FEEDBACK_BETA * mean(top rows); q itself when top is empty."""
+    if not len(top) or FEEDBACK_BETA == 0:
+        return qvec
+    moved = qvec + FEEDBACK_BETA * top.mean(axis=0)
+    norm = float(np.linalg.norm(moved))
+    return (moved / norm).astype(qvec.dtype) if norm > 0 else qvec
+
+
+def hybrid_rank(qvec: np.ndarray, vec_ids: Sequence[int], vectors: np.ndarray, texts: Mapping[int, str],
+                q: QueryWords, ids: Iterable[int]) -> list[tuple[int, float]]:  # fmt: skip
+    """The hybrid ranking of candidates `ids`: cosine + lexical evidence, then one round of Rocchio
+    feedback from that ranking's top FEEDBACK_DOCS and the same scoring with the moved query.
+    `vectors[i]` is the stored (unit) vector of passage `vec_ids[i]`; candidates missing from it
+    have no vector yet. Scores stay cosine-like (q' is a unit vector), so the bounds of the lexical
+    lift and the handle bonus hold in both passes."""
+    ids = list(ids)
+    lexical = lexical_scores(texts, q, ids)
+    row = {int(pid): i for i, pid in enumerate(vec_ids)}
+    first = combine(dict(zip(row, (vectors @ qvec).tolist())), lexical, ids)
+    top = [row[pid] for pid, _ in first[:FEEDBACK_DOCS] if pid in row]
+    if not top or FEEDBACK_BETA == 0:
+        return first
+    moved = feedback_query(qvec, vectors[top])
+    return combine(dict(zip(row, (vectors @ moved).tolist())), lexical, ids)

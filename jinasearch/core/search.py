@@ -12,7 +12,7 @@ import numpy as np
 from .config import Settings
 from .embed import Embedder, load_embedder
 from .errors import IndexEmptyError, ModelMismatchError
-from .fusion import hybrid_scores, query_words
+from .fusion import hybrid_rank, query_words
 from .highlight import best_sentences, lexical_best_sentence, term_spans
 from .indexer import model_key
 from .models import Hit
@@ -218,20 +218,18 @@ class Searcher:
     def _hybrid(self, query: str, qvec: np.ndarray, dense: list[tuple[int, float]],
                 keyword: list[tuple[int, float]], vi: VectorIndex | None, n_passages: int,
                 freqs: Mapping[str, int]) -> tuple[list[tuple[int, float]], dict[int, tuple]]:  # fmt: skip
-        """Score the union of both candidate lists with cosine + lexical evidence (see fusion.py).
+        """Score the union of both candidate lists with cosine + lexical evidence, with one round of
+        vector feedback (see fusion.py).
 
-        Keyword-only candidates get their real cosine from their stored vectors, so every candidate
-        is judged on both signals rather than "missing = worst"."""
+        Every candidate's vector comes from SQLite in one batched read, so keyword-only candidates
+        are judged on both signals rather than "missing = worst", and the feedback can re-score all."""
         ids = list(dict.fromkeys([i for i, _ in dense] + [i for i, _ in keyword]))
         rows = self.store.hit_rows(ids)
-        cosine = dict(dense)
-        missing = [i for i in ids if i not in cosine]
-        if missing and vi is not None:
-            found, mat = self.store.vectors_for(missing, vi.dim)
-            cosine.update(zip(found.tolist(), (mat @ qvec).tolist()))
+        dim = vi.dim if vi is not None else len(qvec)
+        found, mat = self.store.vectors_for(ids, dim)
         words = query_words(query, lambda w: freqs[w] if w in freqs else self._doc_freq(w), n_passages)
         texts = {pid: row[4] for pid, row in rows.items()}
-        return hybrid_scores(cosine, texts, words, ids), rows
+        return hybrid_rank(qvec, found.tolist(), mat, texts, words, ids), rows
 
     def _doc_freq(self, word: str) -> int:
         match = fts_query(word)

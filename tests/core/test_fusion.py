@@ -1,6 +1,9 @@
-"""Hybrid scoring rules: bounded lexical lift, phrase evidence, handles, missing vectors."""
+"""Hybrid scoring rules: bounded lexical lift, phrase evidence, handles, missing vectors, vector feedback."""
 
 from __future__ import annotations
+
+import numpy as np
+import pytest
 
 from jinasearch.core import fusion
 from jinasearch.core.fusion import hybrid_scores, lexical_evidence, query_words
@@ -46,3 +49,61 @@ def test_candidate_without_vector_scores_from_floor() -> None:
     q = _words("gamma", {"gamma": 5})
     ranked = hybrid_scores({1: 0.7, 2: 0.3}, {1: "x", 2: "y", 3: "gamma ray"}, q, [1, 2, 3])
     assert dict(ranked)[3] == 0.3 + fusion.LEXICAL_WEIGHT
+
+
+def _unit(*xs: float) -> np.ndarray:
+    v = np.array(xs, dtype=np.float32)
+    return v / np.linalg.norm(v)
+
+
+def test_feedback_query_moves_towards_the_top_and_stays_unit() -> None:
+    q = _unit(1, 0, 0)
+    top = np.stack([_unit(0, 1, 0), _unit(0, 1, 0)])
+    moved = fusion.feedback_query(q, top)
+    assert abs(float(np.linalg.norm(moved)) - 1) < 1e-6
+    assert float(moved @ _unit(0, 1, 0)) > 0 and float(moved @ q) < 1
+    expected = _unit(1, fusion.FEEDBACK_BETA, 0)
+    assert np.allclose(moved, expected, atol=1e-6)
+    assert np.array_equal(fusion.feedback_query(q, np.zeros((0, 3), np.float32)), q)
+
+
+def _consensus_case() -> tuple[np.ndarray, list[int], np.ndarray, dict[int, str]]:
+    # Ten passages agree on a direction near the query; passage 11 is a touch closer to the query
+    # but off to the side, passage 12 a touch further but in the agreed direction.
+    q = _unit(1, 0, 0)
+    vecs = {i: _unit(1, 0.5, 0.02 * i) for i in range(1, 11)}
+    vecs[11] = _unit(1, -0.3, 0.30)
+    vecs[12] = _unit(1, 0.45, 0.15)
+    ids = sorted(vecs)
+    return q, ids, np.stack([vecs[i] for i in ids]), {i: "nothing in common" for i in ids}
+
+
+def test_feedback_lifts_the_passage_in_the_top_results_direction(monkeypatch: pytest.MonkeyPatch) -> None:
+    q, ids, mat, texts = _consensus_case()
+    words = _words("zzz", {"zzz": 0})
+    assert float(mat[ids.index(11)] @ q) > float(mat[ids.index(12)] @ q)
+    monkeypatch.setattr(fusion, "FEEDBACK_DOCS", 10)
+    with_feedback = [pid for pid, _ in fusion.hybrid_rank(q, ids, mat, texts, words, ids)]
+    assert with_feedback.index(12) < with_feedback.index(11)
+    monkeypatch.setattr(fusion, "FEEDBACK_BETA", 0.0)
+    plain = [pid for pid, _ in fusion.hybrid_rank(q, ids, mat, texts, words, ids)]
+    assert plain.index(11) < plain.index(12)
+
+
+def test_feedback_keeps_the_handle_first_and_the_lexical_lift_bounded() -> None:
+    q, ids, mat, texts = _consensus_case()
+    texts = {**texts, 11: "raised err_4471 at start", 12: "alpha beta"}
+    ranked = fusion.hybrid_rank(q, ids, mat, texts, _words("err_4471", {"err_4471": 1}), ids)
+    assert ranked[0][0] == 11
+    words = _words("alpha beta", {"alpha": 20, "beta": 20})
+    lifted = dict(fusion.hybrid_rank(q, ids, mat, texts, words, ids))
+    plain = dict(fusion.hybrid_rank(q, ids, mat, {i: "x" for i in ids}, words, ids))
+    assert 0 < lifted[12] - plain[12] <= fusion.LEXICAL_WEIGHT + 1e-6
+
+
+def test_feedback_ranks_a_candidate_without_vector_by_its_words() -> None:
+    q, ids, mat, texts = _consensus_case()
+    words = _words("gamma", {"gamma": 5})
+    ranked = dict(fusion.hybrid_rank(q, ids, mat, {**texts, 99: "gamma ray"}, words, [*ids, 99]))
+    floor = min(s for pid, s in ranked.items() if pid != 99)
+    assert ranked[99] == floor + fusion.LEXICAL_WEIGHT
