@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Literal
 
@@ -43,7 +43,12 @@ def fts_query(query: str) -> str | None:
 
 
 class Searcher:
-    """Reads the index (its own connection) and answers queries; safe to use while indexing runs."""
+    """Reads the index (its own connection) and answers queries; safe to use while indexing runs.
+
+    The model is the one the index records, read again at every query: after a model switch's swap
+    the searcher drops the old model's embedder, FAISS cache and sentence vectors and continues with
+    the new model (loaded lazily, or asked of `embedders`, a front end's shared models by name).
+    """
 
     def __init__(
         self,
@@ -52,6 +57,7 @@ class Searcher:
         model: str | None = None,
         embedder: Embedder | None = None,
         load_model: bool = True,
+        embedders: Callable[[str], Embedder | None] | None = None,
     ) -> None:
         if not settings.db_path.exists():
             raise IndexEmptyError(
@@ -67,6 +73,8 @@ class Searcher:
             )
         self.model = recorded or (model_key(model) if model else None)
         self._embedder = embedder
+        self._embedder_model = self.model if embedder is not None else None  # the model it embeds for
+        self._embedders = embedders
         self._load_model = load_model
         self._vectors: VectorIndex | None = None
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jinasearch-keyword")
@@ -86,16 +94,32 @@ class Searcher:
 
     @property
     def embedder(self) -> Embedder | None:
-        if self._embedder is None and self._load_model and self.model:
-            self._embedder = load_embedder(self.model, device=self.settings.device)
+        """The query embedder for the index's current model; None while it is not available."""
+        if self._embedder is None and self.model:
+            if self._embedders is not None:
+                self._embedder = self._embedders(self.model)
+            elif self._load_model:
+                self._embedder = load_embedder(self.model, device=self.settings.device)
+            self._embedder_model = self.model if self._embedder is not None else None
         return self._embedder
+
+    def _follow_model(self) -> None:
+        """Notice a model switch committed since the last query (one meta read) and follow it."""
+        recorded = self.store.get_meta("model")
+        if recorded is None or recorded == self.model:
+            return
+        self.model = recorded
+        self._vectors = None
+        self._sentence_cache.clear()
+        if self._embedder_model != recorded:
+            self._embedder, self._embedder_model = None, None
 
     def vectors(self) -> VectorIndex | None:
         """The FAISS index, loaded on first use and synced with whatever the indexer has committed since."""
         dim = self.store.get_meta("dim")
         if dim is None:
             return None
-        if self._vectors is None or self._vectors.dim != int(dim):
+        if self._vectors is None or self._vectors.dim != int(dim) or self._vectors.model not in (None, self.model):
             self._vectors = open_vectors(self.store, self.settings.faiss_path, int(dim))
         else:
             self._vectors.sync(self.store)
@@ -116,6 +140,14 @@ class Searcher:
         query = query.strip()
         if not query:
             return []
+        # One read snapshot for the whole query: the model, the vectors and the rows all come from the
+        # same commit, so a query vector is never compared with vectors of another model.
+        with self.store.snapshot():
+            self._follow_model()
+            return self._search(query, k, mode, filters, max_per_file, highlight)
+
+    def _search(self, query: str, k: int, mode: Mode, filters: Filters | None, max_per_file: int,
+                highlight: bool) -> list[Hit]:  # fmt: skip
         n_passages = self.store.passage_count()
         if n_passages == 0:
             raise IndexEmptyError("the index is empty; add a folder first ('jinasearch index FOLDER')")
@@ -130,13 +162,15 @@ class Searcher:
             keyword_job = self._pool.submit(self._keyword, match, n, filters if filters else None)
 
         qvec: np.ndarray | None = None
+        emb: Embedder | None = None
         vi: VectorIndex | None = None
         dense: list[tuple[int, float]] = []
         try:
             if mode in ("hybrid", "semantic"):
-                vi = self.vectors()
-                emb = self.embedder if vi is not None and len(vi) else None
-                if vi is not None and emb is not None:
+                # The model first: without one (still loading, or another model's index) FAISS is not even loaded.
+                emb = self.embedder if self.store.get_meta("dim") is not None else None
+                vi = self.vectors() if emb is not None else None
+                if vi is not None and len(vi) and emb is not None:
                     qvec = emb.encode_query(query)
                     allowed = self.store.filtered_ids(filters) if filters else None
                     dense = vi.search(qvec, n, allowed)
@@ -172,8 +206,9 @@ class Searcher:
         sentences: list[tuple[int, int] | None] = [None] * len(picked)
         if highlight and picked:
             texts = [row[4] for row, _ in picked]
-            if qvec is not None and self.embedder is not None:
-                sentences = best_sentences(texts, qvec, self._encode_sentences)
+            if qvec is not None and emb is not None:
+                encoder = emb  # the model of this query's vector, even if another one arrives meanwhile
+                sentences = best_sentences(texts, qvec, lambda ts: self._encode_sentences(encoder, ts))
             else:
                 sentences = [lexical_best_sentence(t, query) for t in texts]
 
@@ -209,10 +244,8 @@ class Searcher:
         match = fts_query(word)
         return self.store.doc_freq(match, DF_CAP) if match else 0
 
-    def _encode_sentences(self, texts: Sequence[str]) -> np.ndarray:
+    def _encode_sentences(self, emb: Embedder, texts: Sequence[str]) -> np.ndarray:
         """Sentence vectors with a small LRU cache: re-running or refining a query reuses them."""
-        emb = self.embedder
-        assert emb is not None
         missing = [t for t in dict.fromkeys(texts) if t not in self._sentence_cache]
         if missing:
             for t, v in zip(missing, emb.encode(missing)):

@@ -364,8 +364,9 @@ class MainWindow(QMainWindow):
         if new.model != c.prefs.model:
             answer = QMessageBox.question(self, "Change model",
                                           f"Switching to {new.model} re-embeds every passage in the background. "
-                                          "Keyword search keeps working meanwhile; search by meaning returns "
-                                          "when re-embedding is done. Continue?")  # fmt: skip
+                                          "Until it is done, search keeps answering from the current index "
+                                          "with the current model (files added meanwhile are found by their "
+                                          "words); then the new model takes over. Continue?")  # fmt: skip
             if answer != QMessageBox.StandardButton.Yes:
                 return
         c.apply_prefs(new)
