@@ -25,6 +25,7 @@ from .errors import IndexBusyError, ModelMismatchError, PathMissingError
 from .extract import supported
 from .extract.runner import InlineRunner, Result, Runner
 from .models import FileInfo, IndexSummary, Progress
+from .rechunk import RECHUNK_TO, chunking, rechunk_all
 from .reembed import stage_all
 from .scan import record_path, scan
 from .store import Store, VectorIndex
@@ -74,6 +75,7 @@ class Indexer:
         embedder_factory: EmbedderFactory | None = None,
         runner: Runner | None = None,
         reembed: bool = False,
+        rechunk: bool = False,
         should_stop: Callable[[], bool] | None = None,
     ) -> None:
         self.settings = settings
@@ -82,6 +84,7 @@ class Indexer:
         self._factory = embedder_factory or (lambda name, device: load_embedder(name, device=device))
         self._runner = runner or InlineRunner()
         self._reembed = reembed
+        self._rechunk = rechunk  # re-cut every document to the settings' passage size (see rechunk.py)
         self._should_stop = should_stop or (lambda: False)
         self.summary = IndexSummary()
         # True while this run re-embeds into staging for a model switch (see reembed.py).
@@ -273,6 +276,7 @@ class Indexer:
         if self._staging and not self._should_stop():
             yield Progress(phase="save", message=f"switching the index to {self.model}")
             self.swap_seconds = self._swap(store)
+        yield from self._recut(store)
         yield Progress(phase="save", message="saving vector index")
         self._save_vectors(store)
         self.summary = IndexSummary(**{**summary.__dict__, "passages_embedded": summary.passages_embedded + embedded,
@@ -312,6 +316,21 @@ class Indexer:
                 done += store.set_vectors([h for h, _ in batch], vecs)
                 elapsed = time.monotonic() - start
                 yield min(done, total), total, done / elapsed if elapsed > 0 else 0.0
+
+    def _recut(self, store: Store) -> Iterator[Progress]:
+        """Re-cut documents to a new passage size when asked (or when a cancelled re-cut asked before).
+        Not while a model switch is still staging: the re-cut embeds new passages with the indexer's
+        model, which is not the index's until the swap; it runs after the swap instead."""
+        want = chunking(self.settings.chunk_tokens, self.settings.overlap_tokens)
+        if not (self._rechunk or store.get_meta(RECHUNK_TO) == want):
+            return
+        if self._staging or self._should_stop():
+            store.set_meta(RECHUNK_TO, want)
+            return
+        for done, total, path in rechunk_all(store, lambda: self.embedder, self.settings.chunk_tokens,
+                                             self.settings.overlap_tokens, self._should_stop):  # fmt: skip
+            yield Progress(phase="extract", files_total=total, files_done=done, current=path,
+                           message="re-cutting passages to the new size")  # fmt: skip
 
     def _swap(self, store: Store) -> float | None:
         """Swap the staged vectors in (one transaction); returns its duration, None if incomplete."""

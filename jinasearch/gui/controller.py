@@ -191,10 +191,10 @@ class Controller(QObject):
                 self._queue.append(IndexJob(self.settings, rest))
         self.enqueue(RemoveJob(self.settings, path))
 
-    def reindex_all(self, *, reembed: bool = False) -> None:
+    def reindex_all(self, *, reembed: bool = False, rechunk: bool = False) -> None:
         roots = [p for p in self.known_folders() if os.path.isdir(p)]
-        if roots or reembed:
-            self.enqueue(IndexJob(self.settings, tuple(roots), reembed=reembed))
+        if roots or reembed or rechunk:
+            self.enqueue(IndexJob(self.settings, tuple(roots), reembed=reembed, rechunk=rechunk))
 
     def known_folders(self) -> list[str]:
         """Folders the user added here plus those the index knows (e.g. indexed from the command line)."""
@@ -204,7 +204,8 @@ class Controller(QObject):
 
     def enqueue(self, job: Job) -> None:
         if isinstance(job, IndexJob) and any(isinstance(q, IndexJob) and set(job.paths) <= set(q.paths)
-                                             and q.reembed >= job.reembed for q in self._queue):  # fmt: skip
+                                             and q.reembed >= job.reembed and q.rechunk >= job.rechunk
+                                             for q in self._queue):  # fmt: skip
             return  # already waiting (a burst of watcher events, a double drop)
         self._queue.append(job)
         self._dispatch()
@@ -263,7 +264,8 @@ class Controller(QObject):
     # -- settings ---------------------------------------------------------------------------------
 
     def apply_prefs(self, prefs: Prefs) -> None:
-        """Save new choices; a new model reloads and re-embeds in the background, other changes rescan."""
+        """Save new choices. A new model re-embeds in the background (the old one answers until then); a
+        new passage size re-cuts every document from its stored text; new exclusions rescan."""
         old = self.prefs
         self.prefs = prefs
         save_prefs(self.qsettings, prefs)
@@ -274,8 +276,9 @@ class Controller(QObject):
             self._switch_model(prefs.model)
         elif prefs.device != old.device:
             self.load_model()
-        if prefs.model != old.model:
-            self.reindex_all(reembed=True)
+        rechunk = (prefs.chunk_tokens, prefs.overlap_tokens) != (old.chunk_tokens, old.overlap_tokens)
+        if prefs.model != old.model or rechunk:
+            self.reindex_all(reembed=prefs.model != old.model, rechunk=rechunk)
         elif prefs.excludes != old.excludes:
             self.reindex_all()
 

@@ -36,6 +36,7 @@ class IndexJob:
     settings: Settings
     paths: tuple[str, ...]
     reembed: bool = False
+    rechunk: bool = False  # re-cut every document to the settings' passage size
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,7 @@ class IndexWorker(QObject):
 
         # Extraction runs in worker processes: a hanging or crashing parser cannot take the app down.
         indexer = Indexer(job.settings, embedder_factory=embedder, runner=default_runner(),
-                          reembed=job.reembed, should_stop=stop)  # fmt: skip
+                          reembed=job.reembed, rechunk=job.rechunk, should_stop=stop)  # fmt: skip
         gen = indexer.index(job.paths, excludes=job.settings.excludes)
         last_phase, last_emit = "", 0.0
         try:

@@ -1,4 +1,4 @@
-"""Changing the model in the app: the old index keeps answering by meaning until the re-embed swaps in."""
+"""Changing the model or the passage size in the app: search keeps answering while the index is redone."""
 
 from __future__ import annotations
 
@@ -63,3 +63,17 @@ def test_search_keeps_answering_by_meaning_with_the_old_model_during_the_re_embe
 
     hits = search(qtbot, w, "tomatoes sun")
     assert hits and any("semantic" in h.sources for h in hits) and new.queries[-1] == "tomatoes sun"
+
+
+def test_a_new_passage_size_re_cuts_indexed_files_in_the_background(qtbot, make_window, docs: Path) -> None:
+    w = make_window()
+    c = w.controller
+    index_folder(qtbot, w, docs)
+    before = read_status(c.settings)
+    with qtbot.waitSignal(c.runFinished, timeout=30_000, check_params_cb=lambda r: r.job.rechunk) as done:
+        c.apply_prefs(type(c.prefs)(model=c.prefs.model, chunk_tokens=8, overlap_tokens=0))
+    assert done.args[0].status == "done"
+    after = read_status(c.settings)
+    assert after.passages > before.passages and after.embedded == after.passages
+    hits = search(qtbot, w, "train passport")
+    assert hits and any("semantic" in h.sources for h in hits) and len(hits[0].text.split()) <= 8

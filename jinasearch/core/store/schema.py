@@ -177,4 +177,13 @@ SWAP_STAGED = "UPDATE passages SET vector = (SELECT s.vector FROM staged_vectors
 CLEAR_STAGED = "DELETE FROM staged_vectors"
 DELETE_META = "DELETE FROM meta WHERE key = ?"
 
+# -- re-cutting passages to a new size (from the stored text) --------------------------------------
+INDEXED_DOCS_AFTER = """
+    SELECT id, folder_id, path, size, mtime, hash FROM documents
+    WHERE status = 'indexed' AND id > ? ORDER BY id LIMIT ?
+"""
+COUNT_INDEXED_DOCS = "SELECT COUNT(*) FROM documents WHERE status = 'indexed'"
+PASSAGE_HASHES_OF_DOC = "SELECT text_hash FROM passages WHERE doc_id = ? ORDER BY ord"
+HAS_VECTOR = "SELECT 1 FROM passages WHERE text_hash = ? AND vector IS NOT NULL LIMIT 1"
+
 FAILED_DOCS = "SELECT path, error FROM documents WHERE status = 'failed' {folder} ORDER BY path"
