@@ -339,7 +339,8 @@ class MainWindow(QMainWindow):
 
     def _status_changed(self, st) -> None:  # type: ignore[no-untyped-def]
         files = sum(f.files - f.failed for f in st.folders)
-        self.counts.setText(f"{files:,} files · {st.passages:,} passages · {st.embedded:,} with vectors")
+        switching = f" · switching to {os.path.basename(st.staged_model)}" if st.staged_model else ""
+        self.counts.setText(f"{files:,} files · {st.passages:,} passages · {st.embedded:,} with vectors{switching}")
 
     def _model_loaded(self, _name: str) -> None:
         self.banner.clear("model")
