@@ -118,7 +118,9 @@ def during_reembed(work: Path, model_a: str, n_files: int, pause: float) -> list
         f"({passages / t_index:.1f} passages/s)",
         f"- re-embed A -> B on a background thread: {timing['reembed_s']:.1f} s "
         f"({distinct / timing['reembed_s']:.1f} texts/s while the searches below ran alongside)",
-        f"- semantic searches during the re-embed: {len(during)}, non-empty: {d_ok}, answered with model A: {d_a}; "
+        f"- semantic searches while the re-embed job ran: {len(during)}, non-empty: {d_ok}; with model A: {d_a}, "
+        f"with model B: {sum(1 for m, _, _ in during if m == key_b)} (B only once the swap had committed, while "
+        "the job was still saving the FAISS file); "
         f"latency p50 {pct(lat, 50):.0f} ms, p95 {pct(lat, 95):.0f} ms (one query every {pause} s)",
         f"- after the swap the same Searcher answered {a_b} / {len(after)} searches with model B "
         f"(index now records {'B' if final_model == key_b else final_model}); with no re-embed running, "
