@@ -25,9 +25,12 @@ from .errors import IndexBusyError, ModelMismatchError, PathMissingError
 from .extract import supported
 from .extract.runner import InlineRunner, Result, Runner
 from .models import FileInfo, IndexSummary, Progress
+from .rechunk import RECHUNK_TO, chunking, rechunk_all
+from .reembed import stage_all
 from .scan import record_path, scan
 from .store import Store, VectorIndex
 from .store.recovery import disk_error
+from .store.staging import Staging
 from .store.vectors import cleanup_temp_files, read_header
 
 log = logging.getLogger(__name__)
@@ -72,6 +75,7 @@ class Indexer:
         embedder_factory: EmbedderFactory | None = None,
         runner: Runner | None = None,
         reembed: bool = False,
+        rechunk: bool = False,
         should_stop: Callable[[], bool] | None = None,
     ) -> None:
         self.settings = settings
@@ -80,8 +84,13 @@ class Indexer:
         self._factory = embedder_factory or (lambda name, device: load_embedder(name, device=device))
         self._runner = runner or InlineRunner()
         self._reembed = reembed
+        self._rechunk = rechunk  # re-cut every document to the settings' passage size (see rechunk.py)
         self._should_stop = should_stop or (lambda: False)
         self.summary = IndexSummary()
+        # True while this run re-embeds into staging for a model switch (see reembed.py).
+        self._staging = False
+        # How long the last model switch's swap transaction took (benchmarks read it).
+        self.swap_seconds: float | None = None
         # Set when a damaged database was set aside at the start of a run: show it to the person.
         self.notice: str | None = None
 
@@ -147,22 +156,29 @@ class Indexer:
             lock.release()
 
     def _check_model(self, store: Store) -> None:
-        recorded = store.get_meta("model")
+        """Decide where this run's vectors go: the index itself, or staging for a model switch."""
+        staging = Staging(store)
+        recorded, staged = store.get_meta("model"), staging.model
+        self._staging = False
         if recorded is None:
             store.set_meta("model", self.model)
-        elif recorded != self.model:
-            if not self._reembed:
-                raise ModelMismatchError(
-                    f"this index was built with model '{recorded}', not '{self.model}'. Search it with that "
-                    "model, use another --data-dir, or pass --reembed to re-embed everything with the new one."
-                )
+        elif recorded == self.model:
+            if staged is not None:
+                staging.discard()  # switched back before the re-embed finished: nothing to swap
+        elif store.get_meta("dim") is None:
+            # No vector yet, so nothing to keep answering with: simply take the new model.
             with store.db.atomic():
-                store.conn.execute("UPDATE passages SET vector = NULL")
+                staging.discard()
                 store.set_meta("model", self.model)
-                store.conn.execute("DELETE FROM meta WHERE key = 'dim'")
-                store.conn.execute("INSERT INTO meta(key, value) VALUES ('vectors_version', '0') "
-                                   "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1")  # fmt: skip
-            self.settings.faiss_path.unlink(missing_ok=True)
+        elif staged == self.model or self._reembed:
+            # A switch asked for now, or one a cancelled or crashed run began: continue it.
+            staging.begin(self.model)
+            self._staging = True
+        else:
+            raise ModelMismatchError(
+                f"this index was built with model '{recorded}', not '{self.model}'. Search it with that "
+                "model, use another --data-dir, or pass --reembed to re-embed everything with the new one."
+            )
 
     def _index(self, store: Store, roots: list[str], excludes: tuple[str, ...]) -> Iterator[Progress]:
         t0 = time.monotonic()
@@ -197,7 +213,9 @@ class Indexer:
         folder_of = {info.path: fid for fid, info in work}
         total = len(work)
         done = failed = indexed = added = 0
-        overlap = _Overlap(self, store) if total and OVERLAP_BATCHES > 0 else None
+        # While staging a model switch the indexer thread's model is the new one: everything waits for
+        # stage_all at the end (the overlap would write new-model vectors where the old ones belong).
+        overlap = _Overlap(self, store) if total and OVERLAP_BATCHES > 0 and not self._staging else None
         completed = False
         try:
             for result in self._runner.run((info for _, info in work), known):
@@ -246,12 +264,19 @@ class Indexer:
 
     def _finish(self, store: Store, t0: float, summary: IndexSummary) -> Iterator[Progress]:
         embedded = 0
+        note = f"re-embedding with {self.model}; the old index answers until it is done" if self._staging else ""
         if not self._should_stop():
-            for embedded, total, rate in self._embed(store):
+            batches = (stage_all(Staging(store), lambda: self.embedder, self._should_stop, EMBED_WINDOW)
+                       if self._staging else self._embed(store))  # fmt: skip
+            for embedded, total, rate in batches:
                 eta = (total - embedded) / rate if rate > 0 else None
                 yield Progress(phase="embed", passages_total=total, passages_done=embedded, passages_per_s=rate,
                                eta_s=eta, files_total=summary.scanned, files_done=summary.scanned,
-                               failed=summary.failed)  # fmt: skip
+                               failed=summary.failed, message=note)  # fmt: skip
+        if self._staging and not self._should_stop():
+            yield Progress(phase="save", message=f"switching the index to {self.model}")
+            self.swap_seconds = self._swap(store)
+        yield from self._recut(store)
         yield Progress(phase="save", message="saving vector index")
         self._save_vectors(store)
         self.summary = IndexSummary(**{**summary.__dict__, "passages_embedded": summary.passages_embedded + embedded,
@@ -292,6 +317,32 @@ class Indexer:
                 elapsed = time.monotonic() - start
                 yield min(done, total), total, done / elapsed if elapsed > 0 else 0.0
 
+    def _recut(self, store: Store) -> Iterator[Progress]:
+        """Re-cut documents to a new passage size when asked (or when a cancelled re-cut asked before).
+        Not while a model switch is still staging: the re-cut embeds new passages with the indexer's
+        model, which is not the index's until the swap; it runs after the swap instead."""
+        want = chunking(self.settings.chunk_tokens, self.settings.overlap_tokens)
+        if not (self._rechunk or store.get_meta(RECHUNK_TO) == want):
+            return
+        if self._staging or self._should_stop():
+            store.set_meta(RECHUNK_TO, want)
+            return
+        for done, total, path in rechunk_all(store, lambda: self.embedder, self.settings.chunk_tokens,
+                                             self.settings.overlap_tokens, self._should_stop):  # fmt: skip
+            yield Progress(phase="extract", files_total=total, files_done=done, current=path,
+                           message="re-cutting passages to the new size")  # fmt: skip
+
+    def _swap(self, store: Store) -> float | None:
+        """Swap the staged vectors in (one transaction); returns its duration, None if incomplete."""
+        t0 = time.monotonic()
+        # The FAISS file goes inside the transaction: until the commit a searcher that loads it finds the
+        # old model's vectors with the old model's meta; after it, no file (rebuilt from SQLite) or a new one.
+        done = Staging(store).swap(before_commit=lambda: self.settings.faiss_path.unlink(missing_ok=True))
+        if not done:
+            return None
+        self._staging = False
+        return time.monotonic() - t0
+
     def _save_vectors(self, store: Store) -> None:
         """Bring the FAISS cache on disk up to date; a no-op (no FAISS import) when it already is."""
         dim = store.get_meta("dim")
@@ -299,9 +350,11 @@ class Indexer:
             return
         path = self.settings.faiss_path
         header = read_header(path)
-        if header is not None and header.get("version") == store.vectors_version() and header.get("dim") == int(dim):
+        model = store.get_meta("model")
+        if (header is not None and header.get("version") == store.vectors_version() and header.get("dim") == int(dim)
+                and header.get("model", model) == model):  # fmt: skip
             return
-        vi = VectorIndex.load(path, int(dim)) or VectorIndex(int(dim))
+        vi = VectorIndex.load(path, int(dim), model=model) or VectorIndex(int(dim), model=model)
         vi.sync(store)
         if vi.needs_rebuild() or vi.rebuilding:
             # Past the size threshold: save the approximate index, so searchers load it ready-made.

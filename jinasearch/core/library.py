@@ -20,6 +20,8 @@ class LibraryStatus:
     model: str | None = None
     passages: int = 0
     embedded: int = 0
+    # A model switch under way: the model being staged (the index still answers with `model`).
+    staged_model: str | None = None
 
 
 def read_status(settings: Settings) -> LibraryStatus:
@@ -31,7 +33,7 @@ def read_status(settings: Settings) -> LibraryStatus:
         counts = store.counts()
         return LibraryStatus(folders=tuple(store.folder_stats()), failed=tuple(store.failed()),
                              model=store.get_meta("model"), passages=counts["passages"],
-                             embedded=counts["embedded"])  # fmt: skip
+                             embedded=counts["embedded"], staged_model=store.get_meta("staged_model"))  # fmt: skip
     finally:
         store.close()
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Literal
 
@@ -54,7 +54,12 @@ def fts_query(query: str) -> str | None:
 
 
 class Searcher:
-    """Reads the index (its own connection) and answers queries; safe to use while indexing runs."""
+    """Reads the index (its own connection) and answers queries; safe to use while indexing runs.
+
+    The model is the one the index records, read again at every query: after a model switch's swap
+    the searcher drops the old model's embedder, FAISS cache and sentence vectors and continues with
+    the new model (loaded lazily, or asked of `embedders`, a front end's shared models by name).
+    """
 
     def __init__(
         self,
@@ -63,6 +68,7 @@ class Searcher:
         model: str | None = None,
         embedder: Embedder | None = None,
         load_model: bool = True,
+        embedders: Callable[[str], Embedder | None] | None = None,
     ) -> None:
         if not settings.db_path.exists():
             raise IndexEmptyError(
@@ -78,12 +84,15 @@ class Searcher:
             )
         self.model = recorded or (model_key(model) if model else None)
         self._embedder = embedder
+        self._embedder_model = self.model if embedder is not None else None  # the model it embeds for
+        self._embedders = embedders
         self._load_model = load_model
         self._vectors: VectorIndex | None = None
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jinasearch-keyword")
         self._keyword_store: Store | None = None  # its own connection, used only on the pool's thread
-        self._sentence_cache: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._last_query: tuple[str, np.ndarray] | None = None
+        # Keyed by (model, sentence): sentences may be asked for with the model of an earlier query.
+        self._sentence_cache: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+        self._last_query: tuple[str, np.ndarray, Embedder] | None = None
 
     def close(self) -> None:
         if self._keyword_store is not None:
@@ -112,16 +121,32 @@ class Searcher:
 
     @property
     def embedder(self) -> Embedder | None:
-        if self._embedder is None and self._load_model and self.model:
-            self._embedder = load_embedder(self.model, device=self.settings.device)
+        """The query embedder for the index's current model; None while it is not available."""
+        if self._embedder is None and self.model:
+            if self._embedders is not None:
+                self._embedder = self._embedders(self.model)
+            elif self._load_model:
+                self._embedder = load_embedder(self.model, device=self.settings.device)
+            self._embedder_model = self.model if self._embedder is not None else None
         return self._embedder
+
+    def _follow_model(self) -> None:
+        """Notice a model switch committed since the last query (one meta read) and follow it."""
+        recorded = self.store.get_meta("model")
+        if recorded is None or recorded == self.model:
+            return
+        self.model = recorded
+        self._vectors = None
+        self._sentence_cache.clear()
+        if self._embedder_model != recorded:
+            self._embedder, self._embedder_model = None, None
 
     def vectors(self) -> VectorIndex | None:
         """The FAISS index, loaded on first use and synced with whatever the indexer has committed since."""
         dim = self.store.get_meta("dim")
         if dim is None:
             return None
-        if self._vectors is None or self._vectors.dim != int(dim):
+        if self._vectors is None or self._vectors.dim != int(dim) or self._vectors.model not in (None, self.model):
             self._vectors = open_vectors(self.store, self.settings.faiss_path, int(dim))
         else:
             self._vectors.sync(self.store)
@@ -147,6 +172,14 @@ class Searcher:
         query = query.strip()
         if not query:
             return []
+        # One read snapshot for the whole query: the model, the vectors and the rows all come from the
+        # same commit, so a query vector is never compared with vectors of another model.
+        with self.store.snapshot():
+            self._follow_model()
+            return self._search(query, k, mode, filters, max_per_file, highlight, sentences)
+
+    def _search(self, query: str, k: int, mode: Mode, filters: Filters | None, max_per_file: int,
+                highlight: bool, sentences: bool) -> list[Hit]:  # fmt: skip
         n_passages = self.store.passage_count()
         if n_passages == 0:
             raise IndexEmptyError("the index is empty; add a folder first ('jinasearch index FOLDER')")
@@ -160,13 +193,15 @@ class Searcher:
             keyword_job = self._pool.submit(self._keyword, query, n, filters if filters else None, mode == "hybrid")
 
         qvec: np.ndarray | None = None
+        emb: Embedder | None = None
         vi: VectorIndex | None = None
         dense: list[tuple[int, float]] = []
         try:
             if mode in ("hybrid", "semantic"):
-                vi = self.vectors()
-                emb = self.embedder if vi is not None and len(vi) else None
-                if vi is not None and emb is not None:
+                # The model first: without one (still loading, or another model's index) FAISS is not even loaded.
+                emb = self.embedder if self.store.get_meta("dim") is not None else None
+                vi = self.vectors() if emb is not None else None
+                if vi is not None and len(vi) and emb is not None:
                     qvec = emb.encode_query(query)
                     allowed = self.store.filtered_ids(filters) if filters else None
                     dense = vi.search(qvec, n, allowed)
@@ -199,8 +234,8 @@ class Searcher:
             if len(picked) >= k:
                 break
 
-        if qvec is not None:
-            self._last_query = (query, qvec)
+        if qvec is not None and emb is not None:
+            self._last_query = (query, qvec, emb)
         spans: list[tuple[int, int] | None] = [None] * len(picked)
         if highlight and sentences and picked:
             spans = self.sentence_spans(query, [row[4] for row, _ in picked], semantic=qvec is not None)
@@ -238,29 +273,31 @@ class Searcher:
     def sentence_spans(self, query: str, texts: Sequence[str], *, semantic: bool = True) -> list[tuple[int, int] | None]:
         """Each text's sentence closest in meaning to the query (one batched model call), or, without
         a model or with `semantic=False`, the sentence holding the most query words."""
-        qvec = self._query_vector(query) if semantic else None
-        if qvec is not None:
-            return best_sentences(texts, qvec, self._encode_sentences)
+        found = self._query_vector(query) if semantic else None
+        if found is not None:
+            qvec, emb = found
+            return best_sentences(texts, qvec, lambda ts: self._encode_sentences(emb, ts))
         return [lexical_best_sentence(t, query) for t in texts]
 
-    def _query_vector(self, query: str) -> np.ndarray | None:
-        """The last search's query vector when it is the same query (the app asks right after)."""
+    def _query_vector(self, query: str) -> tuple[np.ndarray, Embedder] | None:
+        """The last search's query vector and the model that made it when it is the same query (the
+        app asks right after the results, maybe after a model switch: sentences and query must
+        come from one model); else this query embedded now."""
         if self._last_query is not None and self._last_query[0] == query:
-            return self._last_query[1]
+            return self._last_query[1], self._last_query[2]
         emb = self.embedder
-        return emb.encode_query(query) if emb is not None else None
+        return (emb.encode_query(query), emb) if emb is not None else None
 
-    def _encode_sentences(self, texts: Sequence[str]) -> np.ndarray:
+    def _encode_sentences(self, emb: Embedder, texts: Sequence[str]) -> np.ndarray:
         """Sentence vectors with a small LRU cache: re-running or refining a query reuses them."""
-        emb = self.embedder
-        assert emb is not None
-        missing = [t for t in dict.fromkeys(texts) if t not in self._sentence_cache]
+        keys = [(emb.name, t) for t in texts]
+        missing = [key for key in dict.fromkeys(keys) if key not in self._sentence_cache]
         if missing:
-            for t, v in zip(missing, emb.encode(missing)):
-                self._sentence_cache[t] = v
-        out = np.stack([self._sentence_cache[t] for t in texts]) if texts else np.zeros((0, emb.dim), np.float32)
-        for t in texts:
-            self._sentence_cache.move_to_end(t)
+            for key, v in zip(missing, emb.encode([t for _, t in missing])):
+                self._sentence_cache[key] = v
+        out = np.stack([self._sentence_cache[key] for key in keys]) if keys else np.zeros((0, emb.dim), np.float32)
+        for key in keys:
+            self._sentence_cache.move_to_end(key)
         while len(self._sentence_cache) > 20_000:
             self._sentence_cache.popitem(last=False)
         return out

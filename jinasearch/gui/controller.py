@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QSettings, Signal
@@ -64,13 +64,14 @@ class Controller(QObject):
         self.is_paused = False
         self._queue: list[Job] = []
         self.running: Job | None = None
-        self.model = ModelLoader(embedder_factory)
-        self.model.loaded.connect(self._model_loaded)
-        self.model.failed.connect(self.modelFailed)
-        self.model.downloading.connect(self.modelDownloading)
+        self._factory = embedder_factory
+        self.model = self._new_loader()  # the chosen model: indexing uses it, search too once the index has it
+        # During a model switch, the model the index still records: it keeps answering searches until
+        # the re-embed swaps the new vectors in, then it is let go.
+        self.old_model: ModelLoader | None = None
 
-        self.indexer = IndexWorker(self.model)
-        self.searcher = SearchWorker(self.settings, self.model)
+        self.indexer = IndexWorker(self.loaders)
+        self.searcher = SearchWorker(self.settings, self.loaders)
         self.index_thread = start_worker(self.indexer, "jinasearch-index")
         self.search_thread = start_worker(self.searcher, "jinasearch-search")
         self._run.connect(self.indexer.run)
@@ -108,8 +109,47 @@ class Controller(QObject):
         self.modelLoading.emit(self.prefs.model)
         self.model.start(self.prefs.model, self.prefs.device)
 
+    def _new_loader(self) -> ModelLoader:
+        loader = ModelLoader(self._factory)
+        loader.loaded.connect(self._model_loaded)
+        loader.failed.connect(self.modelFailed)
+        loader.downloading.connect(self.modelDownloading)
+        return loader
+
+    def loaders(self) -> list[ModelLoader]:
+        """The models in use (called from the worker threads: it only reads two attributes)."""
+        return [m for m in (self.model, self.old_model) if m is not None]
+
     def _model_loaded(self, name: str) -> None:
         self.modelLoaded.emit(name)
+
+    def _switch_model(self, name: str) -> None:
+        """Make `name` the model to index with, keeping the index's own model for search meanwhile."""
+        from ..core.indexer import model_key  # not at import: the window starts before the engine loads
+
+        recorded = self.status.model
+        previous = self.model
+        if self.old_model is not None and model_key(self.old_model.name) == model_key(name):
+            self.model, self.old_model = self.old_model, None  # back to the index's model before the swap
+            if self.model.ready:
+                self.modelLoaded.emit(name)
+            return
+        if recorded is not None and model_key(previous.name) == recorded:
+            self.old_model = previous
+        self.model = self._new_loader()
+        self.load_model()
+
+    def _follow_index_model(self) -> None:
+        """Keep the index's model loaded for search while a switch is under way; let it go after the swap."""
+        from ..core.indexer import model_key
+
+        recorded, chosen = self.status.model, model_key(self.prefs.model)
+        if recorded is None or recorded == chosen:
+            self.old_model = None  # the swap is done (a search still using it drops it at its next query)
+        elif self.old_model is None and self.status.staged_model == chosen:
+            # Started while a switch was unfinished (the app was closed mid-way): search needs the old model.
+            self.old_model = self._new_loader()
+            self.old_model.start(recorded, self.prefs.device)
 
     def shutdown(self) -> None:
         """Stop everything and wait for the threads; what was committed stays committed."""
@@ -121,7 +161,8 @@ class Controller(QObject):
         stop_thread(self.index_thread)
         stop_thread(self.search_thread)
         self.searcher.close()
-        self.model.join(timeout=2)  # a model still loading is a daemon thread: it ends with the process
+        for loader in self.loaders():
+            loader.join(timeout=2)  # a model still loading is a daemon thread: it ends with the process
 
     # -- folders and jobs -------------------------------------------------------------------------
 
@@ -152,10 +193,10 @@ class Controller(QObject):
                 self._queue.append(IndexJob(self.settings, rest))
         self.enqueue(RemoveJob(self.settings, path))
 
-    def reindex_all(self, *, reembed: bool = False) -> None:
+    def reindex_all(self, *, reembed: bool = False, rechunk: bool = False) -> None:
         roots = [p for p in self.known_folders() if os.path.isdir(p)]
-        if roots or reembed:
-            self.enqueue(IndexJob(self.settings, tuple(roots), reembed=reembed))
+        if roots or reembed or rechunk:
+            self.enqueue(IndexJob(self.settings, tuple(roots), reembed=reembed, rechunk=rechunk))
 
     def known_folders(self) -> list[str]:
         """Folders the user added here plus those the index knows (e.g. indexed from the command line)."""
@@ -165,7 +206,8 @@ class Controller(QObject):
 
     def enqueue(self, job: Job) -> None:
         if isinstance(job, IndexJob) and any(isinstance(q, IndexJob) and set(job.paths) <= set(q.paths)
-                                             and q.reembed >= job.reembed for q in self._queue):  # fmt: skip
+                                             and q.reembed >= job.reembed and q.rechunk >= job.rechunk
+                                             for q in self._queue):  # fmt: skip
             return  # already waiting (a burst of watcher events, a double drop)
         self._queue.append(job)
         self._dispatch()
@@ -224,15 +266,21 @@ class Controller(QObject):
     # -- settings ---------------------------------------------------------------------------------
 
     def apply_prefs(self, prefs: Prefs) -> None:
-        """Save new choices; a new model reloads and re-embeds in the background, other changes rescan."""
+        """Save new choices. A new model re-embeds in the background (the old one answers until then); a
+        new passage size re-cuts every document from its stored text; new exclusions rescan."""
         old = self.prefs
         self.prefs = prefs
         save_prefs(self.qsettings, prefs)
         self._reset.emit(self.settings)
-        if (prefs.model, prefs.device) != (old.model, old.device):
-            self.load_model()
+        # Queued jobs run with the new choices; one already running finishes with its own model.
+        self._queue = [replace(j, settings=self.settings) for j in self._queue]
         if prefs.model != old.model:
-            self.reindex_all(reembed=True)
+            self._switch_model(prefs.model)
+        elif prefs.device != old.device:
+            self.load_model()
+        rechunk = (prefs.chunk_tokens, prefs.overlap_tokens) != (old.chunk_tokens, old.overlap_tokens)
+        if prefs.model != old.model or rechunk:
+            self.reindex_all(reembed=prefs.model != old.model, rechunk=rechunk)
         elif prefs.excludes != old.excludes:
             self.reindex_all()
 
@@ -250,6 +298,7 @@ class Controller(QObject):
 
     def _got_status(self, status: LibraryStatus) -> None:
         self.status = status
+        self._follow_index_model()
         for f in status.folders:
             self._watch(f.path)
         self.statusChanged.emit(status)

@@ -66,7 +66,8 @@ class SettingsDialog(QDialog):
         form.addRow("Overlap", self.overlap)
         form.addRow("Exclude", self.excludes)
         form.addRow("Device", self.device)
-        note = QLabel(f"Passage size applies to files indexed from now on. Index folder: {data_dir}")
+        note = QLabel("A new passage size re-cuts every indexed file in the background (search keeps working). "
+                      f"Index folder: {data_dir}")  # fmt: skip
         note.setWordWrap(True)
         note.setStyleSheet("color: #5f6368;")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)

@@ -31,9 +31,11 @@ def describe(p: Progress) -> tuple[str, int, int]:
     if p.phase == "embed":
         rate = f" · {p.passages_per_s:.0f} passages/s" if p.passages_per_s else ""
         eta = f" · {eta_text(p.eta_s)}" if p.eta_s is not None else ""
-        return f"Embedding passages {p.passages_done:,} / {p.passages_total:,}{rate}{eta}", p.passages_done, p.passages_total
+        what = "Re-embedding for the new model (search uses the old one until done)" if p.message.startswith(
+            "re-embedding") else "Embedding passages"  # fmt: skip
+        return f"{what} {p.passages_done:,} / {p.passages_total:,}{rate}{eta}", p.passages_done, p.passages_total
     if p.phase == "save":
-        return "Saving the vector index…", 0, 0
+        return ("Switching to the new model…" if p.message.startswith("switching") else "Saving the vector index…"), 0, 0
     return "Done", 1, 1
 
 

@@ -351,7 +351,8 @@ class MainWindow(QMainWindow):
 
     def _status_changed(self, st) -> None:  # type: ignore[no-untyped-def]
         files = sum(f.files - f.failed for f in st.folders)
-        self.counts.setText(f"{files:,} files · {st.passages:,} passages · {st.embedded:,} with vectors")
+        switching = f" · switching to {os.path.basename(st.staged_model)}" if st.staged_model else ""
+        self.counts.setText(f"{files:,} files · {st.passages:,} passages · {st.embedded:,} with vectors{switching}")
 
     def _model_loaded(self, _name: str) -> None:
         self.banner.clear("model")
@@ -376,8 +377,9 @@ class MainWindow(QMainWindow):
         if new.model != c.prefs.model:
             answer = QMessageBox.question(self, "Change model",
                                           f"Switching to {new.model} re-embeds every passage in the background. "
-                                          "Keyword search keeps working meanwhile; search by meaning returns "
-                                          "when re-embedding is done. Continue?")  # fmt: skip
+                                          "Until it is done, search keeps answering from the current index "
+                                          "with the current model (files added meanwhile are found by their "
+                                          "words); then the new model takes over. Continue?")  # fmt: skip
             if answer != QMessageBox.StandardButton.Yes:
                 return
         c.apply_prefs(new)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QObject, Signal, Slot
@@ -12,9 +13,20 @@ from PySide6.QtCore import QObject, Signal, Slot
 from ..core.config import Settings
 from ..core.errors import IndexEmptyError, JinaSearchError
 from ..core.models import IndexSummary
-from .model import Cancelled, GatedEmbedder, ModelLoader
+from .model import Cancelled, GatedEmbedder, ModelLoader, SharedEmbedder
 
 log = logging.getLogger(__name__)
+
+# The loaded (or loading) models by name: during a model switch the new one indexes while the old
+# one keeps answering searches, so each job and each query picks the loader of its own model.
+Loaders = Callable[[], list[ModelLoader]]
+
+
+def loader_for(loaders: Loaders, name: str) -> ModelLoader | None:
+    from ..core.indexer import model_key
+
+    key = model_key(name)
+    return next((m for m in loaders() if model_key(m.name) == key), None)
 
 PROGRESS_INTERVAL_S = 0.1
 
@@ -24,6 +36,7 @@ class IndexJob:
     settings: Settings
     paths: tuple[str, ...]
     reembed: bool = False
+    rechunk: bool = False  # re-cut every document to the settings' passage size
 
 
 @dataclass(frozen=True)
@@ -51,9 +64,9 @@ class IndexWorker(QObject):
     paused = Signal()  # the worker has actually stopped pulling work
     finished = Signal(object)  # JobResult
 
-    def __init__(self, model: ModelLoader) -> None:
+    def __init__(self, loaders: Loaders) -> None:
         super().__init__()
-        self._model = model
+        self._loaders = loaders
         self.stop = threading.Event()
         self.resume = threading.Event()
         self.resume.set()
@@ -82,12 +95,17 @@ class IndexWorker(QObject):
         from ..core.indexer import Indexer
 
         stop = self.stop.is_set
-        def embedder(_name: str, _device: str) -> GatedEmbedder:
-            return GatedEmbedder(self._model.wait(stop), self._checkpoint)
+        def embedder(name: str, _device: str) -> GatedEmbedder:
+            loader = loader_for(self._loaders, name)
+            if loader is None:
+                from ..core.errors import ModelUnavailableError
+
+                raise ModelUnavailableError(f"model '{name}' is not loaded")
+            return GatedEmbedder(loader.wait(stop), self._checkpoint)
 
         # Extraction runs in worker processes: a hanging or crashing parser cannot take the app down.
         indexer = Indexer(job.settings, embedder_factory=embedder, runner=default_runner(),
-                          reembed=job.reembed, should_stop=stop)  # fmt: skip
+                          reembed=job.reembed, rechunk=job.rechunk, should_stop=stop)  # fmt: skip
         gen = indexer.index(job.paths, excludes=job.settings.excludes)
         last_phase, last_emit = "", 0.0
         try:
@@ -135,17 +153,16 @@ class SearchWorker(QObject):
     preview = Signal(int, object)  # seq, document text or None
     status = Signal(object)  # core.library.LibraryStatus
 
-    def __init__(self, settings: Settings, model: ModelLoader) -> None:
+    def __init__(self, settings: Settings, loaders: Loaders) -> None:
         super().__init__()
         self.settings = settings
-        self._model = model
+        self._loaders = loaders
         self.latest = 0  # written by the GUI thread; an int store is atomic
         self._searcher = None
-        self._semantic = False
 
     @Slot(object)
     def reset(self, settings: Settings) -> None:
-        """New settings or a new model: reopen on the next query."""
+        """New settings: reopen on the next query."""
         self.settings = settings
         self.close()
 
@@ -154,25 +171,17 @@ class SearchWorker(QObject):
             self._searcher.close()
             self._searcher = None
 
+    def _embedder_for(self, key: str) -> SharedEmbedder | None:
+        """The loaded model the index records (asked at every query, so a model switch is followed)."""
+        loader = loader_for(self._loaders, key)
+        return loader.embedder() if loader is not None else None
+
     def _open(self):  # type: ignore[no-untyped-def]
-        from ..core.indexer import model_key
         from ..core.search import Searcher
 
-        emb = self._model.embedder()
-        if self._searcher is not None and self._semantic == (emb is not None):
-            return self._searcher
-        self.close()
-        searcher = Searcher(self.settings, embedder=emb, load_model=False)
-        # An index built with another model must not be searched with this one's vectors.
-        if emb is not None and searcher.model is not None and searcher.model != model_key(self.settings.model):
-            searcher.close()
-            searcher = Searcher(self.settings, load_model=False)
-            self._semantic = True  # do not reopen on every query
-            searcher.mismatch = True  # type: ignore[attr-defined]
-        else:
-            self._semantic = emb is not None
-        self._searcher = searcher
-        return searcher
+        if self._searcher is None:
+            self._searcher = Searcher(self.settings, load_model=False, embedders=self._embedder_for)
+        return self._searcher
 
     @Slot(int, str, object)
     def search(self, seq: int, query: str, filters: object) -> None:
@@ -180,12 +189,16 @@ class SearchWorker(QObject):
             return  # the user typed on; answer only the newest query
         try:
             searcher = self._open()
-            semantic = searcher.embedder is not None
+            # Hybrid falls back to keywords alone while the index's model is not (yet) loaded.
             # Results first (word highlights included); the best sentences, a model call over
             # every sentence of the hits, follow page by page below.
-            hits = searcher.search(query, k=40, mode="hybrid" if semantic else "keyword", filters=filters,
-                                   sentences=False)  # fmt: skip
-            note = "" if semantic else ("model-mismatch" if getattr(searcher, "mismatch", False) else "keyword-only")
+            hits = searcher.search(query, k=40, mode="hybrid", filters=filters, sentences=False)
+            if searcher.embedder is not None:
+                note = ""
+            elif searcher.model is not None and loader_for(self._loaders, searcher.model) is None:
+                note = "model-mismatch"  # an index of another model, and no switch to this one under way
+            else:
+                note = "keyword-only"
         except IndexEmptyError:
             hits, note = [], "no-index"
         except JinaSearchError as exc:

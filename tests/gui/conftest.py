@@ -36,10 +36,11 @@ def make_window(qtbot, tmp_path: Path, qsettings: QSettings, monkeypatch) -> Ite
     monkeypatch.setenv("JINASEARCH_MODEL", "fake-embedder")
     windows: list[MainWindow] = []
 
-    def make(*, embedder=None, watch: bool = False, start: bool = True, debounce_s: float = 0.2) -> MainWindow:  # type: ignore[no-untyped-def]
+    def make(*, embedder=None, factory=None, watch: bool = False, start: bool = True,  # type: ignore[no-untyped-def]
+             debounce_s: float = 0.2) -> MainWindow:  # fmt: skip
         emb = embedder or FakeEmbedder()
-        w = MainWindow(qsettings, tmp_path / "data", embedder_factory=lambda _name, _device: emb, watch=watch,
-                       debounce_s=debounce_s)  # fmt: skip
+        w = MainWindow(qsettings, tmp_path / "data", embedder_factory=factory or (lambda _name, _device: emb),
+                       watch=watch, debounce_s=debounce_s)  # fmt: skip
         qtbot.addWidget(w)
         windows.append(w)
         w.show()

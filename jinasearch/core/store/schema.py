@@ -63,6 +63,12 @@ MIGRATIONS: tuple[str, ...] = (
         INSERT INTO passages_fts(rowid, text) VALUES (new.id, new.text);
     END;
     """,
+    # 2: a model switch embeds into staging, keyed by text hash (identical texts are embedded once and a
+    # passage re-inserted with the same text finds its staged vector), while passages.vector keeps
+    # serving the old model; one transaction swaps the staged vectors in (see core/reembed.py).
+    """
+    CREATE TABLE staged_vectors (text_hash TEXT PRIMARY KEY, vector BLOB NOT NULL);
+    """,
 )
 
 PRAGMAS = (
@@ -154,4 +160,31 @@ COUNTS = """
         -- "vector IS NOT NULL" would read every vector (0.2 s at 100k passages).
         (SELECT COUNT(*) FROM passages) - (SELECT COUNT(*) FROM passages WHERE vector IS NULL) AS embedded
 """
+# -- staged re-embedding (a model switch) --------------------------------------------------------
+# Passages whose text has no staged vector yet, after a cursor (ids only grow, so one pass per run).
+UNSTAGED = """
+    SELECT p.id, p.text, p.text_hash FROM passages p
+    WHERE p.id > ? AND NOT EXISTS (SELECT 1 FROM staged_vectors s WHERE s.text_hash = p.text_hash)
+    ORDER BY p.id LIMIT ?
+"""
+# Distinct texts still to stage: read from the text_hash index, not from the rows with their vectors.
+COUNT_UNSTAGED = """
+    SELECT COUNT(DISTINCT p.text_hash) FROM passages p
+    WHERE NOT EXISTS (SELECT 1 FROM staged_vectors s WHERE s.text_hash = p.text_hash)
+"""
+COUNT_STAGED = "SELECT COUNT(*) FROM staged_vectors"
+STAGE_VECTOR = "INSERT OR REPLACE INTO staged_vectors(text_hash, vector) VALUES (?, ?)"
+SWAP_STAGED = "UPDATE passages SET vector = (SELECT s.vector FROM staged_vectors s WHERE s.text_hash = passages.text_hash)"
+CLEAR_STAGED = "DELETE FROM staged_vectors"
+DELETE_META = "DELETE FROM meta WHERE key = ?"
+
+# -- re-cutting passages to a new size (from the stored text) --------------------------------------
+INDEXED_DOCS_AFTER = """
+    SELECT id, folder_id, path, size, mtime, hash FROM documents
+    WHERE status = 'indexed' AND id > ? ORDER BY id LIMIT ?
+"""
+COUNT_INDEXED_DOCS = "SELECT COUNT(*) FROM documents WHERE status = 'indexed'"
+PASSAGE_HASHES_OF_DOC = "SELECT text_hash FROM passages WHERE doc_id = ? ORDER BY ord"
+HAS_VECTOR = "SELECT 1 FROM passages WHERE text_hash = ? AND vector IS NOT NULL LIMIT 1"
+
 FAILED_DOCS = "SELECT path, error FROM documents WHERE status = 'failed' {folder} ORDER BY path"

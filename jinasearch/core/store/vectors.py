@@ -132,8 +132,11 @@ class VectorIndex:
     """
 
     def __init__(self, dim: int, index: Any | None = None, version: int = -1, *,
-                 auto_ann: bool = True) -> None:  # fmt: skip
+                 auto_ann: bool = True, model: str | None = None) -> None:  # fmt: skip
         self.dim = dim
+        # The model whose vectors these are: after a model switch the same passage ids hold other
+        # vectors, which an id diff cannot see, so a cache of another model is never reused.
+        self.model = model
         self.index = index if index is not None else exact_index(dim)
         self.version = version
         self.auto_ann = auto_ann
@@ -210,7 +213,7 @@ class VectorIndex:
 
     @classmethod
     def build(cls, store: Store, dim: int) -> VectorIndex:
-        vi = cls(dim)
+        vi = cls(dim, model=store.get_meta("model"))
         vi.sync(store)
         return vi
 
@@ -308,7 +311,8 @@ class VectorIndex:
     def save(self, path: Path) -> None:
         """Write header + index to a temp file in the same folder, fsync, then atomically replace."""
         faiss = _faiss()
-        header = json.dumps({"version": self.version, "dim": self.dim, "n": len(self), "saved": time.time()})
+        header = json.dumps({"version": self.version, "dim": self.dim, "n": len(self), "saved": time.time(),
+                             "model": self.model})  # fmt: skip
         blob = faiss.serialize_index(self.index)
         fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
         try:
@@ -326,8 +330,9 @@ class VectorIndex:
             raise
 
     @classmethod
-    def load(cls, path: Path, dim: int) -> VectorIndex | None:
-        """Load a saved index; a damaged file is moved aside (and logged) and None is returned."""
+    def load(cls, path: Path, dim: int, *, model: str | None = None) -> VectorIndex | None:
+        """Load a saved index; a damaged file is moved aside (and logged) and None is returned. A file
+        saved for another model than `model` is left alone (it is the other side of a model switch)."""
         if not path.exists():
             log.info("no vector index file at %s; building it from the database", path)
             return None
@@ -337,12 +342,16 @@ class VectorIndex:
                 raise ValueError("not a jinasearch vector file")
             nl = raw.index(b"\n", len(MAGIC))
             header = json.loads(raw[len(MAGIC) : nl])
+            saved_for = header.get("model")
+            if model is not None and saved_for is not None and saved_for != model:
+                log.info("vector index %s is for model %s, not %s; building from the database", path, saved_for, model)
+                return None
             if int(header["dim"]) != dim:
                 raise ValueError(f"dimension {header['dim']} != {dim}")
             index = _faiss().deserialize_index(np.frombuffer(raw[nl + 1 :], dtype=np.uint8))
             if index.ntotal != int(header["n"]) or index.d != dim:
                 raise ValueError("size does not match its header")
-            return cls(dim, index, int(header["version"]))
+            return cls(dim, index, int(header["version"]), model=saved_for or model)
         except Exception as exc:  # noqa: BLE001 - any damage means: rebuild from SQLite
             aside = path.with_name(f"{path.name}.damaged-{int(time.time())}")
             try:
@@ -368,8 +377,9 @@ def read_header(path: Path) -> dict[str, Any] | None:
 
 
 def open_vectors(store: Store, path: Path, dim: int) -> VectorIndex:
-    """The saved index if it is sound, else a rebuild; either way synced to the store."""
-    vi = VectorIndex.load(path, dim) or VectorIndex(dim)
+    """The saved index if it is sound and of the store's model, else a rebuild; either way synced to the store."""
+    model = store.get_meta("model")
+    vi = VectorIndex.load(path, dim, model=model) or VectorIndex(dim, model=model)
     vi.sync(store)
     return vi
 
