@@ -67,7 +67,8 @@ def assert_scores_from(settings: Settings, hits: list, emb: FakeEmbedder, query:
         for h in hits:
             (blob,) = store.conn.execute("SELECT vector FROM passages WHERE id = ?", (h.passage_id,)).fetchone()
             vec = np.frombuffer(blob, dtype=np.float32)
-            assert vec.shape == q.shape and h.score == pytest.approx(float(vec @ q), abs=1e-5)
+            # FAISS keeps float16 copies (scores within ~1e-4); another model's vectors would be far off.
+            assert vec.shape == q.shape and h.score == pytest.approx(float(vec @ q), abs=1e-3)
     finally:
         store.close()
 
