@@ -22,7 +22,7 @@ from .text import FTS_PIECE_RE, query_terms
 Mode = Literal["hybrid", "semantic", "keyword"]
 MODES: tuple[str, ...] = ("hybrid", "semantic", "keyword")
 
-# How many candidates each retriever contributes before fusion (at least; 5 per hit asked for).
+# How many candidates each retriever contributes before fusion (at least; 2 per hit asked for).
 # 50, 100, 200 and 400 gave the same nDCG@10 on both evaluation sets, and the fusion's cost grows
 # with the pool (BENCHMARKS.md, issues 2 and 5).
 CANDIDATES = 50
@@ -186,7 +186,7 @@ class Searcher:
         if n_passages == 0:
             raise IndexEmptyError("the index is empty; add a folder first ('jinasearch index FOLDER')")
         filters = filters or Filters()
-        n = max(CANDIDATES, k * 5)
+        n = max(CANDIDATES, k * 2)
 
         # The keyword query runs on a second thread while the query is embedded and FAISS searched:
         # SQLite, torch and FAISS all release the GIL, so on two cores the retrievers overlap.
