@@ -27,13 +27,13 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import numpy as np  # noqa: E402
 
-from engine_corpus import TOPICS, passage_texts, queries, write_corpus  # noqa: E402
+from engine_corpus import passage_texts, queries, write_corpus  # noqa: E402
 from jinasearch.core.chunk import chunk_text  # noqa: E402
 from jinasearch.core.config import Settings  # noqa: E402
 from jinasearch.core.indexer import Indexer, model_key  # noqa: E402
 from jinasearch.core.models import Extracted  # noqa: E402
 from jinasearch.core.search import Searcher  # noqa: E402
-from jinasearch.core.store import Store, VectorIndex, text_hash  # noqa: E402
+from jinasearch.core.store import Store, VectorIndex  # noqa: E402
 
 
 def log(msg: str) -> None:

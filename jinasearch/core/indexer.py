@@ -13,10 +13,7 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future
 from pathlib import Path
-
-import numpy as np
 
 from .chunk import chunk_text
 from .config import Settings, ensure_data_dir
@@ -25,6 +22,7 @@ from .errors import IndexBusyError, ModelMismatchError, PathMissingError
 from .extract import supported
 from .extract.runner import InlineRunner, Result, Runner
 from .models import FileInfo, IndexSummary, Progress
+from .overlap import Overlap
 from .rechunk import RECHUNK_TO, chunking, rechunk_all
 from .reembed import stage_all
 from .scan import record_path, scan
@@ -215,7 +213,8 @@ class Indexer:
         done = failed = indexed = added = 0
         # While staging a model switch the indexer thread's model is the new one: everything waits for
         # stage_all at the end (the overlap would write new-model vectors where the old ones belong).
-        overlap = _Overlap(self, store) if total and OVERLAP_BATCHES > 0 and not self._staging else None
+        overlap = (Overlap(lambda: self.embedder, store, self._should_stop, OVERLAP_BATCHES)
+                   if total and OVERLAP_BATCHES > 0 and not self._staging else None)  # fmt: skip
         completed = False
         try:
             for result in self._runner.run((info for _, info in work), known):
@@ -360,74 +359,3 @@ class Indexer:
             # Past the size threshold: save the approximate index, so searchers load it ready-made.
             vi.rebuild(wait=True)
         vi.save(path)
-
-
-class _Overlap:
-    """Embeds on a helper thread while the indexer thread keeps extracting and committing.
-
-    Extraction comes first (a file is keyword-searchable the moment it is committed): between files
-    the indexer thread hands at most one window of pending passages to the helper and collects the
-    vectors of a finished one, which it writes itself (one writer connection). The model releases
-    the GIL, so extraction, chunking and SQLite writes proceed while it computes. Texts already in
-    flight are not handed out again; `_embed` finishes whatever is left once extraction is done.
-    """
-
-    def __init__(self, indexer: Indexer, store: Store) -> None:
-        from concurrent.futures import ThreadPoolExecutor
-
-        self.indexer, self.store = indexer, store
-        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jinasearch-embed")
-        self.future: Future[tuple[list[str], np.ndarray]] | None = None
-        self.in_flight: set[str] = set()
-        self.embedded = 0
-        self._emb: Embedder | None = None
-
-    def step(self) -> int:
-        """Collect a finished window and hand out the next once a full window is pending."""
-        if self.future is not None and self.future.done():
-            self._collect()
-        if self.future is None and not self.indexer._should_stop():
-            emb = self._embedder()
-            want = emb.batch_size * OVERLAP_BATCHES
-            unique: dict[str, str] = {}
-            limit = want + len(self.in_flight)
-            while True:  # duplicates (boilerplate) thin a window out: read further until it is full
-                rows = self.store.pending(limit)
-                for _pid, text, h in rows:
-                    if h not in self.in_flight:
-                        unique.setdefault(h, text)
-                if len(unique) >= want or len(rows) < limit or limit >= 16 * want:
-                    break
-                limit *= 4
-            if len(unique) >= want:  # a partial window waits: full batches waste nothing on the model
-                items = sorted(unique.items(), key=lambda kv: len(kv[1]))[:want]
-                hashes = [h for h, _ in items]
-                self.in_flight.update(hashes)
-                self.future = self.pool.submit(lambda: (hashes, emb.encode([t for _, t in items])))
-        return self.embedded
-
-    def _embedder(self) -> Embedder:
-        if self._emb is None:
-            self._emb = self.indexer.embedder
-            if self.store.get_meta("dim") is None:
-                self.store.set_meta("dim", str(self._emb.dim))
-        return self._emb
-
-    def _collect(self) -> None:
-        assert self.future is not None
-        future, self.future = self.future, None
-        hashes, vecs = future.result()
-        self.embedded += self.store.set_vectors(hashes, vecs)
-        self.in_flight.difference_update(hashes)
-
-    def close(self, keep: bool = True) -> None:
-        """Stop the thread; with `keep`, first wait for the window in flight and store its vectors
-        (without, they are dropped: those passages stay pending and the next run embeds them)."""
-        if not keep:
-            self.pool.shutdown(wait=False, cancel_futures=True)
-            return
-        try:
-            if self.future is not None:
-                self._collect()
-        finally:
-            self.pool.shutdown(wait=True)

@@ -10,7 +10,6 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QSettings, Signal
 
 from ..core.library import LibraryStatus
-from ..core.models import Progress
 from ..core.store import Filters
 from ..core.watch import FolderWatcher
 from .model import EmbedderFactory, ModelLoader

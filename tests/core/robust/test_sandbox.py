@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import pytest
-
 from jinasearch.core.extract.pool import ProcessRunner
 from jinasearch.core.extract.runner import InlineRunner, Result
 from jinasearch.core.models import FileInfo
