@@ -144,9 +144,15 @@ def child(out: Path, query: str, work: Path) -> int:
     result = wait(w.controller.runFinished)[0]
     print(f"indexed: {result.status} {result.summary}", flush=True)
     pause(300)
+    shaded: list[tuple] = []  # best sentences follow the results; they may land while those are handled
+    w.controller.sentences.connect(lambda *a: shaded.append(a))
     w.search_bar.field.setText(query)
     wait(w.controller.results)
     wait(w.controller.preview, 30)
+    for _ in range(200):
+        if shaded:
+            break
+        pause(50)
     pause(800)
     out.parent.mkdir(parents=True, exist_ok=True)
     if os.environ.get("DISPLAY") and shutil.which("import"):
