@@ -39,6 +39,11 @@ class Overlap:
         if self.future is None and not self._should_stop():
             emb = self._embedder()
             want = emb.batch_size * self.batches
+            # Each in-flight text holds at least one pending row, so fewer rows than this cannot fill
+            # a window: a count over the partial index instead of reading texts after every file
+            # (which, with a fast GPU model, made the indexer thread the bottleneck).
+            if self.store.count_pending() - len(self.in_flight) < want:
+                return self.embedded
             unique: dict[str, str] = {}
             limit = want + len(self.in_flight)
             while True:  # duplicates (boilerplate) thin a window out: read further until it is full

@@ -137,6 +137,9 @@ class Searcher:
         recorded = self.store.get_meta("model")
         if recorded is None or recorded == self.model:
             return
+        if self.model is None and self._embedder is not None and self._embedder_model is None:
+            # The caller's embedder, given before the index had recorded any model: it is for this one.
+            self._embedder_model = recorded
         self.model = recorded
         self._vectors = None
         self._sentence_cache.clear()

@@ -169,3 +169,22 @@ def test_a_switch_of_an_index_without_vectors_is_immediate(tmp_path: Path) -> No
     store = Store(settings.db_path)
     assert (store.get_meta("model"), store.get_meta("dim"), Staging(store).model) == (NEW, "16", None)
     store.close()
+
+
+def test_an_embedder_given_before_the_index_records_its_model_is_kept(tmp_path: Path) -> None:
+    # A searcher opened while the first indexing run has created the database but not yet recorded
+    # its model (the app and a CLI run starting together) keeps the embedder it was given.
+    settings = settings_for(tmp_path)
+    root = tmp_path / "docs"
+    write(root / "a.txt", "Volcanoes erupt molten lava.")
+    settings.db_path.parent.mkdir(parents=True, exist_ok=True)
+    Store(settings.db_path).close()  # the database exists, no model recorded yet
+    emb = FakeEmbedder()
+    searcher = Searcher(settings, embedder=emb, load_model=False)
+    try:
+        assert searcher.model is None
+        run_index(settings, [root], FakeEmbedder())
+        hits = searcher.search("lava", mode="semantic")
+        assert hits and searcher.embedder is emb
+    finally:
+        searcher.close()
