@@ -218,14 +218,19 @@ def cmd_status(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     if not settings.db_path.exists():
         raise JinaSearchError(f"no index in {settings.data_dir} yet; run 'jinasearch index FOLDER' first")
+    from .core.store.staging import Staging
+
     store = Store(settings.db_path)
     try:
         counts = store.counts()
         folders = store.folder_stats()
         failed = store.failed()
+        staging = Staging(store)
+        switch = ({"model": staging.model, "staged": staging.count_staged(), "remaining": staging.count_unstaged()}
+                  if staging.model else None)  # fmt: skip
         info = {"data_dir": str(settings.data_dir), "model": store.get_meta("model"),
                 "dim": int(store.get_meta("dim") or 0) or None, **counts,
-                "pending": counts["passages"] - counts["embedded"],
+                "pending": counts["passages"] - counts["embedded"], "switching_to": switch,
                 "folders": [{"path": f.path, "files": f.files, "failed": f.failed, "passages": f.passages}
                             for f in folders],
                 "failed_files": [{"path": p, "reason": r} for p, r in failed]}  # fmt: skip
@@ -237,6 +242,10 @@ def cmd_status(args: argparse.Namespace) -> int:
     print(f"index: {info['data_dir']}\nmodel: {info['model']} ({info['dim']} dimensions)")
     print(f"{counts['indexed']} files indexed, {counts['failed']} failed, {counts['passages']} passages "
           f"({counts['embedded']} embedded)")  # fmt: skip
+    if switch:
+        print(f"switching to model {switch['model']}: {switch['staged']} passage texts re-embedded, "
+              f"{switch['remaining']} to go; searches use the current model until then "
+              f"(continue with: jinasearch index FOLDER --model {switch['model']})")  # fmt: skip
     for f in folders:
         print(f"  {f.path}: {f.files} files, {f.passages} passages, {f.failed} failed")
     if failed:

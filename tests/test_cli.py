@@ -192,3 +192,22 @@ def test_before_and_after_include_the_named_day(capsys, docs: Path) -> None:  # 
     assert json.loads(out) == []
     with pytest.raises(SystemExit):
         main(["search", "lava", "--before", "31/05/2024"])
+
+
+def test_status_shows_a_model_switch_under_way(capsys, docs: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from jinasearch.core.store import Store
+    from jinasearch.core.store.staging import Staging
+
+    run(capsys, "index", str(docs))
+    code, out, _ = run(capsys, "status", "--json")
+    assert code == 0 and json.loads(out)["switching_to"] is None
+    store = Store(tmp_path / "data" / "index.sqlite3")
+    try:
+        Staging(store).begin("another-model")  # as a re-embed cancelled before its first batch leaves it
+    finally:
+        store.close()
+    code, out, _ = run(capsys, "status", "--json")
+    switch = json.loads(out)["switching_to"]
+    assert code == 0 and switch["model"] == "another-model" and switch["staged"] == 0 and switch["remaining"] > 0
+    code, out, _ = run(capsys, "status")
+    assert "switching to model another-model" in out and "--model another-model" in out
