@@ -9,9 +9,10 @@ can only lift a passage by at most LEXICAL_WEIGHT: about the cosine gap between 
 
 Lexical evidence L in [0, 1] is the idf-weighted share of the query's words a passage contains,
 blended with the share of adjacent query word pairs it contains in the same order (phrases such
-as names). A word found in a single passage of the whole index is a handle (a function name, an
-error code, a part number): a passage holding the query's handles gets a bonus that outweighs any
-cosine difference, so looking up an exact identifier returns the passage that has it.
+as names). A word found in a single passage of the whole index, and which the model's tokenizer
+does not know as one everyday word, is a handle (a function name, an error code, a part number, a
+rare name): a passage holding the query's handles gets a bonus that outweighs any cosine
+difference, so looking up an exact identifier returns the passage that has it.
 
 Then one round of Rocchio pseudo-relevance feedback on the dense side: the query vector is moved
 towards the mean vector of the fused top FEEDBACK_DOCS (q' = q + FEEDBACK_BETA * mean, normalised)
@@ -58,8 +59,14 @@ class QueryWords:
     total: float  # sum of idf (1.0 when empty), the denominator of every share
 
 
-def query_words(query: str, doc_freq: Callable[[str], int], n_passages: int) -> QueryWords:
-    """Stems of the query's words (stop words dropped) with BM25-style idf from `doc_freq(word)`."""
+def query_words(query: str, doc_freq: Callable[[str], int], n_passages: int,
+                pieces: Callable[[str], int] | None = None) -> QueryWords:  # fmt: skip
+    """Stems of the query's words (stop words dropped) with BM25-style idf from `doc_freq(word)`.
+
+    `pieces(word)` is how many tokens the model's tokenizer cuts the lower-cased word into. A word
+    it knows whole ("looking", "cat") is an everyday word, not a handle, even when it occurs in one
+    passage only, as most words do in a small library; names and identifiers ("E4471",
+    "parse_header", "Lovelace") come out in pieces."""
     stems: dict[str, str] = {}
     for w in query_terms(query):
         stems.setdefault(stem(w), w)
@@ -68,7 +75,7 @@ def query_words(query: str, doc_freq: Callable[[str], int], n_passages: int) -> 
     for s, w in stems.items():
         df = doc_freq(w)
         idf[s] = math.log(1 + (n_passages - df + 0.5) / (df + 0.5))
-        if 0 < df <= HANDLE_DF:
+        if 0 < df <= HANDLE_DF and (pieces is None or pieces(w.lower()) > 1):
             handles.add(s)
     return QueryWords(tuple(stems), idf, frozenset(handles), sum(idf.values()) or 1.0)
 

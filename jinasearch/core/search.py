@@ -267,9 +267,16 @@ class Searcher:
         rows = self.store.hit_rows(ids)
         dim = vi.dim if vi is not None else len(qvec)
         found, mat = self.store.vectors_for(ids, dim)
-        words = query_words(query, lambda w: freqs[w] if w in freqs else self._doc_freq(w), n_passages)
+        words = query_words(query, lambda w: freqs[w] if w in freqs else self._doc_freq(w), n_passages,
+                            self._word_pieces)  # fmt: skip
         texts = {pid: row[4] for pid, row in rows.items()}
         return hybrid_rank(qvec, found.tolist(), mat, texts, words, ids), rows
+
+    def _word_pieces(self, word: str) -> int:
+        """Tokens the model cuts `word` into (2 when there is no model: treat it as rare)."""
+        emb = self.embedder
+        tok = getattr(emb, "tokenizer", None) if emb is not None else None
+        return tok.count([word])[0] if tok is not None else 2
 
     def _doc_freq(self, word: str) -> int:
         match = fts_query(word)

@@ -107,3 +107,11 @@ def test_feedback_ranks_a_candidate_without_vector_by_its_words() -> None:
     ranked = dict(fusion.hybrid_rank(q, ids, mat, {**texts, 99: "gamma ray"}, words, [*ids, 99]))
     floor = min(s for pid, s in ranked.items() if pid != 99)
     assert ranked[99] == floor + fusion.LEXICAL_WEIGHT
+
+
+def test_an_everyday_word_found_once_is_not_a_handle() -> None:
+    # In a small library most words occur once; only names and identifiers, which the model's
+    # tokenizer cuts into pieces, get the handle bonus.
+    pieces = {"looking": 1, "err_4471": 5}.get
+    q = query_words("looking err_4471", lambda w: 1, 1000, lambda w: pieces(w, 2))
+    assert q.handles == frozenset({fusion.stem("err_4471")})

@@ -88,18 +88,10 @@ def answer_text(s: Searcher, path: str, page: int | None) -> str:
     return " ".join(t for t, pg in rows if page is None or pg == page)
 
 
-# Known weakness of min-max score fusion (search.py): "looking" matches "look" in the mortgage text,
-# the only keyword hit, which min-max lifts to a full keyword score and ranks above the semantic winner.
-FUSION_XFAIL = {("hybrid", "looking after a young cat")}
-
-
 @pytest.mark.parametrize(("question", "name", "page"), PARAPHRASES)
 @pytest.mark.parametrize("mode", ["hybrid", "semantic"])
 def test_paraphrase_finds_right_file_and_page(searcher: Searcher, mode: str, question: str, name: str,
-                                              page: int | None, request: pytest.FixtureRequest) -> None:  # fmt: skip
-    if (mode, question) in FUSION_XFAIL:
-        request.applymarker(pytest.mark.xfail(reason="a lone keyword hit on a common word outweighs the "
-                                              "semantic best match in min-max fusion", strict=False))  # fmt: skip
+                                              page: int | None) -> None:  # fmt: skip
     hits = searcher.search(question, k=5, mode=mode)  # type: ignore[arg-type]
     assert hits, question
     top = hits[0]
