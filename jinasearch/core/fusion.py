@@ -114,10 +114,16 @@ def lexical_scores(texts: Mapping[int, str], q: QueryWords, ids: Iterable[int]) 
 
 
 def combine(cosine: Mapping[int, float], lexical: Mapping[int, float], ids: Iterable[int]) -> list[tuple[int, float]]:
-    """cosine + lexical for each id, best first; a candidate without a vector yet (still embedding)
-    gets the floor of the known cosines, so words alone can still place it."""
-    floor = min(cosine.values()) if cosine else 0.0
-    out = [(pid, cosine.get(pid, floor) + lexical.get(pid, 0.0)) for pid in ids]
+    """cosine + lexical for each id, best first. A candidate without a vector yet (just read, still
+    embedding) is given the mean cosine of the candidates that hold query words and have a vector,
+    or of all candidates with one when none hold words: its words then place it among the
+    semantic candidates (a full match lifts it by about the gap between the 1st and 10th) rather
+    than below all of them, until its own vector arrives."""
+    ids = list(ids)
+    with_words = [cosine[pid] for pid in ids if pid in cosine and lexical.get(pid, 0.0) > 0]
+    known = with_words or list(cosine.values())
+    unknown = sum(known) / len(known) if known else 0.0
+    out = [(pid, cosine.get(pid, unknown) + lexical.get(pid, 0.0)) for pid in ids]
     out.sort(key=lambda x: -x[1])
     return out
 

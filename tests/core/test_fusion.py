@@ -45,10 +45,10 @@ def test_handle_outweighs_any_cosine() -> None:
     assert ranked[0][0] == 2
 
 
-def test_candidate_without_vector_scores_from_floor() -> None:
+def test_candidate_without_vector_scores_from_the_mean_cosine() -> None:
     q = _words("gamma", {"gamma": 5})
     ranked = hybrid_scores({1: 0.7, 2: 0.3}, {1: "x", 2: "y", 3: "gamma ray"}, q, [1, 2, 3])
-    assert dict(ranked)[3] == 0.3 + fusion.LEXICAL_WEIGHT
+    assert dict(ranked)[3] == pytest.approx(0.5 + fusion.LEXICAL_WEIGHT)  # none with words: mean of all
 
 
 def _unit(*xs: float) -> np.ndarray:
@@ -105,8 +105,9 @@ def test_feedback_ranks_a_candidate_without_vector_by_its_words() -> None:
     q, ids, mat, texts = _consensus_case()
     words = _words("gamma", {"gamma": 5})
     ranked = dict(fusion.hybrid_rank(q, ids, mat, {**texts, 99: "gamma ray"}, words, [*ids, 99]))
-    floor = min(s for pid, s in ranked.items() if pid != 99)
-    assert ranked[99] == floor + fusion.LEXICAL_WEIGHT
+    others = [s for pid, s in ranked.items() if pid != 99]  # none holds "gamma": cosine alone
+    # No vector yet: the mean cosine of the others plus its words' lift, not the floor.
+    assert ranked[99] == pytest.approx(float(np.mean(others)) + fusion.LEXICAL_WEIGHT)
 
 
 def test_an_everyday_word_found_once_is_not_a_handle() -> None:
@@ -115,3 +116,11 @@ def test_an_everyday_word_found_once_is_not_a_handle() -> None:
     pieces = {"looking": 1, "err_4471": 5}.get
     q = query_words("looking err_4471", lambda w: 1, 1000, lambda w: pieces(w, 2))
     assert q.handles == frozenset({fusion.stem("err_4471")})
+
+
+def test_candidate_without_vector_ranks_among_passages_with_its_words() -> None:
+    q = _words("gamma ray", {"gamma": 5, "ray": 5})
+    texts = {1: "unrelated", 2: "gamma ray burst", 3: "a gamma ray source", 4: "gamma ray again"}
+    ranked = dict(hybrid_scores({1: 0.9, 2: 0.5, 3: 0.3}, texts, q, [1, 2, 3, 4]))
+    # No vector for 4 yet: it takes the mean cosine of 2 and 3 (which share its words), not the floor.
+    assert ranked[4] == pytest.approx(0.4 + fusion.LEXICAL_WEIGHT * lexical_evidence(texts[4], q)[0])
