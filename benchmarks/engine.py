@@ -19,14 +19,9 @@ import tempfile
 import time
 from pathlib import Path
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "benchmarks"))
+import numpy as np
 
-import numpy as np  # noqa: E402
-
+from common import ROOT, load_avg, log, pct  # first: puts this checkout on sys.path
 from engine_corpus import passage_texts, queries, write_corpus  # noqa: E402
 from jinasearch.core.chunk import chunk_text  # noqa: E402
 from jinasearch.core.config import Settings  # noqa: E402
@@ -34,21 +29,6 @@ from jinasearch.core.indexer import Indexer, model_key  # noqa: E402
 from jinasearch.core.models import Extracted  # noqa: E402
 from jinasearch.core.search import Searcher  # noqa: E402
 from jinasearch.core.store import Store, VectorIndex  # noqa: E402
-
-
-def log(msg: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
-
-
-def pct(values: list[float], p: float) -> float:
-    return float(np.percentile(np.array(values), p))
-
-
-def load_avg() -> str:
-    try:
-        return " / ".join(f"{x:.1f}" for x in os.getloadavg())
-    except OSError:
-        return "n/a"
 
 
 class TimedEmbedder:

@@ -20,20 +20,14 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "benchmarks"))
+import numpy as np
 
-import numpy as np  # noqa: E402
-
+from common import load_avg, log, pct  # first: puts this checkout on sys.path
 from gencorpus import Generator, vocabulary, write_corpus  # noqa: E402
 from jinasearch.core.config import Settings  # noqa: E402
 from jinasearch.core.indexer import Indexer, model_key  # noqa: E402
@@ -41,14 +35,6 @@ from jinasearch.core.models import Chunk, Extracted  # noqa: E402
 from jinasearch.core.search import Searcher  # noqa: E402
 from jinasearch.core.store import Store  # noqa: E402
 from jinasearch.core.store.staging import Staging  # noqa: E402
-
-
-def log(msg: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
-
-
-def pct(values: list[float], p: float) -> float:
-    return float(np.percentile(np.array(values), p)) if values else float("nan")
 
 
 def during_reembed(work: Path, model_a: str, n_files: int, pause: float) -> list[str]:
@@ -255,7 +241,7 @@ def main() -> None:
             lines += swap_at_scale(work, model_a, args.swap_passages)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    lines.append(f"- machine: {os.cpu_count()} cores, load average {' / '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    lines.append(f"- machine: {os.cpu_count()} cores, load average {load_avg()}")
     report = "\n".join(lines)
     print(report)
     if args.report:
