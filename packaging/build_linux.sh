@@ -5,19 +5,13 @@
 #   packaging/build_linux.sh --setup      first creates .venv-build with exactly that
 # Outputs: build/dist/jinasearch/ (the bundle) and build/jinasearch_<version>_<arch>.deb
 set -euo pipefail
-ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-cd "$ROOT"
-PYTHON="${PYTHON:-.venv/bin/python}"
+source "$(dirname "$0")/build_common.sh"
 if [ "${1:-}" = "--setup" ]; then
-  python3 -m venv .venv-build
-  PYTHON=.venv-build/bin/python
   # The CPU wheel of torch: the default Linux wheel from PyPI pulls in ~3 GB of CUDA libraries.
-  "$PYTHON" -m pip install --upgrade pip
-  "$PYTHON" -m pip install --extra-index-url https://download.pytorch.org/whl/cpu . pyinstaller
+  setup_build_venv --extra-index-url https://download.pytorch.org/whl/cpu
 fi
 "$PYTHON" -c "import torch, sys; sys.exit('torch is a CUDA build; install the CPU wheel or pass CUDA=1' if torch.version.cuda and not '${CUDA:-}' else 0)"
-"$PYTHON" -m PyInstaller --noconfirm --log-level WARN --distpath build/dist --workpath build/pyinstaller \
-  packaging/jinasearch.spec
+run_pyinstaller
 build/dist/jinasearch/jinasearch-gui --version
 packaging/linux/make_deb.sh build/dist/jinasearch build
 du -sh build/dist/jinasearch build/jinasearch_*.deb
