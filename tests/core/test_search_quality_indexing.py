@@ -36,10 +36,22 @@ def _corpus(folder: Path, n: int) -> None:
     (folder / "copy.txt").write_text((folder / "f007.txt").read_text())  # an exact duplicate
 
 
+def _settings(tmp_path: Path, n_files: int) -> Settings:
+    """A corpus of `n_files` under tmp_path/docs and settings for an index beside it."""
+    _corpus(tmp_path / "docs", n_files)
+    return Settings(data_dir=tmp_path / "data", model="fake", chunk_tokens=20, overlap_tokens=0)
+
+
+def _extract_until(run, files_done: int | None = None) -> None:  # type: ignore[no-untyped-def]
+    """Advance an indexing run until `files_done` files (None: all of them) are committed."""
+    for p in run:
+        if p.phase == "extract" and p.files_done == (p.files_total if files_done is None else files_done):
+            return
+
+
 def test_overlap_embeds_each_text_once_and_finishes(tmp_path: Path) -> None:
-    _corpus(tmp_path / "docs", 120)
+    settings = _settings(tmp_path, 120)
     emb = ThreadRecordingEmbedder()
-    settings = Settings(data_dir=tmp_path / "data", model="fake", chunk_tokens=20, overlap_tokens=0)
     phases = [p.phase for p in Indexer(settings, embedder=emb).index([tmp_path / "docs"])]
     assert phases[-1] == "done"
     # Each distinct passage text went through the model exactly once (footer and duplicate included).
@@ -55,13 +67,10 @@ def test_overlap_embeds_each_text_once_and_finishes(tmp_path: Path) -> None:
 
 
 def test_keyword_search_works_before_embedding(tmp_path: Path) -> None:
-    _corpus(tmp_path / "docs", 40)
+    settings = _settings(tmp_path, 40)
     emb = FakeEmbedder()
-    settings = Settings(data_dir=tmp_path / "data", model="fake", chunk_tokens=20, overlap_tokens=0)
     run = Indexer(settings, embedder=emb).index([tmp_path / "docs"])
-    for p in run:
-        if p.phase == "extract" and p.files_done == p.files_total:
-            break  # every file committed; embedding may still be pending
+    _extract_until(run)  # every file committed; embedding may still be pending
     s = Searcher(settings, embedder=emb)
     hits = s.search("token33", mode="keyword", k=3)
     assert hits and hits[0].path.endswith("f033.txt")
@@ -71,13 +80,10 @@ def test_keyword_search_works_before_embedding(tmp_path: Path) -> None:
 
 
 def test_cancel_mid_extraction_leaves_a_consistent_index(tmp_path: Path) -> None:
-    _corpus(tmp_path / "docs", 120)
+    settings = _settings(tmp_path, 120)
     emb = FakeEmbedder()
-    settings = Settings(data_dir=tmp_path / "data", model="fake", chunk_tokens=20, overlap_tokens=0)
     run = Indexer(settings, embedder=emb).index([tmp_path / "docs"])
-    for p in run:
-        if p.phase == "extract" and p.files_done == 80:
-            break
+    _extract_until(run, 80)
     run.close()  # cancel: a window in flight is dropped, not waited for
     for _ in Indexer(settings, embedder=emb).index([tmp_path / "docs"]):
         pass
