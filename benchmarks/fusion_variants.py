@@ -34,7 +34,7 @@ import beir  # noqa: E402
 
 from jinasearch.core import fusion, text  # noqa: E402
 from jinasearch.core.config import Settings  # noqa: E402
-from jinasearch.core.search import CANDIDATES, Searcher, fts_query  # noqa: E402
+from jinasearch.core.search import CANDIDATES, Searcher, doc_freq, fts_query  # noqa: E402
 
 Ranking = list[tuple[int, float]]
 Variant = Callable[["Query"], Ranking]
@@ -52,8 +52,9 @@ class Query:
         match = fts_query(text_)
         self.keyword = s.store.keyword(match, n_kw) if match else []
         self.n = s.store.passage_count()
-        self.words = fusion.query_words(text_, s._doc_freq, self.n)
-        self.df = s._doc_freq
+        self.df = lambda word: doc_freq(s.store, word)
+        self.pieces = s.word_pieces
+        self.words = fusion.query_words(text_, self.df, self.n, self.pieces)
 
     def candidates(self, n_dense: int = CANDIDATES, n_kw: int = CANDIDATES) -> list[int]:
         return list(dict.fromkeys([i for i, _ in self.dense[:n_dense]] + [i for i, _ in self.keyword[:n_kw]]))
@@ -166,7 +167,7 @@ def framing_stop_words(c: Corpus, q: Query) -> Ranking:
     saved = text.STOP_WORDS
     text.STOP_WORDS = saved | frozenset(f"{extra} name names called".split())
     try:
-        words = fusion.query_words(q.text, q.df, q.n)
+        words = fusion.query_words(q.text, q.df, q.n, q.pieces)
     finally:
         text.STOP_WORDS = saved
     ids = q.candidates()

@@ -41,6 +41,12 @@ def candidate_terms(terms: Sequence[str], doc_freq: Mapping[str, int], cap: int 
     return rare or list(terms)
 
 
+def doc_freq(store: Store, word: str) -> int:
+    """Passages holding `word` as FTS5 matches it, counted up to DF_CAP."""
+    match = fts_query(word)
+    return store.doc_freq(match, DF_CAP) if match else 0
+
+
 def fts_query(query: str) -> str | None:
     """An FTS5 MATCH expression from natural language: meaningful words, each quoted (so `AND`, `-`,
     `:` or a stray quote in the user's text are never parsed as syntax), OR-ed so BM25 ranks
@@ -114,9 +120,7 @@ class Searcher:
         terms = query_terms(query)
         freqs: dict[str, int] = {}
         if hybrid:
-            for t in terms:
-                match = fts_query(t)
-                freqs[t] = store.doc_freq(match, DF_CAP) if match else 0
+            freqs = {t: doc_freq(store, t) for t in terms}
             terms = candidate_terms(terms, freqs, DF_CAP)
         match = fts_query(" ".join(terms))
         return (store.keyword(match, n, filters) if match else []), freqs
@@ -267,20 +271,15 @@ class Searcher:
         rows = self.store.hit_rows(ids)
         dim = vi.dim if vi is not None else len(qvec)
         found, mat = self.store.vectors_for(ids, dim)
-        words = query_words(query, lambda w: freqs[w] if w in freqs else self._doc_freq(w), n_passages,
-                            self._word_pieces)  # fmt: skip
+        # The keyword thread counted every query word (a word FTS5 cannot match counts 0).
+        words = query_words(query, lambda w: freqs.get(w, 0), n_passages, self.word_pieces)
         texts = {pid: row[4] for pid, row in rows.items()}
         return hybrid_rank(qvec, found.tolist(), mat, texts, words, ids), rows
 
-    def _word_pieces(self, word: str) -> int:
+    def word_pieces(self, word: str) -> int:
         """Tokens the model cuts `word` into (2 when there is no model: treat it as rare)."""
         emb = self.embedder
-        tok = getattr(emb, "tokenizer", None) if emb is not None else None
-        return tok.count([word])[0] if tok is not None else 2
-
-    def _doc_freq(self, word: str) -> int:
-        match = fts_query(word)
-        return self.store.doc_freq(match, DF_CAP) if match else 0
+        return emb.tokenizer.count([word])[0] if emb is not None else 2
 
     def sentence_spans(self, query: str, texts: Sequence[str], *, semantic: bool = True) -> list[tuple[int, int] | None]:
         """Each text's sentence closest in meaning to the query (one batched model call), or, without
