@@ -7,6 +7,7 @@ offsets into the document's text, so a view can show it in context and highlight
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 from .models import Chunk, Extracted
@@ -21,10 +22,16 @@ class Tokenizer(Protocol):
     def offsets(self, text: str) -> list[tuple[int, int]]: ...
 
 
+# Sentences counted per tokenizer call: bounds the tokenizer's memory on a book-sized text.
+COUNT_SLICE = 2000
+
+
 def _segments(text: str, start: int, end: int, tok: Tokenizer, max_tokens: int) -> list[tuple[int, int, int]]:
     """Sentence spans in text[start:end] as (start, end, tokens); over-long sentences split by tokens."""
     spans = [(start + s, start + e) for s, e in sentences(text[start:end])]
-    counts = tok.count([text[s:e] for s, e in spans]) if spans else []
+    counts: list[int] = []
+    for i in range(0, len(spans), COUNT_SLICE):
+        counts.extend(tok.count([text[s:e] for s, e in spans[i : i + COUNT_SLICE]]))
     out: list[tuple[int, int, int]] = []
     for (s, e), n in zip(spans, counts):
         if n <= max_tokens:
@@ -81,3 +88,16 @@ def chunk_text(
         if current and fresh:
             emit(page, current)
     return chunks
+
+
+@dataclass(frozen=True)
+class Chunking:
+    """How to cut passages, as one value a runner can carry to its extraction workers (it pickles
+    when the tokenizer does), so cutting runs beside extraction instead of on the indexer thread."""
+
+    tokenizer: Tokenizer
+    max_tokens: int = 200
+    overlap_tokens: int = 32
+
+    def cut(self, extracted: Extracted) -> list[Chunk]:
+        return chunk_text(extracted, self.tokenizer, max_tokens=self.max_tokens, overlap_tokens=self.overlap_tokens)

@@ -15,12 +15,12 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
-from .chunk import chunk_text
+from .chunk import Chunking
 from .config import Settings, ensure_data_dir
 from .embed import Embedder, load_embedder
 from .errors import IndexBusyError, ModelMismatchError, PathMissingError
 from .extract import supported
-from .extract.runner import InlineRunner, Result, Runner
+from .extract.runner import InlineRunner, Result, Runner, ready_batches
 from .models import FileInfo, IndexSummary, Progress
 from .overlap import Overlap
 from .rechunk import RECHUNK_TO, chunking, rechunk_all
@@ -38,6 +38,10 @@ EmbedderFactory = Callable[[str, str], Embedder]
 EMBED_WINDOW = 1024
 # While extracting, hand the embedding thread this many model batches at a time (0: no overlap).
 OVERLAP_BATCHES = 4
+# Files committed in one transaction, when the runner already has that many ready: one commit (and
+# one FTS5 segment) per file made SQLite this thread's largest cost with a fast GPU. A lone file is
+# still committed at once, so keyword search never waits for a batch to fill.
+COMMIT_FILES = 16
 
 
 # Database path -> signature of its files when this process last finished a checked run on it.
@@ -215,22 +219,28 @@ class Indexer:
         # stage_all at the end (the overlap would write new-model vectors where the old ones belong).
         overlap = (Overlap(lambda: self.embedder, store, self._should_stop, OVERLAP_BATCHES)
                    if total and OVERLAP_BATCHES > 0 and not self._staging else None)  # fmt: skip
+        # Passages are cut where files are extracted (worker processes with the sandboxed runner), which
+        # keeps the tokenizer off this thread: with a fast GPU, this thread's work set the pace.
+        chunking = (Chunking(self.embedder.tokenizer, self.settings.chunk_tokens, self.settings.overlap_tokens)
+                    if total else None)  # fmt: skip
         completed = False
         try:
-            for result in self._runner.run((info for _, info in work), known):
+            results = self._runner.run((info for _, info in work), known, chunking)
+            for batch in ready_batches(results, self._runner, COMMIT_FILES):
                 if self._should_stop():
                     break
-                status = self._store_result(store, folder_of[result.file.path], result,
-                                            known.get(result.file.path))  # fmt: skip
-                done += 1
-                if status == "failed":
-                    failed += 1
-                    errors.append((result.file.path, result.error or "unknown error"))
-                elif isinstance(status, int):
-                    indexed += 1
-                    added += status
+                with store.db.atomic():
+                    statuses = [self._store_result(store, folder_of[r.file.path], r, chunking) for r in batch]
+                for result, status in zip(batch, statuses):
+                    done += 1
+                    if status == "failed":
+                        failed += 1
+                        errors.append((result.file.path, result.error or "unknown error"))
+                    elif isinstance(status, int):
+                        indexed += 1
+                        added += status
                 embedded = overlap.step() if overlap is not None else 0
-                yield Progress(phase="extract", files_total=total, files_done=done, current=result.file.path,
+                yield Progress(phase="extract", files_total=total, files_done=done, current=batch[-1].file.path,
                                failed=failed, skipped_unchanged=unchanged, removed=removed,
                                passages_total=added, passages_done=embedded)  # fmt: skip
             completed = True
@@ -243,7 +253,7 @@ class Indexer:
                                passages_embedded=overlap.embedded if overlap is not None else 0)  # fmt: skip
         yield from self._finish(store, t0, summary)
 
-    def _store_result(self, store: Store, folder_id: int, r: Result, known_hash: str | None) -> int | str:
+    def _store_result(self, store: Store, folder_id: int, r: Result, chunking: Chunking | None) -> int | str:
         """Commit one file's outcome; returns its passage count, 'failed' or 'unchanged'."""
         info = r.file
         if r.error is not None:
@@ -255,8 +265,10 @@ class Indexer:
             if row is not None:
                 store.touch(row.id, info.size, info.mtime)
             return "unchanged"
-        chunks = chunk_text(r.extracted, self.embedder.tokenizer, max_tokens=self.settings.chunk_tokens,
-                            overlap_tokens=self.settings.overlap_tokens)  # fmt: skip
+        chunks = r.chunks
+        if chunks is None:  # a runner that could not take the chunking along (a slow Python tokenizer)
+            assert chunking is not None
+            chunks = tuple(chunking.cut(r.extracted))
         store.replace_document(folder_id=folder_id, path=info.path, size=info.size, mtime=info.mtime,
                                content_hash=r.content_hash or "", extracted=r.extracted, chunks=chunks)  # fmt: skip
         return len(chunks)

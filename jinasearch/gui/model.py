@@ -30,22 +30,11 @@ def default_factory(name: str, device: str, on_progress: Callable[[int, int], No
     return emb
 
 
-class _LockedTokenizer:
-    def __init__(self, inner: Any, lock: threading.RLock) -> None:
-        self._inner, self._lock = inner, lock
-
-    def count(self, texts: Sequence[str]) -> list[int]:
-        with self._lock:
-            return self._inner.count(texts)
-
-    def offsets(self, text: str) -> list[tuple[int, int]]:
-        with self._lock:
-            return self._inner.offsets(text)
-
-
 class SharedEmbedder:
     """One model for two threads: Hugging Face fast tokenizers raise 'Already borrowed' when used
-    concurrently, so every call goes through one lock (search waits for at most one small batch)."""
+    concurrently, so every encode goes through one lock (search waits for at most one small batch).
+    The chunking tokenizer is the embedder's own copy, which nothing mutates: it needs no lock, and
+    it can travel to the extraction workers."""
 
     def __init__(self, inner: Any) -> None:
         self._inner = inner
@@ -53,7 +42,7 @@ class SharedEmbedder:
         self.name: str = inner.name
         self.dim: int = inner.dim
         self.batch_size: int = inner.batch_size
-        self.tokenizer = _LockedTokenizer(inner.tokenizer, self._lock)
+        self.tokenizer = inner.tokenizer
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         with self._lock:

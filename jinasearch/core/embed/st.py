@@ -11,26 +11,9 @@ import numpy as np
 
 from ..errors import ModelUnavailableError
 from .download import OnProgress, fetch_model
+from .tokenizer import FastTokenizer, SlowTokenizer
 
 log = logging.getLogger(__name__)
-
-
-class HFTokenizer:
-    """Adapts a Hugging Face fast tokenizer to the chunker's Tokenizer protocol."""
-
-    def __init__(self, tok: Any) -> None:
-        self._tok = tok
-
-    def count(self, texts: Sequence[str]) -> list[int]:
-        if not texts:
-            return []
-        ids = self._tok(list(texts), add_special_tokens=False, return_attention_mask=False,
-                        return_token_type_ids=False)["input_ids"]  # fmt: skip
-        return [len(x) for x in ids]
-
-    def offsets(self, text: str) -> list[tuple[int, int]]:
-        enc = self._tok(text, add_special_tokens=False, return_offsets_mapping=True)
-        return [(int(s), int(e)) for s, e in enc["offset_mapping"] if e > s]
 
 
 def pick_device(device: str) -> str:
@@ -64,7 +47,7 @@ class SentenceTransformerEmbedder:
         # Larger batches pay off on a GPU; on a CPU they only add padding and latency.
         self.batch_size = batch_size or (128 if self.device == "cuda" else 32)
         self.max_tokens = int(self._model.max_seq_length or 512)
-        self.tokenizer = HFTokenizer(self._model.tokenizer)
+        self.tokenizer = FastTokenizer.of(self._model.tokenizer) or SlowTokenizer(self._model.tokenizer)
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:

@@ -11,15 +11,18 @@ from __future__ import annotations
 import logging
 import multiprocessing as mp
 import os
+import pickle
 import queue
 import signal
 import threading
 import time
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
+from ..chunk import Chunking
 from ..models import FileInfo
 from . import worker
 from .runner import Result, Runner
@@ -29,7 +32,7 @@ log = logging.getLogger(__name__)
 TIMEOUT_S = 30.0
 MEMORY_MB = 1024
 # A worker is replaced after this many files so a slow leak in a parser cannot grow without bound.
-MAX_TASKS_PER_WORKER = 500
+MAX_TASKS_PER_WORKER = 2000
 STARTUP_S = 120.0
 _DONE = object()
 
@@ -48,6 +51,7 @@ class _Worker:
     done: int = 0
     timed_out: bool = False
     alive: bool = True
+    chunking: Chunking | None = None  # what this worker was last told to cut passages with
 
 
 class ProcessRunner:
@@ -70,14 +74,19 @@ class ProcessRunner:
         self._ctx = mp.get_context("spawn")
         self._live: set[_Worker] = set()
         self._lock = threading.Lock()
+        self._out: queue.Queue[object] | None = None  # the running `run`'s results
         self.replaced = 0  # workers killed or lost mid-file (hangs + crashes), for tests and benchmarks
 
     # -- the Runner protocol ----------------------------------------------------------------------
 
-    def run(self, files: Iterable[FileInfo], known_hashes: dict[str, str | None]) -> Iterator[Result]:
+    def run(self, files: Iterable[FileInfo], known_hashes: dict[str, str | None],
+            chunking: Chunking | None = None) -> Iterator[Result]:  # fmt: skip
+        if chunking is not None and not _portable(chunking):
+            chunking = None  # results come back uncut and the indexer cuts them
         out: queue.Queue[object] = queue.Queue(maxsize=self.workers * 4)
+        self._out = out
         stop = threading.Event()
-        thread = threading.Thread(target=self._dispatch, args=(iter(files), known_hashes, out, stop),
+        thread = threading.Thread(target=self._dispatch, args=(iter(files), known_hashes, chunking, out, stop),
                                   name="extract-dispatch", daemon=True)  # fmt: skip
         thread.start()
         try:
@@ -91,12 +100,16 @@ class ProcessRunner:
                 yield item
         finally:
             stop.set()
+            self._out = None
             while thread.is_alive():  # unblock a dispatcher waiting to put
                 try:
                     out.get(timeout=0.05)
                 except queue.Empty:
                     pass
             self.close()
+
+    def ready(self) -> bool:
+        return self._out is not None and not self._out.empty()
 
     def close(self) -> None:
         """Stop every worker now (a worker mid-file is killed: its result is not wanted any more)."""
@@ -107,10 +120,12 @@ class ProcessRunner:
 
     # -- the dispatcher thread --------------------------------------------------------------------
 
-    def _dispatch(self, files: Iterator[FileInfo], known: dict[str, str | None],
+    def _dispatch(self, files: Iterator[FileInfo], known: dict[str, str | None], chunking: Chunking | None,
                   out: queue.Queue[object], stop: threading.Event) -> None:  # fmt: skip
         busy: dict[Connection, _Worker] = {}
+        starting: dict[Connection, _Worker] = {}
         idle: list[_Worker] = []
+        waiting: deque[FileInfo] = deque()  # files taken from `files`, not yet handed to a worker
 
         def emit(result: Result) -> bool:
             while not stop.is_set():
@@ -124,24 +139,46 @@ class ProcessRunner:
         try:
             exhausted = False
             while not stop.is_set():
-                while not exhausted and len(busy) < self.workers:
+                while not exhausted and len(waiting) < self.workers:
                     info = next(files, None)
                     if info is None:
                         exhausted = True
-                        break
-                    w = self._send(idle.pop() if idle else self._spawn(), info, known.get(info.path))
-                    busy[w.conn] = w
-                if not busy:
+                    else:
+                        waiting.append(info)
+                while waiting and idle:
+                    info = waiting.popleft()
+                    w = idle.pop()
+                    if self._send(w, info, known.get(info.path), chunking):
+                        busy[w.conn] = w
+                    else:
+                        waiting.appendleft(info)
+                # Workers start in the background, one per waiting file: the others keep extracting
+                # meanwhile. (A start imports the parsers, 0.5-2 s; waiting for it here stalled every
+                # worker, at each start and each recycling, and was the pipeline's bottleneck.)
+                while len(waiting) > len(starting) and len(busy) + len(starting) + len(idle) < self.workers:
+                    w = self._spawn()
+                    starting[w.conn] = w
+                if not busy and not starting:
                     break
                 self._kill_overdue(busy.values())
-                waiting = [w.deadline for w in busy.values() if not w.timed_out]
-                timeout = max(0.0, min(waiting) - time.monotonic()) if len(waiting) == len(busy) else 0.0
+                now = time.monotonic()
+                if any(w.deadline <= now for w in starting.values()):
+                    raise RuntimeError(f"could not start an extraction worker (no answer in {STARTUP_S:g} s)")
+                deadlines = [w.deadline for w in busy.values() if not w.timed_out]
+                deadlines += [w.deadline for w in starting.values()]
+                timeout = max(0.0, min(deadlines) - now) if len(deadlines) == len(busy) + len(starting) else 0.0
                 timeout = min(timeout, 0.25)  # wake up to notice a cancel
-                for conn in wait(list(busy), timeout=timeout):
+                for conn in wait(list(busy) + list(starting), timeout=timeout):
+                    if conn in starting:
+                        idle.append(self._started(starting.pop(conn)))  # type: ignore[arg-type]
+                        continue
                     w = busy.pop(conn)  # type: ignore[arg-type]
                     result = self._receive(w)
                     if w.alive:
-                        idle.append(self._recycle(w))
+                        if w.done < self.max_tasks:
+                            idle.append(w)
+                        else:
+                            self._stop(w)  # a fresh one starts when there is work for it
                     if not emit(result):
                         return
             for w in idle:
@@ -150,7 +187,7 @@ class ProcessRunner:
             out.put(exc)
             return
         finally:
-            for w in list(busy.values()) + idle:
+            for w in list(busy.values()) + list(starting.values()) + idle:
                 self._discard(w)
         if not stop.is_set():
             out.put(_DONE)
@@ -168,34 +205,40 @@ class ProcessRunner:
     # -- workers ----------------------------------------------------------------------------------
 
     def _spawn(self) -> _Worker:
+        """Start a worker; it is ready for files once its READY arrives (see `_started`)."""
         parent, child = self._ctx.Pipe(duplex=True)
         proc = self._ctx.Process(target=worker.main, args=(child, os.getpid(), self.memory_bytes, self.target),
                                  name="jinasearch-extract", daemon=True)  # fmt: skip
         proc.start()
         child.close()
-        w = _Worker(proc, parent)
+        # Start-up (imports) has its own, generous limit: on a busy machine it must never count
+        # against a file's time limit.
+        w = _Worker(proc, parent, deadline=time.monotonic() + STARTUP_S)
         with self._lock:
             self._live.add(w)
-        # Wait for the worker to finish importing, so start-up on a busy machine never counts
-        # against a file's time limit.
-        try:
-            if not parent.poll(STARTUP_S) or parent.recv() != worker.READY:
-                raise OSError("no answer")
-        except (OSError, EOFError) as exc:
-            self._discard(w)
-            raise RuntimeError(f"could not start an extraction worker ({exc})") from None
         return w
 
-    def _send(self, w: _Worker, info: FileInfo, known_hash: str | None) -> _Worker:
-        for _ in range(2):
-            try:
-                w.conn.send((info, known_hash))
-                break
-            except (OSError, ValueError):  # the idle worker died (e.g. killed from outside)
-                self._discard(w)
-                w = self._spawn()
-        w.task, w.deadline = info, time.monotonic() + self.timeout_s
+    def _started(self, w: _Worker) -> _Worker:
+        try:
+            if w.conn.recv() != worker.READY:
+                raise OSError("unexpected answer")
+        except (OSError, EOFError) as exc:
+            self._discard(w)
+            raise RuntimeError(f"could not start an extraction worker ({str(exc) or 'it exited'})") from None
         return w
+
+    def _send(self, w: _Worker, info: FileInfo, known_hash: str | None, chunking: Chunking | None) -> bool:
+        """Hand a file to an idle worker; False if the worker turned out to be dead (it is discarded)."""
+        try:
+            if w.chunking is not chunking:
+                w.conn.send((worker.CHUNKING, chunking))
+                w.chunking = chunking
+            w.conn.send((info, known_hash))
+        except (OSError, ValueError):  # the idle worker died (e.g. killed from outside)
+            self._discard(w)
+            return False
+        w.task, w.deadline = info, time.monotonic() + self.timeout_s
+        return True
 
     def _receive(self, w: _Worker) -> Result:
         task = w.task
@@ -218,12 +261,6 @@ class ProcessRunner:
             self._discard(w)
         assert isinstance(result, Result)
         return result
-
-    def _recycle(self, w: _Worker) -> _Worker:
-        if w.done < self.max_tasks:
-            return w
-        self._stop(w)
-        return self._spawn()
 
     def _stop(self, w: _Worker) -> None:
         """Ask an idle worker to exit, then make sure it did."""
@@ -249,6 +286,16 @@ class ProcessRunner:
             w.proc.close()
         except ValueError:
             pass
+
+
+def _portable(chunking: Chunking) -> bool:
+    """Whether the chunking can travel to a worker (a slow Python tokenizer cannot)."""
+    try:
+        pickle.dumps(chunking)
+    except Exception as exc:  # noqa: BLE001 - any pickling failure means "cut in the indexer"
+        log.info("passages are cut in the indexer process: %s", exc)
+        return False
+    return True
 
 
 def _terminate(proc: Any) -> None:

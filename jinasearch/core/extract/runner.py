@@ -16,8 +16,9 @@ from hashlib import blake2b
 from pathlib import Path
 from typing import Protocol
 
+from ..chunk import Chunking
 from ..errors import ExtractionError
-from ..models import Extracted, FileInfo
+from ..models import Chunk, Extracted, FileInfo
 from ..scan import fs_path
 from . import extract
 from .base import MAX_FILE_BYTES
@@ -31,12 +32,19 @@ class Result:
     content_hash: str | None
     extracted: Extracted | None = None
     error: str | None = None
+    # The passages, when the runner was given a Chunking (cut where the file was extracted).
+    chunks: tuple[Chunk, ...] | None = None
     # Wall-clock seconds spent on the file (reading, hashing, parsing): the "slow files" list.
     seconds: float = field(default=0.0, compare=False)
 
 
 class Runner(Protocol):
-    def run(self, files: Iterable[FileInfo], known_hashes: dict[str, str | None]) -> Iterator[Result]: ...
+    def run(self, files: Iterable[FileInfo], known_hashes: dict[str, str | None],
+            chunking: Chunking | None = None) -> Iterator[Result]: ...  # fmt: skip
+
+    def ready(self) -> bool:
+        """Whether the running `run` has another result waiting (False: the next one may take time)."""
+        ...
 
     def close(self) -> None: ...
 
@@ -47,6 +55,20 @@ def file_hash(path: str | Path) -> str:
         for block in iter(lambda: fh.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
+
+
+def cut(result: Result, chunking: Chunking | None) -> Result:
+    """Add the passages of an extracted file (a tokenizer failure fails that file, not the run)."""
+    if chunking is None or result.extracted is None:
+        return result
+    t0 = time.perf_counter()
+    try:
+        chunks = tuple(chunking.cut(result.extracted))
+    except MemoryError:
+        return replace(result, extracted=None, error="too large to cut into passages in memory")
+    except Exception as exc:  # noqa: BLE001 - a tokenizer bug on one odd text must not stop the run
+        return replace(result, extracted=None, error=f"could not cut into passages ({type(exc).__name__})")
+    return replace(result, chunks=chunks, seconds=result.seconds + time.perf_counter() - t0)
 
 
 def extract_one(info: FileInfo, known_hash: str | None) -> Result:
@@ -128,9 +150,26 @@ def _os_reason(exc: OSError) -> str:
 class InlineRunner:
     """Extract in the calling process, one file at a time."""
 
-    def run(self, files: Iterable[FileInfo], known_hashes: dict[str, str | None]) -> Iterator[Result]:
+    def run(self, files: Iterable[FileInfo], known_hashes: dict[str, str | None],
+            chunking: Chunking | None = None) -> Iterator[Result]:  # fmt: skip
         for info in files:
-            yield extract_one(info, known_hashes.get(info.path))
+            yield cut(extract_one(info, known_hashes.get(info.path)), chunking)
+
+    def ready(self) -> bool:
+        return False  # the next result is extracted when asked for
 
     def close(self) -> None:
         pass
+
+
+def ready_batches(results: Iterator[Result], runner: Runner, limit: int) -> Iterator[list[Result]]:
+    """Group results that are already waiting (at most `limit`); a batch never waits for a result
+    still being extracted, so grouping adds no delay before a file is searchable."""
+    batch: list[Result] = []
+    for result in results:
+        batch.append(result)
+        if len(batch) >= limit or not runner.ready():
+            yield batch
+            batch = []
+    if batch:
+        yield batch

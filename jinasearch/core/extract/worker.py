@@ -10,12 +10,15 @@ import sys
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 
+from ..chunk import Chunking
 from ..models import FileInfo
-from .runner import Result
+from .runner import Result, cut
 
 ExtractFn = Callable[[FileInfo, "str | None"], Result]
 DEFAULT_TARGET = "jinasearch.core.extract.runner:extract_one"
 READY = "ready"
+# ("chunking", Chunking | None): cut the following files' passages here (sent once per run, not per file).
+CHUNKING = "chunking"
 
 
 def resolve(target: str) -> ExtractFn:
@@ -58,6 +61,8 @@ def die_with_parent(parent_pid: int) -> None:
 def main(conn: Connection, parent_pid: int, max_bytes: int | None, target: str) -> None:
     """Serve (FileInfo, known_hash) requests until the parent sends None or goes away."""
     die_with_parent(parent_pid)
+    # One worker is one core's worth of work: the tokenizer must not start its own thread pool.
+    os.environ["TOKENIZERS_PARALLELISM"] = "false"
     # Ctrl-C in a terminal reaches the whole process group; the parent decides what stops.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     limit_memory(max_bytes)
@@ -71,6 +76,7 @@ def main(conn: Connection, parent_pid: int, max_bytes: int | None, target: str) 
     # Parsers log every malformed object; the file's fate is reported once, by the parent.
     logging.getLogger("pypdf").setLevel(logging.CRITICAL)
     conn.send(READY)
+    chunking: Chunking | None = None
     while True:
         try:
             request = conn.recv()
@@ -78,9 +84,12 @@ def main(conn: Connection, parent_pid: int, max_bytes: int | None, target: str) 
             return
         if request is None:
             return
+        if request[0] == CHUNKING:
+            chunking = request[1]
+            continue
         info, known_hash = request
         try:
-            result = extract_fn(info, known_hash)
+            result = cut(extract_fn(info, known_hash), chunking)
         except MemoryError:
             result = Result(info, None, error="too large to extract in memory")
         except Exception as exc:  # noqa: BLE001 - report it; the parent records the file as failed

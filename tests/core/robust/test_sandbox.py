@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from jinasearch.core.extract.pool import ProcessRunner
 from jinasearch.core.extract.runner import InlineRunner, Result
 from jinasearch.core.models import FileInfo
@@ -116,3 +118,11 @@ def test_workers_are_recycled_and_default_runner_is_sandboxed(tmp_path: Path) ->
     assert sorted(r.extracted.text for r in results if r.extracted) == [f"note number {i}" for i in range(5)]
     assert runner.replaced == 0 and runner._live == set()
     assert isinstance(default_runner(), ProcessRunner)
+
+
+def test_a_worker_that_cannot_start_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("fine")
+    runner = ProcessRunner(1, target="tests.core.robust.no_such_module:extract")
+    with pytest.raises(RuntimeError, match="could not start an extraction worker"):
+        list(runner.run(infos(tmp_path), {}))
+    assert runner._live == set()

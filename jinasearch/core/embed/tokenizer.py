@@ -1,0 +1,70 @@
+"""The model's tokenizer as the chunker uses it: counts and offsets, without special tokens.
+
+It holds its own copy of the Hugging Face fast tokenizer's Rust core, configured once (no
+truncation, no padding) and never changed afterwards. That buys three things:
+- no Python wrapper per call: counting runs in Rust and releases the GIL;
+- no shared state with the model: sentence-transformers switches truncation on the model's
+  tokenizer for every batch, and a second thread using that same object at the same moment either
+  counts truncated lengths or fails with "Already borrowed";
+- it pickles as its JSON definition, so extraction worker processes can cut passages themselves
+  (only the small `tokenizers` package is imported there, not torch or transformers).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+
+class FastTokenizer:
+    """Counts and offsets from a `tokenizers.Tokenizer`; thread-safe because nothing mutates it."""
+
+    def __init__(self, definition: str) -> None:
+        from tokenizers import Tokenizer
+
+        self._json = definition
+        self._tok = Tokenizer.from_str(definition)
+        self._tok.no_truncation()
+        self._tok.no_padding()
+
+    @classmethod
+    def of(cls, hf_tokenizer: Any) -> FastTokenizer | None:
+        """From a transformers tokenizer; None for a slow (pure Python) one, which has no Rust core."""
+        backend = getattr(hf_tokenizer, "backend_tokenizer", None)
+        return cls(backend.to_str()) if backend is not None else None
+
+    def count(self, texts: Sequence[str]) -> list[int]:
+        if not texts:
+            return []
+        return [len(e.ids) for e in self._tok.encode_batch(list(texts), add_special_tokens=False)]
+
+    def offsets(self, text: str) -> list[tuple[int, int]]:
+        return [(s, e) for s, e in self._tok.encode(text, add_special_tokens=False).offsets if e > s]
+
+    def __getstate__(self) -> dict[str, str]:
+        return {"json": self._json}
+
+    def __setstate__(self, state: dict[str, str]) -> None:
+        self.__init__(state["json"])  # type: ignore[misc]
+
+
+class SlowTokenizer:
+    """Fallback for models whose tokenizer has no Rust core: the transformers call, in this process."""
+
+    def __init__(self, tok: Any) -> None:
+        self._tok = tok
+
+    def count(self, texts: Sequence[str]) -> list[int]:
+        if not texts:
+            return []
+        ids = self._tok(list(texts), add_special_tokens=False, return_attention_mask=False,
+                        return_token_type_ids=False)["input_ids"]  # fmt: skip
+        return [len(x) for x in ids]
+
+    def offsets(self, text: str) -> list[tuple[int, int]]:
+        enc = self._tok(text, add_special_tokens=False, return_offsets_mapping=True)
+        return [(int(s), int(e)) for s, e in enc["offset_mapping"] if e > s]
+
+    def __reduce__(self) -> Any:
+        # Refuse cleanly: the runner then leaves cutting to the indexer (see ProcessRunner.run).
+        raise TypeError("a slow tokenizer is not sent to worker processes")
