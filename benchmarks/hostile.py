@@ -116,8 +116,8 @@ def main() -> int:
 
         results: list = []
 
-        def run(self, files, known_hashes):  # type: ignore[no-untyped-def]
-            for r in super().run(files, known_hashes):
+        def run(self, files, known_hashes, chunking=None):  # type: ignore[no-untyped-def]
+            for r in super().run(files, known_hashes, chunking):
                 self.results.append(r)
                 yield r
 
