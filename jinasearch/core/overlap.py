@@ -16,13 +16,15 @@ class Overlap:
     """Embeds on a helper thread while the indexer thread keeps extracting and committing.
 
     Extraction comes first (a file is keyword-searchable the moment it is committed): between files
-    the indexer thread hands at most one window of pending passages to the helper and collects the
-    vectors of a finished one, which it writes itself (one writer connection). The model releases
-    the GIL, so extraction, chunking and SQLite writes proceed while it computes. Texts already in
-    flight are not handed out again; `_embed` finishes whatever is left once extraction is done.
+    the indexer thread hands windows of pending passages to the helper and collects the vectors of
+    finished ones, which it writes itself (one writer connection). The model's kernels run without
+    the GIL, so SQLite writes proceed while it computes; its Python-side work (tokenising, launching
+    kernels) does compete with this thread for the GIL. Texts already in flight are not handed out
+    again; `_embed` finishes whatever is left once extraction is done.
 
     Up to `DEPTH` windows are queued, so the model starts the next one the moment it finishes a
-    window instead of idling until this thread collects it (on a GPU that gap cost ~10%).
+    window instead of idling until this thread collects it and reads the next (with a fast GPU, that
+    gap is a real share of the model's time).
     """
 
     DEPTH = 2
