@@ -3,7 +3,8 @@
 A parser that hangs, crashes or balloons on one hostile file costs that file only: its worker is
 killed and replaced, and the file is recorded as failed with a reason a person can read. Results
 are yielded as they are ready (completion order), from a background thread that keeps the
-workers busy while the indexer chunks, commits and embeds.
+workers busy while the indexer commits and embeds. Given a Chunking, the workers also cut each
+file's passages, so the model's tokenizer runs there, in parallel, not on the indexer thread.
 """
 
 from __future__ import annotations
