@@ -49,7 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="jinasearch",
         description="Search your own documents by meaning and by words, privately on this computer.",
-        epilog=f"Environment: {ENV_DATA_DIR} (data directory), {ENV_MODEL} (embedding model).",
+        epilog=f"Environment: {ENV_DATA_DIR} (data directory), {ENV_MODEL} (embedding model). Exit codes: 0 done, "
+               "2 error, 3 indexed for keyword search only (the model could not be loaded), 130 interrupted.",
     )
     p.add_argument("--version", action="version", version=f"jinasearch {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
@@ -138,6 +139,10 @@ def cmd_index(args: argparse.Namespace) -> int:
           f"in {s.seconds:.1f} s")  # fmt: skip
     if s.failed:
         print(f"failed files: run 'jinasearch status' to see why ({s.failed})", file=sys.stderr)
+    if indexer.keyword_only:
+        # Not a failure (the files are searchable by keyword), but not the whole job either: exit 3 tells a script.
+        print(f"keyword search only: {indexer.keyword_only}", file=sys.stderr)
+        return 3
     return 0
 
 

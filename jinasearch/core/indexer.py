@@ -18,7 +18,8 @@ from pathlib import Path
 from .chunk import Chunking
 from .config import Settings, ensure_data_dir
 from .embed import Embedder, load_embedder
-from .errors import IndexBusyError, ModelMismatchError, PathMissingError
+from .embed.tokenizer import EstimatedTokenizer
+from .errors import IndexBusyError, ModelMismatchError, ModelUnavailableError, PathMissingError
 from .extract import supported
 from .extract.runner import InlineRunner, Result, Runner, ready_batches
 from .models import FileInfo, IndexSummary, Progress
@@ -95,6 +96,8 @@ class Indexer:
         self.swap_seconds: float | None = None
         # Set when a damaged database was set aside at the start of a run: show it to the person.
         self.notice: str | None = None
+        # Why this run indexed for keyword search only (the model could not be had), else None.
+        self.keyword_only: str | None = None
 
     @property
     def embedder(self) -> Embedder:
@@ -128,6 +131,7 @@ class Indexer:
                 f"another jinasearch process is indexing into {data_dir}; wait for it to finish"
             ) from None
         store: Store | None = None
+        self.keyword_only = None
         db_path = self.settings.db_path
         clean = False
         try:
@@ -215,14 +219,17 @@ class Indexer:
         folder_of = {info.path: fid for fid, info in work}
         total = len(work)
         done = failed = indexed = added = 0
+        # Passages are cut where files are extracted (worker processes with the sandboxed runner), which
+        # keeps the tokenizer off this thread: with a fast GPU, this thread's work set the pace.
+        emb = self._model_or_none() if total else None
+        tok = emb.tokenizer if emb is not None else EstimatedTokenizer()
+        chunking = Chunking(tok, self.settings.chunk_tokens, self.settings.overlap_tokens) if total else None
+        if self.keyword_only:
+            yield Progress(phase="extract", files_total=total, message=self.keyword_only)
         # While staging a model switch the indexer thread's model is the new one: everything waits for
         # stage_all at the end (the overlap would write new-model vectors where the old ones belong).
         overlap = (Overlap(lambda: self.embedder, store, self._should_stop, OVERLAP_BATCHES)
-                   if total and OVERLAP_BATCHES > 0 and not self._staging else None)  # fmt: skip
-        # Passages are cut where files are extracted (worker processes with the sandboxed runner), which
-        # keeps the tokenizer off this thread: with a fast GPU, this thread's work set the pace.
-        chunking = (Chunking(self.embedder.tokenizer, self.settings.chunk_tokens, self.settings.overlap_tokens)
-                    if total else None)  # fmt: skip
+                   if emb is not None and OVERLAP_BATCHES > 0 and not self._staging else None)  # fmt: skip
         completed = False
         try:
             results = self._runner.run((info for _, info in work), known, chunking)
@@ -273,9 +280,34 @@ class Indexer:
                                content_hash=r.content_hash or "", extracted=r.extracted, chunks=chunks)  # fmt: skip
         return len(chunks)
 
+    def _model_or_none(self) -> Embedder | None:
+        """The model, or None when a hub model cannot be had (offline before its first download, a failed
+        download). Then this run indexes for keyword search only: passages are cut by an estimate and
+        wait for their vectors, which the next run with the model adds (a model switch needs the model,
+        and a local model folder that fails to load is the person's to fix: both still raise)."""
+        try:
+            return self.embedder
+        except ModelUnavailableError as exc:
+            if self._staging or os.path.isdir(os.path.expanduser(self.settings.model)):
+                raise
+            self.keyword_only = (f"{exc} Keyword search works now; search by meaning follows on the next "
+                                 "run once the model is available.")  # fmt: skip
+            log.info("indexing for keyword search only: %s", exc)
+            return None
+
     def _finish(self, store: Store, t0: float, summary: IndexSummary) -> Iterator[Progress]:
         embedded = 0
         note = f"re-embedding with {self.model}; the old index answers until it is done" if self._staging else ""
+        if not self.keyword_only and not self._staging and store.count_pending():
+            self._model_or_none()  # passages waiting for vectors, and still no model: keep them waiting
+        if self.keyword_only:
+            yield Progress(phase="save", message="saving vector index")
+            self._save_vectors(store)  # removed files may have taken vectors with them
+            self.summary = IndexSummary(**{**summary.__dict__, "seconds": time.monotonic() - t0})
+            yield Progress(phase="done", files_total=summary.scanned, files_done=summary.scanned,
+                           failed=summary.failed, removed=summary.removed, skipped_unchanged=summary.unchanged,
+                           message=self.keyword_only)  # fmt: skip
+            return
         if not self._should_stop():
             batches = (stage_all(Staging(store), lambda: self.embedder, self._should_stop, EMBED_WINDOW)
                        if self._staging else self._embed(store))  # fmt: skip

@@ -122,12 +122,19 @@ def test_highlights_point_at_query_words(searcher: Searcher, question: str, name
     assert any(w in sentence for w in marked)  # the meaning-highlight is the sentence about the question
 
 
-def test_unavailable_model_is_one_clear_error(capsys, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_unavailable_model_is_one_clear_message_and_keyword_search_works(capsys, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The model cannot be had: one line says why and what to do, exit code 3 tells a script the job is
+    not whole, and the files are still indexed for keyword search."""
     from jinasearch.cli import main
 
-    write(tmp_path / "docs" / "a.txt", "words")
+    write(tmp_path / "docs" / "a.txt", "words about harbour permits")
     code = main(["index", str(tmp_path / "docs"), "--data-dir", str(tmp_path / "d"), "--model",
                  "nobody/no-such-model-anywhere"])  # fmt: skip
-    err = capsys.readouterr().err.strip()
-    assert code != 0 and len(err.splitlines()) == 1 and "Traceback" not in err
-    assert "no-such-model-anywhere" in err and "--model" in err
+    out, err = capsys.readouterr()
+    err = err.strip()
+    assert code == 3 and len(err.splitlines()) == 1 and "Traceback" not in err
+    assert "no-such-model-anywhere" in err and "--model" in err and "Keyword search works now" in err
+    assert "1 indexed" in out
+    code = main(["search", "harbour", "--mode", "keyword", "--data-dir", str(tmp_path / "d"), "--json"])
+    out = capsys.readouterr().out
+    assert code == 0 and "a.txt" in out

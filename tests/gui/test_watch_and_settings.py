@@ -73,3 +73,21 @@ def test_model_failure_shows_a_clear_message_and_keyword_search_still_works(qtbo
         assert hits and hits[0].sources == ("keyword",)
     finally:
         w2.shutdown()
+
+
+def test_first_run_offline_still_indexes_for_keyword_search(qtbot, make_window, docs: Path) -> None:
+    """No model could be had on the very first run: dropped folders still become searchable by keyword
+    (before, the run failed and there was nothing to search)."""
+    from jinasearch.core.errors import ModelUnavailableError
+
+    def offline(name: str, device: str):  # type: ignore[no-untyped-def]
+        raise ModelUnavailableError(f"model '{name}' is not downloaded yet and could not be fetched.")
+
+    w = make_window(factory=offline, start=False)
+    with qtbot.waitSignal(w.controller.modelFailed, timeout=10_000):
+        w.start()
+    result = index_folder(qtbot, w, docs)
+    assert result.status == "done" and result.summary.indexed > 0
+    hits = search(qtbot, w, "invoice payment")
+    assert hits and hits[0].sources == ("keyword",)
+    assert "Keyword search still works" in w.banner.text.text()

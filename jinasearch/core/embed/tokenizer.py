@@ -12,6 +12,7 @@ truncation, no padding) and never changed afterwards. That buys three things:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -68,3 +69,20 @@ class SlowTokenizer:
     def __reduce__(self) -> Any:
         # Refuse cleanly: the runner then leaves cutting to the indexer (see ProcessRunner.run).
         raise TypeError("a slow tokenizer is not sent to worker processes")
+
+
+class EstimatedTokenizer:
+    """Token counts without a model, for cutting passages before the model is available (first run
+    offline, download failed): files become keyword-searchable at once and the passages keep these
+    cuts when their vectors come later. It errs towards more tokens than a WordPiece or BPE model
+    would count (a token per 4 letters of a word, per CJK character, per punctuation mark), so
+    passages come out a little short rather than over the model's window."""
+
+    _TOKEN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]|[^\W\u3040-\u30ff\u3400-\u4dbf"
+                        r"\u4e00-\u9fff\uac00-\ud7af]{1,4}|[^\w\s]")  # fmt: skip
+
+    def count(self, texts: Sequence[str]) -> list[int]:
+        return [sum(1 for _ in self._TOKEN.finditer(t)) for t in texts]
+
+    def offsets(self, text: str) -> list[tuple[int, int]]:
+        return [m.span() for m in self._TOKEN.finditer(text)]
