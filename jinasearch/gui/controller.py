@@ -121,6 +121,11 @@ class Controller(QObject):
 
     def _model_loaded(self, name: str) -> None:
         self.modelLoaded.emit(name)
+        if self.model.fetching and self.model.name == name:
+            # Runs made during the download indexed for keyword search only: add the vectors now.
+            existing = [p for p in self.folders if os.path.isdir(p)]
+            if existing:
+                self.enqueue(IndexJob(self.settings, tuple(existing)))
 
     def _switch_model(self, name: str) -> None:
         """Make `name` the model to index with, keeping the index's own model for search meanwhile."""

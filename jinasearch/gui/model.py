@@ -106,10 +106,13 @@ class ModelLoader(QObject):
         self._error: str | None = None
         self._thread: threading.Thread | None = None
         self.name = ""
+        # True once this load had to download the model: index runs stop waiting for it (see `wait`).
+        self.fetching = False
 
     def start(self, name: str, device: str) -> None:
         self.join()
         self.name = name
+        self.fetching = False
         self._done.clear()
         self._embedder, self._error = None, None
         self._thread = threading.Thread(target=self._load, args=(name, device), name="jinasearch-model", daemon=True)
@@ -118,7 +121,7 @@ class ModelLoader(QObject):
     def _load(self, name: str, device: str) -> None:
         try:
             if self._factory is default_factory:  # first run: the download reports its bytes
-                inner = default_factory(name, device, lambda done, total: self.downloading.emit(name, done, total))
+                inner = default_factory(name, device, lambda done, total: self._fetched(name, done, total))
             else:
                 inner = self._factory(name, device)
             self._embedder = SharedEmbedder(inner)
@@ -134,6 +137,10 @@ class ModelLoader(QObject):
         else:
             self.failed.emit(name, self._error)
 
+    def _fetched(self, name: str, done: int, total: int) -> None:
+        self.fetching = True
+        self.downloading.emit(name, done, total)
+
     @property
     def ready(self) -> bool:
         return self._done.is_set() and self._embedder is not None
@@ -146,10 +153,16 @@ class ModelLoader(QObject):
         return self._embedder if self._done.is_set() else None
 
     def wait(self, should_stop: Callable[[], bool]) -> SharedEmbedder:
-        """Block (a worker thread) until the model is loaded; raises when loading failed or on cancel."""
+        """Block (a worker thread) until the model is loaded; raises when loading failed or on cancel.
+        A download (minutes, on a slow line) is not waited for: the run indexes for keyword search
+        now, and the controller runs again for the vectors once the model is in."""
         while not self._done.wait(0.1):
             if should_stop():
                 raise Cancelled()
+            if self.fetching:
+                from ..core.errors import ModelUnavailableError
+
+                raise ModelUnavailableError(f"model '{self.name}' is still downloading.")
         if self._embedder is None:
             from ..core.errors import ModelUnavailableError
 

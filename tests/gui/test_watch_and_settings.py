@@ -91,3 +91,42 @@ def test_first_run_offline_still_indexes_for_keyword_search(qtbot, make_window, 
     hits = search(qtbot, w, "invoice payment")
     assert hits and hits[0].sources == ("keyword",)
     assert "Keyword search still works" in w.banner.text.text()
+
+
+def test_a_first_download_does_not_hold_keyword_search_back(qtbot, qsettings, tmp_path: Path, docs: Path,
+                                                            monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """While the model downloads, a dropped folder is indexed for keyword search at once; when the
+    download is done the app runs again and the passages get their vectors."""
+    import threading
+
+    from jinasearch.gui import model as model_mod
+    from jinasearch.gui.window import MainWindow
+    from tests.fakes import FakeEmbedder
+
+    release = threading.Event()
+
+    def downloading(name: str, device: str, on_progress=None):  # type: ignore[no-untyped-def]
+        on_progress(1_000, 50_000_000)  # the first bytes of a long download
+        release.wait(30)
+        return FakeEmbedder()
+
+    monkeypatch.setattr(model_mod, "default_factory", downloading)
+    monkeypatch.setenv("JINASEARCH_MODEL", "fake-embedder")
+    w = MainWindow(qsettings, tmp_path / "data", watch=False)
+    qtbot.addWidget(w)
+    w.show()
+    try:
+        with qtbot.waitSignal(w.controller.modelDownloading, timeout=10_000):
+            w.start()
+        result = index_folder(qtbot, w, docs)
+        assert result.status == "done" and result.summary.indexed > 0 and result.summary.passages_embedded == 0
+        hits = search(qtbot, w, "invoice payment")
+        assert hits and hits[0].sources == ("keyword",)
+        with qtbot.waitSignal(w.controller.runFinished, timeout=30_000) as blocker:
+            release.set()
+        assert blocker.args[0].status == "done"
+        w.controller.refresh_status()
+        qtbot.waitUntil(lambda: w.controller.status.embedded == w.controller.status.passages > 0, timeout=10_000)
+    finally:
+        release.set()
+        w.shutdown()
