@@ -96,6 +96,9 @@ class ProgressPanel(QFrame):
             self.label.setText("Indexing cancelled. What was read so far is kept and searchable.")
         elif result.status == "failed":
             self.label.setText("Indexing stopped: see the message above.")
+        elif isinstance(result.job, IndexJob) and result.message == "keyword-only":
+            self.label.setText(f"Searchable by keyword. Last run: {s.indexed:,} files read, {s.unchanged:,} "
+                               f"unchanged, {s.failed:,} failed. Search by meaning waits for the model.")  # fmt: skip
         elif isinstance(result.job, IndexJob):
             self.label.setText(f"Up to date. Last run: {s.indexed:,} files read, {s.unchanged:,} unchanged, "
                                f"{s.failed:,} failed, {s.passages_embedded:,} passages embedded "

@@ -122,7 +122,7 @@ class IndexWorker(QObject):
             gen.close()  # at a yield: every write so far is committed, the lock is released
         if self.stop.is_set():
             return JobResult(job, "cancelled", "cancelled", indexer.summary)
-        return JobResult(job, "done", "done", indexer.summary)
+        return JobResult(job, "done", "keyword-only" if indexer.keyword_only else "done", indexer.summary)
 
     def _checkpoint(self) -> None:
         """Called between embedding slices: wait while paused, leave the run when cancelled."""

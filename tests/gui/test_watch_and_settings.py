@@ -91,6 +91,7 @@ def test_first_run_offline_still_indexes_for_keyword_search(qtbot, make_window, 
     hits = search(qtbot, w, "invoice payment")
     assert hits and hits[0].sources == ("keyword",)
     assert "Keyword search still works" in w.banner.text.text()
+    assert "Search by meaning waits for the model" in w.progress_panel.label.text()
 
 
 def test_a_first_download_does_not_hold_keyword_search_back(qtbot, qsettings, tmp_path: Path, docs: Path,
