@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class FolderRow:
     path: str
-    state: str  # "indexing" | "paused" | "queued" | "up to date" | "errors" | "not indexed"
+    state: str  # "indexing" | "paused" | "queued" | "up to date" | "keyword only" | "errors" | "not indexed"
     files: int = 0
     passages: int = 0
     failed: int = 0
@@ -323,6 +323,8 @@ class Controller(QObject):
                 state = "not indexed"
             elif st.failed:
                 state = "errors"
+            elif st.pending:
+                state = "keyword only"  # the model was not there (or the run was cancelled) before the vectors
             else:
                 state = "up to date"
             rows.append(FolderRow(path, state, st.files if st else 0, st.passages if st else 0,

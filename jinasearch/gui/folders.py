@@ -19,7 +19,7 @@ from .controller import FolderRow
 from .results import short_path
 
 STATE_COLORS = {"indexing": "#1565c0", "paused": "#ef6c00", "queued": "#616161", "up to date": "#2e7d32",
-                "errors": "#c62828", "not indexed": "#616161"}  # fmt: skip
+                "keyword only": "#ef6c00", "errors": "#c62828", "not indexed": "#616161"}  # fmt: skip
 
 
 class FolderPanel(QWidget):

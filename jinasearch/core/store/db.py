@@ -36,6 +36,7 @@ class FolderStats:
     files: int
     failed: int
     passages: int
+    pending: int = 0  # passages still without a vector (keyword-searchable only)
 
 
 @dataclass(frozen=True)
@@ -188,7 +189,8 @@ class Store:
         return [(r[0], r[1], json.loads(r[2])) for r in self.conn.execute(sql.FOLDERS)]
 
     def folder_stats(self) -> list[FolderStats]:
-        return [FolderStats(*r) for r in self.conn.execute(sql.FOLDER_STATS)]
+        pending = dict(self.conn.execute(sql.PENDING_BY_FOLDER).fetchall())
+        return [FolderStats(*r, pending=pending.get(r[0], 0)) for r in self.conn.execute(sql.FOLDER_STATS)]
 
     def folder_id(self, path: str) -> int | None:
         row = self.conn.execute("SELECT id FROM folders WHERE path = ?", (path,)).fetchone()

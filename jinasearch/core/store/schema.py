@@ -99,6 +99,11 @@ FOLDER_STATS = """
     FROM folders f LEFT JOIN documents d ON d.folder_id = f.id
     GROUP BY f.id ORDER BY f.path
 """
+# Through the partial index of pending passages: cheap while few wait for vectors, as after any finished run.
+PENDING_BY_FOLDER = """
+    SELECT d.folder_id, COUNT(*) FROM passages p JOIN documents d ON d.id = p.doc_id
+    WHERE p.vector IS NULL GROUP BY d.folder_id
+"""
 DELETE_FOLDER = "DELETE FROM folders WHERE id = ?"
 
 DOCS_IN_FOLDER = "SELECT id, path, size, mtime, hash, status FROM documents WHERE folder_id = ?"
