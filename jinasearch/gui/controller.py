@@ -100,6 +100,9 @@ class Controller(QObject):
         self.refresh_status()
         for path in self.folders:
             self._watch(path)
+        self._index_added_folders()
+
+    def _index_added_folders(self) -> None:
         existing = [p for p in self.folders if os.path.isdir(p)]
         if existing:
             self.enqueue(IndexJob(self.settings, tuple(existing)))
@@ -123,9 +126,7 @@ class Controller(QObject):
         self.modelLoaded.emit(name)
         if self.model.fetching and self.model.name == name:
             # Runs made during the download indexed for keyword search only: add the vectors now.
-            existing = [p for p in self.folders if os.path.isdir(p)]
-            if existing:
-                self.enqueue(IndexJob(self.settings, tuple(existing)))
+            self._index_added_folders()
 
     def _switch_model(self, name: str) -> None:
         """Make `name` the model to index with, keeping the index's own model for search meanwhile."""
