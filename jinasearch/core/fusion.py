@@ -130,8 +130,8 @@ def combine(cosine: Mapping[int, float], lexical: Mapping[int, float], ids: Iter
 
 def hybrid_scores(cosine: Mapping[int, float], texts: Mapping[int, str], q: QueryWords,
                   ids: Iterable[int]) -> list[tuple[int, float]]:  # fmt: skip
-    """Score every candidate: cosine (the floor of known cosines when it has no vector yet) plus
-    LEXICAL_WEIGHT * L plus the handle bonus; best first. One pass, no feedback."""
+    """Score every candidate: cosine (for one without a vector yet, what `combine` stands in for it)
+    plus LEXICAL_WEIGHT * L plus the handle bonus; best first. One pass, no feedback."""
     ids = list(ids)
     return combine(cosine, lexical_scores(texts, q, ids), ids)
 

@@ -225,7 +225,7 @@ class Searcher:
         elif qvec is None:  # no vectors yet (still embedding) or no model: words alone
             ranked = keyword
         else:
-            ranked, rows = self._hybrid(query, qvec, dense, keyword, vi, n_passages, freqs)
+            ranked, rows = self._hybrid(query, qvec, dense, keyword, n_passages, freqs)
 
         rows = rows or self.store.hit_rows([i for i, _ in ranked])
         dense_ids, kw_ids = {i for i, _ in dense}, {i for i, _ in keyword}
@@ -260,7 +260,7 @@ class Searcher:
         return hits
 
     def _hybrid(self, query: str, qvec: np.ndarray, dense: list[tuple[int, float]],
-                keyword: list[tuple[int, float]], vi: VectorIndex | None, n_passages: int,
+                keyword: list[tuple[int, float]], n_passages: int,
                 freqs: Mapping[str, int]) -> tuple[list[tuple[int, float]], dict[int, tuple]]:  # fmt: skip
         """Score the union of both candidate lists with cosine + lexical evidence, with one round of
         vector feedback (see fusion.py).
@@ -269,8 +269,7 @@ class Searcher:
         are judged on both signals rather than "missing = worst", and the feedback can re-score all."""
         ids = list(dict.fromkeys([i for i, _ in dense] + [i for i, _ in keyword]))
         rows = self.store.hit_rows(ids)
-        dim = vi.dim if vi is not None else len(qvec)
-        found, mat = self.store.vectors_for(ids, dim)
+        found, mat = self.store.vectors_for(ids, len(qvec))
         # The keyword thread counted every query word (a word FTS5 cannot match counts 0).
         words = query_words(query, lambda w: freqs.get(w, 0), n_passages, self.word_pieces)
         texts = {pid: row[4] for pid, row in rows.items()}
