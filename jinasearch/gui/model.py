@@ -11,6 +11,8 @@ from typing import Any
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
+from ..core.errors import ModelUnavailableError
+
 log = logging.getLogger(__name__)
 
 EmbedderFactory = Callable[[str, str], Any]
@@ -160,12 +162,8 @@ class ModelLoader(QObject):
             if should_stop():
                 raise Cancelled()
             if self.fetching:
-                from ..core.errors import ModelUnavailableError
-
                 raise ModelUnavailableError(f"model '{self.name}' is still downloading.")
         if self._embedder is None:
-            from ..core.errors import ModelUnavailableError
-
             raise ModelUnavailableError(self._error or "model not loaded")
         return self._embedder
 
