@@ -231,7 +231,10 @@ class MainWindow(QMainWindow):
             return
         self.results.set_sentences(spans)
         shown = self._preview_hit
-        if shown is not None and shown.passage_id in spans and self.preview.hit is shown:
+        # Repaint the preview only when its hit's best sentence changed (a page of sentences usually
+        # brings the same None the hit already has; a repaint re-lays out the whole document).
+        if (shown is not None and self.preview.hit is shown
+                and spans.get(shown.passage_id, shown.sentence_span) != shown.sentence_span):  # fmt: skip
             self._preview_hit = replace(shown, sentence_span=spans[shown.passage_id])
             self.preview.show_hit(self._preview_hit, self.preview.document)
 
