@@ -300,15 +300,9 @@ class Indexer:
         note = f"re-embedding with {self.model}; the old index answers until it is done" if self._staging else ""
         if not self.keyword_only and not self._staging and store.count_pending():
             self._model_or_none()  # passages waiting for vectors, and still no model: keep them waiting
-        if self.keyword_only:
-            yield Progress(phase="save", message="saving vector index")
-            self._save_vectors(store)  # removed files may have taken vectors with them
-            self.summary = IndexSummary(**{**summary.__dict__, "seconds": time.monotonic() - t0})
-            yield Progress(phase="done", files_total=summary.scanned, files_done=summary.scanned,
-                           failed=summary.failed, removed=summary.removed, skipped_unchanged=summary.unchanged,
-                           message=self.keyword_only)  # fmt: skip
-            return
-        if not self._should_stop():
+        # Keyword only: nothing to embed or re-cut, but the FAISS cache is still saved (removed files
+        # may have taken vectors with them).
+        if not self._should_stop() and not self.keyword_only:
             batches = (stage_all(Staging(store), lambda: self.embedder, self._should_stop, EMBED_WINDOW)
                        if self._staging else self._embed(store))  # fmt: skip
             for embedded, total, rate in batches:
@@ -319,7 +313,8 @@ class Indexer:
         if self._staging and not self._should_stop():
             yield Progress(phase="save", message=f"switching the index to {self.model}")
             self.swap_seconds = self._swap(store)
-        yield from self._recut(store)
+        if not self.keyword_only:
+            yield from self._recut(store)
         yield Progress(phase="save", message="saving vector index")
         self._save_vectors(store)
         self.summary = IndexSummary(**{**summary.__dict__, "passages_embedded": summary.passages_embedded + embedded,
@@ -327,7 +322,8 @@ class Indexer:
         stopped = self._should_stop()
         yield Progress(phase="done", files_total=summary.scanned, files_done=summary.scanned,
                        passages_done=embedded, failed=summary.failed, removed=summary.removed,
-                       skipped_unchanged=summary.unchanged, message="cancelled" if stopped else "done")  # fmt: skip
+                       skipped_unchanged=summary.unchanged,
+                       message=self.keyword_only or ("cancelled" if stopped else "done"))  # fmt: skip
 
     def _embed(self, store: Store) -> Iterator[tuple[int, int, float]]:
         """Embed pending passages; yields (done, total, passages/s) after every model batch.
