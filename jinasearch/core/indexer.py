@@ -223,7 +223,7 @@ class Indexer:
         # keeps the tokenizer off this thread: with a fast GPU, this thread's work set the pace.
         emb = self._model_or_none() if total else None
         tok = emb.tokenizer if emb is not None else EstimatedTokenizer()
-        chunking = Chunking(tok, self.settings.chunk_tokens, self.settings.overlap_tokens) if total else None
+        cutting = Chunking(tok, self.settings.chunk_tokens, self.settings.overlap_tokens) if total else None
         if self.keyword_only:
             yield Progress(phase="extract", files_total=total, message=self.keyword_only)
         # While staging a model switch the indexer thread's model is the new one: everything waits for
@@ -232,12 +232,12 @@ class Indexer:
                    if emb is not None and OVERLAP_BATCHES > 0 and not self._staging else None)  # fmt: skip
         completed = False
         try:
-            results = self._runner.run((info for _, info in work), known, chunking)
+            results = self._runner.run((info for _, info in work), known, cutting)
             for batch in ready_batches(results, self._runner, COMMIT_FILES):
                 if self._should_stop():
                     break
                 with store.db.atomic():
-                    statuses = [self._store_result(store, folder_of[r.file.path], r, chunking) for r in batch]
+                    statuses = [self._store_result(store, folder_of[r.file.path], r, cutting) for r in batch]
                 for result, status in zip(batch, statuses):
                     done += 1
                     if status == "failed":
@@ -260,7 +260,7 @@ class Indexer:
                                passages_embedded=overlap.embedded if overlap is not None else 0)  # fmt: skip
         yield from self._finish(store, t0, summary)
 
-    def _store_result(self, store: Store, folder_id: int, r: Result, chunking: Chunking | None) -> int | str:
+    def _store_result(self, store: Store, folder_id: int, r: Result, cutting: Chunking | None) -> int | str:
         """Commit one file's outcome; returns its passage count, 'failed' or 'unchanged'."""
         info = r.file
         if r.error is not None:
@@ -274,8 +274,8 @@ class Indexer:
             return "unchanged"
         chunks = r.chunks
         if chunks is None:  # a runner that could not take the chunking along (a slow Python tokenizer)
-            assert chunking is not None
-            chunks = tuple(chunking.cut(r.extracted))
+            assert cutting is not None
+            chunks = tuple(cutting.cut(r.extracted))
         store.replace_document(folder_id=folder_id, path=info.path, size=info.size, mtime=info.mtime,
                                content_hash=r.content_hash or "", extracted=r.extracted, chunks=chunks)  # fmt: skip
         return len(chunks)
