@@ -228,7 +228,7 @@ class Indexer:
             yield Progress(phase="extract", files_total=total, message=self.keyword_only)
         # While staging a model switch the indexer thread's model is the new one: everything waits for
         # stage_all at the end (the overlap would write new-model vectors where the old ones belong).
-        overlap = (Overlap(lambda: self.embedder, store, self._should_stop, OVERLAP_BATCHES)
+        overlap = (Overlap(emb, store, self._should_stop, OVERLAP_BATCHES)
                    if emb is not None and OVERLAP_BATCHES > 0 and not self._staging else None)  # fmt: skip
         completed = False
         try:

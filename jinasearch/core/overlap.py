@@ -29,16 +29,16 @@ class Overlap:
 
     DEPTH = 2
 
-    def __init__(self, embedder: Callable[[], Embedder], store: Store, should_stop: Callable[[], bool],
+    def __init__(self, embedder: Embedder, store: Store, should_stop: Callable[[], bool],
                  batches: int) -> None:  # fmt: skip
         from concurrent.futures import ThreadPoolExecutor
 
-        self._get_embedder, self.store, self._should_stop, self.batches = embedder, store, should_stop, batches
+        self.emb, self.store, self._should_stop, self.batches = embedder, store, should_stop, batches
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jinasearch-embed")
         self.futures: deque[Future[tuple[list[str], np.ndarray]]] = deque()
         self.in_flight: set[str] = set()
         self.embedded = 0
-        self._emb: Embedder | None = None
+        self._dim_recorded = False
 
     def step(self) -> int:
         """Collect finished windows and queue the next while a full window is pending."""
@@ -78,11 +78,13 @@ class Overlap:
         return [h for h, _ in items], [t for _, t in items]
 
     def _embedder(self) -> Embedder:
-        if self._emb is None:
-            self._emb = self._get_embedder()
+        # The index records its dimension with its first vectors, not before: a run cancelled before
+        # any may still switch models freely (see Indexer._check_model).
+        if not self._dim_recorded:
+            self._dim_recorded = True
             if self.store.get_meta("dim") is None:
-                self.store.set_meta("dim", str(self._emb.dim))
-        return self._emb
+                self.store.set_meta("dim", str(self.emb.dim))
+        return self.emb
 
     def _collect(self) -> None:
         hashes, vecs = self.futures.popleft().result()
