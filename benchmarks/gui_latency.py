@@ -162,8 +162,6 @@ def search_latency(folder: Path, tmp: str, wait, n: int = 30) -> dict[str, list[
             app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 50)
         if ("sentences", seq) not in seen:
             raise SystemExit(f"no sentences for query {query!r}")
-        if os.environ.get("REFDEBUG"):
-            print(i, sys.getrefcount(None), flush=True)
         if i >= 2:  # the first searches load FAISS and warm caches
             out["search_results"].append(seen[("results", seq)] - t)
             out["search_sentences"].append(seen[("sentences", seq)] - t)

@@ -36,7 +36,7 @@ from gencorpus import write_corpus
 from jinasearch.core import indexer as indexer_mod
 from jinasearch.core.config import Settings
 from jinasearch.core.embed import load_embedder
-from jinasearch.core.extract.pool import ProcessRunner, default_runner
+from jinasearch.core.extract.pool import ProcessRunner
 from jinasearch.core.extract.runner import InlineRunner
 from jinasearch.core.indexer import Indexer
 from jinasearch.core.store import Store
@@ -87,7 +87,8 @@ def index_once(folder: Path, data: Path, model: str, emb: Any, runner: str, work
     settings = Settings(data_dir=data, model=model)
     t0 = time.perf_counter()
     t_keyword = t_semantic = None
-    inner = (ProcessRunner(workers) if workers else default_runner()) if runner == "process" else InlineRunner()
+    # ProcessRunner() with no worker count is the app's default_runner().
+    inner = ProcessRunner(workers) if runner == "process" else InlineRunner()
     timed = TimedRunner(inner)
     ix = Indexer(settings, embedder=emb, runner=timed)
     for p in ix.index([folder]):
