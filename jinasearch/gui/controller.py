@@ -322,10 +322,13 @@ class Controller(QObject):
                 state = "queued"
             elif st is None:
                 state = "not indexed"
+            elif st.pending:
+                # The model was not there (or the run was cancelled) before the vectors. This comes
+                # before "errors": it says what search misses in the whole folder, while failed files
+                # keep their own column and the "Failed files…" list.
+                state = "keyword only"
             elif st.failed:
                 state = "errors"
-            elif st.pending:
-                state = "keyword only"  # the model was not there (or the run was cancelled) before the vectors
             else:
                 state = "up to date"
             rows.append(FolderRow(path, state, st.files if st else 0, st.passages if st else 0,
