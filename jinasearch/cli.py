@@ -236,8 +236,8 @@ def cmd_status(args: argparse.Namespace) -> int:
         info = {"data_dir": str(settings.data_dir), "model": store.get_meta("model"),
                 "dim": int(store.get_meta("dim") or 0) or None, **counts,
                 "pending": counts["passages"] - counts["embedded"], "switching_to": switch,
-                "folders": [{"path": f.path, "files": f.files, "failed": f.failed, "passages": f.passages}
-                            for f in folders],
+                "folders": [{"path": f.path, "files": f.files, "failed": f.failed, "passages": f.passages,
+                             "pending": f.pending} for f in folders],
                 "failed_files": [{"path": p, "reason": r} for p, r in failed]}  # fmt: skip
     finally:
         store.close()
@@ -252,7 +252,9 @@ def cmd_status(args: argparse.Namespace) -> int:
               f"{switch['remaining']} to go; searches use the current model until then "
               f"(continue with: jinasearch index FOLDER --model {switch['model']})")  # fmt: skip
     for f in folders:
-        print(f"  {f.path}: {f.files} files, {f.passages} passages, {f.failed} failed")
+        # Passages without a vector are found by keyword only: say so per folder, as the app does.
+        waiting = f" ({f.pending} keyword only, waiting for vectors)" if f.pending else ""
+        print(f"  {f.path}: {f.files} files, {f.passages} passages{waiting}, {f.failed} failed")
     if failed:
         print("failed files:")
         for path, reason in failed:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -138,3 +139,9 @@ def test_unavailable_model_is_one_clear_message_and_keyword_search_works(capsys,
     code = main(["search", "harbour", "--mode", "keyword", "--data-dir", str(tmp_path / "d"), "--json"])
     out = capsys.readouterr().out
     assert code == 0 and "a.txt" in out
+    # `status` says which folder waits for its vectors, as the app's folder list does.
+    code = main(["status", "--data-dir", str(tmp_path / "d"), "--json"])
+    folders = json.loads(capsys.readouterr().out)["folders"]
+    assert code == 0 and [(f["path"], f["passages"], f["pending"]) for f in folders] == [(str(tmp_path / "docs"), 1, 1)]
+    main(["status", "--data-dir", str(tmp_path / "d")])
+    assert f"{tmp_path / 'docs'}: 1 files, 1 passages (1 keyword only, waiting for vectors), 0 failed" in capsys.readouterr().out
