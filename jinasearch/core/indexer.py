@@ -21,7 +21,7 @@ from .embed import Embedder, load_embedder
 from .embed.tokenizer import EstimatedTokenizer
 from .errors import IndexBusyError, ModelMismatchError, ModelUnavailableError, PathMissingError
 from .extract import supported
-from .extract.runner import InlineRunner, Result, Runner, ready_batches
+from .extract.runner import InlineRunner, Result, Runner, cut, ready_batches
 from .models import FileInfo, IndexSummary, Progress
 from .overlap import Overlap
 from .rechunk import RECHUNK_TO, chunking, rechunk_all
@@ -236,8 +236,11 @@ class Indexer:
             for batch in ready_batches(results, self._runner, COMMIT_FILES):
                 if self._should_stop():
                     break
+                # A runner that could not take the chunking along (a slow Python tokenizer) returns files
+                # uncut: cut them here, before the write transaction, with the runner's own per-file guard.
+                batch = [r if r.chunks is not None else cut(r, cutting) for r in batch]
                 with store.db.atomic():
-                    statuses = [self._store_result(store, folder_of[r.file.path], r, cutting) for r in batch]
+                    statuses = [self._store_result(store, folder_of[r.file.path], r) for r in batch]
                 for result, status in zip(batch, statuses):
                     done += 1
                     if status == "failed":
@@ -260,7 +263,7 @@ class Indexer:
                                passages_embedded=overlap.embedded if overlap is not None else 0)  # fmt: skip
         yield from self._finish(store, t0, summary)
 
-    def _store_result(self, store: Store, folder_id: int, r: Result, cutting: Chunking | None) -> int | str:
+    def _store_result(self, store: Store, folder_id: int, r: Result) -> int | str:
         """Commit one file's outcome; returns its passage count, 'failed' or 'unchanged'."""
         info = r.file
         if r.error is not None:
@@ -273,9 +276,7 @@ class Indexer:
                 store.touch(row.id, info.size, info.mtime)
             return "unchanged"
         chunks = r.chunks
-        if chunks is None:  # a runner that could not take the chunking along (a slow Python tokenizer)
-            assert cutting is not None
-            chunks = tuple(cutting.cut(r.extracted))
+        assert chunks is not None  # cut by the runner or, failing that, by `_index`
         store.replace_document(folder_id=folder_id, path=info.path, size=info.size, mtime=info.mtime,
                                content_hash=r.content_hash or "", extracted=r.extracted, chunks=chunks)  # fmt: skip
         return len(chunks)
