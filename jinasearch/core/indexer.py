@@ -221,9 +221,12 @@ class Indexer:
         done = failed = indexed = added = 0
         # Passages are cut where files are extracted (worker processes with the sandboxed runner), which
         # keeps the tokenizer off this thread: with a fast GPU, this thread's work set the pace.
-        emb = self._model_or_none() if total else None
-        tok = emb.tokenizer if emb is not None else EstimatedTokenizer()
-        cutting = Chunking(tok, self.settings.chunk_tokens, self.settings.overlap_tokens) if total else None
+        emb: Embedder | None = None
+        cutting: Chunking | None = None
+        if total:  # nothing to extract (an unchanged folder): no model needed
+            emb = self._model_or_none()
+            tok = emb.tokenizer if emb is not None else EstimatedTokenizer()
+            cutting = Chunking(tok, self.settings.chunk_tokens, self.settings.overlap_tokens)
         if self.keyword_only:
             yield Progress(phase="extract", files_total=total, message=self.keyword_only)
         # While staging a model switch the indexer thread's model is the new one: everything waits for
