@@ -33,7 +33,8 @@ class Overlap:
                  batches: int) -> None:  # fmt: skip
         from concurrent.futures import ThreadPoolExecutor
 
-        self.emb, self.store, self._should_stop, self.batches = embedder, store, should_stop, batches
+        self.emb, self.store, self._should_stop = embedder, store, should_stop
+        self.want = embedder.batch_size * batches  # texts per window
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jinasearch-embed")
         self.futures: deque[Future[tuple[list[str], np.ndarray]]] = deque()
         self.in_flight: set[str] = set()
@@ -50,13 +51,14 @@ class Overlap:
                 break
             hashes, texts = window
             self.in_flight.update(hashes)
-            self.futures.append(self.pool.submit(_encode, self._embedder(), hashes, texts))
+            self.futures.append(self.pool.submit(_encode, self.emb, hashes, texts))
         return self.embedded
 
     def _window(self) -> tuple[list[str], list[str]] | None:
         """The next full window of pending texts not yet in flight, sorted by length; None until one
         is full (a partial window waits: full batches waste nothing on the model)."""
-        want = self._embedder().batch_size * self.batches
+        self._record_dim()
+        want = self.want
         # Each in-flight text holds at least one pending row, so fewer rows than this cannot fill
         # a window: a count over the partial index instead of reading texts after every file
         # (which, with a fast GPU model, made the indexer thread the bottleneck).
@@ -77,14 +79,13 @@ class Overlap:
         items = sorted(unique.items(), key=lambda kv: len(kv[1]))[:want]
         return [h for h, _ in items], [t for _, t in items]
 
-    def _embedder(self) -> Embedder:
-        # The index records its dimension with its first vectors, not before: a run cancelled before
-        # any may still switch models freely (see Indexer._check_model).
+    def _record_dim(self) -> None:
+        """The index records its dimension at the first window this run looks for, before any vector
+        is written; a run stopped before that may still switch models freely (Indexer._check_model)."""
         if not self._dim_recorded:
             self._dim_recorded = True
             if self.store.get_meta("dim") is None:
                 self.store.set_meta("dim", str(self.emb.dim))
-        return self.emb
 
     def _collect(self) -> None:
         hashes, vecs = self.futures.popleft().result()
