@@ -18,21 +18,24 @@ from typing import Any
 
 
 class FastTokenizer:
-    """Counts and offsets from a `tokenizers.Tokenizer`; thread-safe because nothing mutates it."""
+    """Counts and offsets from a `tokenizers.Tokenizer`; thread-safe because nothing mutates it.
+    It pickles as the Rust tokenizer does: its JSON definition, settings included."""
 
-    def __init__(self, definition: str) -> None:
-        from tokenizers import Tokenizer
-
-        self._json = definition
-        self._tok = Tokenizer.from_str(definition)
-        self._tok.no_truncation()
-        self._tok.no_padding()
+    def __init__(self, tok: Any) -> None:
+        self._tok = tok
 
     @classmethod
     def of(cls, hf_tokenizer: Any) -> FastTokenizer | None:
         """From a transformers tokenizer; None for a slow (pure Python) one, which has no Rust core."""
         backend = getattr(hf_tokenizer, "backend_tokenizer", None)
-        return cls(backend.to_str()) if backend is not None else None
+        if backend is None:
+            return None
+        from tokenizers import Tokenizer
+
+        tok = Tokenizer.from_str(backend.to_str())  # a copy: the model's own is re-configured per batch
+        tok.no_truncation()
+        tok.no_padding()
+        return cls(tok)
 
     def count(self, texts: Sequence[str]) -> list[int]:
         if not texts:
@@ -41,12 +44,6 @@ class FastTokenizer:
 
     def offsets(self, text: str) -> list[tuple[int, int]]:
         return [(s, e) for s, e in self._tok.encode(text, add_special_tokens=False).offsets if e > s]
-
-    def __getstate__(self) -> dict[str, str]:
-        return {"json": self._json}
-
-    def __setstate__(self, state: dict[str, str]) -> None:
-        self.__init__(state["json"])  # type: ignore[misc]
 
 
 class SlowTokenizer:
