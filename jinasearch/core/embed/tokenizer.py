@@ -75,8 +75,9 @@ class EstimatedTokenizer:
     would count (a token per 4 letters of a word, per CJK character, per punctuation mark), so
     passages come out a little short rather than over the model's window."""
 
-    _TOKEN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]|[^\W\u3040-\u30ff\u3400-\u4dbf"
-                        r"\u4e00-\u9fff\uac00-\ud7af]{1,4}|[^\w\s]")  # fmt: skip
+    _CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"  # kana, CJK ideographs, hangul
+    # One CJK character | up to 4 other word characters | one punctuation mark.
+    _TOKEN = re.compile(rf"[{_CJK}]|[^\W{_CJK}]{{1,4}}|[^\w\s]")
 
     def count(self, texts: Sequence[str]) -> list[int]:
         return [sum(1 for _ in self._TOKEN.finditer(t)) for t in texts]
