@@ -52,7 +52,6 @@ class _Worker:
     done: int = 0
     timed_out: bool = False
     alive: bool = True
-    chunking: Chunking | None = None  # what this worker was last told to cut passages with
 
 
 class ProcessRunner:
@@ -82,12 +81,13 @@ class ProcessRunner:
 
     def run(self, files: Iterable[FileInfo], known_hashes: dict[str, str | None],
             chunking: Chunking | None = None) -> Iterator[Result]:  # fmt: skip
-        if chunking is not None and not _portable(chunking):
-            chunking = None  # results come back uncut and the indexer cuts them
+        # Pickled once per run; None (results come back uncut, the indexer cuts them) when there is
+        # no chunking or it cannot travel.
+        message = _chunking_message(chunking) if chunking is not None else None
         out: queue.Queue[object] = queue.Queue(maxsize=self.workers * 4)
         self._out = out
         stop = threading.Event()
-        thread = threading.Thread(target=self._dispatch, args=(iter(files), known_hashes, chunking, out, stop),
+        thread = threading.Thread(target=self._dispatch, args=(iter(files), known_hashes, message, out, stop),
                                   name="extract-dispatch", daemon=True)  # fmt: skip
         thread.start()
         try:
@@ -121,7 +121,7 @@ class ProcessRunner:
 
     # -- the dispatcher thread --------------------------------------------------------------------
 
-    def _dispatch(self, files: Iterator[FileInfo], known: dict[str, str | None], chunking: Chunking | None,
+    def _dispatch(self, files: Iterator[FileInfo], known: dict[str, str | None], chunking: bytes | None,
                   out: queue.Queue[object], stop: threading.Event) -> None:  # fmt: skip
         busy: dict[Connection, _Worker] = {}
         starting: dict[Connection, _Worker] = {}
@@ -228,12 +228,12 @@ class ProcessRunner:
             raise RuntimeError(f"could not start an extraction worker ({str(exc) or 'it exited'})") from None
         return w
 
-    def _send(self, w: _Worker, info: FileInfo, known_hash: str | None, chunking: Chunking | None) -> bool:
-        """Hand a file to an idle worker; False if the worker turned out to be dead (it is discarded)."""
+    def _send(self, w: _Worker, info: FileInfo, known_hash: str | None, chunking: bytes | None) -> bool:
+        """Hand a file to an idle worker, with the run's chunking before its first file (a worker serves
+        one run); False if the worker turned out to be dead (it is discarded)."""
         try:
-            if w.chunking is not chunking:
-                w.conn.send((worker.CHUNKING, chunking))
-                w.chunking = chunking
+            if chunking is not None and w.done == 0:
+                w.conn.send_bytes(chunking)
             w.conn.send((info, known_hash))
         except (OSError, ValueError):  # the idle worker died (e.g. killed from outside)
             self._discard(w)
@@ -289,14 +289,14 @@ class ProcessRunner:
             pass
 
 
-def _portable(chunking: Chunking) -> bool:
-    """Whether the chunking can travel to a worker (a slow Python tokenizer cannot)."""
+def _chunking_message(chunking: Chunking) -> bytes | None:
+    """The worker's ("chunking", Chunking) message, pickled; None when it cannot travel (a slow
+    Python tokenizer cannot)."""
     try:
-        pickle.dumps(chunking)
+        return pickle.dumps((worker.CHUNKING, chunking))
     except Exception as exc:  # noqa: BLE001 - any pickling failure means "cut in the indexer"
         log.info("passages are cut in the indexer process: %s", exc)
-        return False
-    return True
+        return None
 
 
 def _terminate(proc: Any) -> None:
