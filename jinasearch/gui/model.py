@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
-from ..core.errors import ModelUnavailableError
+from ..core.errors import JinaSearchError, ModelUnavailableError
 
 log = logging.getLogger(__name__)
 
@@ -128,8 +128,6 @@ class ModelLoader(QObject):
                 inner = self._factory(name, device)
             self._embedder = SharedEmbedder(inner)
         except Exception as exc:  # noqa: BLE001 - any loader failure becomes a message, never a crash
-            from ..core.errors import JinaSearchError
-
             self._error = str(exc) if isinstance(exc, JinaSearchError) else f"cannot load model '{name}': {exc}"
             log.warning("model load failed: %s", self._error)
         finally:

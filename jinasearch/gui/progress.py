@@ -96,13 +96,13 @@ class ProgressPanel(QFrame):
             self.label.setText("Indexing cancelled. What was read so far is kept and searchable.")
         elif result.status == "failed":
             self.label.setText("Indexing stopped: see the message above.")
-        elif isinstance(result.job, IndexJob) and result.message == "keyword-only":
-            self.label.setText(f"Searchable by keyword. Last run: {s.indexed:,} files read, {s.unchanged:,} "
-                               f"unchanged, {s.failed:,} failed. Search by meaning waits for the model.")  # fmt: skip
         elif isinstance(result.job, IndexJob):
-            self.label.setText(f"Up to date. Last run: {s.indexed:,} files read, {s.unchanged:,} unchanged, "
-                               f"{s.failed:,} failed, {s.passages_embedded:,} passages embedded "
-                               f"in {s.seconds:.1f} s.")  # fmt: skip
+            run = f"Last run: {s.indexed:,} files read, {s.unchanged:,} unchanged, {s.failed:,} failed"
+            if result.message == "keyword-only":
+                self.label.setText(f"Searchable by keyword. {run}. Search by meaning waits for the model.")
+            else:
+                self.label.setText(f"Up to date. {run}, {s.passages_embedded:,} passages embedded "
+                                   f"in {s.seconds:.1f} s.")  # fmt: skip
         else:
             self.label.setText(result.message)
 

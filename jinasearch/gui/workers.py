@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import QObject, Signal, Slot
 
 from ..core.config import Settings
-from ..core.errors import IndexEmptyError, JinaSearchError
+from ..core.errors import IndexEmptyError, JinaSearchError, ModelUnavailableError
 from ..core.models import IndexSummary
 from .model import Cancelled, GatedEmbedder, ModelLoader, SharedEmbedder
 
@@ -98,8 +98,6 @@ class IndexWorker(QObject):
         def embedder(name: str, _device: str) -> GatedEmbedder:
             loader = loader_for(self._loaders, name)
             if loader is None:
-                from ..core.errors import ModelUnavailableError
-
                 raise ModelUnavailableError(f"model '{name}' is not loaded")
             return GatedEmbedder(loader.wait(stop), self._checkpoint)
 
