@@ -24,6 +24,7 @@ class PreviewPane(QWidget):
         super().__init__(parent)
         self.hit: Hit | None = None
         self.document: str | None = None  # the text shown around the hit, when it has arrived
+        self._laid_out = ""  # what the text view holds now
         self.title = QLabel("Select a result to see it in its document.")
         self.title.setWordWrap(True)
         f = self.title.font()
@@ -60,9 +61,16 @@ class PreviewPane(QWidget):
         self.passage_range = None
         self.title.setText("Select a result to see it in its document.")
         self.where.setText("")
-        self.text.setPlainText("")
+        self._set_text("")
         for b in (self.open_btn, self.folder_btn, self.copy_btn):
             b.setEnabled(False)
+
+    def _set_text(self, text: str) -> None:
+        # Laying out a long document is the costly part of showing a hit: skip it when the text is the
+        # same (a best sentence arriving, or another hit of the same file, only moves the highlights).
+        if text != self._laid_out:
+            self.text.setPlainText(text)
+            self._laid_out = text
 
     def show_hit(self, hit: Hit, document: str | None) -> None:
         """Show `document` (or just the passage when the text is gone) scrolled to the hit's passage."""
@@ -79,7 +87,7 @@ class PreviewPane(QWidget):
         spans: list[Span] = [(offset, offset + len(hit.text), "passage")]
         spans += [(s + offset, e + offset, k) for s, e, k in hit_spans(hit)]
         spans = spans_utf16(document, spans)
-        self.text.setPlainText(document)
+        self._set_text(document)
         selections = []
         for s, e, kind in spans:
             sel = QTextEdit.ExtraSelection()
