@@ -102,14 +102,13 @@ def test_first_run_offline_still_indexes_for_keyword_search(qtbot, make_window, 
                     == {str(docs): ("keyword only", 1), str(clean): ("keyword only", 0)}, timeout=10_000)  # fmt: skip
 
 
-def test_a_first_download_does_not_hold_keyword_search_back(qtbot, qsettings, tmp_path: Path, docs: Path,
+def test_a_first_download_does_not_hold_keyword_search_back(qtbot, make_window, docs: Path,
                                                             monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """While the model downloads, a dropped folder is indexed for keyword search at once; when the
     download is done the app runs again and the passages get their vectors."""
     import threading
 
     from jinasearch.gui import model as model_mod
-    from jinasearch.gui.window import MainWindow
     from tests.fakes import FakeEmbedder
 
     release = threading.Event()
@@ -119,11 +118,9 @@ def test_a_first_download_does_not_hold_keyword_search_back(qtbot, qsettings, tm
         release.wait(30)
         return FakeEmbedder()
 
+    # The loader reports download progress for its default factory only: stand in for that one.
     monkeypatch.setattr(model_mod, "default_factory", downloading)
-    monkeypatch.setenv("JINASEARCH_MODEL", "fake-embedder")
-    w = MainWindow(qsettings, tmp_path / "data", watch=False)
-    qtbot.addWidget(w)
-    w.show()
+    w = make_window(factory=downloading, start=False)
     try:
         with qtbot.waitSignal(w.controller.modelDownloading, timeout=10_000):
             w.start()
@@ -139,4 +136,3 @@ def test_a_first_download_does_not_hold_keyword_search_back(qtbot, qsettings, tm
         qtbot.waitUntil(lambda: [f.pending for f in w.controller.status.folders] == [0], timeout=10_000)
     finally:
         release.set()
-        w.shutdown()
