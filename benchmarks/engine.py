@@ -22,13 +22,13 @@ from pathlib import Path
 import numpy as np
 
 from common import ROOT, load_avg, log, pct  # first: puts this checkout on sys.path
-from engine_corpus import passage_texts, queries, write_corpus  # noqa: E402
-from jinasearch.core.chunk import chunk_text  # noqa: E402
-from jinasearch.core.config import Settings  # noqa: E402
-from jinasearch.core.indexer import Indexer, model_key  # noqa: E402
-from jinasearch.core.models import Extracted  # noqa: E402
-from jinasearch.core.search import Searcher  # noqa: E402
-from jinasearch.core.store import Store, VectorIndex  # noqa: E402
+from engine_corpus import passage_texts, queries, write_corpus
+from jinasearch.core.chunk import chunk_text
+from jinasearch.core.config import Settings
+from jinasearch.core.indexer import Indexer, model_key
+from jinasearch.core.models import Extracted
+from jinasearch.core.search import Searcher
+from jinasearch.core.store import Store, VectorIndex
 
 
 class TimedEmbedder:

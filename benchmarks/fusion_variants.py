@@ -19,22 +19,17 @@ import itertools
 import json
 import os
 import statistics
-import sys
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-
-import beir  # noqa: E402
-
-from jinasearch.core import fusion, text  # noqa: E402
-from jinasearch.core.config import Settings  # noqa: E402
-from jinasearch.core.search import CANDIDATES, Searcher, doc_freq, fts_query  # noqa: E402
+import common  # noqa: F401  (first: offline hub, this checkout on sys.path)
+import beir
+from jinasearch.core import fusion, text
+from jinasearch.core.config import Settings
+from jinasearch.core.search import CANDIDATES, Searcher, doc_freq, fts_query
 
 Ranking = list[tuple[int, float]]
 Variant = Callable[["Query"], Ranking]

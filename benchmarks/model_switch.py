@@ -28,13 +28,13 @@ from pathlib import Path
 import numpy as np
 
 from common import load_avg, log, pct  # first: puts this checkout on sys.path
-from gencorpus import Generator, vocabulary, write_corpus  # noqa: E402
-from jinasearch.core.config import Settings  # noqa: E402
-from jinasearch.core.indexer import Indexer, model_key  # noqa: E402
-from jinasearch.core.models import Chunk, Extracted  # noqa: E402
-from jinasearch.core.search import Searcher  # noqa: E402
-from jinasearch.core.store import Store  # noqa: E402
-from jinasearch.core.store.staging import Staging  # noqa: E402
+from gencorpus import Generator, vocabulary, write_corpus
+from jinasearch.core.config import Settings
+from jinasearch.core.indexer import Indexer, model_key
+from jinasearch.core.models import Chunk, Extracted
+from jinasearch.core.search import Searcher
+from jinasearch.core.store import Store
+from jinasearch.core.store.staging import Staging
 
 
 def during_reembed(work: Path, model_a: str, n_files: int, pause: float) -> list[str]:
