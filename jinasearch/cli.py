@@ -231,8 +231,9 @@ def cmd_status(args: argparse.Namespace) -> int:
         folders = store.folder_stats()
         failed = store.failed()
         staging = Staging(store)
-        switch = ({"model": staging.model, "staged": staging.count_staged(), "remaining": staging.count_unstaged()}
-                  if staging.model else None)  # fmt: skip
+        staged_model = staging.model
+        switch = ({"model": staged_model, "staged": staging.count_staged(), "remaining": staging.count_unstaged()}
+                  if staged_model else None)  # fmt: skip
         info = {"data_dir": str(settings.data_dir), "model": store.get_meta("model"),
                 "dim": int(store.get_meta("dim") or 0) or None, **counts,
                 "pending": counts["passages"] - counts["embedded"], "switching_to": switch,
