@@ -7,7 +7,7 @@ import os
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
 from ..core.models import Progress
-from .workers import IndexJob, JobResult
+from .workers import KEYWORD_ONLY, IndexJob, JobResult
 
 
 def eta_text(seconds: float | None) -> str:
@@ -98,7 +98,7 @@ class ProgressPanel(QFrame):
             self.label.setText("Indexing stopped: see the message above.")
         elif isinstance(result.job, IndexJob):
             run = f"Last run: {s.indexed:,} files read, {s.unchanged:,} unchanged, {s.failed:,} failed"
-            if result.message == "keyword-only":
+            if result.message == KEYWORD_ONLY:
                 self.label.setText(f"Searchable by keyword. {run}. Search by meaning waits for the model.")
             else:
                 self.label.setText(f"Up to date. {run}, {s.passages_embedded:,} passages embedded "

@@ -32,7 +32,7 @@ from .preview import PreviewPane
 from .progress import Banner, ProgressPanel
 from .results import HitRole, ResultDelegate, ResultsModel
 from .search_bar import SearchBar
-from .workers import IndexJob, JobResult
+from .workers import KEYWORD_ONLY, IndexJob, JobResult
 
 
 def classify_drop(urls: list[QUrl]) -> tuple[list[str], list[str]]:
@@ -252,7 +252,7 @@ class MainWindow(QMainWindow):
             text = "Nothing is indexed yet — the first files appear here as soon as they are read."
         else:
             text = f"No passages match <b>{_escape(self._query)}</b>."
-            if self._note == "keyword-only":
+            if self._note == KEYWORD_ONLY:
                 text += "<br><br>The language model is still loading: only exact words are searched so far."
             elif self._note == "model-mismatch":
                 text += "<br><br>The index was built with another model: only exact words are searched."

@@ -17,6 +17,9 @@ from .model import Cancelled, GatedEmbedder, ModelLoader, SharedEmbedder
 
 log = logging.getLogger(__name__)
 
+# The message of an index job, and the note of a search, when the model was not there: found by keyword only.
+KEYWORD_ONLY = "keyword-only"
+
 # The loaded (or loading) models by name: during a model switch the new one indexes while the old
 # one keeps answering searches, so each job and each query picks the loader of its own model.
 Loaders = Callable[[], list[ModelLoader]]
@@ -120,7 +123,7 @@ class IndexWorker(QObject):
             gen.close()  # at a yield: every write so far is committed, the lock is released
         if self.stop.is_set():
             return JobResult(job, "cancelled", "cancelled", indexer.summary)
-        return JobResult(job, "done", "keyword-only" if indexer.keyword_only else "done", indexer.summary)
+        return JobResult(job, "done", KEYWORD_ONLY if indexer.keyword_only else "done", indexer.summary)
 
     def _checkpoint(self) -> None:
         """Called between embedding slices: wait while paused, leave the run when cancelled."""
@@ -196,7 +199,7 @@ class SearchWorker(QObject):
             elif searcher.model is not None and loader_for(self._loaders, searcher.model) is None:
                 note = "model-mismatch"  # an index of another model, and no switch to this one under way
             else:
-                note = "keyword-only"
+                note = KEYWORD_ONLY
         except IndexEmptyError:
             hits, note = [], "no-index"
         except JinaSearchError as exc:
