@@ -96,8 +96,13 @@ def build(dataset: Path, work: Path, model: str) -> tuple[Settings, dict[str, st
     return settings, paths, time.perf_counter() - t0
 
 
-def evaluate(searcher: Searcher, queries: dict[str, str], qrels: dict[str, dict[str, int]],
-             paths: dict[str, str], modes: tuple[str, ...]) -> dict[str, dict[str, float]]:  # fmt: skip
+def evaluate(
+    searcher: Searcher,
+    queries: dict[str, str],
+    qrels: dict[str, dict[str, int]],
+    paths: dict[str, str],
+    modes: tuple[str, ...],
+) -> dict[str, dict[str, float]]:
     judged = [q for q in queries if any(g > 0 for g in qrels.get(q, {}).values())]
     out: dict[str, dict[str, float]] = {}
     for mode in modes:
@@ -151,18 +156,29 @@ def main(argv: list[str] | None = None) -> int:
         fusion.LEXICAL_WEIGHT = default
     counts = searcher.store.counts()
     searcher.close()
-    print(f"{args.dataset.name}: {len(paths)} documents, {counts['passages']} passages, "
-          f"indexing {index_s:.1f} s")  # fmt: skip
+    print(f"{args.dataset.name}: {len(paths)} documents, {counts['passages']} passages, indexing {index_s:.1f} s")
     print(f"{'mode':<9} {'nDCG@10':>8} {'R@10':>6} {'MRR@10':>7} {'p50 ms':>7} {'p95 ms':>7}")
     for mode, r in results.items():
-        print(f"{mode:<9} {r['ndcg@10']:8.3f} {r['recall@10']:6.3f} {r['mrr@10']:7.3f} "
-              f"{r['p50_ms']:7.1f} {r['p95_ms']:7.1f}")  # fmt: skip
+        print(
+            f"{mode:<9} {r['ndcg@10']:8.3f} {r['recall@10']:6.3f} {r['mrr@10']:7.3f} "
+            f"{r['p50_ms']:7.1f} {r['p95_ms']:7.1f}"
+        )
     if sweep:
         print("hybrid nDCG@10 by LEXICAL_WEIGHT: " + "  ".join(f"{w:g}: {v:.3f}" for w, v in sweep.items()))
     if args.json:
-        args.json.write_text(json.dumps({"dataset": args.dataset.name, "documents": len(paths),
-                                         "passages": counts["passages"], "index_s": index_s,
-                                         "results": results, "sweep": sweep}, indent=2))  # fmt: skip
+        args.json.write_text(
+            json.dumps(
+                {
+                    "dataset": args.dataset.name,
+                    "documents": len(paths),
+                    "passages": counts["passages"],
+                    "index_s": index_s,
+                    "results": results,
+                    "sweep": sweep,
+                },
+                indent=2,
+            )
+        )
     return 0
 
 

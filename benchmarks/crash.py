@@ -48,8 +48,11 @@ def mutate(corpus: Path, rng: random.Random, round_no: int) -> str:
     files = sorted(p for p in corpus.rglob("note*") if p.is_file())
     for p in rng.sample(files, k=max(1, len(files) // 4)):
         topic = rng.choice(TOPICS)
-        p.write_text("\n\n".join(" ".join(sentence(rng, topic) for _ in range(rng.randint(2, 6)))
-                                 for _ in range(rng.randint(1, 5))))  # fmt: skip
+        p.write_text(
+            "\n\n".join(
+                " ".join(sentence(rng, topic) for _ in range(rng.randint(2, 6))) for _ in range(rng.randint(1, 5))
+            )
+        )
     for p in rng.sample(files, k=2):
         p.unlink()
     for i in range(2):
@@ -119,16 +122,31 @@ def main() -> int:
         if proc.top_results(data) != proc.top_results(clean):
             problems.append("top results differ from a clean run")
         shutil.rmtree(clean)
-        rounds.append({"round": n, "fresh": fresh, "aimed_at": target, "kill_after_s": round(delay, 2), "killed_in": where,
-                       "committed_before_kill": committed, "problems": problems})  # fmt: skip
-        print(f"round {n:3d}: {'fresh' if fresh else 'changed'}, aimed at {target:8s}, killed after {delay:5.2f}s in {where:9s} "
-              f"committed={committed:3d} -> {'consistent' if not problems else problems}", flush=True)  # fmt: skip
+        rounds.append(
+            {
+                "round": n,
+                "fresh": fresh,
+                "aimed_at": target,
+                "kill_after_s": round(delay, 2),
+                "killed_in": where,
+                "committed_before_kill": committed,
+                "problems": problems,
+            }
+        )
+        print(
+            f"round {n:3d}: {'fresh' if fresh else 'changed'}, aimed at {target:8s}, killed after {delay:5.2f}s in {where:9s} "
+            f"committed={committed:3d} -> {problems if problems else 'consistent'}",
+            flush=True,
+        )
 
     ok = sum(1 for r in rounds if not r["problems"])
     where = collections.Counter(r["killed_in"] for r in rounds)
-    report = {"rounds": len(rounds), "consistent": ok,
-              "killed_in_phase": dict(where.most_common()),
-              "failures": [r for r in rounds if r["problems"]]}  # fmt: skip
+    report = {
+        "rounds": len(rounds),
+        "consistent": ok,
+        "killed_in_phase": dict(where.most_common()),
+        "failures": [r for r in rounds if r["problems"]],
+    }
     print(json.dumps(report, indent=2))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)

@@ -49,9 +49,11 @@ def main() -> int:
     emb._model.float()  # type: ignore[attr-defined]
     texts = passages(emb, model, args.passages)
     toks = emb.tokenizer.count(texts)
-    print(f"device {emb.device} (default batch {emb.batch_size}); {len(texts)} passages, "
-          f"mean {sum(toks) / len(toks):.0f} tokens, "
-          f"dtype {next(emb._model.parameters()).dtype}")  # fmt: skip
+    print(
+        f"device {emb.device} (default batch {emb.batch_size}); {len(texts)} passages, "
+        f"mean {sum(toks) / len(toks):.0f} tokens, "
+        f"dtype {next(emb._model.parameters()).dtype}"
+    )
     if emb.device == "cuda":
         import torch
 

@@ -20,9 +20,9 @@ import time
 from pathlib import Path
 
 import numpy as np
-
 from common import ROOT, load_avg, log, pct  # first: puts this checkout on sys.path
 from engine_corpus import passage_texts, queries, write_corpus
+
 from jinasearch.core.chunk import chunk_text
 from jinasearch.core.config import Settings
 from jinasearch.core.indexer import Indexer, model_key
@@ -71,15 +71,19 @@ def bench_index(work: Path, model_path: str, emb, n_files: int) -> dict[str, flo
     extracted = [extract(f.path) for f in scan([corpus])]
     t_extract = time.perf_counter() - t
     t = time.perf_counter()
-    chunks = [c for ex in extracted for c in chunk_text(ex, emb.tokenizer, max_tokens=settings.chunk_tokens,
-                                                          overlap_tokens=settings.overlap_tokens)]  # fmt: skip
+    chunks = [
+        c
+        for ex in extracted
+        for c in chunk_text(ex, emb.tokenizer, max_tokens=settings.chunk_tokens, overlap_tokens=settings.overlap_tokens)
+    ]
     t_chunk = time.perf_counter() - t
     unique = list(dict.fromkeys(c.text for c in chunks))
 
     def bare() -> float:
         t0 = time.perf_counter()
-        model.encode(unique, batch_size=emb.batch_size, normalize_embeddings=True, convert_to_numpy=True,
-                     show_progress_bar=False)  # fmt: skip
+        model.encode(
+            unique, batch_size=emb.batch_size, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
+        )
         return time.perf_counter() - t0
 
     # Bare encode before and after the pipeline, so a burst of load from elsewhere hits both sides.
@@ -94,24 +98,44 @@ def bench_index(work: Path, model_path: str, emb, n_files: int) -> dict[str, flo
     pipeline_s = time.perf_counter() - t
     log(f"pipeline: {timed.seconds:.1f} s of it inside the model's encode")
     s = indexer.summary
-    log(f"pipeline: {s.indexed} files, {s.passages_added} passages, {s.passages_embedded} embedded in {pipeline_s:.1f} s")
+    log(
+        f"pipeline: {s.indexed} files, {s.passages_added} passages, {s.passages_embedded} embedded in {pipeline_s:.1f} s"
+    )
     assert s.passages_added == len(chunks), (s.passages_added, len(chunks))
     enc.append(bare())
     log(f"bare encode again: {enc[1]:.1f} s")
     encode_s = statistics.mean(enc)
     return {
-        "files": s.indexed, "passages": s.passages_added, "unique": len(unique), "pipeline_s": pipeline_s,
-        "encode_s": encode_s, "encode_runs": enc, "in_encode_s": timed.seconds, "extract_s": t_extract, "chunk_s": t_chunk,
-        "corpus": str(corpus), "data_dir": str(settings.data_dir),
-    }  # type: ignore[return-value]  # fmt: skip
+        "files": s.indexed,
+        "passages": s.passages_added,
+        "unique": len(unique),
+        "pipeline_s": pipeline_s,
+        "encode_s": encode_s,
+        "encode_runs": enc,
+        "in_encode_s": timed.seconds,
+        "extract_s": t_extract,
+        "chunk_s": t_chunk,
+        "corpus": str(corpus),
+        "data_dir": str(settings.data_dir),
+    }  # type: ignore[return-value]
 
 
 # -- (b) unchanged re-index through the CLI process ---------------------------------------------
 
 
 def bench_reindex(corpus: str, data_dir: str, model_path: str, runs: int = 3) -> list[float]:
-    cmd = [sys.executable, "-m", "jinasearch.cli", "index", corpus, "--data-dir", data_dir, "--model", model_path,
-           "--no-progress"]  # fmt: skip
+    cmd = [
+        sys.executable,
+        "-m",
+        "jinasearch.cli",
+        "index",
+        corpus,
+        "--data-dir",
+        data_dir,
+        "--model",
+        model_path,
+        "--no-progress",
+    ]
     times = []
     for _ in range(runs):
         t = time.perf_counter()
@@ -154,8 +178,15 @@ def build_large(work: Path, model_path: str, emb, n_passages: int, n_real: int) 
         chunks = chunks[: n_passages - total]
         folder = store.add_folder(f"/bench/{topic}")
         path = f"/bench/{topic}/doc{docs:06}.{('txt', 'md', 'html')[docs % 3]}"
-        store.replace_document(folder_id=folder, path=path, size=len(text), mtime=1.7e9 + docs, content_hash=str(docs),
-                               extracted=Extracted(text), chunks=chunks)  # fmt: skip
+        store.replace_document(
+            folder_id=folder,
+            path=path,
+            size=len(text),
+            mtime=1.7e9 + docs,
+            content_hash=str(docs),
+            extracted=Extracted(text),
+            chunks=chunks,
+        )
         total += len(chunks)
         docs += 1
         if docs % 2000 == 0:
@@ -191,8 +222,13 @@ def build_large(work: Path, model_path: str, emb, n_passages: int, n_real: int) 
     vi.save(settings.faiss_path)
     log(f"FAISS: {len(vi)} vectors built and saved in {time.perf_counter() - t:.1f} s")
     counts = store.counts()
-    info = {"docs": docs, "passages": counts["passages"], "embedded": counts["embedded"], "real": len(real_rows),
-            "text_s": t_text}  # fmt: skip
+    info = {
+        "docs": docs,
+        "passages": counts["passages"],
+        "embedded": counts["embedded"],
+        "real": len(real_rows),
+        "text_s": t_text,
+    }
     store.set_meta("bench_built", json.dumps(info))
     store.close()
     return settings, info
@@ -229,8 +265,14 @@ def bench_search(settings: Settings, emb, n_queries: int) -> dict[str, list[floa
     t = time.perf_counter()
     searcher.search("warm up query", k=10)
     first = time.perf_counter() - t
-    out: dict[str, list[float]] = {"encode": [], "retrieval": [], "full": [], "keyword": [], "first": [first],
-                                   "engine": engine}  # fmt: skip
+    out: dict[str, list[float]] = {
+        "encode": [],
+        "retrieval": [],
+        "full": [],
+        "keyword": [],
+        "first": [first],
+        "engine": engine,
+    }
     for q in qs:
         t = time.perf_counter()
         emb.encode_query(q)
@@ -287,8 +329,10 @@ def main() -> None:
     t = time.perf_counter()
     emb = load_embedder(model_path, device="cpu")
     log(f"model loaded in {time.perf_counter() - t:.1f} s (torch threads: {torch.get_num_threads()})")
-    lines = [f"- machine: {os.cpu_count()} CPUs, torch {torch.__version__} ({torch.get_num_threads()} threads), "
-             f"model all-MiniLM-L6-v2 on CPU, batch {emb.batch_size}; load average at start {load_avg()}"]  # fmt: skip
+    lines = [
+        f"- machine: {os.cpu_count()} CPUs, torch {torch.__version__} ({torch.get_num_threads()} threads), "
+        f"model all-MiniLM-L6-v2 on CPU, batch {emb.batch_size}; load average at start {load_avg()}"
+    ]
     try:
         if not args.skip_index:
             a = bench_index(work, model_path, emb, args.files)
@@ -305,10 +349,12 @@ def main() -> None:
                 f"{(a['pipeline_s'] - a['in_encode_s']) / a['in_encode_s'] * 100:.1f}%** of embedding time",
                 f"  - non-model parts measured alone: scan+extract {a['extract_s']:.2f} s, chunking (tokenizer) "
                 f"{a['chunk_s']:.2f} s",
-            ]  # fmt: skip
+            ]
             times = bench_reindex(a["corpus"], a["data_dir"], model_path)
-            lines.append(f"- (b) re-index unchanged, whole `jinasearch index` process: **{statistics.median(times):.2f} s** "
-                         f"median of {len(times)} ({', '.join(f'{x:.2f}' for x in times)}) (target < 3 s)")  # fmt: skip
+            lines.append(
+                f"- (b) re-index unchanged, whole `jinasearch index` process: **{statistics.median(times):.2f} s** "
+                f"median of {len(times)} ({', '.join(f'{x:.2f}' for x in times)}) (target < 3 s)"
+            )
         if not args.skip_search:
             settings, info = build_large(work, model_path, emb, args.passages, args.real)
             r = bench_search(settings, emb, args.queries)
@@ -328,7 +374,7 @@ def main() -> None:
                 f"p95 {ms['full'][1]:.1f} ms**",
                 f"  - keyword only: p50 {ms['keyword'][0]:.1f} ms, p95 {ms['keyword'][1]:.1f} ms; "
                 f"first search of a session (loads FAISS): {r['first'][0] * 1000:.0f} ms",
-            ]  # fmt: skip
+            ]
     finally:
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)

@@ -10,49 +10,49 @@ from pathlib import Path
 TOPICS: dict[str, dict[str, list[str]]] = {
     "gardening": {
         "n": "tomato seedling compost soil trellis greenhouse mulch basil root aphid harvest pruning shears "
-             "raised bed watering can fertiliser vine orchard hedge".split(),
+        "raised bed watering can fertiliser vine orchard hedge".split(),
         "v": "grows wilts needs protects feeds shades ripens attracts drains shelters".split(),
         "a": "sunny damp fertile sandy shaded organic early late hardy fragrant".split(),
     },
     "astronomy": {
         "n": "telescope galaxy nebula comet orbit planet moon eclipse star cluster meteor shower observatory "
-             "light year supernova asteroid".split(),
+        "light year supernova asteroid".split(),
         "v": "reflects orbits collapses emits outshines passes crosses bends drifts".split(),
         "a": "distant faint bright ancient icy massive rotating red spiral dim".split(),
     },
     "cooking": {
         "n": "sauce dough oven skillet garlic onion broth risotto pastry marinade spice rack recipe knife "
-             "braise stock butter".split(),
+        "braise stock butter".split(),
         "v": "simmers thickens browns rises melts seasons softens caramelises absorbs".split(),
         "a": "crispy creamy savoury tender golden smoky tangy rich fresh buttery".split(),
     },
     "finance": {
         "n": "budget invoice pension mortgage interest rate dividend portfolio tax return ledger loan "
-             "savings account expense report audit".split(),
+        "savings account expense report audit".split(),
         "v": "reduces increases covers offsets delays funds balances records charges".split(),
         "a": "quarterly annual overdue fixed variable net gross outstanding deductible monthly".split(),
     },
     "software": {
         "n": "database server compiler function module cache thread query request log file configuration "
-             "deployment test suite bug report API endpoint".split(),
+        "deployment test suite bug report API endpoint".split(),
         "v": "returns crashes caches parses retries validates indexes compiles serialises".split(),
         "a": "slow concurrent stale nested asynchronous deprecated missing cached verbose broken".split(),
     },
     "health": {
         "n": "patient vaccine fever symptom clinic dosage blood pressure diet sleep pattern exercise "
-             "routine nurse prescription therapy".split(),
+        "routine nurse prescription therapy".split(),
         "v": "improves lowers raises prevents relieves monitors reduces strengthens".split(),
         "a": "chronic mild acute regular daily healthy severe gentle balanced restful".split(),
     },
     "travel": {
         "n": "passport itinerary ferry hostel railway station luggage museum guide border crossing "
-             "harbour market square mountain pass".split(),
+        "harbour market square mountain pass".split(),
         "v": "departs arrives connects closes welcomes overlooks delays crosses".split(),
         "a": "crowded quiet scenic historic overnight remote coastal budget cheerful narrow".split(),
     },
     "history": {
         "n": "empire treaty castle monastery parliament revolution dynasty manuscript siege trade route "
-             "cathedral harbour colony".split(),
+        "cathedral harbour colony".split(),
         "v": "founded collapsed rebuilt signed defended expanded recorded abandoned".split(),
         "a": "medieval ancient royal coastal fortified wealthy forgotten northern rebellious".split(),
     },
@@ -75,9 +75,14 @@ TEMPLATES = [
 def sentence(rng: random.Random, topic: dict[str, list[str]]) -> str:
     n = topic["n"]
     return rng.choice(TEMPLATES).format(
-        n=rng.choice(n), n2=rng.choice(n), n3=rng.choice(n), v=rng.choice(topic["v"]),
-        a=rng.choice(topic["a"]), a2=rng.choice(topic["a"]), year=rng.randint(1200, 2024),
-    )  # fmt: skip
+        n=rng.choice(n),
+        n2=rng.choice(n),
+        n3=rng.choice(n),
+        v=rng.choice(topic["v"]),
+        a=rng.choice(topic["a"]),
+        a2=rng.choice(topic["a"]),
+        year=rng.randint(1200, 2024),
+    )
 
 
 def paragraphs(rng: random.Random, n_paras: int) -> tuple[str, list[str]]:
@@ -95,8 +100,10 @@ def render(kind: str, title: str, paras: list[str]) -> str:
         return f"# {title}\n\n" + "\n\n".join(paras) + "\n"
     if kind == "html":
         body = "".join(f"<p>{html.escape(p)}</p>\n" for p in paras)
-        return (f"<!doctype html><html><head><title>{html.escape(title)}</title><style>p{{margin:0}}</style>"
-                f"<script>console.log('x')</script></head><body><h1>{html.escape(title)}</h1>\n{body}</body></html>")  # fmt: skip
+        return (
+            f"<!doctype html><html><head><title>{html.escape(title)}</title><style>p{{margin:0}}</style>"
+            f"<script>console.log('x')</script></head><body><h1>{html.escape(title)}</h1>\n{body}</body></html>"
+        )
     return f"{title}\n\n" + "\n\n".join(paras) + "\n"
 
 
@@ -127,11 +134,20 @@ def passage_texts(n: int, seed: int = 11) -> Iterator[tuple[str, list[str]]]:
 
 def queries(n: int, seed: int = 5) -> list[str]:
     rng = random.Random(seed)
-    forms = ["how does the {a} {n} affect the {n2}", "why is my {n} so {a}", "{n} and {n2} problems",
-             "what happens when a {n} {v} the {n2}", "tips for a {a} {n}", "{a} {n} {n2}"]  # fmt: skip
+    forms = [
+        "how does the {a} {n} affect the {n2}",
+        "why is my {n} so {a}",
+        "{n} and {n2} problems",
+        "what happens when a {n} {v} the {n2}",
+        "tips for a {a} {n}",
+        "{a} {n} {n2}",
+    ]
     out = []
     for _ in range(n):
         t = TOPICS[rng.choice(list(TOPICS))]
-        out.append(rng.choice(forms).format(n=rng.choice(t["n"]), n2=rng.choice(t["n"]), a=rng.choice(t["a"]),
-                                            v=rng.choice(t["v"])))  # fmt: skip
+        out.append(
+            rng.choice(forms).format(
+                n=rng.choice(t["n"]), n2=rng.choice(t["n"]), a=rng.choice(t["a"]), v=rng.choice(t["v"])
+            )
+        )
     return out

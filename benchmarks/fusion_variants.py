@@ -23,10 +23,10 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
+import beir
+import common  # noqa: F401  (first: offline hub, this checkout on sys.path)
 import numpy as np
 
-import common  # noqa: F401  (first: offline hub, this checkout on sys.path)
-import beir
 from jinasearch.core import fusion, text
 from jinasearch.core.config import Settings
 from jinasearch.core.search import CANDIDATES, Searcher, doc_freq, fts_query
@@ -224,8 +224,11 @@ def main(argv: list[str] | None = None) -> int:
     variants["framing words as stop words"] = framing_stop_words
     for nd, nk in ((50, 50), (200, 200), (400, 400)):
         variants[f"candidates {nd}+{nk}"] = lambda c, q, nd=nd, nk=nk: shipped(c, q, nd, nk)
-    grid = [(k, b, w) for k, b, w in itertools.product((0, 3, 5, 10, 20), (0.5, 0.75, 1.0, 2.0),
-                                                        (0.1, 0.15, 0.2, 0.25, 0.3, 0.4)) if k or b == 0.75]  # fmt: skip
+    grid = [
+        (k, b, w)
+        for k, b, w in itertools.product((0, 3, 5, 10, 20), (0.5, 0.75, 1.0, 2.0), (0.1, 0.15, 0.2, 0.25, 0.3, 0.4))
+        if k or b == 0.75
+    ]
     for k, b, w in grid:
         variants[f"grid k={k} beta={b} w={w}"] = lambda c, q, k=k, b=b, w=w: _with(
             shipped, c, q, FEEDBACK_DOCS=k, FEEDBACK_BETA=b, LEXICAL_WEIGHT=w
@@ -236,8 +239,10 @@ def main(argv: list[str] | None = None) -> int:
         s, c, queries = load(ds, args.work_root / ds.resolve().name, model)
         per[ds.name] = {name: [ndcg_docs(c, f(c, q), q.grades) for q in queries] for name, f in variants.items()}
         real = statistics.fmean(
-            beir.ndcg([c.doc.get(h.passage_id, "") for h in s.search(q.text, k=beir.K, max_per_file=1,
-                                                                        highlight=False)], q.grades)  # fmt: skip
+            beir.ndcg(
+                [c.doc.get(h.passage_id, "") for h in s.search(q.text, k=beir.K, max_per_file=1, highlight=False)],
+                q.grades,
+            )
             for q in queries
         )
         s.close()
@@ -260,8 +265,10 @@ def main(argv: list[str] | None = None) -> int:
         names = [v for v in variants if v.startswith("grid ")]
         for a, b in (sets, sets[::-1]):
             best = max(names, key=lambda v: mean[a][v])
-            print(f"cross-set: chosen on {a}: {best} ({mean[a][best]:.3f}) -> {b}: {mean[b][best]:.3f} "
-                  f"(semantic {mean[b]['semantic']:.3f})")  # fmt: skip
+            print(
+                f"cross-set: chosen on {a}: {best} ({mean[a][best]:.3f}) -> {b}: {mean[b][best]:.3f} "
+                f"(semantic {mean[b]['semantic']:.3f})"
+            )
     if args.json:
         args.json.write_text(json.dumps({"per_query_ndcg@10": per, "mean": mean}, indent=1))
     return 0

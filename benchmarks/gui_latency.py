@@ -46,8 +46,9 @@ w.shutdown()
 def startup(env: dict[str, str]) -> tuple[float, float, str]:
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
-        out = subprocess.run([sys.executable, "-c", STARTUP, tmp], env=env, capture_output=True, text=True,
-                             check=True).stdout.split()  # fmt: skip
+        out = subprocess.run(
+            [sys.executable, "-c", STARTUP, tmp], env=env, capture_output=True, text=True, check=True
+        ).stdout.split()
         _ = time.perf_counter() - t0
     return float(out[0]), float(out[1]), out[2]
 
@@ -58,7 +59,7 @@ def latencies(n_files: int, repeat: int) -> dict[str, list[float]]:
 
     from jinasearch.gui.window import MainWindow
 
-    app = QApplication.instance() or QApplication([])
+    _app = QApplication.instance() or QApplication([])
 
     def wait(signal, cond=lambda *a: True, timeout_s: float = 300):  # type: ignore[no-untyped-def]
         loop = QEventLoop()
@@ -81,15 +82,19 @@ def latencies(n_files: int, repeat: int) -> dict[str, list[float]]:
     import random
 
     rng = random.Random(7)  # distinct texts: identical passages would be embedded once and hide the cost
-    words = ("the committee reviewed maintenance schedule for northern bridge and agreed to replace worn "
-             "expansion joints before winter budget inspection report harbour crane rust repairs").split()  # fmt: skip
+    words = (
+        "the committee reviewed maintenance schedule for northern bridge and agreed to replace worn "
+        "expansion joints before winter budget inspection report harbour crane rust repairs"
+    ).split()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "docs"
         folder.mkdir()
         for i in range(n_files):
             (folder / f"doc{i:04}.txt").write_text(" ".join(rng.choice(words) for _ in range(600)), encoding="utf-8")
         for r in range(repeat):
-            w = MainWindow(QSettings(f"{tmp}/s{r}.ini", QSettings.Format.IniFormat), Path(tmp) / f"data{r}", watch=False)
+            w = MainWindow(
+                QSettings(f"{tmp}/s{r}.ini", QSettings.Format.IniFormat), Path(tmp) / f"data{r}", watch=False
+            )
             w.show()
             w.start()
             wait(w.controller.modelLoaded)
@@ -111,7 +116,9 @@ def latencies(n_files: int, repeat: int) -> dict[str, list[float]]:
             out["cancel_embed"].append(t_done - t)
             # cancel while reading: a fresh data dir so there is reading to do
             w.shutdown()
-            w = MainWindow(QSettings(f"{tmp}/t{r}.ini", QSettings.Format.IniFormat), Path(tmp) / f"datb{r}", watch=False)
+            w = MainWindow(
+                QSettings(f"{tmp}/t{r}.ini", QSettings.Format.IniFormat), Path(tmp) / f"datb{r}", watch=False
+            )
             w.show()
             w.start()
             wait(w.controller.modelLoaded)
@@ -145,8 +152,10 @@ def search_latency(folder: Path, tmp: str, wait, n: int = 30) -> dict[str, list[
     w.controller.add_folders([str(folder)])
     wait(w.controller.runFinished, timeout_s=1800)
     rng = random.Random(3)
-    vocab = ("bridge winter repairs budget harbour crane inspection schedule committee rust joints "
-             "maintenance report northern replace agreed").split()  # fmt: skip
+    vocab = (
+        "bridge winter repairs budget harbour crane inspection schedule committee rust joints "
+        "maintenance report northern replace agreed"
+    ).split()
     out: dict[str, list[float]] = {"search_results": [], "search_sentences": []}
     seen: dict[tuple[str, int], float] = {}
     # Both answers are recorded as they arrive (the sentences can land while the results are handled).
@@ -186,8 +195,10 @@ def main() -> int:
     if runs:
         shown = [r[0] for r in runs]
         ready = [r[1] for r in runs]
-        print(f"window shown (interpreter start -> visible): median {statistics.median(shown):.2f} s, "
-              f"max {max(shown):.2f} s; heavy modules imported at that point: {runs[0][2]}")  # fmt: skip
+        print(
+            f"window shown (interpreter start -> visible): median {statistics.median(shown):.2f} s, "
+            f"max {max(shown):.2f} s; heavy modules imported at that point: {runs[0][2]}"
+        )
         print(f"model ready in background: median {statistics.median(ready):.2f} s")
     lat = latencies(args.files, args.repeat)
     for k, v in lat.items():
@@ -195,8 +206,10 @@ def main() -> int:
             continue
         v = sorted(v)
         p95 = v[min(len(v) - 1, int(0.95 * len(v)))]
-        print(f"{k}: median {statistics.median(v) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, "
-              f"max {v[-1] * 1000:.0f} ms (n={len(v)})")  # fmt: skip
+        print(
+            f"{k}: median {statistics.median(v) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, "
+            f"max {v[-1] * 1000:.0f} ms (n={len(v)})"
+        )
     return 0
 
 

@@ -151,21 +151,36 @@ def main() -> int:
     rel = lambda p: os.path.relpath(p, args.corpus)  # noqa: E731
     mb = 1024 * 1024
     report = {
-        "corpus": str(args.corpus), "files_on_disk": len(all_files), "supported_suffix": n_supported,
+        "corpus": str(args.corpus),
+        "files_on_disk": len(all_files),
+        "supported_suffix": n_supported,
         "model": "FakeEmbedder" if args.fake else "all-MiniLM-L6-v2 (cpu)",
-        "workers": runner.workers, "timeout_s": args.timeout, "memory_cap_mb": args.memory_mb,
-        "scanned": first.scanned, "indexed": first.indexed, "failed": first.failed,
-        "passages": first.passages_added, "embedded": first.passages_embedded,
+        "workers": runner.workers,
+        "timeout_s": args.timeout,
+        "memory_cap_mb": args.memory_mb,
+        "scanned": first.scanned,
+        "indexed": first.indexed,
+        "failed": first.failed,
+        "passages": first.passages_added,
+        "embedded": first.passages_embedded,
         "workers_replaced": runner.replaced,
-        "failed_by_reason": dict(groups.most_common()), "top_exact_reasons": exact.most_common(8),
+        "failed_by_reason": dict(groups.most_common()),
+        "top_exact_reasons": exact.most_common(8),
         "slowest": [(rel(r.file.path), round(r.seconds, 2), r.error or "indexed") for r in slowest],
-        "peak_rss_total_mb": round(mem.peak_total / mb), "peak_rss_main_mb": round(mem.peak_main / mb),
+        "peak_rss_total_mb": round(mem.peak_total / mb),
+        "peak_rss_main_mb": round(mem.peak_main / mb),
         "peak_rss_one_worker_mb": round(mem.peak_worker / mb),
-        "total_s": round(total, 1), "phase_s": {k: round(v, 1) for k, v in phases.items()},
-        "second_run": {"scanned": second.scanned, "unchanged": second.unchanged, "indexed": second.indexed,
-                       "failed": second.failed, "seconds": round(second_s, 1)},
+        "total_s": round(total, 1),
+        "phase_s": {k: round(v, 1) for k, v in phases.items()},
+        "second_run": {
+            "scanned": second.scanned,
+            "unchanged": second.unchanged,
+            "indexed": second.indexed,
+            "failed": second.failed,
+            "seconds": round(second_s, 1),
+        },
         "consistency_problems": problems,
-    }  # fmt: skip
+    }
     print(json.dumps(report, indent=2, ensure_ascii=False))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)

@@ -26,9 +26,9 @@ import time
 from pathlib import Path
 
 import numpy as np
-
 from common import load_avg, log, pct  # first: puts this checkout on sys.path
 from gencorpus import Generator, vocabulary, write_corpus
+
 from jinasearch.core.config import Settings
 from jinasearch.core.indexer import Indexer, model_key
 from jinasearch.core.models import Chunk, Extracted
@@ -137,8 +137,15 @@ def swap_at_scale(work: Path, model_a: str, n_passages: int, dim: int = 384) -> 
         for j, p in enumerate(paras):
             chunks.append(Chunk(ordinal=j, text=p, char_start=pos, char_end=pos + len(p)))
             pos += len(p) + 2
-        store.replace_document(folder_id=folder, path=f"/bench/d{doc:06}.txt", size=len(text), mtime=1.7e9,
-                               content_hash=str(doc), extracted=Extracted(text), chunks=chunks)  # fmt: skip
+        store.replace_document(
+            folder_id=folder,
+            path=f"/bench/d{doc:06}.txt",
+            size=len(text),
+            mtime=1.7e9,
+            content_hash=str(doc),
+            extracted=Extracted(text),
+            chunks=chunks,
+        )
         total += len(chunks)
         doc += 1
     store.conn.execute("COMMIT")

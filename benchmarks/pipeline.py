@@ -82,8 +82,9 @@ class TimedRunner:
         self.inner.close()
 
 
-def index_once(folder: Path, data: Path, model: str, emb: Any, runner: str, workers: int | None,
-               n_files: int) -> dict[str, float]:  # fmt: skip
+def index_once(
+    folder: Path, data: Path, model: str, emb: Any, runner: str, workers: int | None, n_files: int
+) -> dict[str, float]:
     settings = Settings(data_dir=data, model=model)
     t0 = time.perf_counter()
     t_keyword = t_semantic = None
@@ -102,9 +103,16 @@ def index_once(folder: Path, data: Path, model: str, emb: Any, runner: str, work
     distinct = store.conn.execute("SELECT COUNT(DISTINCT text_hash) FROM passages").fetchone()[0]
     store.close()
     assert counts["indexed"] == n_files and counts["embedded"] == counts["passages"], counts
-    return {"keyword_s": t_keyword or total, "semantic_s": t_semantic or total, "total_s": total,
-            "passages": counts["passages"], "distinct": distinct, "wait_for_files_s": timed.wait_s,
-            "worker_file_s": timed.file_s, "workers": getattr(inner, "workers", 0)}  # fmt: skip
+    return {
+        "keyword_s": t_keyword or total,
+        "semantic_s": t_semantic or total,
+        "total_s": total,
+        "passages": counts["passages"],
+        "distinct": distinct,
+        "wait_for_files_s": timed.wait_s,
+        "worker_file_s": timed.file_s,
+        "workers": getattr(inner, "workers", 0),
+    }
 
 
 def main() -> int:
@@ -132,8 +140,13 @@ def main() -> int:
     if args.ceiling:
         emb = InstantEmbedder(real)
     work = Path(tempfile.mkdtemp(prefix="jinasearch-pipeline-"))
-    out: dict[str, Any] = {"files": args.files, "device": real.device, "batch": real.batch_size,
-                           "runner": args.runner, "ceiling": args.ceiling}  # fmt: skip
+    out: dict[str, Any] = {
+        "files": args.files,
+        "device": real.device,
+        "batch": real.batch_size,
+        "runner": args.runner,
+        "ceiling": args.ceiling,
+    }
     try:
         folder = work / "files"
         write_corpus(folder, args.files, model)
@@ -141,14 +154,16 @@ def main() -> int:
         modes = [("overlapped", indexer_mod.OVERLAP_BATCHES)] + ([("sequential", 0)] if args.sequential else [])
         for name, batches in modes:
             indexer_mod.OVERLAP_BATCHES = batches
-            out[name] = r = index_once(folder, work / f"data-{name}", model, emb, args.runner, args.workers,
-                                       args.files)  # fmt: skip
+            out[name] = r = index_once(folder, work / f"data-{name}", model, emb, args.runner, args.workers, args.files)
             r["pipeline_per_s"] = r["distinct"] / r["semantic_s"]
-            print(f"{name:<10}: keyword-searchable {r['keyword_s']:6.1f} s, semantic {r['semantic_s']:6.1f} s, "
-                  f"{r['passages']} passages ({r['distinct']} distinct), "
-                  f"pipeline {r['pipeline_per_s']:6.1f} distinct passages/s; indexer thread waited "
-                  f"{r['wait_for_files_s']:.1f} s for files; {r['workers'] or 'no'} workers busy "
-                  f"{r['worker_file_s']:.1f} s on files", flush=True)  # fmt: skip
+            print(
+                f"{name:<10}: keyword-searchable {r['keyword_s']:6.1f} s, semantic {r['semantic_s']:6.1f} s, "
+                f"{r['passages']} passages ({r['distinct']} distinct), "
+                f"pipeline {r['pipeline_per_s']:6.1f} distinct passages/s; indexer thread waited "
+                f"{r['wait_for_files_s']:.1f} s for files; {r['workers'] or 'no'} workers busy "
+                f"{r['worker_file_s']:.1f} s on files",
+                flush=True,
+            )
         if not args.ceiling:
             store = Store(work / "data-overlapped" / "index.sqlite3", readonly=True)
             texts = [r[0] for r in store.conn.execute("SELECT text FROM passages GROUP BY text_hash ORDER BY MIN(id)")]
@@ -157,8 +172,11 @@ def main() -> int:
             emb.encode(texts)
             out["bare_per_s"] = bare = len(texts) / (time.perf_counter() - t)
             out["ratio"] = ratio = out["overlapped"]["pipeline_per_s"] / bare
-            print(f"bare encode: {bare:6.1f} passages/s on the same {len(texts)} distinct passages; "
-                  f"pipeline (overlapped) = {100 * ratio:.0f}% of bare", flush=True)  # fmt: skip
+            print(
+                f"bare encode: {bare:6.1f} passages/s on the same {len(texts)} distinct passages; "
+                f"pipeline (overlapped) = {100 * ratio:.0f}% of bare",
+                flush=True,
+            )
     finally:
         shutil.rmtree(work, ignore_errors=True)
     if args.json:

@@ -22,16 +22,23 @@ sys.path.insert(0, str(ROOT))  # this checkout's jinasearch, not an installed on
 QUERY = "can I keep my dog in the apartment"
 
 LEASE = [
-    ["Residential Lease Agreement", "Between Harbour View Properties Ltd (the landlord) and the tenant named below.",
-     "1. Term. The lease runs for twelve months from 1 March 2024 and renews monthly afterwards.",
-     "2. Rent. Rent of EUR 1,250 is due on the first day of each month by bank transfer."],
-    ["3. Deposit. A security deposit of two months' rent is held for the duration of the lease.",
-     "4. Pets. Tenants may keep one cat or one dog in the apartment with the written consent",
-     "of the landlord. An additional pet deposit of EUR 300 applies. Animals must not disturb",
-     "the neighbours, and any damage they cause is repaired at the tenant's cost.",
-     "5. Repairs. The landlord repairs heating, plumbing and electrical faults within 14 days."],
-    ["6. Ending the lease. Either party may end the lease with three months' written notice.",
-     "7. Keys. All keys are returned on the last day; lost keys are replaced at the tenant's cost."],
+    [
+        "Residential Lease Agreement",
+        "Between Harbour View Properties Ltd (the landlord) and the tenant named below.",
+        "1. Term. The lease runs for twelve months from 1 March 2024 and renews monthly afterwards.",
+        "2. Rent. Rent of EUR 1,250 is due on the first day of each month by bank transfer.",
+    ],
+    [
+        "3. Deposit. A security deposit of two months' rent is held for the duration of the lease.",
+        "4. Pets. Tenants may keep one cat or one dog in the apartment with the written consent",
+        "of the landlord. An additional pet deposit of EUR 300 applies. Animals must not disturb",
+        "the neighbours, and any damage they cause is repaired at the tenant's cost.",
+        "5. Repairs. The landlord repairs heating, plumbing and electrical faults within 14 days.",
+    ],
+    [
+        "6. Ending the lease. Either party may end the lease with three months' written notice.",
+        "7. Keys. All keys are returned on the last day; lost keys are replaced at the tenant's cost.",
+    ],
 ]
 TEXTS = {
     "Team handbook.md": "# Team handbook\n\n## Working from home\nEveryone may work remotely up to three days "
@@ -59,15 +66,23 @@ def write_pdf(path: Path, pages: list[list[str]]) -> None:
     for i, lines in enumerate(pages):
         page_id, content_id = 3 + 2 * i, 4 + 2 * i
         kids.append(f"{page_id} 0 R")
-        body = "BT /F1 12 Tf 72 740 Td 16 TL " + " ".join(
-            "(" + ln.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") + ") Tj T*" for ln in lines
-        ) + " ET"
-        objs.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents {content_id} 0 R "
-                    f"/Resources << /Font << /F1 {font_id} 0 R >> >> >>".encode())  # fmt: skip
+        body = (
+            "BT /F1 12 Tf 72 740 Td 16 TL "
+            + " ".join(
+                "(" + ln.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") + ") Tj T*" for ln in lines
+            )
+            + " ET"
+        )
+        objs.append(
+            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents {content_id} 0 R "
+            f"/Resources << /Font << /F1 {font_id} 0 R >> >> >>".encode()
+        )
         data = body.encode("latin-1")
         objs.append(b"<< /Length %d >>\nstream\n" % len(data) + data + b"\nendstream")
-    head = [b"<< /Type /Catalog /Pages 2 0 R >>",
-            f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {n_pages} >>".encode()]  # fmt: skip
+    head = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {n_pages} >>".encode(),
+    ]
     allobjs = head + objs + [b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
@@ -93,8 +108,12 @@ def make_sample(root: Path) -> Path:
 
         d = docx.Document()
         d.add_heading("Moving checklist", 1)
-        for line in ("Give notice on the old flat three months ahead.", "Register the new address with the city.",
-                     "Find a dog sitter for moving day.", "Read the lease before signing: deposit, pets, keys."):
+        for line in (
+            "Give notice on the old flat three months ahead.",
+            "Register the new address with the city.",
+            "Find a dog sitter for moving day.",
+            "Read the lease before signing: deposit, pets, keys.",
+        ):
             d.add_paragraph(line, style="List Bullet")
         d.save(str(folder / "Moving checklist.docx"))
     except ImportError:
@@ -185,9 +204,12 @@ def main(argv: list[str] | None = None) -> int:
     if shutil.which("Xvfb"):
         # -displayfd: Xvfb picks a free display and tells us which; a fixed :N may be someone else's.
         read_fd, write_fd = os.pipe()
-        xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1600x980x24", "-nolisten",
-                                 "tcp"], pass_fds=(write_fd,), stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL)  # fmt: skip
+        xvfb = subprocess.Popen(
+            ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1600x980x24", "-nolisten", "tcp"],
+            pass_fds=(write_fd,),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         os.close(write_fd)
         with os.fdopen(read_fd) as fh:
             display = ":" + fh.readline().strip()

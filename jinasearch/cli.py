@@ -50,22 +50,33 @@ def build_parser() -> argparse.ArgumentParser:
         prog="jinasearch",
         description="Search your own documents by meaning and by words, privately on this computer.",
         epilog=f"Environment: {ENV_DATA_DIR} (data directory), {ENV_MODEL} (embedding model). Exit codes: 0 done, "
-               "2 error, 3 indexed for keyword search only (the model could not be loaded), 130 interrupted.",
+        "2 error, 3 indexed for keyword search only (the model could not be loaded), 130 interrupted.",
     )
     p.add_argument("--version", action="version", version=f"jinasearch {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--data-dir", type=Path, help=f"where the index lives (default: ${ENV_DATA_DIR} or "
-                        "the platform's user data folder)")  # fmt: skip
+    common.add_argument(
+        "--data-dir",
+        type=Path,
+        help=f"where the index lives (default: ${ENV_DATA_DIR} or the platform's user data folder)",
+    )
     common.add_argument("-v", "--verbose", action="store_true", help="log what happens")
 
     ix = sub.add_parser("index", parents=[common], help="index folders (again: only what changed)")
     ix.add_argument("paths", nargs="+", metavar="PATH", help="folders or files to index")
-    ix.add_argument("--model", help=f"sentence-transformers model name or folder (default: ${ENV_MODEL} or "
-                    "jinaai/jina-embeddings-v2-small-en)")  # fmt: skip
-    ix.add_argument("--exclude", action="append", default=[], metavar="GLOB",
-                    help="skip files or folders matching GLOB (repeatable), e.g. '*.log' or '*/drafts/*'")  # fmt: skip
+    ix.add_argument(
+        "--model",
+        help=f"sentence-transformers model name or folder (default: ${ENV_MODEL} or "
+        "jinaai/jina-embeddings-v2-small-en)",
+    )
+    ix.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="skip files or folders matching GLOB (repeatable), e.g. '*.log' or '*/drafts/*'",
+    )
     ix.add_argument("--reembed", action="store_true", help="allow switching the index to another model")
     ix.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda", "mps"), help="where to embed")
     ix.add_argument("--chunk-tokens", type=_positive, default=200, help="passage size in model tokens")
@@ -97,8 +108,12 @@ def settings_from(args: argparse.Namespace) -> Settings:
     model = getattr(args, "model", None) or default_model()
     extra = {}
     if args.command == "index":
-        extra = {"chunk_tokens": args.chunk_tokens, "overlap_tokens": args.overlap_tokens,
-                 "excludes": tuple(args.exclude), "device": args.device}  # fmt: skip
+        extra = {
+            "chunk_tokens": args.chunk_tokens,
+            "overlap_tokens": args.overlap_tokens,
+            "excludes": tuple(args.exclude),
+            "device": args.device,
+        }
     return Settings(data_dir=Path(data_dir).expanduser(), model=model, **extra)
 
 
@@ -134,9 +149,11 @@ def cmd_index(args: argparse.Namespace) -> int:
         if bar is not None:
             bar.close()
     s = indexer.summary
-    print(f"{s.scanned} files: {s.indexed} indexed, {s.unchanged} unchanged, {s.failed} failed, "
-          f"{s.removed} removed; {s.passages_added} passages added, {s.passages_embedded} embedded "
-          f"in {s.seconds:.1f} s")  # fmt: skip
+    print(
+        f"{s.scanned} files: {s.indexed} indexed, {s.unchanged} unchanged, {s.failed} failed, "
+        f"{s.removed} removed; {s.passages_added} passages added, {s.passages_embedded} embedded "
+        f"in {s.seconds:.1f} s"
+    )
     if s.failed:
         print(f"failed files: run 'jinasearch status' to see why ({s.failed})", file=sys.stderr)
     if indexer.keyword_only:
@@ -171,8 +188,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         queries = [args.query]
     settings = settings_from(args)
     searcher = Searcher(settings, model=args.model)
-    filters = Filters(folder=args.folder, exts=tuple(args.type), modified_after=args.after,
-                      modified_before=args.before)  # fmt: skip
+    filters = Filters(folder=args.folder, exts=tuple(args.type), modified_after=args.after, modified_before=args.before)
     try:
         for q in queries:
             hits = searcher.search(q, k=args.k, mode=args.mode, filters=filters)
@@ -187,9 +203,16 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 def hit_json(h: Hit) -> dict[str, object]:
     """Exactly the fields the command-line contract promises (issue 2), nothing more."""
-    return {"path": h.path, "page": h.page, "score": round(h.score, 6), "text": h.text,
-            "char_start": h.char_start, "char_end": h.char_end, "sources": list(h.sources),
-            "highlights": [list(s) for s in h.highlights]}  # fmt: skip
+    return {
+        "path": h.path,
+        "page": h.page,
+        "score": round(h.score, 6),
+        "text": h.text,
+        "char_start": h.char_start,
+        "char_end": h.char_end,
+        "sources": list(h.sources),
+        "highlights": [list(s) for s in h.highlights],
+    }
 
 
 def print_hits(query: str, hits: Sequence[Hit], *, many: bool) -> None:
@@ -232,26 +255,40 @@ def cmd_status(args: argparse.Namespace) -> int:
         failed = store.failed()
         staging = Staging(store)
         staged_model = staging.model
-        switch = ({"model": staged_model, "staged": staging.count_staged(), "remaining": staging.count_unstaged()}
-                  if staged_model else None)  # fmt: skip
-        info = {"data_dir": str(settings.data_dir), "model": store.get_meta("model"),
-                "dim": int(store.get_meta("dim") or 0) or None, **counts,
-                "pending": counts["passages"] - counts["embedded"], "switching_to": switch,
-                "folders": [{"path": f.path, "files": f.files, "failed": f.failed, "passages": f.passages,
-                             "pending": f.pending} for f in folders],
-                "failed_files": [{"path": p, "reason": r} for p, r in failed]}  # fmt: skip
+        switch = (
+            {"model": staged_model, "staged": staging.count_staged(), "remaining": staging.count_unstaged()}
+            if staged_model
+            else None
+        )
+        info = {
+            "data_dir": str(settings.data_dir),
+            "model": store.get_meta("model"),
+            "dim": int(store.get_meta("dim") or 0) or None,
+            **counts,
+            "pending": counts["passages"] - counts["embedded"],
+            "switching_to": switch,
+            "folders": [
+                {"path": f.path, "files": f.files, "failed": f.failed, "passages": f.passages, "pending": f.pending}
+                for f in folders
+            ],
+            "failed_files": [{"path": p, "reason": r} for p, r in failed],
+        }
     finally:
         store.close()
     if args.json:
         print(json.dumps(info, ensure_ascii=False, indent=2))
         return 0
     print(f"index: {info['data_dir']}\nmodel: {info['model']} ({info['dim']} dimensions)")
-    print(f"{counts['indexed']} files indexed, {counts['failed']} failed, {counts['passages']} passages "
-          f"({counts['embedded']} embedded)")  # fmt: skip
+    print(
+        f"{counts['indexed']} files indexed, {counts['failed']} failed, {counts['passages']} passages "
+        f"({counts['embedded']} embedded)"
+    )
     if switch:
-        print(f"switching to model {switch['model']}: {switch['staged']} passage texts re-embedded, "
-              f"{switch['remaining']} to go; searches use the current model until then "
-              f"(continue with: jinasearch index FOLDER --model {switch['model']})")  # fmt: skip
+        print(
+            f"switching to model {switch['model']}: {switch['staged']} passage texts re-embedded, "
+            f"{switch['remaining']} to go; searches use the current model until then "
+            f"(continue with: jinasearch index FOLDER --model {switch['model']})"
+        )
     for f in folders:
         # Passages without a vector are found by keyword only: say so per folder, as the app does.
         waiting = f" ({f.pending} keyword only, waiting for vectors)" if f.pending else ""
@@ -301,8 +338,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"jinasearch: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("jinasearch: interrupted; what was committed is kept, run the command again to continue",
-              file=sys.stderr)  # fmt: skip
+        print("jinasearch: interrupted; what was committed is kept, run the command again to continue", file=sys.stderr)
         return 130
     finally:
         logging.getLogger(__name__).info("took %.2f s", time.monotonic() - t0)

@@ -56,8 +56,10 @@ def run_self_test(model: str | None = None, out: TextIO | None = None, *, embedd
 
     model = model or default_model()
     frozen = bool(getattr(sys, "frozen", False))
-    say(f"jinasearch {__version__} self-test ({'bundle' if frozen else 'python'} {platform.python_version()}, "
-        f"{platform.system()} {platform.machine()})")  # fmt: skip
+    say(
+        f"jinasearch {__version__} self-test ({'bundle' if frozen else 'python'} {platform.python_version()}, "
+        f"{platform.system()} {platform.machine()})"
+    )
     say(f"model: {model}")
     tmp = Path(tempfile.mkdtemp(prefix="jinasearch-selftest-"))
     try:
@@ -68,8 +70,10 @@ def run_self_test(model: str | None = None, out: TextIO | None = None, *, embedd
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     for r in results:
-        say(f"  {'ok  ' if r.ok else 'FAIL'} [{r.mode}] {r.query!r} -> {r.got or 'no result'}"
-            + ("" if r.ok else f" (expected {r.expected})"))  # fmt: skip
+        say(
+            f"  {'ok  ' if r.ok else 'FAIL'} [{r.mode}] {r.query!r} -> {r.got or 'no result'}"
+            + ("" if r.ok else f" (expected {r.expected})")
+        )
     passed = sum(r.ok for r in results)
     say(f"self-test {'passed' if passed == len(results) else 'FAILED'}: {passed}/{len(results)} checks")
     return 0 if passed == len(results) else 1

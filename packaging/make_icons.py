@@ -38,8 +38,11 @@ def main() -> int:
         images[s].save(ICONS / f"jinasearch-{s}.png", optimize=True)
     # ICO: every size rendered from the vector source (Pillow would otherwise downscale the largest).
     big = images[max(ICO_SIZES)]
-    big.save(ICONS / "jinasearch.ico", sizes=[(s, s) for s in ICO_SIZES],
-             append_images=[images[s] for s in ICO_SIZES if s != max(ICO_SIZES)])  # fmt: skip
+    big.save(
+        ICONS / "jinasearch.ico",
+        sizes=[(s, s) for s in ICO_SIZES],
+        append_images=[images[s] for s in ICO_SIZES if s != max(ICO_SIZES)],
+    )
     largest = images[max(ICNS_SIZES)]
     largest.save(ICONS / "jinasearch.icns", append_images=[images[s] for s in ICNS_SIZES[:-1]])
     for p in sorted(ICONS.iterdir()):

@@ -173,8 +173,13 @@ def test_usage_errors(capsys, docs: Path) -> None:  # type: ignore[no-untyped-de
 
 def test_cli_process_exits_cleanly_without_loading_torch(tmp_path: Path) -> None:
     env = {**os.environ, "JINASEARCH_DATA_DIR": str(tmp_path / "d")}
-    proc = subprocess.run([sys.executable, "-m", "jinasearch.cli", "index", str(tmp_path / "missing")],
-                          capture_output=True, text=True, env=env, cwd=Path(__file__).parents[1])  # fmt: skip
+    proc = subprocess.run(
+        [sys.executable, "-m", "jinasearch.cli", "index", str(tmp_path / "missing")],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=Path(__file__).parents[1],
+    )
     assert proc.returncode == 2 and proc.stdout == ""
     assert proc.stderr.count("\n") == 1 and "does not exist" in proc.stderr and "Traceback" not in proc.stderr
 

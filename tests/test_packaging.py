@@ -80,12 +80,20 @@ def can_build_offline() -> bool:
 def test_wheel_carries_the_resources(tmp_path: Path) -> None:
     # Without local build tools pip fetches setuptools into an isolated build environment (CI can).
     args = ["--no-build-isolation"] if can_build_offline() else []
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", *args, "-q", "-w", str(tmp_path),
-                    str(ROOT)], check=True, capture_output=True)  # fmt: skip
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", *args, "-q", "-w", str(tmp_path), str(ROOT)],
+        check=True,
+        capture_output=True,
+    )
     (wheel,) = tmp_path.glob("jinasearch-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    for rel in ["icons/jinasearch.svg", "icons/jinasearch-256.png", "icons/jinasearch.ico", "icons/jinasearch.icns",
-                *(f"sample/{e}" for _, _, e in CHECKS)]:  # fmt: skip
+    for rel in [
+        "icons/jinasearch.svg",
+        "icons/jinasearch-256.png",
+        "icons/jinasearch.ico",
+        "icons/jinasearch.icns",
+        *(f"sample/{e}" for _, _, e in CHECKS),
+    ]:
         assert f"jinasearch-0.1.0.data/data/share/jinasearch/{rel}" in names
     assert not any(n.startswith("tests/") for n in names)
 
@@ -129,17 +137,24 @@ def test_deb_layout_from_a_stand_in_bundle(tmp_path: Path) -> None:
     exe = bundle / "jinasearch-gui"
     exe.write_text("#!/bin/sh\necho stand-in\n")
     exe.chmod(0o755)
-    subprocess.run([str(ROOT / "packaging" / "linux" / "make_deb.sh"), str(bundle), str(tmp_path)], check=True,
-                   capture_output=True)  # fmt: skip
+    subprocess.run(
+        [str(ROOT / "packaging" / "linux" / "make_deb.sh"), str(bundle), str(tmp_path)], check=True, capture_output=True
+    )
     (deb,) = tmp_path.glob("jinasearch_*.deb")
     files = deb_listing(deb)
-    assert {"/opt/jinasearch/jinasearch-gui", "/opt/jinasearch/jinasearch", "/usr/bin/jinasearch-gui",
-            "/usr/bin/jinasearch", "/usr/share/applications/jinasearch.desktop",
-            "/usr/share/icons/hicolor/scalable/apps/jinasearch.svg"} <= files  # fmt: skip
+    assert {
+        "/opt/jinasearch/jinasearch-gui",
+        "/opt/jinasearch/jinasearch",
+        "/usr/bin/jinasearch-gui",
+        "/usr/bin/jinasearch",
+        "/usr/share/applications/jinasearch.desktop",
+        "/usr/share/icons/hicolor/scalable/apps/jinasearch.svg",
+    } <= files
     for size in resources.ICON_SIZES:
         assert f"/usr/share/icons/hicolor/{size}x{size}/apps/jinasearch.png" in files
-    control = subprocess.run(["dpkg-deb", "-f", str(deb), "Package", "Installed-Size"], check=True,
-                             capture_output=True, text=True).stdout  # fmt: skip
+    control = subprocess.run(
+        ["dpkg-deb", "-f", str(deb), "Package", "Installed-Size"], check=True, capture_output=True, text=True
+    ).stdout
     assert "Package: jinasearch" in control
 
 
@@ -166,9 +181,23 @@ BUNDLE_ENV = "JINASEARCH_BUILD_BUNDLE"
 def test_bundle_builds_and_passes_its_self_test(tmp_path: Path, minilm_path: str) -> None:
     pytest.importorskip("PyInstaller")
     dist = tmp_path / "dist"
-    subprocess.run([sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN", "--distpath",
-                    str(dist), "--workpath", str(tmp_path / "work"), str(ROOT / "packaging" / "jinasearch.spec")],
-                   check=True, cwd=ROOT)  # fmt: skip
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "PyInstaller",
+            "--noconfirm",
+            "--log-level",
+            "WARN",
+            "--distpath",
+            str(dist),
+            "--workpath",
+            str(tmp_path / "work"),
+            str(ROOT / "packaging" / "jinasearch.spec"),
+        ],
+        check=True,
+        cwd=ROOT,
+    )
     bundle = dist / "jinasearch"
     exe = bundle / ("jinasearch-gui.exe" if sys.platform == "win32" else "jinasearch-gui")
     if sys.platform == "darwin":

@@ -59,8 +59,9 @@ class QueryWords:
     total: float  # sum of idf (1.0 when empty), the denominator of every share
 
 
-def query_words(query: str, doc_freq: Callable[[str], int], n_passages: int,
-                pieces: Callable[[str], int] | None = None) -> QueryWords:  # fmt: skip
+def query_words(
+    query: str, doc_freq: Callable[[str], int], n_passages: int, pieces: Callable[[str], int] | None = None
+) -> QueryWords:
     """Stems of the query's words (stop words dropped) with BM25-style idf from `doc_freq(word)`.
 
     `pieces(word)` is how many tokens the model's tokenizer cuts the lower-cased word into. A word
@@ -128,8 +129,9 @@ def combine(cosine: Mapping[int, float], lexical: Mapping[int, float], ids: Iter
     return out
 
 
-def hybrid_scores(cosine: Mapping[int, float], texts: Mapping[int, str], q: QueryWords,
-                  ids: Iterable[int]) -> list[tuple[int, float]]:  # fmt: skip
+def hybrid_scores(
+    cosine: Mapping[int, float], texts: Mapping[int, str], q: QueryWords, ids: Iterable[int]
+) -> list[tuple[int, float]]:
     """Score every candidate: cosine (for one without a vector yet, what `combine` stands in for it)
     plus LEXICAL_WEIGHT * L plus the handle bonus; best first. One pass, no feedback."""
     ids = list(ids)
@@ -145,8 +147,14 @@ def feedback_query(qvec: np.ndarray, top: np.ndarray) -> np.ndarray:
     return (moved / norm).astype(qvec.dtype) if norm > 0 else qvec
 
 
-def hybrid_rank(qvec: np.ndarray, vec_ids: Sequence[int], vectors: np.ndarray, texts: Mapping[int, str],
-                q: QueryWords, ids: Iterable[int]) -> list[tuple[int, float]]:  # fmt: skip
+def hybrid_rank(
+    qvec: np.ndarray,
+    vec_ids: Sequence[int],
+    vectors: np.ndarray,
+    texts: Mapping[int, str],
+    q: QueryWords,
+    ids: Iterable[int],
+) -> list[tuple[int, float]]:
     """The hybrid ranking of candidates `ids`: cosine + lexical evidence, then one round of Rocchio
     feedback from that ranking's top FEEDBACK_DOCS and the same scoring with the moved query.
     `vectors[i]` is the stored (unit) vector of passage `vec_ids[i]`; candidates missing from it

@@ -198,8 +198,7 @@ class Indexer:
             folder_id = store.add_folder(record_path(root), excludes)
             existing = store.documents_in(folder_id)
             seen: set[str] = set()
-            for info in scan([root], excludes=excludes, accept=supported,
-                             on_error=lambda p, r: errors.append((p, r))):  # fmt: skip
+            for info in scan([root], excludes=excludes, accept=supported, on_error=lambda p, r: errors.append((p, r))):
                 scanned += 1
                 seen.add(info.path)
                 row = existing.get(info.path)
@@ -231,8 +230,11 @@ class Indexer:
             yield Progress(phase="extract", files_total=total, message=self.keyword_only)
         # While staging a model switch the indexer thread's model is the new one: everything waits for
         # stage_all at the end (the overlap would write new-model vectors where the old ones belong).
-        overlap = (Overlap(emb, store, self._should_stop, OVERLAP_BATCHES)
-                   if emb is not None and OVERLAP_BATCHES > 0 and not self._staging else None)  # fmt: skip
+        overlap = (
+            Overlap(emb, store, self._should_stop, OVERLAP_BATCHES)
+            if emb is not None and OVERLAP_BATCHES > 0 and not self._staging
+            else None
+        )
         completed = False
         try:
             results = self._runner.run((info for _, info in work), known, cutting)
@@ -253,25 +255,46 @@ class Indexer:
                         indexed += 1
                         added += status
                 embedded = overlap.step() if overlap is not None else 0
-                yield Progress(phase="extract", files_total=total, files_done=done, current=batch[-1].file.path,
-                               failed=failed, skipped_unchanged=unchanged, removed=removed,
-                               passages_total=added, passages_done=embedded)  # fmt: skip
+                yield Progress(
+                    phase="extract",
+                    files_total=total,
+                    files_done=done,
+                    current=batch[-1].file.path,
+                    failed=failed,
+                    skipped_unchanged=unchanged,
+                    removed=removed,
+                    passages_total=added,
+                    passages_done=embedded,
+                )
             completed = True
         finally:
             if overlap is not None:
                 # Cancelled or failed: do not make the caller wait for the model's window in flight.
                 overlap.close(keep=completed and not self._should_stop())
-        summary = IndexSummary(scanned=scanned, unchanged=unchanged + (done - failed - indexed), indexed=indexed,
-                               failed=failed, removed=removed, passages_added=added, errors=tuple(errors),
-                               passages_embedded=overlap.embedded if overlap is not None else 0)  # fmt: skip
+        summary = IndexSummary(
+            scanned=scanned,
+            unchanged=unchanged + (done - failed - indexed),
+            indexed=indexed,
+            failed=failed,
+            removed=removed,
+            passages_added=added,
+            errors=tuple(errors),
+            passages_embedded=overlap.embedded if overlap is not None else 0,
+        )
         yield from self._finish(store, t0, summary)
 
     def _store_result(self, store: Store, folder_id: int, r: Result) -> int | str:
         """Commit one file's outcome; returns its passage count, 'failed' or 'unchanged'."""
         info = r.file
         if r.error is not None:
-            store.mark_failed(folder_id=folder_id, path=info.path, size=info.size, mtime=info.mtime,
-                              content_hash=r.content_hash, reason=r.error)  # fmt: skip
+            store.mark_failed(
+                folder_id=folder_id,
+                path=info.path,
+                size=info.size,
+                mtime=info.mtime,
+                content_hash=r.content_hash,
+                reason=r.error,
+            )
             return "failed"
         if r.extracted is None:  # same bytes as before: only the mtime moved
             row = store.document(info.path)
@@ -280,8 +303,15 @@ class Indexer:
             return "unchanged"
         chunks = r.chunks
         assert chunks is not None  # cut by the runner or, failing that, by `_index`
-        store.replace_document(folder_id=folder_id, path=info.path, size=info.size, mtime=info.mtime,
-                               content_hash=r.content_hash or "", extracted=r.extracted, chunks=chunks)  # fmt: skip
+        store.replace_document(
+            folder_id=folder_id,
+            path=info.path,
+            size=info.size,
+            mtime=info.mtime,
+            content_hash=r.content_hash or "",
+            extracted=r.extracted,
+            chunks=chunks,
+        )
         return len(chunks)
 
     def _model_or_none(self) -> Embedder | None:
@@ -294,8 +324,10 @@ class Indexer:
         except ModelUnavailableError as exc:
             if self._staging or os.path.isdir(os.path.expanduser(self.settings.model)):
                 raise
-            self.keyword_only = (f"{exc} Keyword search works now; search by meaning follows on the next "
-                                 "run once the model is available.")  # fmt: skip
+            self.keyword_only = (
+                f"{exc} Keyword search works now; search by meaning follows on the next "
+                "run once the model is available."
+            )
             log.info("indexing for keyword search only: %s", exc)
             return None
 
@@ -307,13 +339,24 @@ class Indexer:
         # Keyword only: nothing to embed or re-cut, but the FAISS cache is still saved (removed files
         # may have taken vectors with them).
         if not self._should_stop() and not self.keyword_only:
-            batches = (stage_all(Staging(store), lambda: self.embedder, self._should_stop, EMBED_WINDOW)
-                       if self._staging else self._embed(store))  # fmt: skip
+            batches = (
+                stage_all(Staging(store), lambda: self.embedder, self._should_stop, EMBED_WINDOW)
+                if self._staging
+                else self._embed(store)
+            )
             for embedded, total, rate in batches:
                 eta = (total - embedded) / rate if rate > 0 else None
-                yield Progress(phase="embed", passages_total=total, passages_done=embedded, passages_per_s=rate,
-                               eta_s=eta, files_total=summary.scanned, files_done=summary.scanned,
-                               failed=summary.failed, message=note)  # fmt: skip
+                yield Progress(
+                    phase="embed",
+                    passages_total=total,
+                    passages_done=embedded,
+                    passages_per_s=rate,
+                    eta_s=eta,
+                    files_total=summary.scanned,
+                    files_done=summary.scanned,
+                    failed=summary.failed,
+                    message=note,
+                )
         if self._staging and not self._should_stop():
             yield Progress(phase="save", message=f"switching the index to {self.model}")
             self.swap_seconds = self._swap(store)
@@ -321,13 +364,24 @@ class Indexer:
             yield from self._recut(store)
         yield Progress(phase="save", message="saving vector index")
         self._save_vectors(store)
-        self.summary = IndexSummary(**{**summary.__dict__, "passages_embedded": summary.passages_embedded + embedded,
-                                       "seconds": time.monotonic() - t0})  # fmt: skip
+        self.summary = IndexSummary(
+            **{
+                **summary.__dict__,
+                "passages_embedded": summary.passages_embedded + embedded,
+                "seconds": time.monotonic() - t0,
+            }
+        )
         stopped = self._should_stop()
-        yield Progress(phase="done", files_total=summary.scanned, files_done=summary.scanned,
-                       passages_done=embedded, failed=summary.failed, removed=summary.removed,
-                       skipped_unchanged=summary.unchanged,
-                       message=self.keyword_only or ("cancelled" if stopped else "done"))  # fmt: skip
+        yield Progress(
+            phase="done",
+            files_total=summary.scanned,
+            files_done=summary.scanned,
+            passages_done=embedded,
+            failed=summary.failed,
+            removed=summary.removed,
+            skipped_unchanged=summary.unchanged,
+            message=self.keyword_only or ("cancelled" if stopped else "done"),
+        )
 
     def _embed(self, store: Store) -> Iterator[tuple[int, int, float]]:
         """Embed pending passages; yields (done, total, passages/s) after every model batch.
@@ -370,10 +424,16 @@ class Indexer:
         if self._staging or self._should_stop():
             store.set_meta(RECHUNK_TO, want)
             return
-        for done, total, path in rechunk_all(store, lambda: self.embedder, self.settings.chunk_tokens,
-                                             self.settings.overlap_tokens, self._should_stop):  # fmt: skip
-            yield Progress(phase="extract", files_total=total, files_done=done, current=path,
-                           message="re-cutting passages to the new size")  # fmt: skip
+        for done, total, path in rechunk_all(
+            store, lambda: self.embedder, self.settings.chunk_tokens, self.settings.overlap_tokens, self._should_stop
+        ):
+            yield Progress(
+                phase="extract",
+                files_total=total,
+                files_done=done,
+                current=path,
+                message="re-cutting passages to the new size",
+            )
 
     def _swap(self, store: Store) -> float | None:
         """Swap the staged vectors in (one transaction); returns its duration, None if incomplete."""
@@ -394,8 +454,12 @@ class Indexer:
         path = self.settings.faiss_path
         header = read_header(path)
         model = store.get_meta("model")
-        if (header is not None and header.get("version") == store.vectors_version() and header.get("dim") == int(dim)
-                and header.get("model", model) == model):  # fmt: skip
+        if (
+            header is not None
+            and header.get("version") == store.vectors_version()
+            and header.get("dim") == int(dim)
+            and header.get("model", model) == model
+        ):
             return
         vi = VectorIndex.load(path, int(dim), model=model) or VectorIndex(int(dim), model=model)
         vi.sync(store)

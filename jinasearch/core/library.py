@@ -31,9 +31,14 @@ def read_status(settings: Settings) -> LibraryStatus:
     store = Store(settings.db_path, readonly=True)
     try:
         counts = store.counts()
-        return LibraryStatus(folders=tuple(store.folder_stats()), failed=tuple(store.failed()),
-                             model=store.get_meta("model"), passages=counts["passages"],
-                             embedded=counts["embedded"], staged_model=store.get_meta("staged_model"))  # fmt: skip
+        return LibraryStatus(
+            folders=tuple(store.folder_stats()),
+            failed=tuple(store.failed()),
+            model=store.get_meta("model"),
+            passages=counts["passages"],
+            embedded=counts["embedded"],
+            staged_model=store.get_meta("staged_model"),
+        )
     finally:
         store.close()
 

@@ -29,8 +29,7 @@ class Overlap:
 
     DEPTH = 2
 
-    def __init__(self, embedder: Embedder, store: Store, should_stop: Callable[[], bool],
-                 batches: int) -> None:  # fmt: skip
+    def __init__(self, embedder: Embedder, store: Store, should_stop: Callable[[], bool], batches: int) -> None:
         from concurrent.futures import ThreadPoolExecutor
 
         self.emb, self.store, self._should_stop = embedder, store, should_stop

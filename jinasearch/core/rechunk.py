@@ -38,8 +38,14 @@ def chunking(max_tokens: int, overlap_tokens: int) -> str:
     return f"{max_tokens}/{overlap_tokens}"
 
 
-def rechunk_all(store: Store, embedder: Callable[[], Embedder], max_tokens: int, overlap_tokens: int,
-                should_stop: Callable[[], bool], group: int = 32) -> Iterator[tuple[int, int, str]]:  # fmt: skip
+def rechunk_all(
+    store: Store,
+    embedder: Callable[[], Embedder],
+    max_tokens: int,
+    overlap_tokens: int,
+    should_stop: Callable[[], bool],
+    group: int = 32,
+) -> Iterator[tuple[int, int, str]]:
     """Re-cut every indexed document; yields (documents done, total, current path) per group."""
     store.set_meta(RECHUNK_TO, chunking(max_tokens, overlap_tokens))
     total = int(store.conn.execute(sql.COUNT_INDEXED_DOCS).fetchone()[0])
@@ -77,8 +83,15 @@ def rechunk_all(store: Store, embedder: Callable[[], Embedder], max_tokens: int,
             parts.append(emb.encode(texts[i : i + emb.batch_size]))
         with store.db.atomic():
             for doc, extracted, chunks in work:
-                store.replace_document(folder_id=doc.folder_id, path=doc.path, size=doc.size, mtime=doc.mtime,
-                                       content_hash=doc.hash or "", extracted=extracted, chunks=chunks)  # fmt: skip
+                store.replace_document(
+                    folder_id=doc.folder_id,
+                    path=doc.path,
+                    size=doc.size,
+                    mtime=doc.mtime,
+                    content_hash=doc.hash or "",
+                    extracted=extracted,
+                    chunks=chunks,
+                )
             if parts:
                 store.set_vectors(list(new), np.concatenate(parts))
         done += len(docs)

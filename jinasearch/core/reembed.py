@@ -16,8 +16,9 @@ from .embed import Embedder
 from .store.staging import Staging
 
 
-def stage_all(staging: Staging, embedder: Callable[[], Embedder], should_stop: Callable[[], bool],
-              window: int) -> Iterator[tuple[int, int, float]]:  # fmt: skip
+def stage_all(
+    staging: Staging, embedder: Callable[[], Embedder], should_stop: Callable[[], bool], window: int
+) -> Iterator[tuple[int, int, float]]:
     """Stage a vector for every passage text that lacks one; yields (done, total, texts/s) per batch.
 
     Like the indexer's own embedding: each window is de-duplicated by text hash (identical texts are

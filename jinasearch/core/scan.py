@@ -37,10 +37,7 @@ def _unsupported_name(path: str) -> bool:
 
 def is_excluded(path: str, name: str, patterns: Iterable[str]) -> bool:
     """A glob matches either the bare name (`*.log`, `build`) or the whole path (`*/drafts/*`)."""
-    for pat in patterns:
-        if fnmatch.fnmatch(name, pat) or fnmatch.fnmatch(path, pat):
-            return True
-    return False
+    return any(fnmatch.fnmatch(name, pat) or fnmatch.fnmatch(path, pat) for pat in patterns)
 
 
 def scan(

@@ -108,8 +108,9 @@ class Searcher:
         self._pool.shutdown(wait=True)
         self.store.close()
 
-    def _keyword(self, query: str, n: int, filters: Filters | None,
-                 hybrid: bool) -> tuple[list[tuple[int, float]], dict[str, int]]:  # fmt: skip
+    def _keyword(
+        self, query: str, n: int, filters: Filters | None, hybrid: bool
+    ) -> tuple[list[tuple[int, float]], dict[str, int]]:
         """Runs on the keyword thread: (BM25 hits, document frequency of each query word).
 
         For hybrid search the document frequencies come first (the fusion needs them anyway) and
@@ -187,8 +188,16 @@ class Searcher:
             self._follow_model()
             return self._search(query, k, mode, filters, max_per_file, highlight, sentences)
 
-    def _search(self, query: str, k: int, mode: Mode, filters: Filters | None, max_per_file: int,
-                highlight: bool, sentences: bool) -> list[Hit]:  # fmt: skip
+    def _search(
+        self,
+        query: str,
+        k: int,
+        mode: Mode,
+        filters: Filters | None,
+        max_per_file: int,
+        highlight: bool,
+        sentences: bool,
+    ) -> list[Hit]:
         n_passages = self.store.passage_count()
         if n_passages == 0:
             raise IndexEmptyError("the index is empty; add a folder first ('jinasearch index FOLDER')")
@@ -220,9 +229,7 @@ class Searcher:
         rows: dict[int, tuple] = {}
         if mode == "semantic":
             ranked = dense
-        elif mode == "keyword":
-            ranked = keyword
-        elif qvec is None:  # no vectors yet (still embedding) or no model: words alone
+        elif mode == "keyword" or qvec is None:
             ranked = keyword
         else:
             ranked, rows = self._hybrid(query, qvec, dense, keyword, n_passages, freqs)
@@ -253,15 +260,33 @@ class Searcher:
         for (row, score), sent in zip(picked, spans):
             pid, doc_id, path, page, text, cs, ce, mtime = row
             sources = tuple(s for s, ids in (("semantic", dense_ids), ("keyword", kw_ids)) if pid in ids)
-            hits.append(Hit(passage_id=pid, doc_id=doc_id, path=path, page=page, score=float(score), text=text,
-                            char_start=cs, char_end=ce, sources=sources,
-                            term_spans=tuple(term_spans(text, query)) if highlight else (),
-                            sentence_span=sent, mtime=mtime))  # fmt: skip
+            hits.append(
+                Hit(
+                    passage_id=pid,
+                    doc_id=doc_id,
+                    path=path,
+                    page=page,
+                    score=float(score),
+                    text=text,
+                    char_start=cs,
+                    char_end=ce,
+                    sources=sources,
+                    term_spans=tuple(term_spans(text, query)) if highlight else (),
+                    sentence_span=sent,
+                    mtime=mtime,
+                )
+            )
         return hits
 
-    def _hybrid(self, query: str, qvec: np.ndarray, dense: list[tuple[int, float]],
-                keyword: list[tuple[int, float]], n_passages: int,
-                freqs: Mapping[str, int]) -> tuple[list[tuple[int, float]], dict[int, tuple]]:  # fmt: skip
+    def _hybrid(
+        self,
+        query: str,
+        qvec: np.ndarray,
+        dense: list[tuple[int, float]],
+        keyword: list[tuple[int, float]],
+        n_passages: int,
+        freqs: Mapping[str, int],
+    ) -> tuple[list[tuple[int, float]], dict[int, tuple]]:
         """Score the union of both candidate lists with cosine + lexical evidence, with one round of
         vector feedback (see fusion.py).
 
@@ -280,7 +305,9 @@ class Searcher:
         emb = self.embedder
         return emb.tokenizer.count([word])[0] if emb is not None else 2
 
-    def sentence_spans(self, query: str, texts: Sequence[str], *, semantic: bool = True) -> list[tuple[int, int] | None]:
+    def sentence_spans(
+        self, query: str, texts: Sequence[str], *, semantic: bool = True
+    ) -> list[tuple[int, int] | None]:
         """Each text's sentence closest in meaning to the query (one batched model call), or, without
         a model or with `semantic=False`, the sentence holding the most query words."""
         found = self._query_vector(query) if semantic else None
@@ -315,5 +342,3 @@ class Searcher:
     def document_text(self, doc_id: int) -> str | None:
         found = self.store.doc_text(doc_id)
         return found[0] if found else None
-
-

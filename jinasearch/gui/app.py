@@ -14,8 +14,11 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="jinasearch-gui", description="Private desktop search over your documents.")
     p.add_argument("--version", action="store_true", help="print the version and exit")
     p.add_argument("--self-test", action="store_true", help="check the installation (model, index, search) and exit")
-    p.add_argument("--data-dir", type=Path, help="where the index lives (default: $JINASEARCH_DATA_DIR or the "
-                   "platform's user data folder)")  # fmt: skip
+    p.add_argument(
+        "--data-dir",
+        type=Path,
+        help="where the index lives (default: $JINASEARCH_DATA_DIR or the platform's user data folder)",
+    )
     p.add_argument("folders", nargs="*", help="folders to add and index at start")
     return p
 
@@ -24,8 +27,9 @@ def _self_test() -> int:
     try:
         from ..selftest import run_self_test  # type: ignore[import-not-found]
     except ImportError:
-        print("jinasearch: the self-test is not available in this build (jinasearch.selftest is missing)",
-              file=sys.stderr)  # fmt: skip
+        print(
+            "jinasearch: the self-test is not available in this build (jinasearch.selftest is missing)", file=sys.stderr
+        )
         return 1
     return int(run_self_test())
 

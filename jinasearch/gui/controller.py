@@ -52,8 +52,15 @@ class Controller(QObject):
     modelDownloading = Signal(str, int, int)  # name, bytes done, bytes total
     modelFailed = Signal(str, str)
 
-    def __init__(self, qsettings: QSettings, data_dir: Path, *, embedder_factory: EmbedderFactory | None = None,
-                 watch: bool = True, debounce_s: float = 1.5) -> None:  # fmt: skip
+    def __init__(
+        self,
+        qsettings: QSettings,
+        data_dir: Path,
+        *,
+        embedder_factory: EmbedderFactory | None = None,
+        watch: bool = True,
+        debounce_s: float = 1.5,
+    ) -> None:
         super().__init__()
         self.qsettings = qsettings
         self.data_dir = data_dir
@@ -85,8 +92,9 @@ class Controller(QObject):
         self.searcher.preview.connect(self.preview)
         self.searcher.status.connect(self._got_status)
         self._changed.connect(self._on_changed)
-        self.watcher = (FolderWatcher(self._changed.emit, debounce_s=debounce_s, ignore=[str(data_dir)])
-                        if watch else None)  # fmt: skip
+        self.watcher = (
+            FolderWatcher(self._changed.emit, debounce_s=debounce_s, ignore=[str(data_dir)]) if watch else None
+        )
 
     @property
     def settings(self):  # type: ignore[no-untyped-def]
@@ -210,9 +218,13 @@ class Controller(QObject):
         return out
 
     def enqueue(self, job: Job) -> None:
-        if isinstance(job, IndexJob) and any(isinstance(q, IndexJob) and set(job.paths) <= set(q.paths)
-                                             and q.reembed >= job.reembed and q.rechunk >= job.rechunk
-                                             for q in self._queue):  # fmt: skip
+        if isinstance(job, IndexJob) and any(
+            isinstance(q, IndexJob)
+            and set(job.paths) <= set(q.paths)
+            and q.reembed >= job.reembed
+            and q.rechunk >= job.rechunk
+            for q in self._queue
+        ):
             return  # already waiting (a burst of watcher events, a double drop)
         self._queue.append(job)
         self._dispatch()
@@ -331,8 +343,7 @@ class Controller(QObject):
                 state = "errors"
             else:
                 state = "up to date"
-            rows.append(FolderRow(path, state, st.files if st else 0, st.passages if st else 0,
-                                  st.failed if st else 0))  # fmt: skip
+            rows.append(FolderRow(path, state, st.files if st else 0, st.passages if st else 0, st.failed if st else 0))
         return rows
 
     def _emit_folders(self) -> None:

@@ -66,8 +66,10 @@ class SettingsDialog(QDialog):
         form.addRow("Overlap", self.overlap)
         form.addRow("Exclude", self.excludes)
         form.addRow("Device", self.device)
-        note = QLabel("A new passage size re-cuts every indexed file in the background (search keeps working). "
-                      f"Index folder: {data_dir}")  # fmt: skip
+        note = QLabel(
+            "A new passage size re-cuts every indexed file in the background (search keeps working). "
+            f"Index folder: {data_dir}"
+        )
         note.setWordWrap(True)
         note.setStyleSheet("color: #5f6368;")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -88,9 +90,13 @@ class SettingsDialog(QDialog):
         idx = self.model.findText(text)
         name = self.model.itemData(idx) if idx >= 0 else text
         excludes = tuple(x.strip() for x in self.excludes.toPlainText().splitlines() if x.strip())
-        return Prefs(model=str(name or MODEL_CHOICES[0][1]), chunk_tokens=self.chunk.value(),
-                     overlap_tokens=min(self.overlap.value(), self.chunk.value() // 2), excludes=excludes,
-                     device=DEVICES[self.device.currentIndex()])  # fmt: skip
+        return Prefs(
+            model=str(name or MODEL_CHOICES[0][1]),
+            chunk_tokens=self.chunk.value(),
+            overlap_tokens=min(self.overlap.value(), self.chunk.value() // 2),
+            excludes=excludes,
+            device=DEVICES[self.device.currentIndex()],
+        )
 
 
 class FailedFilesDialog(QDialog):

@@ -18,8 +18,15 @@ from PySide6.QtWidgets import (
 from .controller import FolderRow
 from .results import short_path
 
-STATE_COLORS = {"indexing": "#1565c0", "paused": "#ef6c00", "queued": "#616161", "up to date": "#2e7d32",
-                "keyword only": "#ef6c00", "errors": "#c62828", "not indexed": "#616161"}  # fmt: skip
+STATE_COLORS = {
+    "indexing": "#1565c0",
+    "paused": "#ef6c00",
+    "queued": "#616161",
+    "up to date": "#2e7d32",
+    "keyword only": "#ef6c00",
+    "errors": "#c62828",
+    "not indexed": "#616161",
+}
 
 
 class FolderPanel(QWidget):
@@ -79,7 +86,9 @@ class FolderPanel(QWidget):
         self.rows = list(rows)
         self.tree.clear()
         for row in rows:
-            item = QTreeWidgetItem([short_path(row.path), row.state, str(row.files), str(row.passages), str(row.failed)])
+            item = QTreeWidgetItem(
+                [short_path(row.path), row.state, str(row.files), str(row.passages), str(row.failed)]
+            )
             item.setData(0, Qt.ItemDataRole.UserRole, row.path)
             item.setToolTip(0, row.path)
             item.setForeground(1, QColor(STATE_COLORS.get(row.state, "#000000")))

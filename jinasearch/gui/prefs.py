@@ -26,8 +26,14 @@ class Prefs:
     device: str = "auto"
 
     def settings(self, data_dir: Path) -> Settings:
-        return Settings(data_dir=data_dir, model=self.model, chunk_tokens=self.chunk_tokens,
-                        overlap_tokens=self.overlap_tokens, excludes=self.excludes, device=self.device)  # fmt: skip
+        return Settings(
+            data_dir=data_dir,
+            model=self.model,
+            chunk_tokens=self.chunk_tokens,
+            overlap_tokens=self.overlap_tokens,
+            excludes=self.excludes,
+            device=self.device,
+        )
 
 
 def _str_list(value: object) -> list[str]:
@@ -49,10 +55,13 @@ def load_prefs(qs: QSettings) -> Prefs:
     """Saved choices; $JINASEARCH_MODEL, when set, wins over the saved model (tests, scripts)."""
     model = os.environ.get(ENV_MODEL) or str(qs.value("model", "") or "") or DEFAULT_MODEL
     device = str(qs.value("device", "auto") or "auto")
-    return Prefs(model=model, chunk_tokens=max(16, _int(qs.value("chunk_tokens"), 200)),
-                 overlap_tokens=max(0, _int(qs.value("overlap_tokens"), 32)),
-                 excludes=tuple(_str_list(qs.value("excludes"))),
-                 device=device if device in DEVICES else "auto")  # fmt: skip
+    return Prefs(
+        model=model,
+        chunk_tokens=max(16, _int(qs.value("chunk_tokens"), 200)),
+        overlap_tokens=max(0, _int(qs.value("overlap_tokens"), 32)),
+        excludes=tuple(_str_list(qs.value("excludes"))),
+        device=device if device in DEVICES else "auto",
+    )
 
 
 def save_prefs(qs: QSettings, prefs: Prefs) -> None:

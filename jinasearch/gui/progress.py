@@ -31,11 +31,18 @@ def describe(p: Progress) -> tuple[str, int, int]:
     if p.phase == "embed":
         rate = f" · {p.passages_per_s:.0f} passages/s" if p.passages_per_s else ""
         eta = f" · {eta_text(p.eta_s)}" if p.eta_s is not None else ""
-        what = "Re-embedding for the new model (search uses the old one until done)" if p.message.startswith(
-            "re-embedding") else "Embedding passages"  # fmt: skip
+        what = (
+            "Re-embedding for the new model (search uses the old one until done)"
+            if p.message.startswith("re-embedding")
+            else "Embedding passages"
+        )
         return f"{what} {p.passages_done:,} / {p.passages_total:,}{rate}{eta}", p.passages_done, p.passages_total
     if p.phase == "save":
-        return ("Switching to the new model…" if p.message.startswith("switching") else "Saving the vector index…"), 0, 0
+        return (
+            ("Switching to the new model…" if p.message.startswith("switching") else "Saving the vector index…"),
+            0,
+            0,
+        )
     return "Done", 1, 1
 
 
@@ -101,8 +108,9 @@ class ProgressPanel(QFrame):
             if result.message == KEYWORD_ONLY:
                 self.label.setText(f"Searchable by keyword. {run}. Search by meaning waits for the model.")
             else:
-                self.label.setText(f"Up to date. {run}, {s.passages_embedded:,} passages embedded "
-                                   f"in {s.seconds:.1f} s.")  # fmt: skip
+                self.label.setText(
+                    f"Up to date. {run}, {s.passages_embedded:,} passages embedded in {s.seconds:.1f} s."
+                )
         else:
             self.label.setText(result.message)
 
@@ -110,8 +118,10 @@ class ProgressPanel(QFrame):
 class Banner(QFrame):
     """One line of news at the top (model loading, a refused drop, an error), with an optional action."""
 
-    STYLES = {"info": "background:#e8f0fe; color:#174ea6; border-radius:4px;",
-              "error": "background:#fce8e6; color:#a50e0e; border-radius:4px;"}  # fmt: skip
+    STYLES = {
+        "info": "background:#e8f0fe; color:#174ea6; border-radius:4px;",
+        "error": "background:#fce8e6; color:#a50e0e; border-radius:4px;",
+    }
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -191,7 +191,9 @@ class ResultDelegate(QStyledItemDelegate):
         h = QFontMetrics(title).height() + QFontMetrics(small).height() + int(doc.size().height()) + 3 * self.PAD
         return QSize(self._text_width(option) + 2 * self.PAD, h)
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+    def paint(
+        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
         hit = index.data(HitRole)
         if not isinstance(hit, Hit):
             return super().paint(painter, option, index)

@@ -80,8 +80,7 @@ class SearchBar(QWidget):
     def filters(self) -> Filters:
         _label, exts = TYPES[max(0, self.type.currentIndex())]
         _dlabel, age = DATES[max(0, self.date.currentIndex())]
-        return Filters(folder=self.folder.currentData(), exts=exts,
-                       modified_after=time.time() - age if age else None)  # fmt: skip
+        return Filters(folder=self.folder.currentData(), exts=exts, modified_after=time.time() - age if age else None)
 
     def set_folders(self, folders: list[str]) -> None:
         current = self.folder.currentData()

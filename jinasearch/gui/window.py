@@ -55,14 +55,22 @@ def classify_drop(urls: list[QUrl]) -> tuple[list[str], list[str]]:
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, qsettings: QSettings, data_dir: Path, *, embedder_factory: EmbedderFactory | None = None,
-                 watch: bool = True, debounce_s: float = 1.5) -> None:  # fmt: skip
+    def __init__(
+        self,
+        qsettings: QSettings,
+        data_dir: Path,
+        *,
+        embedder_factory: EmbedderFactory | None = None,
+        watch: bool = True,
+        debounce_s: float = 1.5,
+    ) -> None:
         super().__init__()
         self.setWindowTitle("jinasearch")
         self.setAcceptDrops(True)
         self.qsettings = qsettings
-        self.controller = Controller(qsettings, data_dir, embedder_factory=embedder_factory, watch=watch,
-                                     debounce_s=debounce_s)  # fmt: skip
+        self.controller = Controller(
+            qsettings, data_dir, embedder_factory=embedder_factory, watch=watch, debounce_s=debounce_s
+        )
         self._seq = 0
         self._preview_seq = 0
         self._preview_hit: Hit | None = None
@@ -135,15 +143,23 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.counts)
         for key in ("Ctrl+K", "Ctrl+F"):
             QShortcut(QKeySequence(key), self, activated=self.focus_search)
-        QShortcut(QKeySequence("Down"), self.search_bar.field, activated=self.focus_results,
-                  context=Qt.ShortcutContext.WidgetShortcut)  # fmt: skip
+        QShortcut(
+            QKeySequence("Down"),
+            self.search_bar.field,
+            activated=self.focus_results,
+            context=Qt.ShortcutContext.WidgetShortcut,
+        )
         for key in ("Return", "Enter"):
-            QShortcut(QKeySequence(key), self.list, activated=self.open_current,
-                      context=Qt.ShortcutContext.WidgetShortcut)  # fmt: skip
+            QShortcut(
+                QKeySequence(key), self.list, activated=self.open_current, context=Qt.ShortcutContext.WidgetShortcut
+            )
         self.open_action = QAction("Open", self, triggered=self.open_current)
-        self.reveal_action = QAction("Open containing folder", self,
-                                     triggered=lambda: self._with_hit(lambda h: opener.open_folder(h.path)))
-        self.copy_action = QAction("Copy path", self, triggered=lambda: self._with_hit(lambda h: opener.copy_path(h.path)))
+        self.reveal_action = QAction(
+            "Open containing folder", self, triggered=lambda: self._with_hit(lambda h: opener.open_folder(h.path))
+        )
+        self.copy_action = QAction(
+            "Copy path", self, triggered=lambda: self._with_hit(lambda h: opener.copy_path(h.path))
+        )
         self.resize(*first_size(self.screen().availableGeometry().size() if self.screen() else None))
         self.update_empty_state()
 
@@ -172,19 +188,28 @@ class MainWindow(QMainWindow):
         c.results.connect(self._results)
         c.sentences.connect(self._sentences)
         c.preview.connect(self._preview_ready)
-        c.modelLoading.connect(lambda name: self.banner.show_info(
-            f"Loading the language model ({name})… keyword search works meanwhile; "
-            "matches by meaning appear when it is ready.", key="model"))  # fmt: skip
+        c.modelLoading.connect(
+            lambda name: self.banner.show_info(
+                f"Loading the language model ({name})… keyword search works meanwhile; "
+                "matches by meaning appear when it is ready.",
+                key="model",
+            )
+        )
         c.modelDownloading.connect(self._model_downloading)
         c.modelLoaded.connect(self._model_loaded)
-        c.modelFailed.connect(lambda name, msg: self.banner.show_error(
-            f"Search by meaning is unavailable: {msg} Keyword search still works.", key="model",
-            action="Settings…"))  # fmt: skip
+        c.modelFailed.connect(
+            lambda name, msg: self.banner.show_error(
+                f"Search by meaning is unavailable: {msg} Keyword search still works.", key="model", action="Settings…"
+            )
+        )
 
     def _model_downloading(self, name: str, done: int, total: int) -> None:
         amount = f"{done / total:.0%} of {total / 1e6:.0f} MB" if total else f"{done / 1e6:.0f} MB"
-        self.banner.show_info(f"Downloading the language model ({name}) for the first time: {amount}. "
-                              "Keyword search works meanwhile; afterwards it works offline.", key="model")  # fmt: skip
+        self.banner.show_info(
+            f"Downloading the language model ({name}) for the first time: {amount}. "
+            "Keyword search works meanwhile; afterwards it works offline.",
+            key="model",
+        )
 
     def start(self) -> None:
         """Heavy work begins only now, after the window is on screen."""
@@ -233,8 +258,11 @@ class MainWindow(QMainWindow):
         shown = self._preview_hit
         # Repaint the preview only when its hit's best sentence changed (a page of sentences usually
         # brings the same None the hit already has; a repaint re-lays out the whole document).
-        if (shown is not None and self.preview.hit is shown
-                and spans.get(shown.passage_id, shown.sentence_span) != shown.sentence_span):  # fmt: skip
+        if (
+            shown is not None
+            and self.preview.hit is shown
+            and spans.get(shown.passage_id, shown.sentence_span) != shown.sentence_span
+        ):
             self._preview_hit = replace(shown, sentence_span=spans[shown.passage_id])
             self.preview.show_hit(self._preview_hit, self.preview.document)
 
@@ -244,8 +272,10 @@ class MainWindow(QMainWindow):
             return
         c = self.controller
         if not c.known_folders() and c.running is None:
-            text = ("<b>Drag a folder here to search it.</b><br><br>Or use <i>Add folder…</i> on the left. "
-                    "Everything stays on this computer.")  # fmt: skip
+            text = (
+                "<b>Drag a folder here to search it.</b><br><br>Or use <i>Add folder…</i> on the left. "
+                "Everything stays on this computer."
+            )
         elif not self._query:
             text = "Type what you are looking for, in your own words."
         elif self._note == "no-index":
@@ -325,9 +355,11 @@ class MainWindow(QMainWindow):
     def confirm_remove(self, path: str) -> None:
         row = next((r for r in self.folders.rows if r.path == path), None)
         detail = f"its {row.files} files and {row.passages} passages" if row else "its data"
-        answer = QMessageBox.question(self, "Remove folder",
-                                      f"Forget {path}?\n\nThis removes {detail} from the index. "
-                                      "The files themselves are not touched.")  # fmt: skip
+        answer = QMessageBox.question(
+            self,
+            "Remove folder",
+            f"Forget {path}?\n\nThis removes {detail} from the index. The files themselves are not touched.",
+        )
         if answer == QMessageBox.StandardButton.Yes:
             self.controller.remove_folder(path)
 
@@ -378,11 +410,14 @@ class MainWindow(QMainWindow):
             return
         new = dlg.prefs()
         if new.model != c.prefs.model:
-            answer = QMessageBox.question(self, "Change model",
-                                          f"Switching to {new.model} re-embeds every passage in the background. "
-                                          "Until it is done, search keeps answering from the current index "
-                                          "with the current model (files added meanwhile are found by their "
-                                          "words); then the new model takes over. Continue?")  # fmt: skip
+            answer = QMessageBox.question(
+                self,
+                "Change model",
+                f"Switching to {new.model} re-embeds every passage in the background. "
+                "Until it is done, search keeps answering from the current index "
+                "with the current model (files added meanwhile are found by their "
+                "words); then the new model takes over. Continue?",
+            )
             if answer != QMessageBox.StandardButton.Yes:
                 return
         c.apply_prefs(new)

@@ -31,6 +31,7 @@ def loader_for(loaders: Loaders, name: str) -> ModelLoader | None:
     key = model_key(name)
     return next((m for m in loaders() if model_key(m.name) == key), None)
 
+
 PROGRESS_INTERVAL_S = 0.1
 
 
@@ -98,6 +99,7 @@ class IndexWorker(QObject):
         from ..core.indexer import Indexer
 
         stop = self.stop.is_set
+
         def embedder(name: str, _device: str) -> GatedEmbedder:
             loader = loader_for(self._loaders, name)
             if loader is None:
@@ -105,8 +107,14 @@ class IndexWorker(QObject):
             return GatedEmbedder(loader.wait(stop), self._checkpoint)
 
         # Extraction runs in worker processes: a hanging or crashing parser cannot take the app down.
-        indexer = Indexer(job.settings, embedder_factory=embedder, runner=default_runner(),
-                          reembed=job.reembed, rechunk=job.rechunk, should_stop=stop)  # fmt: skip
+        indexer = Indexer(
+            job.settings,
+            embedder_factory=embedder,
+            runner=default_runner(),
+            reembed=job.reembed,
+            rechunk=job.rechunk,
+            should_stop=stop,
+        )
         gen = indexer.index(job.paths, excludes=job.settings.excludes)
         last_phase, last_emit = "", 0.0
         try:

@@ -12,12 +12,18 @@ from tests.fakes import FakeEmbedder
 
 
 def settings_for(tmp_path: Path, model: str = "fake-embedder", **kw: object) -> Settings:
-    return Settings(data_dir=tmp_path / "data", model=model, chunk_tokens=kw.pop("chunk_tokens", 40),  # type: ignore[arg-type]
-                    overlap_tokens=kw.pop("overlap_tokens", 8), **kw)  # type: ignore[arg-type]  # fmt: skip
+    return Settings(
+        data_dir=tmp_path / "data",
+        model=model,
+        chunk_tokens=kw.pop("chunk_tokens", 40),  # type: ignore[arg-type]
+        overlap_tokens=kw.pop("overlap_tokens", 8),
+        **kw,
+    )  # type: ignore[arg-type]
 
 
-def run_index(settings: Settings, paths: Sequence[Path], embedder: FakeEmbedder,
-              excludes: Sequence[str] = ()) -> tuple[IndexSummary, list[Progress]]:  # fmt: skip
+def run_index(
+    settings: Settings, paths: Sequence[Path], embedder: FakeEmbedder, excludes: Sequence[str] = ()
+) -> tuple[IndexSummary, list[Progress]]:
     indexer = Indexer(settings, embedder=embedder)
     progress = list(indexer.index(paths, excludes=excludes))
     return indexer.summary, progress

@@ -48,8 +48,7 @@ def test_lexical_best_sentence() -> None:
 
 def test_best_sentences_use_vectors_one_encode() -> None:
     emb = FakeEmbedder()
-    texts = ["Bananas are yellow. The volcano erupted lava. Cherries are red.", "Only one sentence here",
-             ""]  # fmt: skip
+    texts = ["Bananas are yellow. The volcano erupted lava. Cherries are red.", "Only one sentence here", ""]
     q = emb.encode_query("volcano lava")
     calls = emb.calls
     out = best_sentences(texts, q, emb.encode)

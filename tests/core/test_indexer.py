@@ -43,8 +43,12 @@ def test_indexes_every_format_and_records_failures(tmp_path: Path) -> None:
         c = store.counts()
         assert c["indexed"] == 5 and c["failed"] == 1 and c["passages"] == c["embedded"] == summary.passages_added
         assert store.get_meta("model") == "fake-embedder" and store.get_meta("dim") == "32"
-        pages = {r[0] for r in store.conn.execute(
-            "SELECT p.page FROM passages p JOIN documents d ON d.id = p.doc_id WHERE d.path LIKE '%book.pdf'")}
+        pages = {
+            r[0]
+            for r in store.conn.execute(
+                "SELECT p.page FROM passages p JOIN documents d ON d.id = p.doc_id WHERE d.path LIKE '%book.pdf'"
+            )
+        }
         assert pages == {1, 2}
         # Every passage's offsets point into its document's stored text.
         for doc_id, text, cs, ce in store.conn.execute("SELECT doc_id, text, char_start, char_end FROM passages"):
@@ -134,8 +138,9 @@ def test_exclusions_are_honoured(tmp_path: Path) -> None:
     assert (summary.scanned, summary.indexed) == (4, 4)  # txt, md, html, docx: no PDFs, no drafts
 
 
-def test_database_check_runs_again_only_after_an_outside_change(tmp_path: Path,
-                                                                monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+def test_database_check_runs_again_only_after_an_outside_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from jinasearch.core.store import recovery
 
     calls: list[int] = []

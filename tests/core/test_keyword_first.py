@@ -15,8 +15,10 @@ from jinasearch.core.store import Store
 from tests.core.helpers import settings_for, write
 from tests.fakes import FakeEmbedder
 
-PROSE = ("The harbour office issues mooring permits for the summer season. Boats longer than twelve metres "
-         "need a survey certificate. Payment is due before the first of May. ") * 12  # fmt: skip
+PROSE = (
+    "The harbour office issues mooring permits for the summer season. Boats longer than twelve metres "
+    "need a survey certificate. Payment is due before the first of May. "
+) * 12
 
 
 def offline(name: str, device: str) -> FakeEmbedder:

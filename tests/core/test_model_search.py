@@ -84,15 +84,17 @@ def searcher(minilm, minilm_path: str, tmp_path_factory: pytest.TempPathFactory)
 
 
 def answer_text(s: Searcher, path: str, page: int | None) -> str:
-    rows = s.store.conn.execute("SELECT p.text, p.page FROM passages p JOIN documents d ON d.id = p.doc_id "
-                                "WHERE d.path = ?", (path,)).fetchall()  # fmt: skip
+    rows = s.store.conn.execute(
+        "SELECT p.text, p.page FROM passages p JOIN documents d ON d.id = p.doc_id WHERE d.path = ?", (path,)
+    ).fetchall()
     return " ".join(t for t, pg in rows if page is None or pg == page)
 
 
 @pytest.mark.parametrize(("question", "name", "page"), PARAPHRASES)
 @pytest.mark.parametrize("mode", ["hybrid", "semantic"])
-def test_paraphrase_finds_right_file_and_page(searcher: Searcher, mode: str, question: str, name: str,
-                                              page: int | None) -> None:  # fmt: skip
+def test_paraphrase_finds_right_file_and_page(
+    searcher: Searcher, mode: str, question: str, name: str, page: int | None
+) -> None:
     hits = searcher.search(question, k=5, mode=mode)  # type: ignore[arg-type]
     assert hits, question
     top = hits[0]
@@ -106,12 +108,15 @@ def test_paraphrase_finds_right_file_and_page(searcher: Searcher, mode: str, que
 
 @pytest.mark.parametrize(
     ("question", "name", "expected_words"),
-    [("feeding a sourdough starter with flour", "sourdough.txt", {"feedings", "Sourdough", "starter", "flour"}),
-     ("chlorophyll and sunlight in the leaf", "history.pdf", {"Chlorophyll", "sunlight", "leaf"}),
-     ("vaccinations for kittens", "kitten.html", {"vaccinations", "Kittens", "Kitten"})],
-)  # fmt: skip
-def test_highlights_point_at_query_words(searcher: Searcher, question: str, name: str,
-                                         expected_words: set[str]) -> None:  # fmt: skip
+    [
+        ("feeding a sourdough starter with flour", "sourdough.txt", {"feedings", "Sourdough", "starter", "flour"}),
+        ("chlorophyll and sunlight in the leaf", "history.pdf", {"Chlorophyll", "sunlight", "leaf"}),
+        ("vaccinations for kittens", "kitten.html", {"vaccinations", "Kittens", "Kitten"}),
+    ],
+)
+def test_highlights_point_at_query_words(
+    searcher: Searcher, question: str, name: str, expected_words: set[str]
+) -> None:
     top = searcher.search(question, k=3)[0]
     assert Path(top.path).name == name
     marked = [top.text[s:e] for s, e in top.term_spans]
@@ -129,8 +134,9 @@ def test_unavailable_model_is_one_clear_message_and_keyword_search_works(capsys,
     from jinasearch.cli import main
 
     write(tmp_path / "docs" / "a.txt", "words about harbour permits")
-    code = main(["index", str(tmp_path / "docs"), "--data-dir", str(tmp_path / "d"), "--model",
-                 "nobody/no-such-model-anywhere"])  # fmt: skip
+    code = main(
+        ["index", str(tmp_path / "docs"), "--data-dir", str(tmp_path / "d"), "--model", "nobody/no-such-model-anywhere"]
+    )
     out, err = capsys.readouterr()
     err = err.strip()
     assert code == 3 and len(err.splitlines()) == 1 and "Traceback" not in err
@@ -144,4 +150,7 @@ def test_unavailable_model_is_one_clear_message_and_keyword_search_works(capsys,
     folders = json.loads(capsys.readouterr().out)["folders"]
     assert code == 0 and [(f["path"], f["passages"], f["pending"]) for f in folders] == [(str(tmp_path / "docs"), 1, 1)]
     main(["status", "--data-dir", str(tmp_path / "d")])
-    assert f"{tmp_path / 'docs'}: 1 files, 1 passages (1 keyword only, waiting for vectors), 0 failed" in capsys.readouterr().out
+    assert (
+        f"{tmp_path / 'docs'}: 1 files, 1 passages (1 keyword only, waiting for vectors), 0 failed"
+        in capsys.readouterr().out
+    )

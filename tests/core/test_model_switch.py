@@ -40,8 +40,12 @@ def indexed(tmp_path: Path) -> tuple[Settings, Path]:
 
 
 def new_settings(settings: Settings) -> Settings:
-    return Settings(data_dir=settings.data_dir, model=NEW, chunk_tokens=settings.chunk_tokens,
-                    overlap_tokens=settings.overlap_tokens)  # fmt: skip
+    return Settings(
+        data_dir=settings.data_dir,
+        model=NEW,
+        chunk_tokens=settings.chunk_tokens,
+        overlap_tokens=settings.overlap_tokens,
+    )
 
 
 def stage_partly(settings: Settings, root: Path, emb: FakeEmbedder, *, reembed: bool = True) -> None:
@@ -84,7 +88,7 @@ def test_old_model_answers_until_the_swap_then_the_same_searcher_follows(indexed
     store = Store(settings.db_path)
     staging = Staging(store)
     assert (store.get_meta("model"), store.get_meta("dim"), staging.model, staging.dim) == (OLD, "32", NEW, 16)
-    assert 0 < staging.count_staged() and staging.count_unstaged() > 0
+    assert staging.count_staged() > 0 and staging.count_unstaged() > 0
     assert store.count_pending() == 0  # the old vectors are all still there
     assert read_header(settings.faiss_path)["dim"] == 32  # type: ignore[index]
     store.close()
@@ -110,7 +114,12 @@ def test_old_model_answers_until_the_swap_then_the_same_searcher_follows(indexed
     distinct = store.conn.execute("SELECT COUNT(DISTINCT text) FROM passages").fetchone()[0]
     assert len(first.encoded + second.encoded) == distinct  # the duplicated disclaimer embedded once
     staging = Staging(store)
-    assert (store.get_meta("model"), store.get_meta("dim"), staging.model, staging.count_staged()) == (NEW, "16", None, 0)
+    assert (store.get_meta("model"), store.get_meta("dim"), staging.model, staging.count_staged()) == (
+        NEW,
+        "16",
+        None,
+        0,
+    )
     store.close()
     assert check_finished(new_settings(settings)) == []
     assert read_header(settings.faiss_path)["model"] == NEW  # type: ignore[index]

@@ -19,7 +19,8 @@ def docs_by_passages(settings: Settings) -> dict[str, list[str]]:
     try:
         out: dict[str, list[str]] = {}
         for path, text in store.conn.execute(
-                "SELECT d.path, p.text FROM passages p JOIN documents d ON d.id = p.doc_id ORDER BY d.path, p.ord"):
+            "SELECT d.path, p.text FROM passages p JOIN documents d ON d.id = p.doc_id ORDER BY d.path, p.ord"
+        ):
             out.setdefault(Path(path).name, []).append(text)
         return out
     finally:
@@ -29,7 +30,9 @@ def docs_by_passages(settings: Settings) -> dict[str, list[str]]:
 def test_recut_replaces_passages_document_by_document_with_vectors_throughout(tmp_path: Path) -> None:
     root = tmp_path / "docs"
     for i in range(70):
-        write(root / f"d{i:02}.txt", " ".join(f"Sentence {j} of file {i} mentions river {i * 7 + j}." for j in range(12)))
+        write(
+            root / f"d{i:02}.txt", " ".join(f"Sentence {j} of file {i} mentions river {i * 7 + j}." for j in range(12))
+        )
     settings = settings_for(tmp_path, chunk_tokens=60, overlap_tokens=8)
     run_index(settings, [root], FakeEmbedder())
     before = docs_by_passages(settings)

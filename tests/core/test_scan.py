@@ -23,8 +23,15 @@ def names(root: Path, **kw) -> list[str]:  # type: ignore[no-untyped-def]
 def test_skips_hidden_and_junk_folders(tmp_path: Path) -> None:
     touch(tmp_path / "a.txt")
     touch(tmp_path / "sub" / "b.md")
-    for junk in (".git/x.txt", "node_modules/pkg/readme.md", "__pycache__/m.txt", ".venv/lib/x.txt",
-                 "venv/x.txt", ".hidden/y.txt", "sub/.secret.txt"):  # fmt: skip
+    for junk in (
+        ".git/x.txt",
+        "node_modules/pkg/readme.md",
+        "__pycache__/m.txt",
+        ".venv/lib/x.txt",
+        "venv/x.txt",
+        ".hidden/y.txt",
+        "sub/.secret.txt",
+    ):
         touch(tmp_path / junk)
     assert names(tmp_path) == ["a.txt", os.path.join("sub", "b.md")]
 

@@ -55,8 +55,10 @@ def test_per_file_cap(searcher: Searcher) -> None:
     hits = searcher.search("lava", k=10, mode="keyword")
     per = [n for n in names(hits) if n == "lava.txt"]
     assert len(per) == 3 and {"volcano.txt", "soup.html"} <= set(names(hits))
-    assert len([h for h in searcher.search("lava", k=10, mode="keyword", max_per_file=1)
-                if h.path.endswith("lava.txt")]) == 1  # fmt: skip
+    assert (
+        len([h for h in searcher.search("lava", k=10, mode="keyword", max_per_file=1) if h.path.endswith("lava.txt")])
+        == 1
+    )
 
 
 def test_filters_folder_type_date(searcher: Searcher) -> None:

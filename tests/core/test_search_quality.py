@@ -14,22 +14,22 @@ pytestmark = pytest.mark.model
 
 DOCS = {
     "config.md": "The loader reads settings from a YAML file. Call load_settings() with a path; it "
-                 "validates every key and fills defaults for missing ones.",
-    "parser.py": "def parse_config_fragment(text):\n    \"\"\"Split a configuration fragment into "
-                 "sections and return them as a dictionary.\"\"\"\n    return dict(sections(text))",
+    "validates every key and fills defaults for missing ones.",
+    "parser.py": 'def parse_config_fragment(text):\n    """Split a configuration fragment into '
+    'sections and return them as a dictionary."""\n    return dict(sections(text))',
     "errors.md": "Error E4471 means the configuration file could not be parsed: a section header is "
-                 "missing its closing bracket. Fix the header and reload.",
+    "missing its closing bracket. Fix the header and reload.",
     "faq.md": "Configuration problems are the most common support question. Most parse failures come "
-              "from tabs mixed with spaces or a missing colon after a key.",
+    "from tabs mixed with spaces or a missing colon after a key.",
     "notes.txt": "Meeting notes: we discussed how configuration files are parsed and how errors are "
-                 "reported to the user, and agreed to improve the error messages.",
+    "reported to the user, and agreed to improve the error messages.",
     # Distractors: about the same things in plain words, closer in meaning to a bare identifier.
     "fragments.md": "Parse config fragment: how to parse a config fragment. Config fragments are parsed "
-                    "fragment by fragment by the config parser.",
+    "fragment by fragment by the config parser.",
     "codes.md": "E4470, E4472 and E4473 are configuration error codes; E-codes in the 4400 range all "
-                "concern configuration loading.",
+    "concern configuration loading.",
     "loading.md": "Load settings: loading settings works by loading the settings file; settings load "
-                  "lazily when first used.",
+    "lazily when first used.",
     "recipes.txt": "Bake the bread at 220 degrees for thirty minutes, then let it cool on a rack.",
 }
 
@@ -49,11 +49,14 @@ def searcher(tmp_path_factory: pytest.TempPathFactory, minilm, minilm_path: str)
     s.close()
 
 
-@pytest.mark.parametrize("query, expected", [
-    ("parse_config_fragment", "parser.py"),
-    ("E4471", "errors.md"),
-    ("load_settings", "config.md"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("parse_config_fragment", "parser.py"),
+        ("E4471", "errors.md"),
+        ("load_settings", "config.md"),
+    ],
+)
 def test_rare_identifier_comes_first_in_hybrid(searcher: Searcher, query: str, expected: str) -> None:
     hits = searcher.search(query, mode="hybrid", k=5)
     assert hits and Path(hits[0].path).name == expected

@@ -14,6 +14,7 @@ from jinasearch.core.indexer import Indexer
 from jinasearch.core.search import Searcher
 from tests.fakes import FakeEmbedder
 
+
 class ThreadRecordingEmbedder(FakeEmbedder):
     def __init__(self) -> None:
         super().__init__()

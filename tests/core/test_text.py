@@ -25,7 +25,7 @@ def test_stem_is_lowercase_snowball() -> None:
 
 
 def test_sentences_split_prose_and_trim() -> None:
-    text = "  First one. Second one!  Third? \"Quoted start.\" Done"
+    text = '  First one. Second one!  Third? "Quoted start." Done'
     spans = sentences(text)
     assert [text[s:e] for s, e in spans] == ["First one.", "Second one!", "Third?", '"Quoted start."', "Done"]
 
@@ -37,6 +37,10 @@ def test_sentences_keep_abbreviation_like_lowercase_and_numbers() -> None:
 
 def test_sentences_break_at_paragraphs_and_list_items() -> None:
     text = "Heading\n\nA paragraph without stop\n- item one\n- item two"
-    assert [text[s:e] for s, e in sentences(text)] == ["Heading", "A paragraph without stop", "- item one",
-                                                        "- item two"]  # fmt: skip
+    assert [text[s:e] for s, e in sentences(text)] == [
+        "Heading",
+        "A paragraph without stop",
+        "- item one",
+        "- item two",
+    ]
     assert sentences("") == [] and sentences("   ") == []

@@ -36,11 +36,22 @@ def make_window(qtbot, tmp_path: Path, qsettings: QSettings, monkeypatch) -> Ite
     monkeypatch.setenv("JINASEARCH_MODEL", "fake-embedder")
     windows: list[MainWindow] = []
 
-    def make(*, embedder=None, factory=None, watch: bool = False, start: bool = True,  # type: ignore[no-untyped-def]
-             debounce_s: float = 0.2) -> MainWindow:  # fmt: skip
+    def make(
+        *,
+        embedder=None,
+        factory=None,
+        watch: bool = False,
+        start: bool = True,  # type: ignore[no-untyped-def]
+        debounce_s: float = 0.2,
+    ) -> MainWindow:
         emb = embedder or FakeEmbedder()
-        w = MainWindow(qsettings, tmp_path / "data", embedder_factory=factory or (lambda _name, _device: emb),
-                       watch=watch, debounce_s=debounce_s)  # fmt: skip
+        w = MainWindow(
+            qsettings,
+            tmp_path / "data",
+            embedder_factory=factory or (lambda _name, _device: emb),
+            watch=watch,
+            debounce_s=debounce_s,
+        )
         qtbot.addWidget(w)
         windows.append(w)
         w.show()
@@ -61,12 +72,15 @@ def docs(tmp_path: Path) -> Path:
     (root / "sub").mkdir(parents=True)
     (root / "garden.txt").write_text(
         "Tomatoes need full sun and regular watering. Prune the side shoots every week.\n\n"
-        "Compost improves heavy clay soil and feeds the plants slowly.", encoding="utf-8")  # fmt: skip
+        "Compost improves heavy clay soil and feeds the plants slowly.",
+        encoding="utf-8",
+    )
     (root / "invoice.md").write_text(
         "# Invoice INV-2043\n\nPayment is due within thirty days. Late payments incur a fee of two percent.",
-        encoding="utf-8")  # fmt: skip
+        encoding="utf-8",
+    )
     (root / "sub" / "travel.txt").write_text(
-        "The train to Lisbon leaves at nine. Bring your passport and a warm jacket for the evening.",
-        encoding="utf-8")  # fmt: skip
+        "The train to Lisbon leaves at nine. Bring your passport and a warm jacket for the evening.", encoding="utf-8"
+    )
     (root / "broken.pdf").write_bytes(b"%PDF-1.4 this is not really a pdf")
     return root

@@ -18,12 +18,12 @@ def drop_urls(widget: QWidget, urls: list[QUrl]) -> QDropEvent:
     pos = QPointF(widget.width() / 2, widget.height() / 2)
     with warnings.catch_warnings():  # PySide6 flags the only constructor Qt 6 offers as deprecated
         warnings.simplefilter("ignore", DeprecationWarning)
-        enter = QDragEnterEvent(pos.toPoint(), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                                Qt.KeyboardModifier.NoModifier)  # fmt: skip
+        enter = QDragEnterEvent(
+            pos.toPoint(), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+        )
     QApplication.sendEvent(widget, enter)
     assert enter.isAccepted(), "the window refused the drag"
-    event = QDropEvent(pos, Qt.DropAction.CopyAction, mime,
-                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)  # fmt: skip
+    event = QDropEvent(pos, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(widget, event)
     return event
 
@@ -41,8 +41,9 @@ def index_folder(qtbot, window, folder: Path, timeout: int = 30_000):  # type: i
 
 def search(qtbot, window, query: str, timeout: int = 30_000):  # type: ignore[no-untyped-def]
     """Type `query` as a person would and wait for its results."""
-    with qtbot.waitSignal(window.controller.results, timeout=timeout,
-                          check_params_cb=lambda seq, _h, _n: seq == window._seq) as blocker:  # fmt: skip
+    with qtbot.waitSignal(
+        window.controller.results, timeout=timeout, check_params_cb=lambda seq, _h, _n: seq == window._seq
+    ) as blocker:
         window.search_bar.field.clear()
         qtbot.keyClicks(window.search_bar.field, query)
     return blocker.args[1]

@@ -9,19 +9,23 @@ HEAVY = "('torch', 'faiss', 'sentence_transformers', 'transformers')"
 
 
 def _run(code: str) -> str:
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                          timeout=120).stdout.strip()  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    ).stdout.strip()
 
 
 def test_version_prints_and_creates_no_window() -> None:
-    out = _run("import sys; from jinasearch.gui.app import main; code = main(['--version']); "
-               f"print(code, [m for m in sys.modules if m.split('.')[0] in {HEAVY} + ('PySide6',)])")  # fmt: skip
+    out = _run(
+        "import sys; from jinasearch.gui.app import main; code = main(['--version']); "
+        f"print(code, [m for m in sys.modules if m.split('.')[0] in {HEAVY} + ('PySide6',)])"
+    )
     assert out.splitlines() == ["jinasearch 0.1.0", "0 []"]
 
 
 def test_python_m_jinasearch_version() -> None:
-    out = subprocess.run([sys.executable, "-m", "jinasearch", "--version"], capture_output=True, text=True,
-                         check=True, timeout=120).stdout  # fmt: skip
+    out = subprocess.run(
+        [sys.executable, "-m", "jinasearch", "--version"], capture_output=True, text=True, check=True, timeout=120
+    ).stdout
     assert out.strip() == "jinasearch 0.1.0"
 
 

@@ -15,9 +15,11 @@ def many(tmp_path: Path) -> Path:
     root = tmp_path / "many"
     root.mkdir()
     for i in range(300):
-        (root / f"note{i:03}.txt").write_text(f"Note {i}: the harbour crane number {i} was inspected on Monday. "
-                                              "Rust was found near the base and repairs are scheduled.",
-                                              encoding="utf-8")  # fmt: skip
+        (root / f"note{i:03}.txt").write_text(
+            f"Note {i}: the harbour crane number {i} was inspected on Monday. "
+            "Rust was found near the base and repairs are scheduled.",
+            encoding="utf-8",
+        )
     return root
 
 
@@ -27,11 +29,16 @@ def assert_consistent(db: Path) -> tuple[int, int]:
     try:
         assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         docs = con.execute("SELECT COUNT(*) FROM documents WHERE status = 'indexed'").fetchone()[0]
-        bad = con.execute("SELECT COUNT(*) FROM documents d WHERE status = 'indexed' AND n_passages != "
-                          "(SELECT COUNT(*) FROM passages p WHERE p.doc_id = d.id)").fetchone()[0]  # fmt: skip
-        orphans = con.execute("SELECT COUNT(*) FROM passages WHERE doc_id NOT IN (SELECT id FROM documents)").fetchone()[0]
-        no_text = con.execute("SELECT COUNT(*) FROM documents WHERE status = 'indexed' AND id NOT IN "
-                              "(SELECT doc_id FROM texts)").fetchone()[0]  # fmt: skip
+        bad = con.execute(
+            "SELECT COUNT(*) FROM documents d WHERE status = 'indexed' AND n_passages != "
+            "(SELECT COUNT(*) FROM passages p WHERE p.doc_id = d.id)"
+        ).fetchone()[0]
+        orphans = con.execute(
+            "SELECT COUNT(*) FROM passages WHERE doc_id NOT IN (SELECT id FROM documents)"
+        ).fetchone()[0]
+        no_text = con.execute(
+            "SELECT COUNT(*) FROM documents WHERE status = 'indexed' AND id NOT IN (SELECT doc_id FROM texts)"
+        ).fetchone()[0]
         fts = con.execute("SELECT COUNT(*) FROM passages_fts").fetchone()[0]
         passages = con.execute("SELECT COUNT(*) FROM passages").fetchone()[0]
     finally:
@@ -43,8 +50,7 @@ def assert_consistent(db: Path) -> tuple[int, int]:
 
 def test_cancel_stops_mid_run_and_keeps_a_consistent_searchable_index(qtbot, make_window, many: Path) -> None:
     w = make_window()
-    with qtbot.waitSignal(w.controller.progress, timeout=10_000,
-                          check_params_cb=lambda p: p.phase == "extract"):  # fmt: skip
+    with qtbot.waitSignal(w.controller.progress, timeout=10_000, check_params_cb=lambda p: p.phase == "extract"):
         drop_paths(w, [many])
     assert w.progress_panel.cancel_btn.isVisible()
     with qtbot.waitSignal(w.controller.runFinished, timeout=5_000) as done:

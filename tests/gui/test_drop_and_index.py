@@ -31,8 +31,14 @@ def test_dropping_a_folder_indexes_it_and_shows_it_up_to_date(qtbot, make_window
 def test_a_dropped_file_adds_its_folder_and_bad_drops_say_why(qtbot, make_window, docs: Path, tmp_path: Path) -> None:
     w = make_window()
     with qtbot.waitSignal(w.controller.runFinished, timeout=30_000):
-        drop_urls(w, [QUrl.fromLocalFile(str(docs / "garden.txt")), QUrl("https://example.com/x"),
-                      QUrl.fromLocalFile(str(tmp_path / "nope"))])  # fmt: skip
+        drop_urls(
+            w,
+            [
+                QUrl.fromLocalFile(str(docs / "garden.txt")),
+                QUrl("https://example.com/x"),
+                QUrl.fromLocalFile(str(tmp_path / "nope")),
+            ],
+        )
     assert w.controller.folders == [str(docs)]
     assert w.banner.isVisible()
     assert "not a file or folder on this computer" in w.banner.text.text()

@@ -11,15 +11,16 @@ from tests.gui.helpers import index_folder, search
 
 
 @pytest.mark.model
-def test_real_model_finds_a_passage_by_meaning(qtbot, make_window, docs: Path, minilm, minilm_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_real_model_finds_a_passage_by_meaning(
+    qtbot, make_window, docs: Path, minilm, minilm_path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("JINASEARCH_MODEL", minilm_path)
     w = make_window(embedder=minilm)
     assert w.controller.prefs.model == minilm_path
     result = index_folder(qtbot, w, docs, timeout=120_000)
     assert result.status == "done" and result.summary.passages_embedded >= 3
     # No word in common with the travel note: only meaning can find it.
-    with qtbot.waitSignal(w.controller.sentences, timeout=60_000,
-                          check_params_cb=lambda seq, _spans: seq == w._seq):  # fmt: skip
+    with qtbot.waitSignal(w.controller.sentences, timeout=60_000, check_params_cb=lambda seq, _spans: seq == w._seq):
         hits = search(qtbot, w, "what should I pack for my trip abroad", timeout=60_000)
     assert hits[0].path == str(docs / "sub" / "travel.txt")
     assert hits[0].sources == ("semantic",)

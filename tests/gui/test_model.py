@@ -40,7 +40,9 @@ class PausingEmbedder(FakeEmbedder):
         return super().encode(texts)
 
 
-def test_pause_during_embedding_stops_encoding_and_cancel_keeps_the_index_consistent(qtbot, make_window, tmp_path: Path) -> None:
+def test_pause_during_embedding_stops_encoding_and_cancel_keeps_the_index_consistent(
+    qtbot, make_window, tmp_path: Path
+) -> None:
     folder = tmp_path / "notes"
     folder.mkdir()
     for i in range(40):

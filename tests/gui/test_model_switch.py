@@ -33,7 +33,9 @@ class HeldEmbedder(FakeEmbedder):
 
 
 def test_search_keeps_answering_by_meaning_with_the_old_model_during_the_re_embed(
-    qtbot, make_window, docs: Path  # type: ignore[no-untyped-def]
+    qtbot,
+    make_window,
+    docs: Path,  # type: ignore[no-untyped-def]
 ) -> None:
     old, new = FakeEmbedder(dim=32, name="fake-embedder"), HeldEmbedder()
     models = {"fake-embedder": old, "new-model": new}

@@ -9,9 +9,20 @@ from jinasearch.gui.results import HitRole, ResultsModel
 
 
 def _hit(i: int) -> Hit:
-    return Hit(passage_id=i, doc_id=i, path=f"/docs/file{i}.pdf", page=i + 1, score=1.0 / (i + 1),
-               text=f"Passage {i} about budgets.", char_start=0, char_end=25, sources=("keyword",),
-               term_spans=((12, 19),), sentence_span=(0, 25), mtime=1_700_000_000.0)  # fmt: skip
+    return Hit(
+        passage_id=i,
+        doc_id=i,
+        path=f"/docs/file{i}.pdf",
+        page=i + 1,
+        score=1.0 / (i + 1),
+        text=f"Passage {i} about budgets.",
+        char_start=0,
+        char_end=25,
+        sources=("keyword",),
+        term_spans=((12, 19),),
+        sentence_span=(0, 25),
+        mtime=1_700_000_000.0,
+    )
 
 
 def test_results_model_passes_qtmodeltester(qtmodeltester) -> None:

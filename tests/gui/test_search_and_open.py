@@ -14,8 +14,7 @@ from tests.gui.helpers import index_folder, search
 def test_typing_shows_ranked_results_with_painted_highlights(qtbot, make_window, docs: Path) -> None:
     w = make_window()
     index_folder(qtbot, w, docs)
-    with qtbot.waitSignal(w.controller.sentences, timeout=30_000,
-                          check_params_cb=lambda seq, _spans: seq == w._seq):  # fmt: skip
+    with qtbot.waitSignal(w.controller.sentences, timeout=30_000, check_params_cb=lambda seq, _spans: seq == w._seq):
         hits = search(qtbot, w, "invoice payment due")
     assert hits and hits[0].path == str(docs / "invoice.md")
     # The results come first with word highlights; the best sentences follow in a second signal.
@@ -55,8 +54,9 @@ def test_selecting_a_result_fills_the_preview_scrolled_to_the_passage(qtbot, mak
     folder = tmp_path / "long"
     folder.mkdir()
     filler = "\n\n".join(f"Paragraph {i} talks about weather and clouds over the hills." for i in range(150))
-    (folder / "report.txt").write_text(filler + "\n\nThe quarterly budget for lighthouse repairs is approved.\n\n"
-                                       + filler, encoding="utf-8")  # fmt: skip
+    (folder / "report.txt").write_text(
+        filler + "\n\nThe quarterly budget for lighthouse repairs is approved.\n\n" + filler, encoding="utf-8"
+    )
     w = make_window()
     index_folder(qtbot, w, folder)
     with qtbot.waitSignal(w.controller.preview, timeout=10_000):

@@ -33,8 +33,19 @@ def test_offsets_are_converted_to_utf16_after_astral_characters() -> None:
 
 
 def test_card_has_file_page_badge_and_ordered_spans() -> None:
-    hit = Hit(passage_id=1, doc_id=1, path="/docs/report.pdf", page=7, score=0.5, text="Budget for the lighthouse.",
-              char_start=0, char_end=26, sources=("semantic",), term_spans=((0, 6),), sentence_span=(0, 26))  # fmt: skip
+    hit = Hit(
+        passage_id=1,
+        doc_id=1,
+        path="/docs/report.pdf",
+        page=7,
+        score=0.5,
+        text="Budget for the lighthouse.",
+        char_start=0,
+        char_end=26,
+        sources=("semantic",),
+        term_spans=((0, 6),),
+        sentence_span=(0, 26),
+    )
     assert hit_spans(hit) == [(0, 26, "sentence"), (0, 6, "term")]  # terms paint over the sentence
     card = card_for(hit)
     assert card.title == "report.pdf  ·  page 7" and card.badge == "semantic"

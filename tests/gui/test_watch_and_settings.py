@@ -24,8 +24,9 @@ def test_files_added_and_deleted_while_running_are_picked_up(qtbot, make_window,
 
 def test_settings_dialog_round_trip_persists(qtbot, make_window, qsettings, monkeypatch) -> None:
     monkeypatch.delenv("JINASEARCH_MODEL")
-    prefs = Prefs(model="/models/my-model", chunk_tokens=300, overlap_tokens=40, excludes=("*.log", "*/drafts/*"),
-                  device="cpu")  # fmt: skip
+    prefs = Prefs(
+        model="/models/my-model", chunk_tokens=300, overlap_tokens=40, excludes=("*.log", "*/drafts/*"), device="cpu"
+    )
     dlg = SettingsDialog(prefs, "/data")
     qtbot.addWidget(dlg)
     assert dlg.prefs() == prefs
@@ -98,12 +99,16 @@ def test_first_run_offline_still_indexes_for_keyword_search(qtbot, make_window, 
     clean.mkdir()
     (clean / "note.txt").write_text("The boiler service is booked for Tuesday.", encoding="utf-8")
     index_folder(qtbot, w, clean)
-    qtbot.waitUntil(lambda: {r.path: (r.state, r.failed) for r in w.controller.folder_rows()}
-                    == {str(docs): ("keyword only", 1), str(clean): ("keyword only", 0)}, timeout=10_000)  # fmt: skip
+    qtbot.waitUntil(
+        lambda: (
+            {r.path: (r.state, r.failed) for r in w.controller.folder_rows()}
+            == {str(docs): ("keyword only", 1), str(clean): ("keyword only", 0)}
+        ),
+        timeout=10_000,
+    )
 
 
-def test_a_first_download_does_not_hold_keyword_search_back(qtbot, make_window, docs: Path,
-                                                            monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_first_download_does_not_hold_keyword_search_back(qtbot, make_window, docs: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """While the model downloads, a dropped folder is indexed for keyword search at once; when the
     download is done the app runs again and the passages get their vectors."""
     import threading

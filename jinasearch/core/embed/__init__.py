@@ -6,8 +6,9 @@ from .base import Embedder
 from .download import OnProgress
 
 
-def load_embedder(name: str, *, device: str = "auto", batch_size: int | None = None,
-                  on_progress: OnProgress | None = None) -> Embedder:  # fmt: skip
+def load_embedder(
+    name: str, *, device: str = "auto", batch_size: int | None = None, on_progress: OnProgress | None = None
+) -> Embedder:
     """Load a sentence-transformers model by hub name or local folder (lazily importing torch); a hub
     model not yet cached is downloaded first, reporting bytes to `on_progress`."""
     from .st import SentenceTransformerEmbedder

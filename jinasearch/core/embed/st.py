@@ -37,8 +37,9 @@ def needs_remote_code(name: str) -> bool:
 class SentenceTransformerEmbedder:
     """Loads the model once; heavy imports happen here, never at module import."""
 
-    def __init__(self, name: str, *, device: str = "auto", batch_size: int | None = None,
-                 on_progress: OnProgress | None = None) -> None:  # fmt: skip
+    def __init__(
+        self, name: str, *, device: str = "auto", batch_size: int | None = None, on_progress: OnProgress | None = None
+    ) -> None:
         self.name = name
         self.device = pick_device(device)
         self._model = _load(name, self.device, on_progress)

@@ -55,8 +55,9 @@ class SlowTokenizer:
     def count(self, texts: Sequence[str]) -> list[int]:
         if not texts:
             return []
-        ids = self._tok(list(texts), add_special_tokens=False, return_attention_mask=False,
-                        return_token_type_ids=False)["input_ids"]  # fmt: skip
+        ids = self._tok(
+            list(texts), add_special_tokens=False, return_attention_mask=False, return_token_type_ids=False
+        )["input_ids"]
         return [len(x) for x in ids]
 
     def offsets(self, text: str) -> list[tuple[int, int]]:

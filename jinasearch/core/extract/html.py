@@ -10,9 +10,30 @@ from .text import decode_bytes
 
 _INVISIBLE = ("script", "style", "noscript", "template", "head", "svg", "iframe", "object")
 _BLOCKS = (
-    "p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article",
-    "header", "footer", "blockquote", "pre", "table", "ul", "ol", "dd", "dt", "title",
-)  # fmt: skip
+    "p",
+    "div",
+    "br",
+    "li",
+    "tr",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "blockquote",
+    "pre",
+    "table",
+    "ul",
+    "ol",
+    "dd",
+    "dt",
+    "title",
+)
 
 
 def html_to_text(markup: str) -> str:

@@ -38,8 +38,17 @@ class PdfExtractor:
             raise
         except FileNotDecryptedError:
             raise ExtractionError("encrypted PDF: a password is needed to open it") from None
-        except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError,
-                RecursionError, OSError, AssertionError) as exc:  # fmt: skip
+        except (
+            PdfReadError,
+            ValueError,
+            KeyError,
+            TypeError,
+            AttributeError,
+            IndexError,
+            RecursionError,
+            OSError,
+            AssertionError,
+        ) as exc:
             raise ExtractionError(f"damaged PDF ({type(exc).__name__}: {_short(exc)})") from None
 
         parts: list[str] = []

@@ -79,16 +79,21 @@ class ProcessRunner:
 
     # -- the Runner protocol ----------------------------------------------------------------------
 
-    def run(self, files: Iterable[FileInfo], known_hashes: dict[str, str | None],
-            chunking: Chunking | None = None) -> Iterator[Result]:  # fmt: skip
+    def run(
+        self, files: Iterable[FileInfo], known_hashes: dict[str, str | None], chunking: Chunking | None = None
+    ) -> Iterator[Result]:
         # Pickled once per run; None (results come back uncut, the indexer cuts them) when there is
         # no chunking or it cannot travel.
         message = _chunking_message(chunking) if chunking is not None else None
         out: queue.Queue[object] = queue.Queue(maxsize=self.workers * 4)
         self._out = out
         stop = threading.Event()
-        thread = threading.Thread(target=self._dispatch, args=(iter(files), known_hashes, message, out, stop),
-                                  name="extract-dispatch", daemon=True)  # fmt: skip
+        thread = threading.Thread(
+            target=self._dispatch,
+            args=(iter(files), known_hashes, message, out, stop),
+            name="extract-dispatch",
+            daemon=True,
+        )
         thread.start()
         try:
             while True:
@@ -121,8 +126,14 @@ class ProcessRunner:
 
     # -- the dispatcher thread --------------------------------------------------------------------
 
-    def _dispatch(self, files: Iterator[FileInfo], known: dict[str, str | None], chunking: bytes | None,
-                  out: queue.Queue[object], stop: threading.Event) -> None:  # fmt: skip
+    def _dispatch(
+        self,
+        files: Iterator[FileInfo],
+        known: dict[str, str | None],
+        chunking: bytes | None,
+        out: queue.Queue[object],
+        stop: threading.Event,
+    ) -> None:
         busy: dict[Connection, _Worker] = {}
         starting: dict[Connection, _Worker] = {}
         idle: list[_Worker] = []
@@ -199,8 +210,11 @@ class ProcessRunner:
         for w in list(workers):
             if not w.timed_out and w.deadline <= now:
                 w.timed_out = True
-                log.warning("extraction of %s timed out after %g s; replacing the worker",
-                            w.task.path if w.task else "?", self.timeout_s)  # fmt: skip
+                log.warning(
+                    "extraction of %s timed out after %g s; replacing the worker",
+                    w.task.path if w.task else "?",
+                    self.timeout_s,
+                )
                 _terminate(w.proc)
 
     # -- workers ----------------------------------------------------------------------------------
@@ -208,8 +222,12 @@ class ProcessRunner:
     def _spawn(self) -> _Worker:
         """Start a worker; it is ready for files once its READY arrives (see `_started`)."""
         parent, child = self._ctx.Pipe(duplex=True)
-        proc = self._ctx.Process(target=worker.main, args=(child, os.getpid(), self.memory_bytes, self.target),
-                                 name="jinasearch-extract", daemon=True)  # fmt: skip
+        proc = self._ctx.Process(
+            target=worker.main,
+            args=(child, os.getpid(), self.memory_bytes, self.target),
+            name="jinasearch-extract",
+            daemon=True,
+        )
         proc.start()
         child.close()
         # Start-up (imports) has its own, generous limit: on a busy machine it must never count

@@ -39,8 +39,9 @@ class Result:
 
 
 class Runner(Protocol):
-    def run(self, files: Iterable[FileInfo], known_hashes: dict[str, str | None],
-            chunking: Chunking | None = None) -> Iterator[Result]: ...  # fmt: skip
+    def run(
+        self, files: Iterable[FileInfo], known_hashes: dict[str, str | None], chunking: Chunking | None = None
+    ) -> Iterator[Result]: ...
 
     def ready(self) -> bool:
         """Whether the running `run` has another result waiting (False: the next one may take time)."""
@@ -150,8 +151,9 @@ def _os_reason(exc: OSError) -> str:
 class InlineRunner:
     """Extract in the calling process, one file at a time."""
 
-    def run(self, files: Iterable[FileInfo], known_hashes: dict[str, str | None],
-            chunking: Chunking | None = None) -> Iterator[Result]:  # fmt: skip
+    def run(
+        self, files: Iterable[FileInfo], known_hashes: dict[str, str | None], chunking: Chunking | None = None
+    ) -> Iterator[Result]:
         for info in files:
             yield cut(extract_one(info, known_hashes.get(info.path)), chunking)
 

@@ -11,13 +11,66 @@ from ..models import Extracted
 from .base import MAX_TEXT_CHARS, check_size, clean_text, looks_binary
 
 TEXT_SUFFIXES = (
-    ".txt", ".text", ".md", ".markdown", ".rst", ".org", ".tex", ".csv", ".tsv", ".log",
-    ".json", ".yaml", ".yml", ".toml", ".ini", ".cfg", ".conf", ".xml",
-    ".py", ".pyi", ".js", ".jsx", ".ts", ".tsx", ".java", ".kt", ".c", ".h", ".cc", ".cpp",
-    ".hpp", ".cs", ".go", ".rs", ".rb", ".php", ".swift", ".m", ".scala", ".sh", ".bash",
-    ".zsh", ".ps1", ".bat", ".sql", ".r", ".lua", ".pl", ".hs", ".ml", ".css", ".scss",
-    ".vue", ".svelte", ".srt", ".vtt", ".bib", ".adoc", ".asciidoc",
-)  # fmt: skip
+    ".txt",
+    ".text",
+    ".md",
+    ".markdown",
+    ".rst",
+    ".org",
+    ".tex",
+    ".csv",
+    ".tsv",
+    ".log",
+    ".json",
+    ".yaml",
+    ".yml",
+    ".toml",
+    ".ini",
+    ".cfg",
+    ".conf",
+    ".xml",
+    ".py",
+    ".pyi",
+    ".js",
+    ".jsx",
+    ".ts",
+    ".tsx",
+    ".java",
+    ".kt",
+    ".c",
+    ".h",
+    ".cc",
+    ".cpp",
+    ".hpp",
+    ".cs",
+    ".go",
+    ".rs",
+    ".rb",
+    ".php",
+    ".swift",
+    ".m",
+    ".scala",
+    ".sh",
+    ".bash",
+    ".zsh",
+    ".ps1",
+    ".bat",
+    ".sql",
+    ".r",
+    ".lua",
+    ".pl",
+    ".hs",
+    ".ml",
+    ".css",
+    ".scss",
+    ".vue",
+    ".svelte",
+    ".srt",
+    ".vtt",
+    ".bib",
+    ".adoc",
+    ".asciidoc",
+)
 
 
 def decode_bytes(data: bytes) -> str:
@@ -67,8 +120,9 @@ _LETTER_RUN = re.compile(r"(?<=[^\W\d_])[^\w\s](?=[^\W\d_])")
 
 def _oddities(text: str) -> int:
     """Symbols wedged between letters (`Za¿ó³æ`): the mark of text decoded with the wrong code page."""
-    return sum(1 for m in _LETTER_RUN.finditer(text) if unicodedata.category(m.group())[0] in "SNC"
-               or m.group() in "¡¿ª º")  # fmt: skip
+    return sum(
+        1 for m in _LETTER_RUN.finditer(text) if unicodedata.category(m.group())[0] in "SNC" or m.group() in "¡¿ª º"
+    )
 
 
 class TextExtractor:

@@ -30,20 +30,24 @@ def check_at_rest(settings: Settings) -> list[str]:
             problems.append(f"integrity_check: {'; '.join(rows[:3])}")
         if conn.execute("PRAGMA user_version").fetchone()[0] == 0:
             return problems  # killed before the schema's first commit: an empty file the next start fills in
-        dup = conn.execute("SELECT COUNT(*) FROM (SELECT doc_id, ord FROM passages GROUP BY doc_id, ord "
-                           "HAVING COUNT(*) > 1)").fetchone()[0]  # fmt: skip
+        dup = conn.execute(
+            "SELECT COUNT(*) FROM (SELECT doc_id, ord FROM passages GROUP BY doc_id, ord HAVING COUNT(*) > 1)"
+        ).fetchone()[0]
         if dup:
             problems.append(f"{dup} duplicate passages (same document and position)")
-        orphans = conn.execute("SELECT COUNT(*) FROM passages p LEFT JOIN documents d ON d.id = p.doc_id "
-                               "WHERE d.id IS NULL").fetchone()[0]  # fmt: skip
+        orphans = conn.execute(
+            "SELECT COUNT(*) FROM passages p LEFT JOIN documents d ON d.id = p.doc_id WHERE d.id IS NULL"
+        ).fetchone()[0]
         if orphans:
             problems.append(f"{orphans} passages without a document")
         n_passages = conn.execute("SELECT COUNT(*) FROM passages").fetchone()[0]
         n_fts = conn.execute("SELECT COUNT(*) FROM passages_fts_docsize").fetchone()[0]
         if n_fts != n_passages:
             problems.append(f"keyword index has {n_fts} rows for {n_passages} passages")
-        mismatch = conn.execute("SELECT COUNT(*) FROM documents d WHERE d.status = 'indexed' AND d.n_passages != "
-                                "(SELECT COUNT(*) FROM passages p WHERE p.doc_id = d.id)").fetchone()[0]  # fmt: skip
+        mismatch = conn.execute(
+            "SELECT COUNT(*) FROM documents d WHERE d.status = 'indexed' AND d.n_passages != "
+            "(SELECT COUNT(*) FROM passages p WHERE p.doc_id = d.id)"
+        ).fetchone()[0]
         if mismatch:
             problems.append(f"{mismatch} documents whose passage count does not match (a mix of old and new?)")
     finally:
@@ -89,8 +93,10 @@ def passage_keys(settings: Settings) -> list[PassageKey]:
     """Every passage as (path, ord, page, start, end, text, has_vector), sorted: equal for equal indexes."""
     conn = _connect(settings.db_path)
     try:
-        rows = conn.execute("SELECT d.path, p.ord, p.page, p.char_start, p.char_end, p.text, p.vector IS NOT NULL "
-                            "FROM passages p JOIN documents d ON d.id = p.doc_id").fetchall()  # fmt: skip
+        rows = conn.execute(
+            "SELECT d.path, p.ord, p.page, p.char_start, p.char_end, p.text, p.vector IS NOT NULL "
+            "FROM passages p JOIN documents d ON d.id = p.doc_id"
+        ).fetchall()
         return sorted((r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6])) for r in rows)  # type: ignore[misc]
     finally:
         conn.close()

@@ -82,8 +82,7 @@ class Store:
         import sqlite_utils
 
         if self.readonly:
-            conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False,
-                                   isolation_level=None)  # fmt: skip
+            conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False, isolation_level=None)
         else:
             conn = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None)
         try:
@@ -126,8 +125,11 @@ class Store:
             # executescript commits first; wrap each step so a crash mid-migration leaves the old schema.
             # A new database starts its vectors_version at a clock value, not 0: a FAISS cache left over
             # from a deleted or set-aside database can then never pass for this one's.
-            first = f"INSERT OR IGNORE INTO meta(key, value) VALUES ('vectors_version', '{time.time_ns() // 1000}');" \
-                if i == 1 else ""
+            first = (
+                f"INSERT OR IGNORE INTO meta(key, value) VALUES ('vectors_version', '{time.time_ns() // 1000}');"
+                if i == 1
+                else ""
+            )
             try:
                 self.conn.executescript(f"BEGIN;\n{script}\n{first}\nPRAGMA user_version = {i};\nCOMMIT;")
             except sqlite3.OperationalError:
@@ -240,8 +242,9 @@ class Store:
             self.conn.execute(sql.BUMP_VECTORS_VERSION)
         return doc_id
 
-    def mark_failed(self, *, folder_id: int, path: str, size: int, mtime: float,
-                    content_hash: str | None, reason: str) -> int:  # fmt: skip
+    def mark_failed(
+        self, *, folder_id: int, path: str, size: int, mtime: float, content_hash: str | None, reason: str
+    ) -> int:
         """Record why a file could not be indexed; it is retried only when its size or mtime changes."""
         with self.db.atomic():
             doc_id = self._upsert_doc(folder_id, path, size, mtime, content_hash, "failed", reason, 0)
@@ -259,13 +262,29 @@ class Store:
             self.conn.executemany(sql.DELETE_DOC, ((i,) for i in doc_ids))
             self.conn.execute(sql.BUMP_VECTORS_VERSION)
 
-    def _upsert_doc(self, folder_id: int, path: str, size: int, mtime: float, content_hash: str | None,
-                    status: str, error: str | None, n: int) -> int:  # fmt: skip
+    def _upsert_doc(
+        self,
+        folder_id: int,
+        path: str,
+        size: int,
+        mtime: float,
+        content_hash: str | None,
+        status: str,
+        error: str | None,
+        n: int,
+    ) -> int:
         params = {
-            "folder_id": folder_id, "path": path, "ext": Path(path).suffix.lower().lstrip("."),
-            "size": size, "mtime": mtime, "hash": content_hash, "status": status, "error": error,
-            "n_passages": n, "now": time.time(),
-        }  # fmt: skip
+            "folder_id": folder_id,
+            "path": path,
+            "ext": Path(path).suffix.lower().lstrip("."),
+            "size": size,
+            "mtime": mtime,
+            "hash": content_hash,
+            "status": status,
+            "error": error,
+            "n_passages": n,
+            "now": time.time(),
+        }
         return int(self.conn.execute(sql.UPSERT_DOC, params).fetchone()[0])
 
     def doc_text(self, doc_id: int) -> tuple[str, tuple[Page, ...]] | None:

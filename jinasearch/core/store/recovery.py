@@ -36,17 +36,25 @@ def disk_error(exc: BaseException, data_dir: Path) -> DataDirError | None:
         err = exc.errno
     elif isinstance(exc, sqlite3.DatabaseError):
         msg = str(exc).lower()
-        err = (errno.ENOSPC if code == SQLITE_FULL or "disk is full" in msg else
-               errno.EROFS if code == SQLITE_READONLY or "readonly" in msg else
-               errno.EIO if code in (SQLITE_IOERR, SQLITE_CANTOPEN) or "disk i/o" in msg else None)  # fmt: skip
+        err = (
+            errno.ENOSPC
+            if code == SQLITE_FULL or "disk is full" in msg
+            else errno.EROFS
+            if code == SQLITE_READONLY or "readonly" in msg
+            else errno.EIO
+            if code in (SQLITE_IOERR, SQLITE_CANTOPEN) or "disk i/o" in msg
+            else None
+        )
     else:
         return None
     kept = "everything indexed before this point is kept"
     if err in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
         return DataDirError(f"out of disk space in {data_dir}; {kept}. Free some space and index again to continue.")
     if err in (errno.EROFS, errno.EACCES, errno.EPERM):
-        return DataDirError(f"the data directory {data_dir} is read-only; {kept}. Make it writable or choose "
-                            "another with --data-dir, then index again.")  # fmt: skip
+        return DataDirError(
+            f"the data directory {data_dir} is read-only; {kept}. Make it writable or choose "
+            "another with --data-dir, then index again."
+        )
     if err == errno.EIO:
         return DataDirError(f"cannot write to {data_dir} ({exc}); {kept}. Check the disk and index again.")
     return None
@@ -88,8 +96,10 @@ def set_aside(db_path: Path, reason: str, *, lock_held: bool) -> str:
     finally:
         if lock is not None:
             lock.release()
-    notice = (f"the index database was damaged ({reason}); it was moved to {aside.name} and a fresh index "
-              "was started. Index your folders again to rebuild it.")  # fmt: skip
+    notice = (
+        f"the index database was damaged ({reason}); it was moved to {aside.name} and a fresh index "
+        "was started. Index your folders again to rebuild it."
+    )
     log.warning("%s", notice)
     return notice
 

@@ -179,7 +179,9 @@ COUNT_UNSTAGED = """
 """
 COUNT_STAGED = "SELECT COUNT(*) FROM staged_vectors"
 STAGE_VECTOR = "INSERT OR REPLACE INTO staged_vectors(text_hash, vector) VALUES (?, ?)"
-SWAP_STAGED = "UPDATE passages SET vector = (SELECT s.vector FROM staged_vectors s WHERE s.text_hash = passages.text_hash)"
+SWAP_STAGED = (
+    "UPDATE passages SET vector = (SELECT s.vector FROM staged_vectors s WHERE s.text_hash = passages.text_hash)"
+)
 CLEAR_STAGED = "DELETE FROM staged_vectors"
 DELETE_META = "DELETE FROM meta WHERE key = ?"
 

@@ -50,8 +50,7 @@ def exact_index(dim: int) -> Any:
     at 100k x 384 on this machine), while the top-10 is the float32 top-10 (recall@10 0.9995 on
     real MiniLM vectors, scores within 5e-5; BENCHMARKS.md, issue 2). SQLite keeps the float32s."""
     faiss = _faiss()
-    return faiss.IndexIDMap2(faiss.IndexScalarQuantizer(dim, faiss.ScalarQuantizer.QT_fp16,
-                                                        faiss.METRIC_INNER_PRODUCT))  # fmt: skip
+    return faiss.IndexIDMap2(faiss.IndexScalarQuantizer(dim, faiss.ScalarQuantizer.QT_fp16, faiss.METRIC_INNER_PRODUCT))
 
 
 def build_ann(ids: np.ndarray, mat: np.ndarray, dim: int) -> Any:
@@ -59,8 +58,9 @@ def build_ann(ids: np.ndarray, mat: np.ndarray, dim: int) -> Any:
     faiss = _faiss()
     nlist = nlist_for(len(ids))
     quantizer = faiss.IndexFlatIP(dim)
-    index = faiss.IndexIVFScalarQuantizer(quantizer, dim, nlist, faiss.ScalarQuantizer.QT_8bit,
-                                          faiss.METRIC_INNER_PRODUCT)  # fmt: skip
+    index = faiss.IndexIVFScalarQuantizer(
+        quantizer, dim, nlist, faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT
+    )
     index.own_fields = True
     quantizer.this.disown()
     # k-means on a sample: ~40 points a cluster is what FAISS needs; more only costs time.
@@ -69,16 +69,21 @@ def build_ann(ids: np.ndarray, mat: np.ndarray, dim: int) -> Any:
     index.cp.niter = 12
     index.train(np.ascontiguousarray(sample, dtype=np.float32))
     for start in range(0, len(ids), 100_000):
-        index.add_with_ids(np.ascontiguousarray(mat[start : start + 100_000], dtype=np.float32),
-                           np.ascontiguousarray(ids[start : start + 100_000], dtype=np.int64))  # fmt: skip
+        index.add_with_ids(
+            np.ascontiguousarray(mat[start : start + 100_000], dtype=np.float32),
+            np.ascontiguousarray(ids[start : start + 100_000], dtype=np.int64),
+        )
     return index
 
 
 def _ivf_ids(index: Any) -> np.ndarray:
     faiss = _faiss()
     inv = index.invlists
-    parts = [faiss.rev_swig_ptr(inv.get_ids(lst), inv.list_size(lst)).copy()
-             for lst in range(index.nlist) if inv.list_size(lst)]  # fmt: skip
+    parts = [
+        faiss.rev_swig_ptr(inv.get_ids(lst), inv.list_size(lst)).copy()
+        for lst in range(index.nlist)
+        if inv.list_size(lst)
+    ]
     return np.sort(np.concatenate(parts)).astype(np.int64) if parts else np.zeros(0, np.int64)
 
 
@@ -131,8 +136,9 @@ class VectorIndex:
     trusting any bookkeeping, so a crash at any point can only make the cache stale, never wrong.
     """
 
-    def __init__(self, dim: int, index: Any | None = None, version: int = -1, *,
-                 auto_ann: bool = True, model: str | None = None) -> None:  # fmt: skip
+    def __init__(
+        self, dim: int, index: Any | None = None, version: int = -1, *, auto_ann: bool = True, model: str | None = None
+    ) -> None:
         self.dim = dim
         # The model whose vectors these are: after a model switch the same passage ids hold other
         # vectors, which an id diff cannot see, so a cache of another model is never reused.
@@ -311,8 +317,9 @@ class VectorIndex:
     def save(self, path: Path) -> None:
         """Write header + index to a temp file in the same folder, fsync, then atomically replace."""
         faiss = _faiss()
-        header = json.dumps({"version": self.version, "dim": self.dim, "n": len(self), "saved": time.time(),
-                             "model": self.model})  # fmt: skip
+        header = json.dumps(
+            {"version": self.version, "dim": self.dim, "n": len(self), "saved": time.time(), "model": self.model}
+        )
         blob = faiss.serialize_index(self.index)
         fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
         try:
@@ -358,8 +365,9 @@ class VectorIndex:
                 os.replace(path, aside)
             except OSError:
                 aside = path
-            log.warning("vector index %s is damaged (%s); moved to %s and rebuilding from the database",
-                        path, exc, aside.name)  # fmt: skip
+            log.warning(
+                "vector index %s is damaged (%s); moved to %s and rebuilding from the database", path, exc, aside.name
+            )
             return None
 
 

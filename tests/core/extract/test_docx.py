@@ -13,8 +13,11 @@ from tests.core.docgen import write_docx
 
 
 def test_paragraphs_and_tables(tmp_path: Path) -> None:
-    f = write_docx(tmp_path / "a.docx", ["Quarterly report.", "", "Sales grew in spring."],
-                   table=[["Region", "Total"], ["North", "42"]])  # fmt: skip
+    f = write_docx(
+        tmp_path / "a.docx",
+        ["Quarterly report.", "", "Sales grew in spring."],
+        table=[["Region", "Total"], ["North", "42"]],
+    )
     text = extract(f).text
     assert text == "Quarterly report.\n\nSales grew in spring.\n\nRegion | Total\n\nNorth | 42"
 

@@ -29,6 +29,7 @@ def test_html_visible_text_only(tmp_path: Path) -> None:
 
 def test_html_in_legacy_encoding(tmp_path: Path) -> None:
     f = tmp_path / "old.htm"
-    f.write_bytes(("<html><body><p>" + "Prix spécial : déjà réduit, très élégant. " * 5 + "</p></body></html>")
-                  .encode("cp1252"))  # fmt: skip
+    f.write_bytes(
+        ("<html><body><p>" + "Prix spécial : déjà réduit, très élégant. " * 5 + "</p></body></html>").encode("cp1252")
+    )
     assert "déjà réduit" in extract(f).text

@@ -10,8 +10,11 @@ from jinasearch.core.errors import ExtractionError
 from jinasearch.core.extract import extract
 from tests.core.docgen import write_encrypted_pdf, write_pdf
 
-PAGES = ["The first page is about volcanoes erupting.", "Page two explains glaciers (ice rivers).",
-         "The third page mentions deserts."]  # fmt: skip
+PAGES = [
+    "The first page is about volcanoes erupting.",
+    "Page two explains glaciers (ice rivers).",
+    "The third page mentions deserts.",
+]
 
 
 def test_pages_are_kept_with_exact_ranges(tmp_path: Path) -> None:

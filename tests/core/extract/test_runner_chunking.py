@@ -27,8 +27,11 @@ def corpus(folder: Path, n: int = 6) -> list[FileInfo]:
 
 def expected(result: Result, chunking: Chunking) -> tuple:  # type: ignore[type-arg]
     assert result.extracted is not None
-    return tuple(chunk_text(result.extracted, chunking.tokenizer, max_tokens=chunking.max_tokens,
-                            overlap_tokens=chunking.overlap_tokens))  # fmt: skip
+    return tuple(
+        chunk_text(
+            result.extracted, chunking.tokenizer, max_tokens=chunking.max_tokens, overlap_tokens=chunking.overlap_tokens
+        )
+    )
 
 
 @pytest.mark.parametrize("runner", [InlineRunner(), ProcessRunner(2)], ids=["inline", "sandboxed"])

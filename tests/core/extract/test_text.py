@@ -11,16 +11,24 @@ from jinasearch.core.extract import extract, supported
 from jinasearch.core.extract.base import clean_text, looks_binary
 from jinasearch.core.extract.text import decode_bytes
 
-FRENCH = ("Le café était fermé, alors nous sommes allés à la crêperie près de l'église. "
-          "Là, la propriétaire nous a servi une galette complète et un cidre très frais. ") * 3  # fmt: skip
+FRENCH = (
+    "Le café était fermé, alors nous sommes allés à la crêperie près de l'église. "
+    "Là, la propriétaire nous a servi une galette complète et un cidre très frais. "
+) * 3
 JAPANESE = "東京の天気は晴れです。明日は雨が降るでしょう。日本語の文章を正しく読み取れるか確認します。" * 3
 
 
 @pytest.mark.parametrize(
     ("encoding", "text"),
-    [("utf-8", FRENCH), ("cp1252", FRENCH + " “quotes” — dash"), ("utf-16", FRENCH), ("utf-8-sig", FRENCH),
-     ("shift_jis", JAPANESE), ("utf-16", JAPANESE)],
-)  # fmt: skip
+    [
+        ("utf-8", FRENCH),
+        ("cp1252", FRENCH + " “quotes” — dash"),
+        ("utf-16", FRENCH),
+        ("utf-8-sig", FRENCH),
+        ("shift_jis", JAPANESE),
+        ("utf-16", JAPANESE),
+    ],
+)
 def test_encodings_are_detected(tmp_path: Path, encoding: str, text: str) -> None:
     f = tmp_path / "doc.txt"
     f.write_bytes(text.encode(encoding))

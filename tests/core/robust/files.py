@@ -7,13 +7,19 @@ import zipfile
 from pathlib import Path
 
 TOPICS = (
-    "volcano eruption lava magma crater ash", "sourdough bread flour yeast oven crust",
-    "violin concerto orchestra melody bow strings", "glacier ice climate melting fjord",
-    "chess opening gambit bishop knight endgame", "honeybee hive pollen queen nectar",
-    "submarine sonar hull depth torpedo periscope", "tomato garden compost seedling greenhouse",
-    "telescope nebula galaxy orbit comet astronomer", "bicycle chain gear pedal saddle spoke",
-    "pottery kiln glaze clay wheel ceramic", "lighthouse keeper fog coast beacon storm",
-)  # fmt: skip
+    "volcano eruption lava magma crater ash",
+    "sourdough bread flour yeast oven crust",
+    "violin concerto orchestra melody bow strings",
+    "glacier ice climate melting fjord",
+    "chess opening gambit bishop knight endgame",
+    "honeybee hive pollen queen nectar",
+    "submarine sonar hull depth torpedo periscope",
+    "tomato garden compost seedling greenhouse",
+    "telescope nebula galaxy orbit comet astronomer",
+    "bicycle chain gear pedal saddle spoke",
+    "pottery kiln glaze clay wheel ceramic",
+    "lighthouse keeper fog coast beacon storm",
+)
 
 
 def pdf_bytes(pages: list[str]) -> bytes:
@@ -27,8 +33,10 @@ def pdf_bytes(pages: list[str]) -> bytes:
     for i, text in enumerate(pages):
         safe = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
         stream = f"BT /F1 11 Tf 40 750 Td ({safe}) Tj ET".encode()
-        objs.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents {4 + 2 * i} 0 R "
-                    f"/Resources << /Font << /F1 {font_obj} 0 R >> >> >>".encode())  # fmt: skip
+        objs.append(
+            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents {4 + 2 * i} 0 R "
+            f"/Resources << /Font << /F1 {font_obj} 0 R >> >> >>".encode()
+        )
         objs.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
     objs.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
     out = bytearray(b"%PDF-1.4\n")
@@ -84,10 +92,18 @@ def make_corpus(root: Path, n_text: int = 40, seed: int = 7) -> Path:
         pages = [sentence(rng, topic) + " " + sentence(rng, topic) for _ in range(3)]
         (root / f"report{i}.pdf").write_bytes(pdf_bytes(pages))
         write_docx(root / f"letter{i}.docx", [sentence(rng, TOPICS[(i * 7) % len(TOPICS)]) for _ in range(4)])
-        (root / f"page{i}.html").write_text(f"<html><head><title>Page {i}</title></head><body><p>"
-                                            f"{sentence(rng, TOPICS[(i * 3) % len(TOPICS)])}</p></body></html>")  # fmt: skip
+        (root / f"page{i}.html").write_text(
+            f"<html><head><title>Page {i}</title></head><body><p>"
+            f"{sentence(rng, TOPICS[(i * 3) % len(TOPICS)])}</p></body></html>"
+        )
     return root
 
 
-QUERIES = ("volcano lava crater", "bread yeast oven", "galaxy comet orbit", "chess knight endgame",
-           "honeybee pollen", "lighthouse fog storm")  # fmt: skip
+QUERIES = (
+    "volcano lava crater",
+    "bread yeast oven",
+    "galaxy comet orbit",
+    "chess knight endgame",
+    "honeybee pollen",
+    "lighthouse fog storm",
+)

@@ -112,8 +112,18 @@ def main() -> int:
             phase = prog.phase
             log.write(phase + "\n")
     s = indexer.summary
-    print(json.dumps({"scanned": s.scanned, "unchanged": s.unchanged, "indexed": s.indexed, "failed": s.failed,
-                      "removed": s.removed, "embedded": s.passages_embedded}))  # fmt: skip
+    print(
+        json.dumps(
+            {
+                "scanned": s.scanned,
+                "unchanged": s.unchanged,
+                "indexed": s.indexed,
+                "failed": s.failed,
+                "removed": s.removed,
+                "embedded": s.passages_embedded,
+            }
+        )
+    )
     return 0
 
 

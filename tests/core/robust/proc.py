@@ -31,14 +31,21 @@ def child_env(tag: str) -> dict[str, str]:
 
 
 def start(data: Path, corpus: Path, *extra: str, tag: str = "1") -> subprocess.Popen[str]:
-    return subprocess.Popen(child_cmd(data, corpus, *extra), cwd=ROOT, env=child_env(tag), text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
+    return subprocess.Popen(
+        child_cmd(data, corpus, *extra),
+        cwd=ROOT,
+        env=child_env(tag),
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
 
 
 def run(data: Path, corpus: Path, *extra: str, tag: str = "1", timeout: float = 180) -> dict[str, int]:
     """Run the child to completion and return its summary (fails loudly with its stderr)."""
-    p = subprocess.run(child_cmd(data, corpus, *extra), cwd=ROOT, env=child_env(tag), text=True,
-                       capture_output=True, timeout=timeout)  # fmt: skip
+    p = subprocess.run(
+        child_cmd(data, corpus, *extra), cwd=ROOT, env=child_env(tag), text=True, capture_output=True, timeout=timeout
+    )
     assert p.returncode == 0, p.stderr[-3000:]
     summary: dict[str, int] = json.loads(p.stdout.strip().splitlines()[-1])
     return summary
@@ -93,8 +100,9 @@ def committed_files(data: Path, corpus: Path) -> int:
 
 
 def run_killed(data: Path, corpus: Path, *extra: str, timeout: float = 180) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(child_cmd(data, corpus, *extra), cwd=ROOT, env=child_env("k"), text=True,
-                          capture_output=True, timeout=timeout)  # fmt: skip
+    return subprocess.run(
+        child_cmd(data, corpus, *extra), cwd=ROOT, env=child_env("k"), text=True, capture_output=True, timeout=timeout
+    )
 
 
 def index(data: Path, *paths: Path, runner: object = None) -> Indexer:

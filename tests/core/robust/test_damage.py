@@ -44,8 +44,9 @@ def semantic_ids(data: Path) -> list[int]:
 
 
 @pytest.mark.parametrize("damage", ["missing", "truncated", "garbage", "empty"])
-def test_damaged_faiss_is_set_aside_and_rebuilt(damage: str, built: tuple[Path, Path], tmp_path: Path,
-                                                caplog: pytest.LogCaptureFixture) -> None:  # fmt: skip
+def test_damaged_faiss_is_set_aside_and_rebuilt(
+    damage: str, built: tuple[Path, Path], tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     corpus, original = built
     data = copy_index(original, tmp_path / "data")
     expected = semantic_ids(data)

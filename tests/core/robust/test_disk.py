@@ -59,8 +59,7 @@ def test_disk_full_then_space_freed(small_fs: Path, corpus_and_clean: tuple[Path
     assert passage_keys(proc.settings(data)) == passage_keys(proc.settings(clean))
 
 
-def test_read_only_data_dir_then_writable(small_fs: Path, corpus_and_clean: tuple[Path, Path],
-                                          tmp_path: Path) -> None:  # fmt: skip
+def test_read_only_data_dir_then_writable(small_fs: Path, corpus_and_clean: tuple[Path, Path], tmp_path: Path) -> None:
     corpus, clean = corpus_and_clean
     assert _mount("-o", "remount,size=64m", str(small_fs))
     data = small_fs / "data"
@@ -78,8 +77,9 @@ def test_read_only_data_dir_then_writable(small_fs: Path, corpus_and_clean: tupl
     assert check_finished(proc.settings(data)) == []
 
 
-def test_disk_full_while_writing_faiss(tmp_path: Path, corpus_and_clean: tuple[Path, Path],
-                                       monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+def test_disk_full_while_writing_faiss(
+    tmp_path: Path, corpus_and_clean: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
     corpus, clean = corpus_and_clean
     data = tmp_path / "data"
     real_fdopen = vectors.os.fdopen
@@ -109,8 +109,9 @@ def test_disk_full_while_writing_faiss(tmp_path: Path, corpus_and_clean: tuple[P
     assert passage_keys(proc.settings(data)) == passage_keys(proc.settings(clean))
 
 
-def test_database_full_is_a_clear_error(tmp_path: Path, corpus_and_clean: tuple[Path, Path],
-                                        monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+def test_database_full_is_a_clear_error(
+    tmp_path: Path, corpus_and_clean: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """SQLITE_FULL without a real full disk: cap the database's page count (max_page_count)."""
     corpus, clean = corpus_and_clean
     data = tmp_path / "data"

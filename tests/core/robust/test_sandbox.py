@@ -26,8 +26,15 @@ def by_name(results: list[Result]) -> dict[str, Result]:
 
 
 def test_hang_crash_and_bloat_cost_one_file_each(tmp_path: Path) -> None:
-    for name, body in [("hang.txt", "HANG"), ("spin.txt", "SPIN"), ("crash.txt", "CRASH"), ("exit.txt", "EXIT"),
-                       ("bloat.txt", "BLOAT"), ("ok1.txt", "a perfectly fine note"), ("ok2.md", "# another")]:
+    for name, body in [
+        ("hang.txt", "HANG"),
+        ("spin.txt", "SPIN"),
+        ("crash.txt", "CRASH"),
+        ("exit.txt", "EXIT"),
+        ("bloat.txt", "BLOAT"),
+        ("ok1.txt", "a perfectly fine note"),
+        ("ok2.md", "# another"),
+    ]:
         (tmp_path / name).write_text(body)
     runner = ProcessRunner(2, timeout_s=3, memory_mb=300, target=MISBEHAVE)
     results = by_name(list(runner.run(infos(tmp_path), {})))

@@ -30,8 +30,15 @@ def chunks_of(text: str, page: int | None = None) -> list[Chunk]:
 
 
 def put(store: Store, folder: int, path: str, text: str, mtime: float = 1.0) -> int:
-    return store.replace_document(folder_id=folder, path=path, size=len(text), mtime=mtime, content_hash=text_hash(text),
-                                  extracted=Extracted(text), chunks=chunks_of(text))  # fmt: skip
+    return store.replace_document(
+        folder_id=folder,
+        path=path,
+        size=len(text),
+        mtime=mtime,
+        content_hash=text_hash(text),
+        extracted=Extracted(text),
+        chunks=chunks_of(text),
+    )
 
 
 def fts(store: Store, word: str) -> set[int]:
@@ -49,8 +56,17 @@ def test_migrations_set_user_version_and_wal(store: Store, tmp_path: Path) -> No
 
 def test_fresh_database_has_expected_tables(store: Store) -> None:
     names = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table','trigger')")}
-    assert {"meta", "folders", "documents", "texts", "passages", "passages_fts", "passages_ai", "passages_ad",
-            "passages_au"} <= names  # fmt: skip
+    assert {
+        "meta",
+        "folders",
+        "documents",
+        "texts",
+        "passages",
+        "passages_fts",
+        "passages_ai",
+        "passages_ad",
+        "passages_au",
+    } <= names
 
 
 def test_fts_follows_inserts_updates_and_deletes(store: Store) -> None:
@@ -78,8 +94,15 @@ def test_replace_document_is_atomic(store: Store) -> None:
     # The second passage blows up half-way through the transaction (after the first was inserted).
     bad = [Chunk(0, "new text", 0, 8), Chunk(1, None, 9, 12)]  # type: ignore[arg-type]
     with pytest.raises(AttributeError):
-        store.replace_document(folder_id=f, path="/docs/a.txt", size=1, mtime=2.0, content_hash="x",
-                               extracted=Extracted("new text dup"), chunks=bad)  # fmt: skip
+        store.replace_document(
+            folder_id=f,
+            path="/docs/a.txt",
+            size=1,
+            mtime=2.0,
+            content_hash="x",
+            extracted=Extracted("new text dup"),
+            chunks=bad,
+        )
     texts = [r[0] for r in store.conn.execute("SELECT text FROM passages ORDER BY ord")]
     assert texts == ["old text one", "old text two"]
     row = store.document("/docs/a.txt")
@@ -90,8 +113,15 @@ def test_replace_document_is_atomic(store: Store) -> None:
 def test_pages_and_text_round_trip(store: Store) -> None:
     f = store.add_folder("/docs")
     ex = Extracted("p1 text\n\np2 text", (Page(1, 0, 7), Page(2, 9, 16)))
-    doc = store.replace_document(folder_id=f, path="/docs/a.pdf", size=1, mtime=1.0, content_hash="h",
-                                 extracted=ex, chunks=[Chunk(0, "p1 text", 0, 7, 1), Chunk(1, "p2 text", 9, 16, 2)])  # fmt: skip
+    doc = store.replace_document(
+        folder_id=f,
+        path="/docs/a.pdf",
+        size=1,
+        mtime=1.0,
+        content_hash="h",
+        extracted=ex,
+        chunks=[Chunk(0, "p1 text", 0, 7, 1), Chunk(1, "p2 text", 9, 16, 2)],
+    )
     assert store.doc_text(doc) == (ex.text, ex.pages)
     assert [r[0] for r in store.conn.execute("SELECT page FROM passages ORDER BY ord")] == [1, 2]
 
