@@ -13,11 +13,17 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from . import __version__
-from .core.config import ENV_DATA_DIR, ENV_MODEL, Settings, default_data_dir, default_model
+from .core.config import (
+    DEFAULT_CHUNK_TOKENS,
+    DEFAULT_OVERLAP_TOKENS,
+    ENV_DATA_DIR,
+    ENV_MODEL,
+    Settings,
+    default_data_dir,
+    default_model,
+)
 from .core.errors import JinaSearchError
-from .core.models import Hit
-
-MODES = ("hybrid", "semantic", "keyword")
+from .core.models import MODES, Hit, Progress
 
 
 def _date(text: str) -> float:
@@ -79,8 +85,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ix.add_argument("--reembed", action="store_true", help="allow switching the index to another model")
     ix.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda", "mps"), help="where to embed")
-    ix.add_argument("--chunk-tokens", type=_positive, default=200, help="passage size in model tokens")
-    ix.add_argument("--overlap-tokens", type=int, default=32, help="tokens shared by neighbouring passages")
+    ix.add_argument("--chunk-tokens", type=_positive, default=DEFAULT_CHUNK_TOKENS, help="passage size in model tokens")
+    ix.add_argument(
+        "--overlap-tokens", type=int, default=DEFAULT_OVERLAP_TOKENS, help="tokens shared by neighbouring passages"
+    )
     ix.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     se = sub.add_parser("search", parents=[common], help="search the index")
@@ -126,29 +134,14 @@ def cmd_index(args: argparse.Namespace) -> int:
 
     settings = settings_from(args)
     indexer = Indexer(settings, reembed=args.reembed, runner=default_runner())
-    bar = None
     show = not args.no_progress and sys.stderr.isatty()
-    try:
-        for prog in indexer.index(args.paths, excludes=args.exclude):
-            if not show:
-                continue
-            from tqdm import tqdm
-
-            if prog.phase == "extract":
-                if bar is None or bar.desc != "reading":
-                    bar = _new_bar(tqdm, bar, "reading", prog.files_total, "files")
-                bar.n = prog.files_done
-                bar.set_postfix_str(_short_path(prog.current), refresh=False)
-                bar.refresh()
-            elif prog.phase == "embed":
-                if bar is None or bar.desc != "embedding":
-                    bar = _new_bar(tqdm, bar, "embedding", prog.passages_total, "passages")
-                bar.n = prog.passages_done
-                bar.refresh()
-    finally:
-        if bar is not None:
-            bar.close()
-    s = indexer.summary
+    outcome = None
+    with _ProgressBar(show) as bar:
+        for prog in indexer.index(args.paths):
+            bar.show(prog)
+            outcome = prog.outcome or outcome
+    assert outcome is not None
+    s = outcome.summary
     print(
         f"{s.scanned} files: {s.indexed} indexed, {s.unchanged} unchanged, {s.failed} failed, "
         f"{s.removed} removed; {s.passages_added} passages added, {s.passages_embedded} embedded "
@@ -156,17 +149,51 @@ def cmd_index(args: argparse.Namespace) -> int:
     )
     if s.failed:
         print(f"failed files: run 'jinasearch status' to see why ({s.failed})", file=sys.stderr)
-    if indexer.keyword_only:
+    if outcome.keyword_only is not None:
         # Not a failure (the files are searchable by keyword), but not the whole job either: exit 3 tells a script.
-        print(f"keyword search only: {indexer.keyword_only}", file=sys.stderr)
+        print(
+            f"keyword search only: {outcome.keyword_only} Keyword search works now; search by meaning follows "
+            "on the next run once the model is available.",
+            file=sys.stderr,
+        )
         return 3
     return 0
 
 
-def _new_bar(tqdm, old, desc: str, total: int, unit: str):  # type: ignore[no-untyped-def]
-    if old is not None:
-        old.close()
-    return tqdm(total=total, desc=desc, unit=unit, file=sys.stderr, dynamic_ncols=True)
+class _ProgressBar:
+    """A tqdm bar on stderr for the reading and the embedding phases (nothing when not a terminal)."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.bar = None
+
+    def __enter__(self) -> _ProgressBar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+    def show(self, prog: Progress) -> None:
+        if not self.enabled:
+            return
+        from tqdm import tqdm
+
+        if prog.phase == "extract":
+            self._ensure(tqdm, "reading", prog.files_total, "files")
+            self.bar.n = prog.files_done
+            self.bar.set_postfix_str(_short_path(prog.current), refresh=False)
+            self.bar.refresh()
+        elif prog.phase == "embed":
+            self._ensure(tqdm, "embedding", prog.passages_total, "passages")
+            self.bar.n = prog.passages_done
+            self.bar.refresh()
+
+    def _ensure(self, tqdm, desc: str, total: int, unit: str) -> None:  # type: ignore[no-untyped-def]
+        if self.bar is None or self.bar.desc != desc:
+            if self.bar is not None:
+                self.bar.close()
+            self.bar = tqdm(total=total, desc=desc, unit=unit, file=sys.stderr, dynamic_ncols=True)
 
 
 def _short_path(path: str, width: int = 40) -> str:
@@ -174,8 +201,8 @@ def _short_path(path: str, width: int = 40) -> str:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
+    from .core.models import Filters
     from .core.search import Searcher
-    from .core.store import Filters
 
     if bool(args.query) == bool(args.queries):
         raise JinaSearchError("give either a QUERY or --queries FILE")
@@ -241,78 +268,62 @@ def _marked(h: Hit, color: bool) -> str:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from .core.store import Store
+    from .core.library import read_status
 
     settings = settings_from(args)
     if not settings.db_path.exists():
         raise JinaSearchError(f"no index in {settings.data_dir} yet; run 'jinasearch index FOLDER' first")
-    from .core.store.staging import Staging
-
-    store = Store(settings.db_path)
-    try:
-        counts = store.counts()
-        folders = store.folder_stats()
-        failed = store.failed()
-        staging = Staging(store)
-        staged_model = staging.model
-        switch = (
-            {"model": staged_model, "staged": staging.count_staged(), "remaining": staging.count_unstaged()}
-            if staged_model
-            else None
-        )
-        info = {
-            "data_dir": str(settings.data_dir),
-            "model": store.get_meta("model"),
-            "dim": int(store.get_meta("dim") or 0) or None,
-            **counts,
-            "pending": counts["passages"] - counts["embedded"],
-            "switching_to": switch,
-            "folders": [
-                {"path": f.path, "files": f.files, "failed": f.failed, "passages": f.passages, "pending": f.pending}
-                for f in folders
-            ],
-            "failed_files": [{"path": p, "reason": r} for p, r in failed],
-        }
-    finally:
-        store.close()
+    st = read_status(settings, switch_counts=True)
+    switch = st.switch
+    failed_count = len(st.failed)
+    info = {
+        "data_dir": str(settings.data_dir),
+        "model": st.model,
+        "dim": st.dim,
+        "indexed": st.indexed,
+        "failed": failed_count,
+        "passages": st.passages,
+        "embedded": st.embedded,
+        "pending": st.passages - st.embedded,
+        "switching_to": (
+            {"model": switch.model, "staged": switch.staged, "remaining": switch.remaining} if switch else None
+        ),
+        "folders": [
+            {"path": f.path, "files": f.files, "failed": f.failed, "passages": f.passages, "pending": f.pending}
+            for f in st.folders
+        ],
+        "failed_files": [{"path": f.path, "reason": f.reason} for f in st.failed],
+    }
     if args.json:
         print(json.dumps(info, ensure_ascii=False, indent=2))
         return 0
     print(f"index: {info['data_dir']}\nmodel: {info['model']} ({info['dim']} dimensions)")
-    print(
-        f"{counts['indexed']} files indexed, {counts['failed']} failed, {counts['passages']} passages "
-        f"({counts['embedded']} embedded)"
-    )
+    print(f"{st.indexed} files indexed, {failed_count} failed, {st.passages} passages ({st.embedded} embedded)")
     if switch:
         print(
-            f"switching to model {switch['model']}: {switch['staged']} passage texts re-embedded, "
-            f"{switch['remaining']} to go; searches use the current model until then "
-            f"(continue with: jinasearch index FOLDER --model {switch['model']})"
+            f"switching to model {switch.model}: {switch.staged} passage texts re-embedded, "
+            f"{switch.remaining} to go; searches use the current model until then "
+            f"(continue with: jinasearch index FOLDER --model {switch.model})"
         )
-    for f in folders:
+    for f in st.folders:
         # Passages without a vector are found by keyword only: say so per folder, as the app does.
         waiting = f" ({f.pending} keyword only, waiting for vectors)" if f.pending else ""
         print(f"  {f.path}: {f.files} files, {f.passages} passages{waiting}, {f.failed} failed")
-    if failed:
+    if st.failed:
         print("failed files:")
-        for path, reason in failed:
-            print(f"  {path}: {reason}")
+        for f in st.failed:
+            print(f"  {f.path}: {f.reason}")
     return 0
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
-    from .core.library import remove_folder
-    from .core.store import Store
+    from .core.library import indexed_folders, remove_folder
 
     settings = settings_from(args)
     if not settings.db_path.exists():
         raise JinaSearchError(f"no index in {settings.data_dir}; nothing to remove")
     path = os.path.abspath(os.path.expanduser(args.path))
-    store = Store(settings.db_path)
-    try:
-        known = [p for _, p, _ in store.folders()]
-    finally:
-        store.close()
+    known = indexed_folders(settings)
     if path not in known:
         raise JinaSearchError(f"{path} is not an indexed folder (indexed: {', '.join(known) or 'none'})")
     # The same removal as the app's: under the indexer lock, vectors saved after.

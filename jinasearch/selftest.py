@@ -81,8 +81,9 @@ def run_self_test(model: str | None = None, out: TextIO | None = None, *, embedd
 
 def _run(model: str, tmp: Path, say: Callable[[str], None], embedder: Embedder | None) -> list[CheckResult]:
     from .core.config import Settings
+    from .core.embed import load_embedder
     from .core.extract.pool import default_runner
-    from .core.indexer import Indexer
+    from .core.indexer import Indexer, run_to_end
     from .core.search import Searcher
     from .resources import sample_dir
 
@@ -92,13 +93,10 @@ def _run(model: str, tmp: Path, say: Callable[[str], None], embedder: Embedder |
     settings = Settings(data_dir=tmp / "data", model=model, device=os.environ.get("JINASEARCH_DEVICE", "auto"))
     t0 = time.monotonic()
     # The same sandboxed extraction the app uses, so an installed build proves its worker processes start.
-    indexer = Indexer(settings, embedder=embedder, runner=default_runner())
-    emb = indexer.embedder
+    emb = embedder or load_embedder(model, device=settings.device)
     say(f"model loaded in {time.monotonic() - t0:.1f} s ({emb.dim} dimensions)")
     t1 = time.monotonic()
-    for _ in indexer.index([docs]):
-        pass
-    s = indexer.summary
+    s = run_to_end(Indexer(settings, embedder=emb, runner=default_runner()).index([docs])).summary
     say(f"indexed {s.indexed}/{s.scanned} files, {s.passages_embedded} passages in {time.monotonic() - t1:.1f} s")
     if s.failed or s.indexed != len(list(docs.iterdir())):
         raise RuntimeError(f"sample files failed to index: {list(s.errors)}")

@@ -11,7 +11,7 @@ from hashlib import blake2b
 
 import numpy as np
 
-from jinasearch.core.text import stem
+from jinasearch.core.language import stem
 
 _WORD = re.compile(r"\w+")
 

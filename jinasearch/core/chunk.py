@@ -10,8 +10,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from .config import DEFAULT_CHUNK_TOKENS, DEFAULT_OVERLAP_TOKENS
+from .language import sentences
 from .models import Chunk, Extracted
-from .text import sentences
 
 
 class Tokenizer(Protocol):
@@ -48,8 +49,8 @@ def chunk_text(
     extracted: Extracted,
     tok: Tokenizer,
     *,
-    max_tokens: int = 200,
-    overlap_tokens: int = 32,
+    max_tokens: int = DEFAULT_CHUNK_TOKENS,
+    overlap_tokens: int = DEFAULT_OVERLAP_TOKENS,
 ) -> list[Chunk]:
     """Greedily pack sentences into passages of at most `max_tokens`, carrying up to
     `overlap_tokens` of trailing sentences into the next passage so no idea is cut in half."""
@@ -96,8 +97,8 @@ class Chunking:
     when the tokenizer does), so cutting runs beside extraction instead of on the indexer thread."""
 
     tokenizer: Tokenizer
-    max_tokens: int = 200
-    overlap_tokens: int = 32
+    max_tokens: int = DEFAULT_CHUNK_TOKENS
+    overlap_tokens: int = DEFAULT_OVERLAP_TOKENS
 
     def cut(self, extracted: Extracted) -> list[Chunk]:
         return chunk_text(extracted, self.tokenizer, max_tokens=self.max_tokens, overlap_tokens=self.overlap_tokens)

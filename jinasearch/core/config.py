@@ -32,6 +32,11 @@ DEFAULT_EXCLUDES: tuple[str, ...] = (
     "site-packages",
 )
 
+# Passage size in model tokens, and the tokens neighbouring passages share (see docs/benchmarks.md,
+# "Passage size"). Every default lives here; the CLI, the app's settings and the re-cut read these.
+DEFAULT_CHUNK_TOKENS = 200
+DEFAULT_OVERLAP_TOKENS = 32
+
 DB_NAME = "index.sqlite3"
 FAISS_NAME = "vectors.faiss"
 LOCK_NAME = "indexer.lock"
@@ -43,11 +48,11 @@ class Settings:
 
     data_dir: Path
     model: str = DEFAULT_MODEL
-    chunk_tokens: int = 200
-    overlap_tokens: int = 32
+    chunk_tokens: int = DEFAULT_CHUNK_TOKENS
+    overlap_tokens: int = DEFAULT_OVERLAP_TOKENS
+    # The user's exclusion globs, on top of DEFAULT_EXCLUDES.
     excludes: tuple[str, ...] = field(default_factory=tuple)
     device: str = "auto"
-    batch_size: int = 32
 
     @property
     def db_path(self) -> Path:

@@ -7,37 +7,65 @@ from dataclasses import dataclass
 
 from .config import Settings, ensure_data_dir
 from .errors import IndexBusyError
-from .models import Page
-from .store import FolderStats, Store
+from .models import FailedFile, FolderStats, Page
+from .store import Store, save_vectors
+from .store.staging import Staging
+
+
+@dataclass(frozen=True)
+class SwitchStatus:
+    """A model switch under way: the model being staged and how far it got."""
+
+    model: str
+    staged: int
+    remaining: int
 
 
 @dataclass(frozen=True)
 class LibraryStatus:
-    """A snapshot for a folder panel: per-folder counts and the files that failed, with reasons."""
+    """A snapshot for a folder panel or `jinasearch status`: counts per folder and failed files, with reasons."""
 
     folders: tuple[FolderStats, ...] = ()
-    failed: tuple[tuple[str, str], ...] = ()
+    failed: tuple[FailedFile, ...] = ()
     model: str | None = None
+    dim: int | None = None
+    indexed: int = 0
     passages: int = 0
     embedded: int = 0
-    # A model switch under way: the model being staged (the index still answers with `model`).
-    staged_model: str | None = None
+    # A model switch under way (the index still answers with `model`); None otherwise.
+    switch: SwitchStatus | None = None
+
+    @property
+    def staged_model(self) -> str | None:
+        return self.switch.model if self.switch is not None else None
 
 
-def read_status(settings: Settings) -> LibraryStatus:
-    """Folder stats and failed files; an empty status when there is no index yet."""
+def read_status(settings: Settings, *, switch_counts: bool = False) -> LibraryStatus:
+    """Folder stats and failed files; an empty status when there is no index yet. `switch_counts`
+    also counts what a model switch has staged (a scan of the staging table: the CLI's status asks)."""
     if not settings.db_path.exists():
         return LibraryStatus()
     store = Store(settings.db_path, readonly=True)
     try:
         counts = store.counts()
+        staging = Staging(store)
+        staged = staging.model
+        switch = None
+        if staged is not None:
+            switch = SwitchStatus(
+                staged,
+                staging.count_staged() if switch_counts else 0,
+                staging.count_unstaged() if switch_counts else 0,
+            )
         return LibraryStatus(
             folders=tuple(store.folder_stats()),
             failed=tuple(store.failed()),
-            model=store.get_meta("model"),
-            passages=counts["passages"],
-            embedded=counts["embedded"],
-            staged_model=store.get_meta("staged_model"),
+            model=store.model(),
+            dim=store.dim(),
+            indexed=counts.indexed,
+            passages=counts.passages,
+            embedded=counts.embedded,
+            switch=switch,
         )
     finally:
         store.close()
@@ -54,11 +82,20 @@ def document_text(settings: Settings, doc_id: int) -> tuple[str, tuple[Page, ...
         store.close()
 
 
+def indexed_folders(settings: Settings) -> list[str]:
+    """The folders the index knows, as they were given to `index`."""
+    if not settings.db_path.exists():
+        return []
+    store = Store(settings.db_path, readonly=True)
+    try:
+        return [f.path for f in store.folders()]
+    finally:
+        store.close()
+
+
 def remove_folder(settings: Settings, path: str) -> int:
     """Forget a folder and its documents, passages and vectors; returns how many files it held."""
     from filelock import FileLock, Timeout
-
-    from .store import open_vectors
 
     if not settings.db_path.exists():
         return 0
@@ -76,9 +113,7 @@ def remove_folder(settings: Settings, path: str) -> int:
             if folder_id is None:
                 return 0  # never indexed (or already removed): nothing to forget
             n = store.remove_folder(folder_id)
-            dim = store.get_meta("dim")
-            if dim:
-                open_vectors(store, settings.faiss_path, int(dim)).save(settings.faiss_path)
+            save_vectors(store, settings.faiss_path)
             return n
         finally:
             store.close()

@@ -1,4 +1,4 @@
-"""Frozen records that cross every boundary: files, extracted text, chunks, hits and progress."""
+"""Frozen records that cross every boundary: files, extracted text, passages, hits, filters, progress, outcomes."""
 
 from __future__ import annotations
 
@@ -43,6 +43,9 @@ class Chunk:
     page: int | None = None
 
 
+Source = Literal["semantic", "keyword"]
+
+
 @dataclass(frozen=True)
 class Hit:
     """One ranked search result with everything a view needs to show why it matched."""
@@ -55,7 +58,7 @@ class Hit:
     text: str
     char_start: int
     char_end: int
-    sources: tuple[str, ...]
+    sources: tuple[Source, ...]
     # (start, end) offsets into `text`: the query's words.
     term_spans: tuple[tuple[int, int], ...] = ()
     # (start, end) offsets into `text`: the sentence that best matches the query's meaning.
@@ -71,25 +74,37 @@ class Hit:
         return sorted(set(spans))
 
 
-Phase = Literal["scan", "extract", "embed", "save", "done"]
-
-
 @dataclass(frozen=True)
-class Progress:
-    """A snapshot of an indexing run, yielded often so a view can show it and a user can cancel."""
+class Filters:
+    """Search filters; all optional and combined with AND. A search takes `Filters | None`."""
 
-    phase: Phase
-    files_total: int = 0
-    files_done: int = 0
-    passages_total: int = 0
-    passages_done: int = 0
-    current: str = ""
-    passages_per_s: float = 0.0
-    eta_s: float | None = None
-    failed: int = 0
-    skipped_unchanged: int = 0
-    removed: int = 0
-    message: str = ""
+    folder: str | None = None
+    exts: tuple[str, ...] = ()
+    modified_after: float | None = None
+    modified_before: float | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.folder or self.exts or self.modified_after is not None or self.modified_before is not None)
+
+
+Mode = Literal["hybrid", "semantic", "keyword"]
+MODES: tuple[Mode, ...] = ("hybrid", "semantic", "keyword")
+
+# What a front end says beside a search's hits:
+# "ok"            - answered by meaning and by words;
+# "keyword-only"  - the index's model is not loaded (yet): words alone;
+# "model-mismatch"- the index was built with a model this front end does not have: words alone;
+# "no-index"      - nothing indexed yet;
+# "error"         - the search failed; the error travels with it as an exception object.
+SearchNote = Literal["ok", "keyword-only", "model-mismatch", "no-index", "error"]
+
+
+# -- indexing ---------------------------------------------------------------------------------------
+
+Phase = Literal["scan", "extract", "embed", "save", "done"]
+# What a run's phase works for: its own files, a model switch (stage the new model's vectors, then
+# swap them in) or a re-cut to a new passage size.
+Task = Literal["index", "reembed", "swap", "recut"]
 
 
 @dataclass(frozen=True)
@@ -105,3 +120,59 @@ class IndexSummary:
     passages_embedded: int = 0
     seconds: float = 0.0
     errors: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+
+
+RunState = Literal["done", "cancelled", "keyword-only"]
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    """How a run ended, carried by its last Progress (phase "done")."""
+
+    state: RunState
+    summary: IndexSummary
+    # Why the run indexed for keyword search only: the model could not be had.
+    keyword_only: Exception | None = None
+    # A damaged database was set aside at the start of the run: what to tell the person.
+    notice: str | None = None
+    # How long a model switch's swap transaction took (None: no swap this run).
+    swap_seconds: float | None = None
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A snapshot of an indexing run, yielded often so a view can show it and a user can cancel."""
+
+    phase: Phase
+    task: Task = "index"
+    files_total: int = 0
+    files_done: int = 0
+    passages_total: int = 0
+    passages_done: int = 0
+    current: str = ""
+    passages_per_s: float = 0.0
+    eta_s: float | None = None
+    failed: int = 0
+    skipped_unchanged: int = 0
+    removed: int = 0
+    # The run's ending; set on the last Progress only.
+    outcome: RunOutcome | None = None
+
+
+# -- what the index holds, for status views ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FolderStats:
+    id: int
+    path: str
+    files: int
+    failed: int
+    passages: int
+    pending: int = 0  # passages still without a vector (keyword-searchable only)
+
+
+@dataclass(frozen=True)
+class FailedFile:
+    path: str
+    reason: str

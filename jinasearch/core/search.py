@@ -1,72 +1,41 @@
-"""Query -> dense (FAISS) + keyword (FTS5 BM25) -> fusion -> per-file cap -> Hits with highlight spans."""
+"""The search facade: query -> dense (FAISS) + keyword (FTS5 BM25) -> fusion -> per-file cap -> Hits.
+
+The stages are in `core/retrieval/`; this module wires them and keeps the read snapshot.
+"""
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Literal
+from concurrent.futures import Future
 
 import numpy as np
 
 from .config import Settings
 from .embed import Embedder, load_embedder
 from .errors import IndexEmptyError, ModelMismatchError
-from .fusion import hybrid_rank, query_words
-from .highlight import best_sentences, lexical_best_sentence, term_spans
-from .indexer import model_key
-from .models import Hit
-from .store import Filters, Store, VectorIndex, open_vectors
-from .text import FTS_PIECE_RE, query_terms
-
-Mode = Literal["hybrid", "semantic", "keyword"]
-MODES: tuple[str, ...] = ("hybrid", "semantic", "keyword")
+from .models import MODES, Filters, Hit, Mode
+from .policy import model_key
+from .retrieval.binding import Binding
+from .retrieval.fusion import hybrid_rank, query_words
+from .retrieval.grouping import cap_per_file
+from .retrieval.highlight import best_sentences, lexical_best_sentence, term_spans
+from .retrieval.keyword import DF_CAP, KeywordAnswer, KeywordRetriever, candidate_terms, doc_freq, fts_query
+from .store import HitRow, Store, VectorIndex, open_vectors
 
 # How many candidates each retriever contributes before fusion (at least; 2 per hit asked for).
 # 50, 100, 200 and 400 gave the same nDCG@10 on both evaluation sets, and the fusion's cost grows
-# with the pool (BENCHMARKS.md, issues 2 and 5).
+# with the pool (docs/benchmarks.md, "Search quality").
 CANDIDATES = 50
-# Document frequencies are counted up to this many passages (idf of commoner words barely differs).
-DF_CAP = 5000
 
-
-def candidate_terms(terms: Sequence[str], doc_freq: Mapping[str, int], cap: int = DF_CAP) -> list[str]:
-    """The words hybrid search looks candidates up by: those in fewer than `cap` passages.
-
-    A word in more passages has the lowest idf (BM25 ranks by rare words anyway) and the longest
-    posting list: at 100k passages one such word made the FTS query 2-3x slower. It still counts in
-    the fusion's lexical evidence for every candidate, and dense retrieval does not need it. When
-    every word is that common, all are kept, so a query of common words still finds passages."""
-    rare = [t for t in terms if doc_freq.get(t, 0) < cap]
-    return rare or list(terms)
-
-
-def doc_freq(store: Store, word: str) -> int:
-    """Passages holding `word` as FTS5 matches it, counted up to DF_CAP."""
-    match = fts_query(word)
-    return store.doc_freq(match, DF_CAP) if match else 0
-
-
-def fts_query(query: str) -> str | None:
-    """An FTS5 MATCH expression from natural language: meaningful words, each quoted (so `AND`, `-`,
-    `:` or a stray quote in the user's text are never parsed as syntax), OR-ed so BM25 ranks
-    passages by how many and how rare the words they contain are."""
-    parts: list[str] = []
-    for term in query_terms(query):
-        pieces = FTS_PIECE_RE.findall(term)
-        pieces = [p for p in pieces if p != "_"]
-        if pieces:
-            # Pieces of one word (err_42 -> err 42) must appear together: a phrase.
-            parts.append('"' + " ".join(pieces).replace('"', '""') + '"')
-    return " OR ".join(parts) if parts else None
+__all__ = ["CANDIDATES", "DF_CAP", "MODES", "Searcher", "candidate_terms", "doc_freq", "fts_query"]
 
 
 class Searcher:
     """Reads the index (its own connection) and answers queries; safe to use while indexing runs.
 
     The model is the one the index records, read again at every query: after a model switch's swap
-    the searcher drops the old model's embedder, FAISS cache and sentence vectors and continues with
-    the new model (loaded lazily, or asked of `embedders`, a front end's shared models by name).
+    the searcher drops the old model's binding (embedder, FAISS cache, sentence vectors) and goes on
+    with the new model (loaded lazily, or asked of `embedders`, a front end's shared models by name).
     """
 
     def __init__(
@@ -84,83 +53,56 @@ class Searcher:
             )
         self.settings = settings
         self.store = Store(settings.db_path)
-        recorded = self.store.get_meta("model")
+        recorded = self.store.model()
         if model is not None and recorded is not None and model_key(model) != recorded:
             raise ModelMismatchError(
                 f"this index was built with model '{recorded}'; searching it with '{model}' would give nonsense. "
                 "Leave out --model, or re-index with --reembed."
             )
-        self.model = recorded or (model_key(model) if model else None)
-        self._embedder = embedder
-        self._embedder_model = self.model if embedder is not None else None  # the model it embeds for
+        current = recorded or (model_key(model) if model else None)
+        self._binding = Binding(current, embedder, current)
         self._embedders = embedders
         self._load_model = load_model
-        self._vectors: VectorIndex | None = None
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jinasearch-keyword")
-        self._keyword_store: Store | None = None  # its own connection, used only on the pool's thread
-        # Keyed by (model, sentence): sentences may be asked for with the model of an earlier query.
-        self._sentence_cache: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
-        self._last_query: tuple[str, np.ndarray, Embedder] | None = None
+        self._keyword = KeywordRetriever(settings.db_path)
+        # The last query's text, vector and the binding that made it (see `sentence_spans`).
+        self._last: tuple[str, np.ndarray, Binding] | None = None
 
     def close(self) -> None:
-        if self._keyword_store is not None:
-            self._pool.submit(self._keyword_store.close).result()
-        self._pool.shutdown(wait=True)
+        self._keyword.close()
         self.store.close()
 
-    def _keyword(
-        self, query: str, n: int, filters: Filters | None, hybrid: bool
-    ) -> tuple[list[tuple[int, float]], dict[str, int]]:
-        """Runs on the keyword thread: (BM25 hits, document frequency of each query word).
-
-        For hybrid search the document frequencies come first (the fusion needs them anyway) and
-        pick which words look candidates up; keyword mode searches every word, as asked."""
-        if self._keyword_store is None:
-            self._keyword_store = Store(self.settings.db_path)
-        store = self._keyword_store
-        terms = query_terms(query)
-        freqs: dict[str, int] = {}
-        if hybrid:
-            freqs = {t: doc_freq(store, t) for t in terms}
-            terms = candidate_terms(terms, freqs, DF_CAP)
-        match = fts_query(" ".join(terms))
-        return (store.keyword(match, n, filters) if match else []), freqs
+    @property
+    def model(self) -> str | None:
+        """The model_key searches use now (the index's)."""
+        return self._binding.model
 
     @property
     def embedder(self) -> Embedder | None:
         """The query embedder for the index's current model; None while it is not available."""
-        if self._embedder is None and self.model:
+        b = self._binding
+        if b.embedder is None and b.model:
             if self._embedders is not None:
-                self._embedder = self._embedders(self.model)
+                b.set_embedder(self._embedders(b.model))
             elif self._load_model:
-                self._embedder = load_embedder(self.model, device=self.settings.device)
-            self._embedder_model = self.model if self._embedder is not None else None
-        return self._embedder
+                b.set_embedder(load_embedder(b.model, device=self.settings.device))
+        return b.embedder
 
     def _follow_model(self) -> None:
         """Notice a model switch committed since the last query (one meta read) and follow it."""
-        recorded = self.store.get_meta("model")
-        if recorded is None or recorded == self.model:
-            return
-        if self.model is None and self._embedder is not None and self._embedder_model is None:
-            # The caller's embedder, given before the index had recorded any model: it is for this one.
-            self._embedder_model = recorded
-        self.model = recorded
-        self._vectors = None
-        self._sentence_cache.clear()
-        if self._embedder_model != recorded:
-            self._embedder, self._embedder_model = None, None
+        recorded = self.store.model()
+        if recorded is not None and recorded != self._binding.model:
+            self._binding = self._binding.follow(recorded)
 
     def vectors(self) -> VectorIndex | None:
         """The FAISS index, loaded on first use and synced with whatever the indexer has committed since."""
-        dim = self.store.get_meta("dim")
+        dim, b = self.store.dim(), self._binding
         if dim is None:
             return None
-        if self._vectors is None or self._vectors.dim != int(dim) or self._vectors.model not in (None, self.model):
-            self._vectors = open_vectors(self.store, self.settings.faiss_path, int(dim))
+        if b.vectors is None or b.vectors.dim != dim or b.vectors.model not in (None, b.model):
+            b.vectors = open_vectors(self.store, self.settings.faiss_path, dim)
         else:
-            self._vectors.sync(self.store)
-        return self._vectors
+            b.vectors.sync(self.store)
+        return b.vectors
 
     def search(
         self,
@@ -186,97 +128,61 @@ class Searcher:
         # same commit, so a query vector is never compared with vectors of another model.
         with self.store.snapshot():
             self._follow_model()
-            return self._search(query, k, mode, filters, max_per_file, highlight, sentences)
+            if self.store.passage_count() == 0:
+                raise IndexEmptyError("the index is empty; add a folder first ('jinasearch index FOLDER')")
+            ranked, rows, sources, qvec = self._rank(query, max(CANDIDATES, k * 2), mode, filters or None)
+            picked = cap_per_file(ranked, rows, k, max_per_file)
+            if qvec is not None:
+                self._last = (query, qvec, self._binding)
+            spans: list[tuple[int, int] | None] = [None] * len(picked)
+            if highlight and sentences and picked:
+                spans = self.sentence_spans(query, [row.text for row, _ in picked], semantic=qvec is not None)
+            return [
+                _hit(row, score, sources, query if highlight else None, span)
+                for (row, score), span in zip(picked, spans)
+            ]
 
-    def _search(
-        self,
-        query: str,
-        k: int,
-        mode: Mode,
-        filters: Filters | None,
-        max_per_file: int,
-        highlight: bool,
-        sentences: bool,
-    ) -> list[Hit]:
-        n_passages = self.store.passage_count()
-        if n_passages == 0:
-            raise IndexEmptyError("the index is empty; add a folder first ('jinasearch index FOLDER')")
-        filters = filters or Filters()
-        n = max(CANDIDATES, k * 2)
-
+    def _rank(
+        self, query: str, n: int, mode: Mode, filters: Filters | None
+    ) -> tuple[list[tuple[int, float]], Mapping[int, HitRow], dict[int, tuple[str, ...]], np.ndarray | None]:
+        """(ranked (id, score), rows of the candidates read so far, each id's sources, query vector)."""
         # The keyword query runs on a second thread while the query is embedded and FAISS searched:
         # SQLite, torch and FAISS all release the GIL, so on two cores the retrievers overlap.
-        keyword_job: Future[tuple[list[tuple[int, float]], dict[str, int]]] | None = None
+        keyword_job: Future[KeywordAnswer] | None = None
         if mode in ("hybrid", "keyword") and fts_query(query):
-            keyword_job = self._pool.submit(self._keyword, query, n, filters if filters else None, mode == "hybrid")
-
+            keyword_job = self._keyword.submit(query, n, filters, mode == "hybrid")
         qvec: np.ndarray | None = None
-        emb: Embedder | None = None
-        vi: VectorIndex | None = None
         dense: list[tuple[int, float]] = []
         try:
             if mode in ("hybrid", "semantic"):
-                # The model first: without one (still loading, or another model's index) FAISS is not even loaded.
-                emb = self.embedder if self.store.get_meta("dim") is not None else None
-                vi = self.vectors() if emb is not None else None
-                if vi is not None and len(vi) and emb is not None:
-                    qvec = emb.encode_query(query)
-                    allowed = self.store.filtered_ids(filters) if filters else None
-                    dense = vi.search(qvec, n, allowed)
+                qvec, dense = self._dense(query, n, filters)
         finally:
             keyword, freqs = keyword_job.result() if keyword_job is not None else ([], {})
-
-        rows: dict[int, tuple] = {}
+        rows: Mapping[int, HitRow] = {}
         if mode == "semantic":
             ranked = dense
-        elif mode == "keyword" or qvec is None:
+        elif mode == "keyword" or qvec is None:  # no vectors yet (still embedding) or no model: words alone
             ranked = keyword
         else:
-            ranked, rows = self._hybrid(query, qvec, dense, keyword, n_passages, freqs)
-
+            ranked, rows = self._hybrid(query, qvec, dense, keyword, freqs)
         rows = rows or self.store.hit_rows([i for i, _ in ranked])
         dense_ids, kw_ids = {i for i, _ in dense}, {i for i, _ in keyword}
-        per_file: dict[int, int] = {}
-        picked: list[tuple[tuple, float]] = []
-        for pid, score in ranked:
-            row = rows.get(pid)
-            if row is None:  # deleted between the two reads: skip rather than show a ghost
-                continue
-            doc_id = row[1]
-            if per_file.get(doc_id, 0) >= max_per_file:
-                continue
-            per_file[doc_id] = per_file.get(doc_id, 0) + 1
-            picked.append((row, score))
-            if len(picked) >= k:
-                break
+        sources = {
+            pid: tuple(s for s, ids in (("semantic", dense_ids), ("keyword", kw_ids)) if pid in ids)
+            for pid, _ in ranked
+        }
+        return ranked, rows, sources, qvec
 
-        if qvec is not None and emb is not None:
-            self._last_query = (query, qvec, emb)
-        spans: list[tuple[int, int] | None] = [None] * len(picked)
-        if highlight and sentences and picked:
-            spans = self.sentence_spans(query, [row[4] for row, _ in picked], semantic=qvec is not None)
-
-        hits: list[Hit] = []
-        for (row, score), sent in zip(picked, spans):
-            pid, doc_id, path, page, text, cs, ce, mtime = row
-            sources = tuple(s for s, ids in (("semantic", dense_ids), ("keyword", kw_ids)) if pid in ids)
-            hits.append(
-                Hit(
-                    passage_id=pid,
-                    doc_id=doc_id,
-                    path=path,
-                    page=page,
-                    score=float(score),
-                    text=text,
-                    char_start=cs,
-                    char_end=ce,
-                    sources=sources,
-                    term_spans=tuple(term_spans(text, query)) if highlight else (),
-                    sentence_span=sent,
-                    mtime=mtime,
-                )
-            )
-        return hits
+    def _dense(self, query: str, n: int, filters: Filters | None) -> tuple[np.ndarray | None, list[tuple[int, float]]]:
+        """The query vector and FAISS's nearest passages; (None, []) without a model or vectors."""
+        # The model first: without one (still loading, or another model's index) FAISS is not even loaded.
+        emb = self.embedder if self.store.dim() is not None else None
+        vi = self.vectors() if emb is not None else None
+        if vi is None or not len(vi) or emb is None:
+            return None, []
+        qvec = emb.encode_query(query)
+        allowed = self.store.filtered_ids(filters) if filters else None
+        return qvec, vi.search(qvec, n, allowed)
 
     def _hybrid(
         self,
@@ -284,11 +190,10 @@ class Searcher:
         qvec: np.ndarray,
         dense: list[tuple[int, float]],
         keyword: list[tuple[int, float]],
-        n_passages: int,
         freqs: Mapping[str, int],
-    ) -> tuple[list[tuple[int, float]], dict[int, tuple]]:
+    ) -> tuple[list[tuple[int, float]], dict[int, HitRow]]:
         """Score the union of both candidate lists with cosine + lexical evidence, with one round of
-        vector feedback (see fusion.py).
+        vector feedback (see retrieval/fusion.py).
 
         Every candidate's vector comes from SQLite in one batched read, so keyword-only candidates
         are judged on both signals rather than "missing = worst", and the feedback can re-score all."""
@@ -296,8 +201,8 @@ class Searcher:
         rows = self.store.hit_rows(ids)
         found, mat = self.store.vectors_for(ids, len(qvec))
         # The keyword thread counted every query word (a word FTS5 cannot match counts 0).
-        words = query_words(query, lambda w: freqs.get(w, 0), n_passages, self.word_pieces)
-        texts = {pid: row[4] for pid, row in rows.items()}
+        words = query_words(query, lambda w: freqs.get(w, 0), self.store.passage_count(), self.word_pieces)
+        texts = {pid: row.text for pid, row in rows.items()}
         return hybrid_rank(qvec, found.tolist(), mat, texts, words, ids), rows
 
     def word_pieces(self, word: str) -> int:
@@ -309,36 +214,45 @@ class Searcher:
         self, query: str, texts: Sequence[str], *, semantic: bool = True
     ) -> list[tuple[int, int] | None]:
         """Each text's sentence closest in meaning to the query (one batched model call), or, without
-        a model or with `semantic=False`, the sentence holding the most query words."""
+        a model or with `semantic=False`, the sentence holding the most query words.
+
+        The app asks right after the results, maybe after a model switch: the last search's query
+        vector and binding are used for the same query, so sentences and query come from one model."""
         found = self._query_vector(query) if semantic else None
         if found is not None:
-            qvec, emb = found
-            return best_sentences(texts, qvec, lambda ts: self._encode_sentences(emb, ts))
+            qvec, binding = found
+            return best_sentences(texts, qvec, binding.sentence_vectors)
         return [lexical_best_sentence(t, query) for t in texts]
 
-    def _query_vector(self, query: str) -> tuple[np.ndarray, Embedder] | None:
-        """The last search's query vector and the model that made it when it is the same query (the
-        app asks right after the results, maybe after a model switch: sentences and query must
-        come from one model); else this query embedded now."""
-        if self._last_query is not None and self._last_query[0] == query:
-            return self._last_query[1], self._last_query[2]
+    def _query_vector(self, query: str) -> tuple[np.ndarray, Binding] | None:
+        if self._last is not None and self._last[0] == query:
+            return self._last[1], self._last[2]
         emb = self.embedder
-        return (emb.encode_query(query), emb) if emb is not None else None
-
-    def _encode_sentences(self, emb: Embedder, texts: Sequence[str]) -> np.ndarray:
-        """Sentence vectors with a small LRU cache: re-running or refining a query reuses them."""
-        keys = [(emb.name, t) for t in texts]
-        missing = [key for key in dict.fromkeys(keys) if key not in self._sentence_cache]
-        if missing:
-            for key, v in zip(missing, emb.encode([t for _, t in missing])):
-                self._sentence_cache[key] = v
-        out = np.stack([self._sentence_cache[key] for key in keys]) if keys else np.zeros((0, emb.dim), np.float32)
-        for key in keys:
-            self._sentence_cache.move_to_end(key)
-        while len(self._sentence_cache) > 20_000:
-            self._sentence_cache.popitem(last=False)
-        return out
+        return (emb.encode_query(query), self._binding) if emb is not None else None
 
     def document_text(self, doc_id: int) -> str | None:
         found = self.store.doc_text(doc_id)
         return found[0] if found else None
+
+
+def _hit(
+    row: HitRow,
+    score: float,
+    sources: Mapping[int, tuple[str, ...]],
+    query: str | None,
+    sentence: tuple[int, int] | None,
+) -> Hit:
+    return Hit(
+        passage_id=row.passage_id,
+        doc_id=row.doc_id,
+        path=row.path,
+        page=row.page,
+        score=float(score),
+        text=row.text,
+        char_start=row.char_start,
+        char_end=row.char_end,
+        sources=sources.get(row.passage_id, ()),  # type: ignore[arg-type]
+        term_spans=tuple(term_spans(row.text, query)) if query is not None else (),
+        sentence_span=sentence,
+        mtime=row.mtime,
+    )

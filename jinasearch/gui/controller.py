@@ -4,29 +4,22 @@ from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass, replace
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QSettings, Signal
 
+from ..core.config import Settings
+from ..core.jobs import FolderRow, IndexJob, Job, JobQueue, JobResult, RemoveJob, failed_under
 from ..core.library import LibraryStatus
-from ..core.store import Filters
+from ..core.models import FailedFile, Filters
+from ..core.policy import model_key, search_model_during_switch
 from ..core.watch import FolderWatcher
 from .model import EmbedderFactory, ModelLoader
 from .prefs import Prefs, load_folders, load_prefs, save_folders, save_prefs
 from .threads import start_worker, stop_thread
-from .workers import IndexJob, IndexWorker, Job, JobResult, RemoveJob, SearchWorker
+from .workers import IndexWorker, SearchWorker
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class FolderRow:
-    path: str
-    state: str  # "indexing" | "paused" | "queued" | "up to date" | "keyword only" | "errors" | "not indexed"
-    files: int = 0
-    passages: int = 0
-    failed: int = 0
 
 
 class Controller(QObject):
@@ -44,7 +37,7 @@ class Controller(QObject):
     pausedChanged = Signal(bool)
     foldersChanged = Signal(object)  # list[FolderRow]
     statusChanged = Signal(object)  # LibraryStatus
-    results = Signal(int, object, str)
+    results = Signal(int, object, str, object)
     sentences = Signal(int, object)
     preview = Signal(int, object)
     modelLoading = Signal(str)
@@ -67,9 +60,7 @@ class Controller(QObject):
         self.prefs: Prefs = load_prefs(qsettings)
         self.folders: list[str] = load_folders(qsettings)
         self.status = LibraryStatus()
-        self.is_paused = False
-        self._queue: list[Job] = []
-        self.running: Job | None = None
+        self.jobs = JobQueue()
         self._factory = embedder_factory
         self.model = self._new_loader()  # the chosen model: indexing uses it, search too once the index has it
         # During a model switch, the model the index still records: it keeps answering searches until
@@ -97,8 +88,16 @@ class Controller(QObject):
         )
 
     @property
-    def settings(self):  # type: ignore[no-untyped-def]
+    def settings(self) -> Settings:
         return self.prefs.settings(self.data_dir)
+
+    @property
+    def running(self) -> Job | None:
+        return self.jobs.running
+
+    @property
+    def is_paused(self) -> bool:
+        return self.jobs.paused
 
     # -- start and stop ---------------------------------------------------------------------------
 
@@ -138,8 +137,6 @@ class Controller(QObject):
 
     def _switch_model(self, name: str) -> None:
         """Make `name` the model to index with, keeping the index's own model for search meanwhile."""
-        from ..core.indexer import model_key  # not at import: the window starts before the engine loads
-
         recorded = self.status.model
         previous = self.model
         if self.old_model is not None and model_key(self.old_model.name) == model_key(name):
@@ -154,21 +151,20 @@ class Controller(QObject):
 
     def _follow_index_model(self) -> None:
         """Keep the index's model loaded for search while a switch is under way; let it go after the swap."""
-        from ..core.indexer import model_key
-
         recorded, chosen = self.status.model, model_key(self.prefs.model)
         if recorded is None or recorded == chosen:
             self.old_model = None  # the swap is done (a search still using it drops it at its next query)
-        elif self.old_model is None and self.status.staged_model == chosen:
+            return
+        needed = search_model_during_switch(chosen, recorded, self.status.staged_model)
+        if self.old_model is None and needed is not None:
             # Started while a switch was unfinished (the app was closed mid-way): search needs the old model.
             self.old_model = self._new_loader()
-            self.old_model.start(recorded, self.prefs.device)
+            self.old_model.start(needed, self.prefs.device)
 
     def shutdown(self) -> None:
         """Stop everything and wait for the threads; what was committed stays committed."""
-        self._queue.clear()
-        self.indexer.stop.set()
-        self.indexer.resume.set()
+        self.jobs.clear()
+        self.indexer.control.cancel()
         if self.watcher is not None:
             self.watcher.stop()
         stop_thread(self.index_thread)
@@ -198,12 +194,11 @@ class Controller(QObject):
             save_folders(self.qsettings, self.folders)
         if self.watcher is not None:
             self.watcher.unwatch(path)
-        self._queue = [j for j in self._queue if not (isinstance(j, IndexJob) and j.paths == (path,))]
+        rest = self.jobs.drop_folder(path)
         if isinstance(self.running, IndexJob) and path in self.running.paths:
             self.cancel()
-            rest = tuple(p for p in self.running.paths if p != path)
             if rest:
-                self._queue.append(IndexJob(self.settings, rest))
+                self.jobs.add(IndexJob(self.settings, rest))
         self.enqueue(RemoveJob(self.settings, path))
 
     def reindex_all(self, *, reembed: bool = False, rechunk: bool = False) -> None:
@@ -218,54 +213,44 @@ class Controller(QObject):
         return out
 
     def enqueue(self, job: Job) -> None:
-        if isinstance(job, IndexJob) and any(
-            isinstance(q, IndexJob)
-            and set(job.paths) <= set(q.paths)
-            and q.reembed >= job.reembed
-            and q.rechunk >= job.rechunk
-            for q in self._queue
-        ):
-            return  # already waiting (a burst of watcher events, a double drop)
-        self._queue.append(job)
-        self._dispatch()
-        self._emit_folders()
+        if self.jobs.add(job):
+            self._dispatch()
+            self._emit_folders()
 
     def _dispatch(self) -> None:
-        if self.running is not None or not self._queue:
+        job = self.jobs.start_next()
+        if job is None:
             return
-        job = self._queue.pop(0)
-        self.running = job
-        self.indexer.stop.clear()
+        self.indexer.control.reset()
         if not self.is_paused:
-            self.indexer.resume.set()
+            self.indexer.control.resume()
         self.runStarted.emit(job)
         self._run.emit(job)
 
     def _finished(self, result: JobResult) -> None:
-        self.running = None
+        self.jobs.finished()
         self.runFinished.emit(result)
         self.refresh_status()
         self._dispatch()
 
     def pause(self) -> None:
-        self.is_paused = True
-        self.indexer.resume.clear()
+        self.jobs.paused = True
+        self.indexer.control.pause()
         self.pausedChanged.emit(True)
         self._emit_folders()
 
     def resume(self) -> None:
-        self.is_paused = False
-        self.indexer.resume.set()
+        self.jobs.paused = False
+        self.indexer.control.resume()
         self.pausedChanged.emit(False)
         self._emit_folders()
 
     def cancel(self) -> None:
-        """Stop the running job at its next file or batch; queued jobs stay queued."""
+        """Stop the running job at its next file or slice of model work; queued jobs stay queued."""
         if self.running is not None:
-            self.indexer.stop.set()
-            self.indexer.resume.set()
+            self.indexer.control.cancel()
         if self.is_paused:
-            self.is_paused = False
+            self.jobs.paused = False
             self.pausedChanged.emit(False)
 
     # -- watching ---------------------------------------------------------------------------------
@@ -290,7 +275,7 @@ class Controller(QObject):
         save_prefs(self.qsettings, prefs)
         self._reset.emit(self.settings)
         # Queued jobs run with the new choices; one already running finishes with its own model.
-        self._queue = [replace(j, settings=self.settings) for j in self._queue]
+        self.jobs.with_settings(self.settings)
         if prefs.model != old.model:
             self._switch_model(prefs.model)
         elif prefs.device != old.device:
@@ -305,7 +290,7 @@ class Controller(QObject):
 
     def search(self, seq: int, query: str, filters: Filters | None = None) -> None:
         self.searcher.latest = seq
-        self._search.emit(seq, query, filters or Filters())
+        self._search.emit(seq, query, filters)
 
     def request_preview(self, seq: int, doc_id: int) -> None:
         self._preview.emit(seq, doc_id)
@@ -322,35 +307,10 @@ class Controller(QObject):
         self._emit_folders()
 
     def folder_rows(self) -> list[FolderRow]:
-        stats = {f.path: f for f in self.status.folders}
-        running = set(self.running.paths) if isinstance(self.running, IndexJob) else set()
-        queued = {p for j in self._queue if isinstance(j, IndexJob) for p in j.paths}
-        rows = []
-        for path in self.known_folders():
-            st = stats.get(path)
-            if path in running:
-                state = "paused" if self.is_paused else "indexing"
-            elif path in queued:
-                state = "queued"
-            elif st is None:
-                state = "not indexed"
-            elif st.pending:
-                # The model was not there (or the run was cancelled) before the vectors. This comes
-                # before "errors": it says what search misses in the whole folder, while failed files
-                # keep their own column and the "Failed files…" list.
-                state = "keyword only"
-            elif st.failed:
-                state = "errors"
-            else:
-                state = "up to date"
-            rows.append(FolderRow(path, state, st.files if st else 0, st.passages if st else 0, st.failed if st else 0))
-        return rows
+        return self.jobs.folder_rows(self.known_folders(), self.status.folders)
 
     def _emit_folders(self) -> None:
         self.foldersChanged.emit(self.folder_rows())
 
-    def failed_files(self, folder: str | None = None) -> list[tuple[str, str]]:
-        if folder is None:
-            return list(self.status.failed)
-        prefix = folder.rstrip(os.sep) + os.sep
-        return [(p, r) for p, r in self.status.failed if p.startswith(prefix)]
+    def failed_files(self, folder: str | None = None) -> list[FailedFile]:
+        return failed_under(self.status.failed, folder)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core.models import FailedFile
 from .prefs import DEVICES, MODEL_CHOICES, Prefs
 
 
@@ -100,7 +101,7 @@ class SettingsDialog(QDialog):
 
 
 class FailedFilesDialog(QDialog):
-    def __init__(self, failed: list[tuple[str, str]], folder: str | None, parent: QWidget | None = None) -> None:
+    def __init__(self, failed: list[FailedFile], folder: str | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Files that could not be indexed" + (f" — {os.path.basename(folder)}" if folder else ""))
         self.resize(820, 420)
@@ -110,7 +111,7 @@ class FailedFilesDialog(QDialog):
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        for i, (path, reason) in enumerate(failed):
+        for i, (path, reason) in enumerate((f.path, f.reason) for f in failed):
             item = QTableWidgetItem(path)
             item.setToolTip(path)
             self.table.setItem(i, 0, item)

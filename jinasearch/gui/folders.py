@@ -15,17 +15,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .controller import FolderRow
+from ..core.jobs import FolderRow, FolderState
 from .results import short_path
 
 STATE_COLORS = {
-    "indexing": "#1565c0",
-    "paused": "#ef6c00",
-    "queued": "#616161",
-    "up to date": "#2e7d32",
-    "keyword only": "#ef6c00",
-    "errors": "#c62828",
-    "not indexed": "#616161",
+    FolderState.INDEXING: "#1565c0",
+    FolderState.PAUSED: "#ef6c00",
+    FolderState.QUEUED: "#616161",
+    FolderState.UP_TO_DATE: "#2e7d32",
+    FolderState.KEYWORD_ONLY: "#ef6c00",
+    FolderState.ERRORS: "#c62828",
+    FolderState.NOT_INDEXED: "#616161",
 }
 
 
@@ -87,7 +87,7 @@ class FolderPanel(QWidget):
         self.tree.clear()
         for row in rows:
             item = QTreeWidgetItem(
-                [short_path(row.path), row.state, str(row.files), str(row.passages), str(row.failed)]
+                [short_path(row.path), row.state.value, str(row.files), str(row.passages), str(row.failed)]
             )
             item.setData(0, Qt.ItemDataRole.UserRole, row.path)
             item.setToolTip(0, row.path)
@@ -101,5 +101,5 @@ class FolderPanel(QWidget):
                 item.setSelected(True)
         self.failed_btn.setEnabled(any(r.failed for r in rows))
 
-    def state_of(self, path: str) -> str | None:
+    def state_of(self, path: str) -> FolderState | None:
         return next((r.state for r in self.rows if r.path == path), None)

@@ -4,22 +4,18 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
+from ..core.control import Control
 from ..core.errors import JinaSearchError, ModelUnavailableError
 
 log = logging.getLogger(__name__)
 
 EmbedderFactory = Callable[[str, str], Any]
-
-
-class Cancelled(Exception):
-    """The job waiting for the model was cancelled."""
 
 
 def default_factory(name: str, device: str, on_progress: Callable[[int, int], None] | None = None) -> Any:
@@ -53,44 +49,6 @@ class SharedEmbedder:
     def encode_query(self, text: str) -> np.ndarray:
         with self._lock:
             return self._inner.encode_query(text)
-
-
-class GatedEmbedder:
-    """The indexer's view of the shared model: encodes in time-boxed slices and calls `gate` between
-    them, so pause and cancel take effect within ~a quarter second even when a full batch would take
-    several (a slow or busy CPU, a large model). `gate` blocks while paused and raises when cancelled."""
-
-    TARGET_S = 0.25
-
-    def __init__(self, inner: Any, gate: Callable[[], None]) -> None:
-        self._inner, self._gate = inner, gate
-        self.name: str = inner.name
-        self.dim: int = inner.dim
-        self.batch_size: int = inner.batch_size
-        self.tokenizer = inner.tokenizer
-        self._per_text: float | None = None
-
-    def _step(self) -> int:
-        if self._per_text is None:
-            return 1  # unknown speed: start with one text, then grow to fill the time box
-        return max(1, min(self.batch_size, int(self.TARGET_S / max(self._per_text, 1e-6))))
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        texts = list(texts)
-        parts: list[np.ndarray] = []
-        i = 0
-        while i < len(texts):
-            self._gate()
-            chunk = texts[i : i + self._step()]
-            t0 = time.monotonic()
-            parts.append(self._inner.encode(chunk))
-            per = (time.monotonic() - t0) / len(chunk)
-            self._per_text = per if self._per_text is None else 0.5 * self._per_text + 0.5 * per
-            i += len(chunk)
-        return np.concatenate(parts) if parts else np.zeros((0, self.dim), dtype=np.float32)
-
-    def encode_query(self, text: str) -> np.ndarray:
-        return self._inner.encode_query(text)
 
 
 class ModelLoader(QObject):
@@ -152,13 +110,14 @@ class ModelLoader(QObject):
     def embedder(self) -> SharedEmbedder | None:
         return self._embedder if self._done.is_set() else None
 
-    def wait(self, should_stop: Callable[[], bool]) -> SharedEmbedder:
-        """Block (a worker thread) until the model is loaded; raises when loading failed or on cancel.
-        A download (minutes, on a slow line) is not waited for: the run indexes for keyword search
-        now, and the controller runs again for the vectors once the model is in."""
+    def wait(self, control: Control) -> SharedEmbedder | None:
+        """Block (a worker thread) until the model is loaded; None when the job is cancelled meanwhile,
+        ModelUnavailableError when loading failed. A download (minutes, on a slow line) is not waited
+        for: the run indexes for keyword search now, and the controller runs again for the vectors
+        once the model is in."""
         while not self._done.wait(0.1):
-            if should_stop():
-                raise Cancelled()
+            if control.cancelled:
+                return None
             if self.fetching:
                 raise ModelUnavailableError(f"model '{self.name}' is still downloading.")
         if self._embedder is None:

@@ -8,7 +8,14 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings
 
-from ..core.config import DEFAULT_MODEL, ENV_MODEL, LARGE_MODEL, Settings
+from ..core.config import (
+    DEFAULT_CHUNK_TOKENS,
+    DEFAULT_MODEL,
+    DEFAULT_OVERLAP_TOKENS,
+    ENV_MODEL,
+    LARGE_MODEL,
+    Settings,
+)
 
 MODEL_CHOICES: tuple[tuple[str, str], ...] = (
     ("Jina v2 small, English (fast, 512-dim)", DEFAULT_MODEL),
@@ -20,8 +27,8 @@ DEVICES = ("auto", "cpu", "cuda", "mps")
 @dataclass(frozen=True)
 class Prefs:
     model: str = DEFAULT_MODEL
-    chunk_tokens: int = 200
-    overlap_tokens: int = 32
+    chunk_tokens: int = DEFAULT_CHUNK_TOKENS
+    overlap_tokens: int = DEFAULT_OVERLAP_TOKENS
     excludes: tuple[str, ...] = field(default_factory=tuple)
     device: str = "auto"
 
@@ -57,8 +64,8 @@ def load_prefs(qs: QSettings) -> Prefs:
     device = str(qs.value("device", "auto") or "auto")
     return Prefs(
         model=model,
-        chunk_tokens=max(16, _int(qs.value("chunk_tokens"), 200)),
-        overlap_tokens=max(0, _int(qs.value("overlap_tokens"), 32)),
+        chunk_tokens=max(16, _int(qs.value("chunk_tokens"), DEFAULT_CHUNK_TOKENS)),
+        overlap_tokens=max(0, _int(qs.value("overlap_tokens"), DEFAULT_OVERLAP_TOKENS)),
         excludes=tuple(_str_list(qs.value("excludes"))),
         device=device if device in DEVICES else "auto",
     )

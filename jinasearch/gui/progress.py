@@ -6,8 +6,8 @@ import os
 
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
+from ..core.jobs import IndexJob, JobResult, JobState
 from ..core.models import Progress
-from .workers import KEYWORD_ONLY, IndexJob, JobResult
 
 
 def eta_text(seconds: float | None) -> str:
@@ -33,13 +33,13 @@ def describe(p: Progress) -> tuple[str, int, int]:
         eta = f" · {eta_text(p.eta_s)}" if p.eta_s is not None else ""
         what = (
             "Re-embedding for the new model (search uses the old one until done)"
-            if p.message.startswith("re-embedding")
+            if p.task == "reembed"
             else "Embedding passages"
         )
         return f"{what} {p.passages_done:,} / {p.passages_total:,}{rate}{eta}", p.passages_done, p.passages_total
     if p.phase == "save":
         return (
-            ("Switching to the new model…" if p.message.startswith("switching") else "Saving the vector index…"),
+            ("Switching to the new model…" if p.task == "swap" else "Saving the vector index…"),
             0,
             0,
         )
@@ -99,20 +99,20 @@ class ProgressPanel(QFrame):
         self._idle()
         self.last = None
         s = result.summary
-        if result.status == "cancelled":
+        if result.status == JobState.CANCELLED:
             self.label.setText("Indexing cancelled. What was read so far is kept and searchable.")
-        elif result.status == "failed":
+        elif result.status == JobState.FAILED:
             self.label.setText("Indexing stopped: see the message above.")
         elif isinstance(result.job, IndexJob):
             run = f"Last run: {s.indexed:,} files read, {s.unchanged:,} unchanged, {s.failed:,} failed"
-            if result.message == KEYWORD_ONLY:
+            if result.keyword_only:
                 self.label.setText(f"Searchable by keyword. {run}. Search by meaning waits for the model.")
             else:
                 self.label.setText(
                     f"Up to date. {run}, {s.passages_embedded:,} passages embedded in {s.seconds:.1f} s."
                 )
         else:
-            self.label.setText(result.message)
+            self.label.setText(f"removed {result.job.path} ({result.removed_files} files)")
 
 
 class Banner(QFrame):

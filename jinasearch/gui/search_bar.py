@@ -8,8 +8,8 @@ import time
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QPushButton, QWidget
 
-from ..core.extract.text import TEXT_SUFFIXES
-from ..core.store import Filters
+from ..core.extract.plain import TEXT_SUFFIXES
+from ..core.models import Filters
 
 PROSE = (".txt", ".text", ".md", ".markdown", ".rst", ".org", ".tex", ".adoc", ".asciidoc")
 TYPES: tuple[tuple[str, tuple[str, ...]], ...] = (

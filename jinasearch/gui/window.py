@@ -3,36 +3,33 @@
 from __future__ import annotations
 
 import os
-from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, QSettings, Qt, QUrl
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QFileDialog,
-    QLabel,
-    QListView,
-    QMainWindow,
-    QMenu,
-    QMessageBox,
-    QSplitter,
-    QStackedWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QSettings, Qt, QUrl
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QVBoxLayout, QWidget
 
-from ..core.models import Hit, Progress
-from . import opener
+from ..core.errors import JinaSearchError, ModelMismatchError
+from ..core.jobs import IndexJob, JobResult, JobState
+from ..core.library import LibraryStatus
+from ..core.models import Hit, Progress, SearchNote
+from . import actions
 from .controller import Controller
 from .dialogs import FailedFilesDialog, SettingsDialog
 from .folders import FolderPanel
 from .model import EmbedderFactory
 from .preview import PreviewPane
 from .progress import Banner, ProgressPanel
-from .results import HitRole, ResultDelegate, ResultsModel
+from .results_pane import ResultsPane
 from .search_bar import SearchBar
-from .workers import KEYWORD_ONLY, IndexJob, JobResult
+from .session import SearchSession
+
+LEGEND = (
+    "Why it matched:  <span style='background:#ffb74d;color:#3e2000'><b>&nbsp;query words&nbsp;</b></span>"
+    "&nbsp;&nbsp;<span style='background:#fff3b0'>&nbsp;sentence closest in meaning&nbsp;</span>"
+    "&nbsp;&nbsp; found by: <span style='color:#1565c0'><b>keyword</b></span> · "
+    "<span style='color:#7b1fa2'><b>semantic</b></span> · <span style='color:#2e7d32'><b>both</b></span>"
+)
 
 
 def classify_drop(urls: list[QUrl]) -> tuple[list[str], list[str]]:
@@ -71,11 +68,7 @@ class MainWindow(QMainWindow):
         self.controller = Controller(
             qsettings, data_dir, embedder_factory=embedder_factory, watch=watch, debounce_s=debounce_s
         )
-        self._seq = 0
-        self._preview_seq = 0
-        self._preview_hit: Hit | None = None
-        self._note = ""
-        self._query = ""
+        self.session = SearchSession()
         self._build()
         self._connect()
         self._restore()
@@ -86,12 +79,7 @@ class MainWindow(QMainWindow):
     def _build(self) -> None:
         self.search_bar = SearchBar()
         self.banner = Banner()
-        self.legend = QLabel(
-            "Why it matched:  <span style='background:#ffb74d;color:#3e2000'><b>&nbsp;query words&nbsp;</b></span>"
-            "&nbsp;&nbsp;<span style='background:#fff3b0'>&nbsp;sentence closest in meaning&nbsp;</span>"
-            "&nbsp;&nbsp; found by: <span style='color:#1565c0'><b>keyword</b></span> · "
-            "<span style='color:#7b1fa2'><b>semantic</b></span> · <span style='color:#2e7d32'><b>both</b></span>"
-        )
+        self.legend = QLabel(LEGEND)
         self.legend.setStyleSheet("color: #5f6368;")
         self.folders = FolderPanel()
         self.progress_panel = ProgressPanel()
@@ -100,43 +88,18 @@ class MainWindow(QMainWindow):
         ll.setContentsMargins(0, 0, 0, 0)
         ll.addWidget(self.folders, 1)
         ll.addWidget(self.progress_panel)
-
-        self.results = ResultsModel(self)
-        self.list = QListView()
-        self.list.setObjectName("results")
-        self.list.setModel(self.results)
-        self.delegate = ResultDelegate(self.list)
-        self.list.setItemDelegate(self.delegate)
-        self.list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.list.setResizeMode(QListView.ResizeMode.Adjust)
-        self.list.setUniformItemSizes(False)
-        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.empty = QLabel()
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty.setWordWrap(True)
-        self.empty.setStyleSheet("color: #5f6368; font-size: 15pt; padding: 24px;")
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self.empty)
-        self.stack.addWidget(self.list)
+        self.results = ResultsPane()
         self.preview = PreviewPane()
-
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
-        self.splitter.addWidget(left)
-        self.splitter.addWidget(self.stack)
-        self.splitter.addWidget(self.preview)
-        self.splitter.setStretchFactor(0, 2)
-        self.splitter.setStretchFactor(1, 4)
-        self.splitter.setStretchFactor(2, 3)
+        for i, (pane, stretch) in enumerate(((left, 2), (self.results, 4), (self.preview, 3))):
+            self.splitter.addWidget(pane)
+            self.splitter.setStretchFactor(i, stretch)
         self.splitter.setSizes([330, 600, 470])
-
         central = QWidget()
         lay = QVBoxLayout(central)
-        lay.addWidget(self.search_bar)
-        lay.addWidget(self.banner)
-        lay.addWidget(self.legend)
+        for w in (self.search_bar, self.banner, self.legend):
+            lay.addWidget(w)
         lay.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
         self.counts = QLabel("")
@@ -146,19 +109,8 @@ class MainWindow(QMainWindow):
         QShortcut(
             QKeySequence("Down"),
             self.search_bar.field,
-            activated=self.focus_results,
+            activated=self.results.focus_first,
             context=Qt.ShortcutContext.WidgetShortcut,
-        )
-        for key in ("Return", "Enter"):
-            QShortcut(
-                QKeySequence(key), self.list, activated=self.open_current, context=Qt.ShortcutContext.WidgetShortcut
-            )
-        self.open_action = QAction("Open", self, triggered=self.open_current)
-        self.reveal_action = QAction(
-            "Open containing folder", self, triggered=lambda: self._with_hit(lambda h: opener.open_folder(h.path))
-        )
-        self.copy_action = QAction(
-            "Copy path", self, triggered=lambda: self._with_hit(lambda h: opener.copy_path(h.path))
         )
         self.resize(*first_size(self.screen().availableGeometry().size() if self.screen() else None))
         self.update_empty_state()
@@ -173,12 +125,11 @@ class MainWindow(QMainWindow):
         self.progress_panel.pause_btn.clicked.connect(lambda: c.resume() if c.is_paused else c.pause())
         self.progress_panel.cancel_btn.clicked.connect(c.cancel)
         self.banner.action.clicked.connect(self._banner_action)
-        self.list.selectionModel().currentChanged.connect(lambda cur, _prev: self._selected(cur.row()))
-        self.list.doubleClicked.connect(lambda _i: self.open_current())
-        self.list.customContextMenuRequested.connect(self._context_menu)
-        self.preview.openRequested.connect(lambda h: opener.open_file(h.path, h.page))
-        self.preview.folderRequested.connect(lambda h: opener.open_folder(h.path))
-        self.preview.copyRequested.connect(lambda h: opener.copy_path(h.path))
+        self.results.selected.connect(self._selected)
+        self.results.activated.connect(actions.open_hit)
+        self.preview.openRequested.connect(actions.open_hit)
+        self.preview.folderRequested.connect(actions.reveal_hit)
+        self.preview.copyRequested.connect(actions.copy_hit_path)
         c.progress.connect(self._progress)
         c.runStarted.connect(lambda job: self.progress_panel.started(job, c.is_paused))
         c.runFinished.connect(self._run_finished)
@@ -188,28 +139,10 @@ class MainWindow(QMainWindow):
         c.results.connect(self._results)
         c.sentences.connect(self._sentences)
         c.preview.connect(self._preview_ready)
-        c.modelLoading.connect(
-            lambda name: self.banner.show_info(
-                f"Loading the language model ({name})… keyword search works meanwhile; "
-                "matches by meaning appear when it is ready.",
-                key="model",
-            )
-        )
+        c.modelLoading.connect(self._model_loading)
         c.modelDownloading.connect(self._model_downloading)
         c.modelLoaded.connect(self._model_loaded)
-        c.modelFailed.connect(
-            lambda name, msg: self.banner.show_error(
-                f"Search by meaning is unavailable: {msg} Keyword search still works.", key="model", action="Settings…"
-            )
-        )
-
-    def _model_downloading(self, name: str, done: int, total: int) -> None:
-        amount = f"{done / total:.0%} of {total / 1e6:.0f} MB" if total else f"{done / 1e6:.0f} MB"
-        self.banner.show_info(
-            f"Downloading the language model ({name}) for the first time: {amount}. "
-            "Keyword search works meanwhile; afterwards it works offline.",
-            key="model",
-        )
+        c.modelFailed.connect(self._model_failed)
 
     def start(self) -> None:
         """Heavy work begins only now, after the window is on screen."""
@@ -222,107 +155,52 @@ class MainWindow(QMainWindow):
         self.search_bar.field.setFocus()
         self.search_bar.field.selectAll()
 
-    def focus_results(self) -> None:
-        if self.results.rowCount():
-            self.list.setFocus()
-            if not self.list.currentIndex().isValid():
-                self.list.setCurrentIndex(self.results.index(0))
-
     def run_search(self, query: str) -> None:
-        self._query = query
-        self._seq += 1
+        seq = self.session.new_query(query)
         if not query:
-            self.results.set_hits([])
+            self.results.show_hits([])
             self.preview.clear()
             self.update_empty_state()
             return
-        self.controller.search(self._seq, query, self.search_bar.filters())
+        self.controller.search(seq, query, self.search_bar.filters())
 
-    def _results(self, seq: int, hits: list[Hit], note: str) -> None:
-        if seq != self._seq:
+    def _results(self, seq: int, hits: list[Hit], note: SearchNote, error: Exception | None) -> None:
+        if not self.session.answered(seq, note, error):
             return
-        self._note = note
-        self.results.set_hits(hits)
-        if note.startswith("error:"):
-            self.banner.show_error(note[6:].strip(), key="search")
-        if hits:
-            self.list.setCurrentIndex(self.results.index(0))
-        else:
+        self.results.show_hits(hits)
+        if note == "error":
+            self.banner.show_error(self.session.error_text(), key="search")
+        if not hits:
             self.preview.clear()
         self.update_empty_state()
 
-    def _sentences(self, seq: int, spans: dict) -> None:
-        if seq != self._seq:
+    def _sentences(self, seq: int, spans: dict) -> None:  # type: ignore[type-arg]
+        if seq != self.session.seq:
             return
-        self.results.set_sentences(spans)
-        shown = self._preview_hit
-        # Repaint the preview only when its hit's best sentence changed (a page of sentences usually
-        # brings the same None the hit already has; a repaint re-lays out the whole document).
-        if (
-            shown is not None
-            and self.preview.hit is shown
-            and spans.get(shown.passage_id, shown.sentence_span) != shown.sentence_span
-        ):
-            self._preview_hit = replace(shown, sentence_span=spans[shown.passage_id])
-            self.preview.show_hit(self._preview_hit, self.preview.document)
+        self.results.model.set_sentences(spans)
+        if self.preview.hit is not None and self.preview.hit is self.session.preview_hit:
+            changed = self.session.sentence_arrived(spans)
+            if changed is not None:
+                self.preview.show_hit(changed, self.preview.document)
 
     def update_empty_state(self) -> None:
-        if self.results.rowCount():
-            self.stack.setCurrentWidget(self.list)
-            return
         c = self.controller
-        if not c.known_folders() and c.running is None:
-            text = (
-                "<b>Drag a folder here to search it.</b><br><br>Or use <i>Add folder…</i> on the left. "
-                "Everything stays on this computer."
-            )
-        elif not self._query:
-            text = "Type what you are looking for, in your own words."
-        elif self._note == "no-index":
-            text = "Nothing is indexed yet — the first files appear here as soon as they are read."
-        else:
-            text = f"No passages match <b>{_escape(self._query)}</b>."
-            if self._note == KEYWORD_ONLY:
-                text += "<br><br>The language model is still loading: only exact words are searched so far."
-            elif self._note == "model-mismatch":
-                text += "<br><br>The index was built with another model: only exact words are searched."
-        self.empty.setText(text)
-        self.stack.setCurrentWidget(self.empty)
+        self.results.show_empty(
+            self.session.empty_text(has_folders=bool(c.known_folders()), busy=c.running is not None)
+        )
 
-    def _selected(self, row: int) -> None:
-        hit = self.results.hit(row)
-        if hit is None:
-            return
-        self._preview_seq += 1
+    def _selected(self, hit: Hit) -> None:
+        seq = self.session.preview(hit)
         self.preview.show_hit(hit, None)  # the passage at once; the whole document follows
-        self.controller.request_preview(self._preview_seq, hit.doc_id)
-        self._preview_hit = hit
+        self.controller.request_preview(seq, hit.doc_id)
 
     def _preview_ready(self, seq: int, text: str | None) -> None:
-        if seq == self._preview_seq and text is not None:
-            self.preview.show_hit(self._preview_hit, text)
+        hit = self.session.preview_hit
+        if seq == self.session.preview_seq and text is not None and hit is not None:
+            self.preview.show_hit(hit, text)
 
     def current_hit(self) -> Hit | None:
-        idx = self.list.currentIndex()
-        hit = idx.data(HitRole) if idx.isValid() else None
-        return hit if isinstance(hit, Hit) else None
-
-    def _with_hit(self, fn) -> None:  # type: ignore[no-untyped-def]
-        hit = self.current_hit()
-        if hit is not None:
-            fn(hit)
-
-    def open_current(self) -> None:
-        self._with_hit(lambda h: opener.open_file(h.path, h.page))
-
-    def _context_menu(self, pos: QPoint) -> None:
-        idx = self.list.indexAt(pos)
-        if not idx.isValid():
-            return
-        self.list.setCurrentIndex(idx)
-        menu = QMenu(self)
-        menu.addActions([self.open_action, self.reveal_action, self.copy_action])
-        menu.exec(self.list.viewport().mapToGlobal(pos))
+        return self.results.current_hit()
 
     # -- folders and indexing ---------------------------------------------------------------------
 
@@ -371,28 +249,50 @@ class MainWindow(QMainWindow):
 
     def _run_finished(self, result: JobResult) -> None:
         self.progress_panel.finished(result)
-        if result.status == "failed":
-            action = "Re-embed" if "was built with model" in result.message else None
-            self.banner.show_error(result.message, key="index", action=action)
-        elif isinstance(result.job, IndexJob) and result.status == "done":
+        if result.status == JobState.FAILED:
+            action = "Re-embed" if isinstance(result.error, ModelMismatchError) else None
+            self.banner.show_error(failure_text(result.error), key="index", action=action)
+        elif isinstance(result.job, IndexJob) and result.status == JobState.DONE:
             self.banner.clear("index")
-        if self._query:
-            self.run_search(self._query)  # new passages and vectors are committed now
+        if self.session.query:
+            self.run_search(self.session.query)  # new passages and vectors are committed now
 
     def _folders_changed(self, rows) -> None:  # type: ignore[no-untyped-def]
         self.folders.set_rows(rows)
         self.search_bar.set_folders([r.path for r in rows])
         self.update_empty_state()
 
-    def _status_changed(self, st) -> None:  # type: ignore[no-untyped-def]
+    def _status_changed(self, st: LibraryStatus) -> None:
         files = sum(f.files - f.failed for f in st.folders)
         switching = f" · switching to {os.path.basename(st.staged_model)}" if st.staged_model else ""
         self.counts.setText(f"{files:,} files · {st.passages:,} passages · {st.embedded:,} with vectors{switching}")
 
+    # -- the model --------------------------------------------------------------------------------
+
+    def _model_loading(self, name: str) -> None:
+        self.banner.show_info(
+            f"Loading the language model ({name})… keyword search works meanwhile; "
+            "matches by meaning appear when it is ready.",
+            key="model",
+        )
+
+    def _model_downloading(self, name: str, done: int, total: int) -> None:
+        amount = f"{done / total:.0%} of {total / 1e6:.0f} MB" if total else f"{done / 1e6:.0f} MB"
+        self.banner.show_info(
+            f"Downloading the language model ({name}) for the first time: {amount}. "
+            "Keyword search works meanwhile; afterwards it works offline.",
+            key="model",
+        )
+
+    def _model_failed(self, _name: str, msg: str) -> None:
+        self.banner.show_error(
+            f"Search by meaning is unavailable: {msg} Keyword search still works.", key="model", action="Settings…"
+        )
+
     def _model_loaded(self, _name: str) -> None:
         self.banner.clear("model")
-        if self._query:
-            self.run_search(self._query)
+        if self.session.query:
+            self.run_search(self.session.query)
 
     def _banner_action(self) -> None:
         if self.banner.key == "model":
@@ -450,8 +350,11 @@ class MainWindow(QMainWindow):
         self.controller.shutdown()
 
 
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+def failure_text(exc: Exception | None) -> str:
+    """A failed job's error as a person reads it (our own errors already are; others get their type)."""
+    if exc is None or isinstance(exc, JinaSearchError):
+        return str(exc or "")
+    return f"unexpected error: {type(exc).__name__}: {exc}"
 
 
 def first_size(available: object | None) -> tuple[int, int]:

@@ -3,66 +3,38 @@
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from PySide6.QtCore import QObject, Signal, Slot
 
 from ..core.config import Settings
+from ..core.control import Control
 from ..core.errors import IndexEmptyError, JinaSearchError, ModelUnavailableError
-from ..core.models import IndexSummary
-from .model import Cancelled, GatedEmbedder, ModelLoader, SharedEmbedder
+from ..core.jobs import IndexJob, Job, JobResult, JobState, RemoveJob
+from ..core.models import SearchNote
+from ..core.policy import model_key
+from .model import ModelLoader, SharedEmbedder
 
 log = logging.getLogger(__name__)
-
-# The message of an index job, and the note of a search, when the model was not there: found by keyword only.
-KEYWORD_ONLY = "keyword-only"
 
 # The loaded (or loading) models by name: during a model switch the new one indexes while the old
 # one keeps answering searches, so each job and each query picks the loader of its own model.
 Loaders = Callable[[], list[ModelLoader]]
 
+PROGRESS_INTERVAL_S = 0.1
+# Model work is cut into slices of about this long, so pause and cancel act within it.
+SLICE_S = 0.25
+
 
 def loader_for(loaders: Loaders, name: str) -> ModelLoader | None:
-    from ..core.indexer import model_key
-
     key = model_key(name)
     return next((m for m in loaders() if model_key(m.name) == key), None)
 
 
-PROGRESS_INTERVAL_S = 0.1
-
-
-@dataclass(frozen=True)
-class IndexJob:
-    settings: Settings
-    paths: tuple[str, ...]
-    reembed: bool = False
-    rechunk: bool = False  # re-cut every document to the settings' passage size
-
-
-@dataclass(frozen=True)
-class RemoveJob:
-    settings: Settings
-    path: str
-
-
-Job = IndexJob | RemoveJob
-
-
-@dataclass(frozen=True)
-class JobResult:
-    job: Job
-    status: str  # "done" | "cancelled" | "failed"
-    message: str = ""
-    summary: IndexSummary = field(default_factory=IndexSummary)
-
-
 class IndexWorker(QObject):
-    """Runs one job at a time on its thread. Pause and cancel are Events polled at every Progress the
-    indexer yields (after each file and each embedding batch): a queued slot would wait for the run."""
+    """Runs one job at a time on its thread. Pause and cancel go through `control`, which the indexer
+    polls between files and between slices of model work (a queued slot would wait for the run)."""
 
     progress = Signal(object)  # core Progress
     paused = Signal()  # the worker has actually stopped pulling work
@@ -71,40 +43,35 @@ class IndexWorker(QObject):
     def __init__(self, loaders: Loaders) -> None:
         super().__init__()
         self._loaders = loaders
-        self.stop = threading.Event()
-        self.resume = threading.Event()
-        self.resume.set()
+        self.control = Control(slice_s=SLICE_S, on_paused=self.paused.emit)
 
     @Slot(object)
     def run(self, job: Job) -> None:
         try:
             result = self._remove(job) if isinstance(job, RemoveJob) else self._index(job)
-        except Cancelled:
-            result = JobResult(job, "cancelled", "cancelled")
         except JinaSearchError as exc:
-            result = JobResult(job, "failed", str(exc))
+            result = JobResult(job, JobState.FAILED, error=exc)
         except Exception as exc:  # noqa: BLE001 - report, never kill the worker thread
             log.exception("indexing failed")
-            result = JobResult(job, "failed", f"unexpected error: {type(exc).__name__}: {exc}")
+            result = JobResult(job, JobState.FAILED, error=exc)
         self.finished.emit(result)
 
     def _remove(self, job: RemoveJob) -> JobResult:
         from ..core.library import remove_folder
 
-        n = remove_folder(job.settings, job.path)
-        return JobResult(job, "done", f"removed {job.path} ({n} files)")
+        return JobResult(job, JobState.DONE, removed_files=remove_folder(job.settings, job.path))
 
     def _index(self, job: IndexJob) -> JobResult:
         from ..core.extract.pool import default_runner
         from ..core.indexer import Indexer
 
-        stop = self.stop.is_set
+        control = self.control
 
-        def embedder(name: str, _device: str) -> GatedEmbedder:
+        def embedder(name: str, _device: str) -> SharedEmbedder | None:
             loader = loader_for(self._loaders, name)
             if loader is None:
                 raise ModelUnavailableError(f"model '{name}' is not loaded")
-            return GatedEmbedder(loader.wait(stop), self._checkpoint)
+            return loader.wait(control)
 
         # Extraction runs in worker processes: a hanging or crashing parser cannot take the app down.
         indexer = Indexer(
@@ -113,41 +80,19 @@ class IndexWorker(QObject):
             runner=default_runner(),
             reembed=job.reembed,
             rechunk=job.rechunk,
-            should_stop=stop,
+            control=control,
         )
-        gen = indexer.index(job.paths, excludes=job.settings.excludes)
-        last_phase, last_emit = "", 0.0
-        try:
-            for prog in gen:
-                # At most ~10 updates a second: thousands of queued updates would make the window lag
-                # behind the worker (and delay the 'finished' signal queued after them).
-                now = time.monotonic()
-                if prog.phase != last_phase or now - last_emit >= PROGRESS_INTERVAL_S or prog.phase == "done":
-                    self.progress.emit(prog)
-                    last_phase, last_emit = prog.phase, now
-                if not self._wait_while_paused():
-                    break
-        finally:
-            gen.close()  # at a yield: every write so far is committed, the lock is released
-        if self.stop.is_set():
-            return JobResult(job, "cancelled", "cancelled", indexer.summary)
-        return JobResult(job, "done", KEYWORD_ONLY if indexer.keyword_only else "done", indexer.summary)
-
-    def _checkpoint(self) -> None:
-        """Called between embedding slices: wait while paused, leave the run when cancelled."""
-        if not self._wait_while_paused():
-            raise Cancelled()
-
-    def _wait_while_paused(self) -> bool:
-        """False when the run must stop."""
-        if self.stop.is_set():
-            return False
-        if not self.resume.is_set():
-            self.paused.emit()
-            while not self.resume.wait(0.05):
-                if self.stop.is_set():
-                    return False
-        return not self.stop.is_set()
+        last_phase, last_emit, outcome = "", 0.0, None
+        for prog in indexer.index(job.paths):
+            # At most ~10 updates a second: thousands of queued updates would make the window lag
+            # behind the worker (and delay the 'finished' signal queued after them).
+            now = time.monotonic()
+            if prog.phase != last_phase or now - last_emit >= PROGRESS_INTERVAL_S or prog.outcome is not None:
+                self.progress.emit(prog)
+                last_phase, last_emit = prog.phase, now
+            outcome = prog.outcome or outcome
+        state = JobState.CANCELLED if outcome is None or outcome.state == "cancelled" else JobState.DONE
+        return JobResult(job, state, outcome)
 
 
 # Hits whose best sentences are found per model call: about one screenful of results.
@@ -157,7 +102,7 @@ SENTENCE_PAGE = 10
 class SearchWorker(QObject):
     """Answers queries on its own thread with its own read connection; stale queries are skipped."""
 
-    results = Signal(int, object, str)  # seq, list[Hit], note ("", "keyword-only", "no-index", "error: ...")
+    results = Signal(int, object, str, object)  # seq, list[Hit], SearchNote, the error (note "error") or None
     sentences = Signal(int, object)  # seq, {passage_id: (start, end) or None}, following `results`
     preview = Signal(int, object)  # seq, document text or None
     status = Signal(object)  # core.library.LibraryStatus
@@ -196,6 +141,8 @@ class SearchWorker(QObject):
     def search(self, seq: int, query: str, filters: object) -> None:
         if seq < self.latest:
             return  # the user typed on; answer only the newest query
+        error: Exception | None = None
+        note: SearchNote
         try:
             searcher = self._open()
             # Hybrid falls back to keywords alone while the index's model is not (yet) loaded.
@@ -203,21 +150,20 @@ class SearchWorker(QObject):
             # every sentence of the hits, follow page by page below.
             hits = searcher.search(query, k=40, mode="hybrid", filters=filters, sentences=False)
             if searcher.embedder is not None:
-                note = ""
+                note = "ok"
             elif searcher.model is not None and loader_for(self._loaders, searcher.model) is None:
                 note = "model-mismatch"  # an index of another model, and no switch to this one under way
             else:
-                note = KEYWORD_ONLY
+                note = "keyword-only"
         except IndexEmptyError:
             hits, note = [], "no-index"
-        except JinaSearchError as exc:
-            hits, note = [], f"error: {exc}"
-        except Exception as exc:  # noqa: BLE001
-            log.exception("search failed")
-            hits, note = [], f"error: {type(exc).__name__}: {exc}"
-        self.results.emit(seq, hits, note)
+        except Exception as exc:  # noqa: BLE001 - shown in the window, never a crash
+            if not isinstance(exc, JinaSearchError):
+                log.exception("search failed")
+            hits, note, error = [], "error", exc
+        self.results.emit(seq, hits, note, error)
         if hits:
-            self._fill_sentences(seq, query, hits, semantic=not note)
+            self._fill_sentences(seq, query, hits, semantic=note == "ok")
 
     def _fill_sentences(self, seq: int, query: str, hits: list, *, semantic: bool) -> None:
         """Best sentences for the hits, the visible page first; dropped as soon as the user types on."""

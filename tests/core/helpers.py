@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from jinasearch.core.config import Settings
@@ -24,9 +25,11 @@ def settings_for(tmp_path: Path, model: str = "fake-embedder", **kw: object) -> 
 def run_index(
     settings: Settings, paths: Sequence[Path], embedder: FakeEmbedder, excludes: Sequence[str] = ()
 ) -> tuple[IndexSummary, list[Progress]]:
-    indexer = Indexer(settings, embedder=embedder)
-    progress = list(indexer.index(paths, excludes=excludes))
-    return indexer.summary, progress
+    indexer = Indexer(replace(settings, excludes=tuple(excludes)), embedder=embedder)
+    progress = list(indexer.index(paths))
+    outcome = progress[-1].outcome
+    assert outcome is not None
+    return outcome.summary, progress
 
 
 def write(path: Path, text: str) -> Path:

@@ -9,8 +9,9 @@ import pytest
 
 from jinasearch.core.config import Settings
 from jinasearch.core.indexer import Indexer
+from jinasearch.core.models import Filters
 from jinasearch.core.search import Searcher
-from jinasearch.core.store import Filters
+from jinasearch.core.store import ann
 from jinasearch.core.store import vectors as V
 from tests.fakes import FakeEmbedder
 
@@ -70,7 +71,7 @@ def test_save_load_roundtrip_keeps_ivf(tmp_path: Path, small_threshold: None) ->
     back = V.VectorIndex.load(tmp_path / "v.faiss", DIM)
     assert back is not None and back.kind == "ivf" and back.version == 5
     assert np.array_equal(back.ids(), np.sort(ids))
-    ids2, dec = V._vectors_of(back.index, ids[:3])
+    ids2, dec = ann.vectors_of(back.index, ids[:3])
     assert np.array_equal(ids2, ids[:3]) and np.allclose(dec, mat[:3], atol=0.05)
 
 
@@ -105,7 +106,7 @@ def test_exhaustive_tier_is_float16_with_the_float32_top10() -> None:
     ids = np.arange(1, 3001, dtype=np.int64)
     vi = V.VectorIndex(DIM)
     vi._add(ids, mat)
-    assert vi.kind == "exact" and "ScalarQuantizer" in type(V._faiss().downcast_index(vi.index.index)).__name__
+    assert vi.kind == "exact" and "ScalarQuantizer" in type(ann.faiss_module().downcast_index(vi.index.index)).__name__
     queries = _clustered(40, seed=4)
     truth = queries @ mat.T
     for q, row in zip(queries, truth):
@@ -114,5 +115,5 @@ def test_exhaustive_tier_is_float16_with_the_float32_top10() -> None:
         assert len({i for i, _ in hits} & want) >= 9  # float16 may swap a near-tie at the 10th place
         assert all(abs(s - row[i - 1]) < 2e-3 for i, s in hits)
     # Reading the vectors back (what an IVF rebuild starts from) gives them within float16 rounding.
-    got_ids, got = V._vectors_of(vi.index, None)
+    got_ids, got = ann.vectors_of(vi.index, None)
     assert np.array_equal(got_ids, ids) and np.abs(got - mat).max() < 2e-3

@@ -77,7 +77,7 @@ def test_deleted_file_is_gone_from_results(indexed) -> None:  # type: ignore[no-
     searcher = Searcher(settings, embedder=FakeEmbedder())
     for mode in ("hybrid", "semantic", "keyword"):
         assert all(not h.path.endswith("volcano.txt") for h in searcher.search("lava basalt", mode=mode))  # type: ignore[arg-type]
-    assert len(searcher.vectors() or []) == searcher.store.counts()["embedded"]
+    assert len(searcher.vectors() or []) == searcher.store.counts().embedded
     searcher.close()
 
 

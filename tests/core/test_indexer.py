@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from jinasearch.core.control import Control
 from jinasearch.core.errors import IndexBusyError, ModelMismatchError, PathMissingError
-from jinasearch.core.indexer import Indexer
+from jinasearch.core.indexer import Indexer, run_to_end
 from jinasearch.core.store import Store
 from jinasearch.core.store.vectors import read_header
 from tests.core.docgen import write_docx, write_pdf
@@ -41,7 +42,7 @@ def test_indexes_every_format_and_records_failures(tmp_path: Path) -> None:
     store = Store(settings.db_path)
     try:
         c = store.counts()
-        assert c["indexed"] == 5 and c["failed"] == 1 and c["passages"] == c["embedded"] == summary.passages_added
+        assert c.indexed == 5 and c.failed == 1 and c.passages == c.embedded == summary.passages_added
         assert store.get_meta("model") == "fake-embedder" and store.get_meta("dim") == "32"
         pages = {
             r[0]
@@ -55,7 +56,7 @@ def test_indexes_every_format_and_records_failures(tmp_path: Path) -> None:
             full = store.doc_text(doc_id)
             assert full is not None and full[0][cs:ce] == text
         header = read_header(settings.faiss_path)
-        assert header is not None and header["n"] == c["embedded"] and header["version"] == store.vectors_version()
+        assert header is not None and header["n"] == c.embedded and header["version"] == store.vectors_version()
     finally:
         store.close()
 
@@ -86,9 +87,8 @@ def test_model_mismatch_refused_unless_reembed(tmp_path: Path) -> None:
     with pytest.raises(ModelMismatchError, match="fake-embedder"):
         list(Indexer(other, embedder=FakeEmbedder(dim=16, name="other-model")).index([root]))
     emb16 = FakeEmbedder(dim=16, name="other-model")
-    indexer = Indexer(other, embedder=emb16, reembed=True)
-    list(indexer.index([root]))
-    assert indexer.summary.passages_embedded > 0 and indexer.summary.indexed == 0
+    summary = run_to_end(Indexer(other, embedder=emb16, reembed=True).index([root])).summary
+    assert summary.passages_embedded > 0 and summary.indexed == 0
     store = Store(settings.db_path)
     assert store.get_meta("model") == "other-model" and store.get_meta("dim") == "16"
     assert store.count_pending() == 0
@@ -114,20 +114,21 @@ def test_cancel_keeps_a_consistent_index_that_the_next_run_completes(tmp_path: P
     for i in range(30):
         write(root / f"f{i:02}.txt", f"File {i} is about topic {i}. " * 20)
     settings = settings_for(tmp_path)
-    stop = {"now": False}
-    indexer = Indexer(settings, embedder=FakeEmbedder(), should_stop=lambda: stop["now"])
-    for p in indexer.index([root]):
+    control = Control()
+    outcome = None
+    for p in Indexer(settings, embedder=FakeEmbedder(), control=control).index([root]):
         if p.phase == "extract" and p.files_done == 10:
-            stop["now"] = True
-    assert indexer.summary.passages_embedded == 0
+            control.cancel()
+        outcome = p.outcome or outcome
+    assert outcome is not None and outcome.summary.passages_embedded == 0
     store = Store(settings.db_path)
-    assert store.counts()["indexed"] == 10
+    assert store.counts().indexed == 10
     store.close()
     emb = FakeEmbedder()
     summary, _ = run_index(settings, [root], emb)
     assert summary.unchanged == 10 and summary.indexed == 20
     store = Store(settings.db_path)
-    assert store.counts()["indexed"] == 30 and store.count_pending() == 0
+    assert store.counts().indexed == 30 and store.count_pending() == 0
     store.close()
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from jinasearch.core.embed.tokenizer import EstimatedTokenizer
 from jinasearch.core.errors import ModelUnavailableError
-from jinasearch.core.indexer import Indexer
+from jinasearch.core.indexer import Indexer, run_to_end
 from jinasearch.core.search import Searcher
 from jinasearch.core.store import Store
 from tests.core.helpers import settings_for, write
@@ -39,10 +39,10 @@ def test_without_the_model_files_are_keyword_searchable_and_get_vectors_later(tm
     write(docs / "recipe.md", "# Soup\n\nSimmer the lentils with cumin for forty minutes.")
     settings = settings_for(tmp_path, model="some-hub/model-name")
 
-    first = Indexer(settings, embedder_factory=offline)
-    progress = list(first.index([docs]))
-    assert first.keyword_only and "not downloaded yet" in first.keyword_only
-    assert progress[-1].phase == "done" and progress[-1].message == first.keyword_only
+    progress = list(Indexer(settings, embedder_factory=offline).index([docs]))
+    first = progress[-1].outcome
+    assert first is not None and first.keyword_only and "not downloaded yet" in str(first.keyword_only)
+    assert progress[-1].phase == "done" and first.state == "keyword-only"
     assert first.summary.indexed == 2 and first.summary.passages_embedded == 0
     cut_then = passages(settings)
     assert len(cut_then) > 2  # the long file was cut into several passages, by the estimate
@@ -55,14 +55,12 @@ def test_without_the_model_files_are_keyword_searchable_and_get_vectors_later(tm
     searcher.close()
 
     # A run with nothing changed and still no model finishes too (the app re-indexes at every start).
-    again = Indexer(settings, embedder_factory=offline)
-    list(again.index([docs]))
+    again = run_to_end(Indexer(settings, embedder_factory=offline).index([docs]))
     assert again.keyword_only and again.summary.unchanged == 2
 
     # The model is there now: the waiting passages get their vectors, cut as they were.
     emb = FakeEmbedder()
-    later = Indexer(settings, embedder=emb)
-    list(later.index([docs]))
+    later = run_to_end(Indexer(settings, embedder=emb).index([docs]))
     assert later.keyword_only is None and later.summary.passages_embedded == len(cut_then)
     assert passages(settings) == cut_then
     store = Store(settings.db_path, readonly=True)

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from jinasearch.core.config import Settings
-from jinasearch.core.indexer import Indexer
+from jinasearch.core.indexer import Indexer, run_to_end
+from jinasearch.core.language import query_terms, stem, words
 from jinasearch.core.search import Searcher
-from jinasearch.core.text import query_terms, stem, words
 from tests.core.docgen import write_docx, write_pdf
 from tests.core.helpers import write
 
@@ -75,9 +75,8 @@ def searcher(minilm, minilm_path: str, tmp_path_factory: pytest.TempPathFactory)
     write_pdf(root / "history.pdf", PDF_PAGES)
     write_docx(root / "mortgage.docx", DOCX_PARAS)
     settings = Settings(data_dir=tmp / "data", model=minilm_path, chunk_tokens=128, overlap_tokens=16)
-    indexer = Indexer(settings, embedder=minilm)
-    list(indexer.index([root]))
-    assert indexer.summary.indexed == 9 and indexer.summary.failed == 0
+    summary = run_to_end(Indexer(settings, embedder=minilm).index([root])).summary
+    assert summary.indexed == 9 and summary.failed == 0
     s = Searcher(settings, embedder=minilm)
     yield s
     s.close()

@@ -12,13 +12,14 @@ import numpy as np
 import pytest
 
 from jinasearch.core.config import Settings
-from jinasearch.core.indexer import Indexer
+from jinasearch.core.control import Control
+from jinasearch.core.indexer import Indexer, run_to_end
 from jinasearch.core.search import Searcher
 from jinasearch.core.store import Store
-from jinasearch.core.store.check import check_finished
 from jinasearch.core.store.staging import Staging
 from jinasearch.core.store.vectors import read_header
 from tests.core.helpers import run_index, settings_for, write
+from tests.core.store.check import check_finished
 from tests.fakes import FakeEmbedder
 
 OLD, NEW = "fake-embedder", "new-model"
@@ -50,12 +51,14 @@ def new_settings(settings: Settings) -> Settings:
 
 def stage_partly(settings: Settings, root: Path, emb: FakeEmbedder, *, reembed: bool = True) -> None:
     """Run a re-embed with the new model and stop it after its first staged batch."""
-    stop = {"now": False}
-    indexer = Indexer(new_settings(settings), embedder=emb, reembed=reembed, should_stop=lambda: stop["now"])
-    for p in indexer.index([root]):
+    control = Control()
+    progress = []
+    for p in Indexer(new_settings(settings), embedder=emb, reembed=reembed, control=control).index([root]):
         if p.phase == "embed" and p.passages_done > 0:
-            stop["now"] = True
-    assert indexer.swap_seconds is None
+            control.cancel()
+        progress.append(p)
+    outcome = progress[-1].outcome
+    assert outcome is not None and outcome.swap_seconds is None
 
 
 def query_embedders() -> dict[str, FakeEmbedder]:
@@ -106,9 +109,8 @@ def test_old_model_answers_until_the_swap_then_the_same_searcher_follows(indexed
 
     # Resumed without --reembed (the switch was already asked for): only texts not yet staged are embedded.
     second = FakeEmbedder(dim=16, name=NEW)
-    indexer = Indexer(new_settings(settings), embedder=second)
-    list(indexer.index([root]))
-    assert indexer.swap_seconds is not None
+    outcome = run_to_end(Indexer(new_settings(settings), embedder=second).index([root]))
+    assert outcome.swap_seconds is not None
     assert second.encoded and not set(first.encoded) & set(second.encoded)
     store = Store(settings.db_path)
     distinct = store.conn.execute("SELECT COUNT(DISTINCT text) FROM passages").fetchone()[0]

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from jinasearch.core.errors import IndexEmptyError, ModelMismatchError
+from jinasearch.core.models import Filters
 from jinasearch.core.search import Searcher, candidate_terms, fts_query
-from jinasearch.core.store import Filters
 from tests.core.helpers import run_index, settings_for, write
 from tests.fakes import FakeEmbedder
 
@@ -126,10 +126,10 @@ def test_candidate_terms_drop_only_words_too_common_to_rank_by() -> None:
 def test_hybrid_candidates_skip_common_words_but_keyword_mode_keeps_them(
     searcher: Searcher, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import jinasearch.core.search as search_mod
+    from jinasearch.core.retrieval import keyword
 
     # 'lava' is in most passages of this small index: with a cap of 2 it counts as too common.
-    monkeypatch.setattr(search_mod, "DF_CAP", 2)
+    monkeypatch.setattr(keyword, "DF_CAP", 2)
     hyb = searcher.search("lava basalt", mode="hybrid", k=5)
     kw_sources = [Path(h.path).name for h in hyb if "keyword" in h.sources]
     assert kw_sources == ["volcano.txt"]  # found by its rare word; lava-only passages came from dense

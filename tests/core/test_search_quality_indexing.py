@@ -61,7 +61,7 @@ def test_overlap_embeds_each_text_once_and_finishes(tmp_path: Path) -> None:
     assert counts["Shared footer: all rights reserved."] == 1
     s = Searcher(settings, embedder=emb)
     c = s.store.counts()
-    assert c["passages"] == c["embedded"] > 0
+    assert c.passages == c.embedded > 0
     # Some windows were embedded on the helper thread while files were still being extracted.
     assert any(t.startswith("jinasearch-embed") for t in emb.threads)
     s.close()
@@ -90,5 +90,5 @@ def test_cancel_mid_extraction_leaves_a_consistent_index(tmp_path: Path) -> None
         pass
     s = Searcher(settings, embedder=emb)
     c = s.store.counts()
-    assert c["indexed"] == 121 and c["passages"] == c["embedded"]
+    assert c.indexed == 121 and c.passages == c.embedded
     s.close()

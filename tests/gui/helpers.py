@@ -42,7 +42,7 @@ def index_folder(qtbot, window, folder: Path, timeout: int = 30_000):  # type: i
 def search(qtbot, window, query: str, timeout: int = 30_000):  # type: ignore[no-untyped-def]
     """Type `query` as a person would and wait for its results."""
     with qtbot.waitSignal(
-        window.controller.results, timeout=timeout, check_params_cb=lambda seq, _h, _n: seq == window._seq
+        window.controller.results, timeout=timeout, check_params_cb=lambda seq, _h, _n, _e: seq == window.session.seq
     ) as blocker:
         window.search_bar.field.clear()
         qtbot.keyClicks(window.search_bar.field, query)

@@ -11,7 +11,7 @@ from tests.gui.helpers import drop_paths, drop_urls
 
 def test_dropping_a_folder_indexes_it_and_shows_it_up_to_date(qtbot, make_window, docs: Path) -> None:
     w = make_window()
-    assert "Drag a folder here" in w.empty.text()
+    assert "Drag a folder here" in w.results.empty.text()
     seen = []
     w.controller.progress.connect(seen.append)
     with qtbot.waitSignal(w.controller.runFinished, timeout=30_000) as done:
@@ -24,7 +24,7 @@ def test_dropping_a_folder_indexes_it_and_shows_it_up_to_date(qtbot, make_window
     row = next(r for r in w.folders.rows if r.path == str(docs))
     assert (row.files, row.failed) == (4, 1) and row.passages >= 3
     failed = w.controller.failed_files(str(docs))
-    assert [p for p, _ in failed] == [str(docs / "broken.pdf")] and failed[0][1]
+    assert [f.path for f in failed] == [str(docs / "broken.pdf")] and failed[0].reason
     assert "passages" in w.counts.text()
 
 

@@ -20,15 +20,17 @@ def test_real_model_finds_a_passage_by_meaning(
     result = index_folder(qtbot, w, docs, timeout=120_000)
     assert result.status == "done" and result.summary.passages_embedded >= 3
     # No word in common with the travel note: only meaning can find it.
-    with qtbot.waitSignal(w.controller.sentences, timeout=60_000, check_params_cb=lambda seq, _spans: seq == w._seq):
+    with qtbot.waitSignal(
+        w.controller.sentences, timeout=60_000, check_params_cb=lambda seq, _spans: seq == w.session.seq
+    ):
         hits = search(qtbot, w, "what should I pack for my trip abroad", timeout=60_000)
     assert hits[0].path == str(docs / "sub" / "travel.txt")
     assert hits[0].sources == ("semantic",)
-    top = w.results.hit(0)  # the best sentence arrives right after the results
+    top = w.results.model.hit(0)  # the best sentence arrives right after the results
     assert top is not None and top.passage_id == hits[0].passage_id
     card = card_for(top)
     assert card.badge == "semantic"
-    painted = painted_spans(passage_document(card, w.list.font(), 400))
+    painted = painted_spans(passage_document(card, w.results.list.font(), 400))
     assert [k for *_x, k in painted] == ["sentence"]  # the sentence closest in meaning is marked
     sentence = next(card.text[a:b] for a, b, k in painted if k == "sentence")
     assert "passport" in sentence

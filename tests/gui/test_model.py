@@ -1,31 +1,12 @@
-"""The indexer's model handle slices embedding so pause and cancel act between slices."""
+"""Pause while the app embeds: encoding stops at once, and a cancel then keeps the index consistent."""
 
 from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
 
-import pytest
-
-from jinasearch.gui.model import Cancelled, GatedEmbedder
 from tests.fakes import FakeEmbedder
 from tests.gui.helpers import drop_paths
-
-
-def test_gated_embedder_calls_the_gate_between_slices_and_stops_when_it_raises() -> None:
-    inner = FakeEmbedder()
-    calls = []
-
-    def gate() -> None:
-        calls.append(len(inner.encoded))
-        if len(calls) == 3:
-            raise Cancelled()
-
-    emb = GatedEmbedder(inner, gate)
-    assert emb.encode(["a b", "c d"]).shape == (2, inner.dim)
-    with pytest.raises(Cancelled):
-        emb.encode([f"text {i}" for i in range(200)])
-    assert calls[0] == 0 and len(inner.encoded) < 202  # it stopped part-way
 
 
 class PausingEmbedder(FakeEmbedder):
@@ -50,7 +31,7 @@ def test_pause_during_embedding_stops_encoding_and_cancel_keeps_the_index_consis
     emb = PausingEmbedder()
     w = make_window(embedder=emb)
     worker = w.controller.indexer
-    emb.on_encode = lambda: worker.resume.clear() if len(emb.encoded) >= 8 else None
+    emb.on_encode = lambda: worker.control.pause() if len(emb.encoded) >= 8 else None
     with qtbot.waitSignal(worker.paused, timeout=20_000):
         drop_paths(w, [folder])
     encoded = len(emb.encoded)

@@ -51,7 +51,7 @@ def test_search_keeps_answering_by_meaning_with_the_old_model_during_the_re_embe
         assert new.started.wait(30)  # the re-embed is under way and held mid-way
         for query in ("tomatoes sun", "train passport"):
             hits = search(qtbot, w, query)
-            assert hits and any("semantic" in h.sources for h in hits) and w._note == ""
+            assert hits and any("semantic" in h.sources for h in hits) and w.session.note == "ok"
         assert read_status(c.settings).model == "fake-embedder" and new.queries == []
         assert read_status(c.settings).staged_model == "new-model"
     finally:

@@ -14,19 +14,23 @@ from tests.gui.helpers import index_folder, search
 def test_typing_shows_ranked_results_with_painted_highlights(qtbot, make_window, docs: Path) -> None:
     w = make_window()
     index_folder(qtbot, w, docs)
-    with qtbot.waitSignal(w.controller.sentences, timeout=30_000, check_params_cb=lambda seq, _spans: seq == w._seq):
+    with qtbot.waitSignal(
+        w.controller.sentences, timeout=30_000, check_params_cb=lambda seq, _spans: seq == w.session.seq
+    ):
         hits = search(qtbot, w, "invoice payment due")
     assert hits and hits[0].path == str(docs / "invoice.md")
     # The results come first with word highlights; the best sentences follow in a second signal.
     assert all(h.sentence_span is None and h.term_spans for h in hits[:1])
-    assert [w.results.hit(i).passage_id for i in range(w.results.rowCount())] == [h.passage_id for h in hits]
-    assert w.stack.currentWidget() is w.list
-    top = w.results.hit(0)
+    assert [w.results.model.hit(i).passage_id for i in range(w.results.model.rowCount())] == [
+        h.passage_id for h in hits
+    ]
+    assert w.results.currentWidget() is w.results.list
+    top = w.results.model.hit(0)
     assert top is not None and top.passage_id == hits[0].passage_id
     assert set(top.sources) == {"keyword", "semantic"}
     # What the delegate paints: every engine span, query words as 'term', the best sentence as 'sentence'.
     card = card_for(top)
-    doc = passage_document(card, w.list.font(), 400)
+    doc = passage_document(card, w.results.list.font(), 400)
     painted = painted_spans(doc)
     words = {card.text[s:e].lower() for s, e, k in painted if k == "term"}
     assert {"invoice", "payment", "due"} <= words
@@ -37,7 +41,7 @@ def test_typing_shows_ranked_results_with_painted_highlights(qtbot, make_window,
     expected = {top.text[a:b].lower() for a, b in top.term_spans}
     assert words == expected
     assert card.badge == "keyword + semantic"
-    size = w.delegate.sizeHint(_option(w), w.results.index(0))
+    size = w.results.delegate.sizeHint(_option(w), w.results.model.index(0))
     assert size.height() > doc.size().height()  # title, folder line and the passage all fit
 
 
@@ -45,8 +49,8 @@ def _option(w):  # type: ignore[no-untyped-def]
     from PySide6.QtWidgets import QStyleOptionViewItem
 
     opt = QStyleOptionViewItem()
-    opt.initFrom(w.list)
-    opt.rect = w.list.viewport().rect()
+    opt.initFrom(w.results.list)
+    opt.rect = w.results.list.viewport().rect()
     return opt
 
 
@@ -83,12 +87,12 @@ def test_open_actions_call_the_system_opener_with_the_right_path(qtbot, make_win
     index_folder(qtbot, w, docs)
     hits = search(qtbot, w, "train to Lisbon passport")
     assert hits[0].path == str(docs / "sub" / "travel.txt")
-    w.list.setFocus()
-    qtbot.keyClick(w.list, Qt.Key.Key_Return)
+    w.results.list.setFocus()
+    qtbot.keyClick(w.results.list, Qt.Key.Key_Return)
     assert [u.toLocalFile() for u in opened] == [hits[0].path]
-    w.reveal_action.trigger()
+    w.results.reveal_action.trigger()
     assert opened[-1].toLocalFile() == str(docs / "sub")
-    w.copy_action.trigger()
+    w.results.copy_action.trigger()
     assert QGuiApplication.clipboard().text() == hits[0].path
     w.preview.open_btn.click()
     assert opened[-1].toLocalFile() == hits[0].path
@@ -99,7 +103,7 @@ def test_filters_and_empty_states(qtbot, make_window, docs: Path) -> None:
     index_folder(qtbot, w, docs)
     hits = search(qtbot, w, "passport")
     assert hits
-    latest = dict(timeout=10_000, check_params_cb=lambda seq, _h, _n: seq == w._seq)
+    latest = dict(timeout=10_000, check_params_cb=lambda seq, _h, _n, _e: seq == w.session.seq)
     with qtbot.waitSignal(w.controller.results, **latest) as res:
         w.search_bar.type.setCurrentText("Text & Markdown")
     assert res.args[1]
@@ -107,7 +111,7 @@ def test_filters_and_empty_states(qtbot, make_window, docs: Path) -> None:
         w.search_bar.folder.setCurrentIndex(w.search_bar.folder.findData(str(docs)))
         w.search_bar.type.setCurrentText("PDF")
     assert res.args[1] == []
-    assert "No passages match" in w.empty.text() and w.stack.currentWidget() is w.empty
+    assert "No passages match" in w.results.empty.text() and w.results.currentWidget() is w.results.empty
 
 
 def test_ctrl_k_and_ctrl_f_focus_the_search_field(qtbot, make_window) -> None:

@@ -10,7 +10,7 @@ from .base import Extractor
 from .docx import DocxExtractor
 from .html import HtmlExtractor
 from .pdf import PdfExtractor
-from .text import TextExtractor
+from .plain import TextExtractor
 
 _EXTRACTORS: tuple[Extractor, ...] = (TextExtractor(), HtmlExtractor(), PdfExtractor(), DocxExtractor())
 REGISTRY: dict[str, Extractor] = {s: e for e in _EXTRACTORS for s in e.suffixes}

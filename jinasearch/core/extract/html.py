@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ..models import Extracted
 from .base import check_size, clean_text
-from .text import decode_bytes
+from .plain import decode_bytes
 
 _INVISIBLE = ("script", "style", "noscript", "template", "head", "svg", "iframe", "object")
 _BLOCKS = (

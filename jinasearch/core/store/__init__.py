@@ -2,7 +2,22 @@
 
 from __future__ import annotations
 
-from .db import DocRow, Filters, FolderStats, Store, text_hash
-from .vectors import VectorIndex, open_vectors
+from .cache import open_vectors, save_vectors
+from .db import Store
+from .documents import text_hash
+from .records import Counts, DocRow, FolderRecord, HitRow, IndexedDoc, PendingPassage
+from .vectors import VectorIndex
 
-__all__ = ["DocRow", "Filters", "FolderStats", "Store", "VectorIndex", "open_vectors", "text_hash"]
+__all__ = [
+    "Counts",
+    "DocRow",
+    "FolderRecord",
+    "HitRow",
+    "IndexedDoc",
+    "PendingPassage",
+    "Store",
+    "VectorIndex",
+    "open_vectors",
+    "save_vectors",
+    "text_hash",
+]

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ..config import FAISS_NAME, LOCK_NAME
 from ..errors import CorruptIndexError, DataDirError
+from . import schema as sql
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +108,7 @@ def set_aside(db_path: Path, reason: str, *, lock_held: bool) -> str:
 def quick_check(conn: sqlite3.Connection) -> str | None:
     """None when SQLite's quick_check passes, else its first complaint."""
     try:
-        rows = conn.execute("PRAGMA quick_check(3)").fetchall()
+        rows = conn.execute(sql.QUICK_CHECK).fetchall()
     except sqlite3.DatabaseError as exc:
         if not is_corruption(exc):
             raise

@@ -71,6 +71,14 @@ MIGRATIONS: tuple[str, ...] = (
     """,
 )
 
+# Meta keys: the one list of what the index records about itself.
+META_MODEL = "model"  # model_key of the model the vectors come from
+META_DIM = "dim"  # their dimension; recorded with the first vector, so a run stopped before may switch freely
+META_VECTORS_VERSION = "vectors_version"  # bumped by every write that changes which passages have vectors
+META_STAGED_MODEL = "staged_model"  # a model switch under way: the model being staged
+META_STAGED_DIM = "staged_dim"
+META_RECUT_TO = "rechunk_to"  # a re-cut under way: the passage size it is for ("tokens/overlap")
+
 PRAGMAS = (
     "PRAGMA journal_mode=WAL",
     # NORMAL is durable across application crashes in WAL mode; only power loss can drop the last commit.
@@ -85,6 +93,13 @@ BUMP_VECTORS_VERSION = """
     INSERT INTO meta(key, value) VALUES ('vectors_version', '1')
     ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1
 """
+
+SCHEMA_VERSION = "PRAGMA user_version"
+TOUCH_SCHEMA = "SELECT count(*) FROM sqlite_master"
+QUICK_CHECK = "PRAGMA quick_check(3)"
+# A new database starts its vectors_version at a clock value, not 0: a FAISS cache left over from a
+# deleted or set-aside database can then never pass for this one's.
+SEED_VECTORS_VERSION = "INSERT OR IGNORE INTO meta(key, value) VALUES ('vectors_version', '{now}');"
 
 ADD_FOLDER = """
     INSERT INTO folders(path, excludes, added_at) VALUES (?, ?, ?)
@@ -105,6 +120,8 @@ PENDING_BY_FOLDER = """
     WHERE p.vector IS NULL GROUP BY d.folder_id
 """
 DELETE_FOLDER = "DELETE FROM folders WHERE id = ?"
+FOLDER_ID = "SELECT id FROM folders WHERE path = ?"
+COUNT_DOCS_IN_FOLDER = "SELECT COUNT(*) FROM documents WHERE folder_id = ?"
 
 DOCS_IN_FOLDER = "SELECT id, path, size, mtime, hash, status FROM documents WHERE folder_id = ?"
 DOC_BY_PATH = "SELECT id, size, mtime, hash, status FROM documents WHERE path = ?"
@@ -152,6 +169,13 @@ HITS_FOR = """
     SELECT p.id, p.doc_id, d.path, p.page, p.text, p.char_start, p.char_end, d.mtime
     FROM passages p JOIN documents d ON d.id = p.doc_id WHERE p.id IN ({ids})
 """
+PASSAGE_COUNT = "SELECT COUNT(*) FROM passages"
+# Filter clauses, AND-ed into the queries below (on documents d).
+FILTER_FOLDER = "substr(d.path, 1, ?) = ?"
+FILTER_EXTS = "d.ext IN ({marks})"
+FILTER_AFTER = "d.mtime >= ?"
+FILTER_BEFORE = "d.mtime <= ?"
+KEYWORD_FILTER = "AND rowid IN (SELECT p.id FROM passages p JOIN documents d ON d.id = p.doc_id WHERE {where})"
 FILTERED_IDS = "SELECT p.id FROM passages p JOIN documents d ON d.id = p.doc_id WHERE {where}"
 DOC_TEXT = "SELECT t.text, t.pages FROM texts t WHERE t.doc_id = ?"
 

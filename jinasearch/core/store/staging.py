@@ -8,9 +8,7 @@ import numpy as np
 
 from . import schema as sql
 from .db import Store
-
-STAGED_MODEL = "staged_model"
-STAGED_DIM = "staged_dim"
+from .records import PendingPassage
 
 
 class Staging:
@@ -24,11 +22,11 @@ class Staging:
     @property
     def model(self) -> str | None:
         """The model being staged, or None when no switch is under way."""
-        return self.store.get_meta(STAGED_MODEL)
+        return self.store.get_meta(sql.META_STAGED_MODEL)
 
     @property
     def dim(self) -> int | None:
-        dim = self.store.get_meta(STAGED_DIM)
+        dim = self.store.get_meta(sql.META_STAGED_DIM)
         return int(dim) if dim else None
 
     def begin(self, model: str) -> None:
@@ -36,10 +34,10 @@ class Staging:
         with self.store.db.atomic():
             if self.model != model:
                 self._clear()
-            self.store.set_meta(STAGED_MODEL, model)
+            self.store.set_meta(sql.META_STAGED_MODEL, model)
 
     def set_dim(self, dim: int) -> None:
-        self.store.set_meta(STAGED_DIM, str(dim))
+        self.store.set_meta(sql.META_STAGED_DIM, str(dim))
 
     def discard(self) -> None:
         """Forget the switch (the person went back to the index's model before it finished)."""
@@ -48,12 +46,12 @@ class Staging:
 
     def _clear(self) -> None:
         self.store.conn.execute(sql.CLEAR_STAGED)
-        self.store.conn.execute(sql.DELETE_META, (STAGED_MODEL,))
-        self.store.conn.execute(sql.DELETE_META, (STAGED_DIM,))
+        self.store.delete_meta(sql.META_STAGED_MODEL)
+        self.store.delete_meta(sql.META_STAGED_DIM)
 
-    def unstaged(self, after_id: int, limit: int) -> list[tuple[int, str, str]]:
-        """Passages (id > after_id, in id order) whose text has no staged vector: (id, text, text_hash)."""
-        return [(r[0], r[1], r[2]) for r in self.store.conn.execute(sql.UNSTAGED, (after_id, limit))]
+    def unstaged(self, after_id: int, limit: int) -> list[PendingPassage]:
+        """Passages (id > after_id, in id order) whose text has no staged vector."""
+        return [PendingPassage(*r) for r in self.store.conn.execute(sql.UNSTAGED, (after_id, limit))]
 
     def count_unstaged(self) -> int:
         """Distinct passage texts still without a staged vector."""
@@ -80,9 +78,9 @@ class Staging:
                 return False
             self.store.conn.execute(sql.SWAP_STAGED)
             self._clear()
-            self.store.set_meta("model", model)
-            self.store.set_meta("dim", str(dim))
-            self.store.conn.execute(sql.BUMP_VECTORS_VERSION)
+            self.store.set_model(model)
+            self.store.set_dim(dim)
+            self.store.bump_vectors_version()
             if before_commit is not None:
                 before_commit()
         return True

@@ -13,116 +13,12 @@ from typing import Any
 
 import numpy as np
 
+from .ann import ANN_REGROW, ANN_THRESHOLD, NPROBE, build_ann, exact_index, faiss_module, ivf_ids, nlist_for, vectors_of
 from .db import Store
 
 log = logging.getLogger(__name__)
 
 MAGIC = b"JSFAISS1\n"
-
-
-def _faiss() -> Any:
-    import faiss  # heavy: loaded on first use, never at app start
-
-    return faiss
-
-
-# Above this many vectors exact search gets slow and big (1M x 512 floats = 2 GB, ~100 ms a query on
-# two cores), so the index switches to IVF with 8-bit scalar quantisation: 4x smaller, a few ms.
-ANN_THRESHOLD = 100_000
-# Rebuild (retrain the coarse clusters) when the index has grown this much since it was trained.
-ANN_REGROW = 4
-# Coarse lists probed per query. A fixed count rather than a share of nlist: nlist grows like
-# sqrt(n), so the vectors scanned still grow like sqrt(n), and on clustered 512-d data 128 lists
-# gave recall@10 0.97 at 100k (nlist 1024) and 0.99 at 1M (nlist 4096) (benchmarks/ann.py).
-NPROBE = 128
-
-
-def nlist_for(n: int) -> int:
-    """Coarse clusters for n vectors: a power of two near 4*sqrt(n) (the usual FAISS advice)."""
-    target = 4 * max(n, 1) ** 0.5
-    return int(min(65536, max(256, 2 ** round(np.log2(target)))))
-
-
-def exact_index(dim: int) -> Any:
-    """The small-index tier: every vector scanned, stored as float16 behind an id map.
-
-    Half the memory of float32 and ~35% faster to scan (a single query is memory-bound: 9 vs 14 ms
-    at 100k x 384 on this machine), while the top-10 is the float32 top-10 (recall@10 0.9995 on
-    real MiniLM vectors, scores within 5e-5; BENCHMARKS.md, issue 2). SQLite keeps the float32s."""
-    faiss = _faiss()
-    return faiss.IndexIDMap2(faiss.IndexScalarQuantizer(dim, faiss.ScalarQuantizer.QT_fp16, faiss.METRIC_INNER_PRODUCT))
-
-
-def build_ann(ids: np.ndarray, mat: np.ndarray, dim: int) -> Any:
-    """An IVF + SQ8 inner-product index over (ids, mat): codes are 1 byte a dimension."""
-    faiss = _faiss()
-    nlist = nlist_for(len(ids))
-    quantizer = faiss.IndexFlatIP(dim)
-    index = faiss.IndexIVFScalarQuantizer(
-        quantizer, dim, nlist, faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT
-    )
-    index.own_fields = True
-    quantizer.this.disown()
-    # k-means on a sample: ~40 points a cluster is what FAISS needs; more only costs time.
-    rng = np.random.default_rng(0)
-    sample = mat if len(mat) <= 40 * nlist else mat[np.sort(rng.choice(len(mat), 40 * nlist, replace=False))]
-    index.cp.niter = 12
-    index.train(np.ascontiguousarray(sample, dtype=np.float32))
-    for start in range(0, len(ids), 100_000):
-        index.add_with_ids(
-            np.ascontiguousarray(mat[start : start + 100_000], dtype=np.float32),
-            np.ascontiguousarray(ids[start : start + 100_000], dtype=np.int64),
-        )
-    return index
-
-
-def _ivf_ids(index: Any) -> np.ndarray:
-    faiss = _faiss()
-    inv = index.invlists
-    parts = [
-        faiss.rev_swig_ptr(inv.get_ids(lst), inv.list_size(lst)).copy()
-        for lst in range(index.nlist)
-        if inv.list_size(lst)
-    ]
-    return np.sort(np.concatenate(parts)).astype(np.int64) if parts else np.zeros(0, np.int64)
-
-
-def _vectors_of(index: Any, wanted: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
-    """(sorted ids, vectors) of `wanted` ids (None: all) read out of an exact or IVF index.
-
-    IVF vectors come back decoded from their 8-bit codes: close, not exact (SQLite has the originals).
-    """
-    faiss = _faiss()
-    dim = index.d
-    if hasattr(index, "id_map"):
-        ids = faiss.vector_to_array(index.id_map).astype(np.int64)
-        inner = faiss.downcast_index(index.index)  # float32 flat (older saves) or float16
-        mat = inner.reconstruct_n(0, inner.ntotal) if inner.ntotal else np.zeros((0, dim), np.float32)
-        keep = np.arange(len(ids)) if wanted is None else np.flatnonzero(np.isin(ids, wanted))
-    else:
-        inv, csize = index.invlists, index.code_size
-        coarse = index.coarse_code_size()
-        id_parts, code_parts = [], []
-        for lst in range(index.nlist):
-            n = inv.list_size(lst)
-            if not n:
-                continue
-            lids = faiss.rev_swig_ptr(inv.get_ids(lst), n).copy()
-            sel = np.arange(n) if wanted is None else np.flatnonzero(np.isin(lids, wanted))
-            if not len(sel):
-                continue
-            codes = faiss.rev_swig_ptr(inv.get_codes(lst), n * csize).reshape(n, csize)[sel]
-            # sa_decode wants the list number in front of each code (little-endian, `coarse` bytes).
-            prefix = np.frombuffer(np.int64(lst).tobytes()[:coarse], dtype=np.uint8)
-            code_parts.append(np.hstack([np.tile(prefix, (len(sel), 1)), codes]))
-            id_parts.append(lids[sel])
-        if not id_parts:
-            return np.zeros(0, np.int64), np.zeros((0, dim), np.float32)
-        ids = np.concatenate(id_parts).astype(np.int64)
-        mat = index.sa_decode(np.ascontiguousarray(np.vstack(code_parts)))
-        keep = np.arange(len(ids))
-    order = keep[np.argsort(ids[keep], kind="stable")]
-    return ids[order], np.ascontiguousarray(mat[order], dtype=np.float32)
 
 
 class VectorIndex:
@@ -161,9 +57,9 @@ class VectorIndex:
 
     def ids(self) -> np.ndarray:
         if self.kind == "exact":
-            return _faiss().vector_to_array(self.index.id_map).astype(np.int64)
+            return faiss_module().vector_to_array(self.index.id_map).astype(np.int64)
         if self._ids is None:
-            self._ids = _ivf_ids(self.index)
+            self._ids = ivf_ids(self.index)
         return self._ids
 
     # -- keeping up with SQLite -------------------------------------------------------------------
@@ -174,11 +70,7 @@ class VectorIndex:
         Reads happen in one transaction so the version, the id list and the vectors are one snapshot.
         """
         self._adopt_built()
-        conn = store.conn
-        own_txn = not conn.in_transaction
-        if own_txn:
-            conn.execute("BEGIN")
-        try:
+        with store.snapshot():
             version = store.vectors_version()
             if version == self.version:
                 self._maybe_rebuild()  # e.g. a large exact index saved by an older version
@@ -193,9 +85,6 @@ class VectorIndex:
                 self._add(ids, mat)
             self.version = version
             changed = bool(len(stale) or len(missing))
-        finally:
-            if own_txn:
-                conn.execute("COMMIT")
         self._maybe_rebuild()
         return changed
 
@@ -213,15 +102,9 @@ class VectorIndex:
     def _remove(self, ids: np.ndarray) -> None:
         if not len(ids):
             return
-        self.index.remove_ids(_faiss().IDSelectorBatch(np.ascontiguousarray(ids, dtype=np.int64)))
+        self.index.remove_ids(faiss_module().IDSelectorBatch(np.ascontiguousarray(ids, dtype=np.int64)))
         if self.kind == "ivf":
             self._ids = np.setdiff1d(self.ids(), ids, assume_unique=True)
-
-    @classmethod
-    def build(cls, store: Store, dim: int) -> VectorIndex:
-        vi = cls(dim, model=store.get_meta("model"))
-        vi.sync(store)
-        return vi
 
     # -- switching to an approximate index ----------------------------------------------------------
 
@@ -265,7 +148,7 @@ class VectorIndex:
 
     def _snapshot(self) -> tuple[np.ndarray, np.ndarray]:
         """(ids, float32 vectors) copied out of the index, so a build never reads memory sync changes."""
-        return _vectors_of(self.index, None)
+        return vectors_of(self.index, None)
 
     def _adopt_built(self) -> None:
         """Swap in a finished background build, then replay what changed since its snapshot."""
@@ -276,7 +159,7 @@ class VectorIndex:
         index, snap_ids = built
         now = self.ids()
         stale = np.setdiff1d(snap_ids, now, assume_unique=True)
-        fresh_ids, fresh = _vectors_of(self.index, np.setdiff1d(now, snap_ids, assume_unique=True))
+        fresh_ids, fresh = vectors_of(self.index, np.setdiff1d(now, snap_ids, assume_unique=True))
         self.index, self._ids = index, np.sort(snap_ids)
         self._remove(stale)
         self._add(fresh_ids, fresh)
@@ -290,7 +173,7 @@ class VectorIndex:
         self._adopt_built()
         if len(self) == 0 or k <= 0:
             return []
-        faiss = _faiss()
+        faiss = faiss_module()
         # One query is scanned on one core: an OpenMP team of two only adds barriers, and on a busy
         # two-core machine it measured 4x slower (52 vs 14 ms at 100k). Per calling thread, so a
         # background ANN build keeps its threads.
@@ -316,7 +199,7 @@ class VectorIndex:
 
     def save(self, path: Path) -> None:
         """Write header + index to a temp file in the same folder, fsync, then atomically replace."""
-        faiss = _faiss()
+        faiss = faiss_module()
         header = json.dumps(
             {"version": self.version, "dim": self.dim, "n": len(self), "saved": time.time(), "model": self.model}
         )
@@ -355,7 +238,7 @@ class VectorIndex:
                 return None
             if int(header["dim"]) != dim:
                 raise ValueError(f"dimension {header['dim']} != {dim}")
-            index = _faiss().deserialize_index(np.frombuffer(raw[nl + 1 :], dtype=np.uint8))
+            index = faiss_module().deserialize_index(np.frombuffer(raw[nl + 1 :], dtype=np.uint8))
             if index.ntotal != int(header["n"]) or index.d != dim:
                 raise ValueError("size does not match its header")
             return cls(dim, index, int(header["version"]), model=saved_for or model)
@@ -382,14 +265,6 @@ def read_header(path: Path) -> dict[str, Any] | None:
         return header
     except (OSError, ValueError):
         return None
-
-
-def open_vectors(store: Store, path: Path, dim: int) -> VectorIndex:
-    """The saved index if it is sound and of the store's model, else a rebuild; either way synced to the store."""
-    model = store.get_meta("model")
-    vi = VectorIndex.load(path, dim, model=model) or VectorIndex(dim, model=model)
-    vi.sync(store)
-    return vi
 
 
 def cleanup_temp_files(folder: Path, name: str) -> None:

@@ -64,9 +64,9 @@ def arm(spec: str) -> None:
 
         vectors.os.replace = replace  # type: ignore[attr-defined]
     elif point == "scan":
-        from jinasearch.core import indexer
+        from jinasearch.core.indexing import changes
 
-        orig_scan = indexer.scan
+        orig_scan = changes.scan
 
         def scan(*a, **kw):  # type: ignore[no-untyped-def]
             for i, info in enumerate(orig_scan(*a, **kw)):
@@ -74,7 +74,7 @@ def arm(spec: str) -> None:
                     _die()
                 yield info
 
-        indexer.scan = scan  # type: ignore[assignment]
+        changes.scan = scan  # type: ignore[assignment]
     else:
         raise SystemExit(f"unknown kill point {spec}")
 
@@ -107,11 +107,14 @@ def main() -> int:
     indexer = Indexer(settings, embedder=SlowFake(), runner=runner)
     phase = None
     log = open(args.progress_file, "a", buffering=1) if args.progress_file else None  # noqa: SIM115
+    outcome = None
     for prog in indexer.index([args.corpus]):
         if log is not None and prog.phase != phase:
             phase = prog.phase
             log.write(phase + "\n")
-    s = indexer.summary
+        outcome = prog.outcome or outcome
+    assert outcome is not None
+    s = outcome.summary
     print(
         json.dumps(
             {

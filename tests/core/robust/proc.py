@@ -10,7 +10,8 @@ from pathlib import Path
 
 from jinasearch.core.config import Settings
 from jinasearch.core.extract.runner import InlineRunner
-from jinasearch.core.indexer import Indexer
+from jinasearch.core.indexer import Indexer, run_to_end
+from jinasearch.core.models import RunOutcome
 from jinasearch.core.search import Searcher
 from tests.fakes import FakeEmbedder
 
@@ -105,12 +106,10 @@ def run_killed(data: Path, corpus: Path, *extra: str, timeout: float = 180) -> s
     )
 
 
-def index(data: Path, *paths: Path, runner: object = None) -> Indexer:
-    """Index in this process (InlineRunner unless given) and return the finished Indexer."""
+def index(data: Path, *paths: Path, runner: object = None) -> RunOutcome:
+    """Index in this process (InlineRunner unless given) and return the run's outcome."""
     ix = Indexer(settings(data), embedder=FakeEmbedder(), runner=runner or InlineRunner())  # type: ignore[arg-type]
-    for _ in ix.index(list(paths)):
-        pass
-    return ix
+    return run_to_end(ix.index(list(paths)))
 
 
 def index_gen(data: Path, *paths: Path):  # type: ignore[no-untyped-def]

@@ -10,7 +10,7 @@ import pytest
 
 from jinasearch.core.errors import IndexBusyError, IndexEmptyError
 from jinasearch.core.search import Searcher
-from jinasearch.core.store.check import check_finished
+from tests.core.store.check import check_finished
 from tests.fakes import FakeEmbedder
 
 from . import proc

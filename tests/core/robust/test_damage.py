@@ -12,7 +12,7 @@ from filelock import FileLock
 from jinasearch.core.errors import CorruptIndexError
 from jinasearch.core.search import Searcher
 from jinasearch.core.store import Store
-from jinasearch.core.store.check import check_finished, passage_keys
+from tests.core.store.check import check_finished, passage_keys
 from tests.fakes import FakeEmbedder
 
 from . import proc

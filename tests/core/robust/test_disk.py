@@ -16,7 +16,7 @@ import pytest
 
 from jinasearch.core.errors import DataDirError
 from jinasearch.core.store import vectors
-from jinasearch.core.store.check import check_at_rest, check_finished, passage_keys
+from tests.core.store.check import check_at_rest, check_finished, passage_keys
 
 from . import proc
 from .files import make_corpus

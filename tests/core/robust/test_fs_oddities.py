@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from jinasearch.core import indexer as indexer_mod
 from jinasearch.core import scan as scan_mod
 from jinasearch.core.extract import runner as runner_mod
+from jinasearch.core.indexing import changes as changes_mod
 from jinasearch.core.scan import fs_path, record_path
 from jinasearch.core.search import Searcher
-from jinasearch.core.store.check import check_finished, document_states, passage_keys
+from tests.core.store.check import check_finished, document_states, passage_keys
 from tests.fakes import FakeEmbedder
 
 from . import proc
@@ -100,14 +100,14 @@ def test_changed_or_deleted_between_scan_and_read(tmp_path: Path, monkeypatch: p
     (docs / "grows.txt").write_text("old words about apples")
     (docs / "goes.txt").write_text("this file will vanish")
     (docs / "stays.txt").write_text("steady content about pears")
-    real_scan = indexer_mod.scan
+    real_scan = changes_mod.scan
 
     def scan_then_meddle(*a, **kw):  # type: ignore[no-untyped-def]
         yield from real_scan(*a, **kw)
         (docs / "grows.txt").write_text("new words about oranges and much more besides")
         (docs / "goes.txt").unlink()
 
-    monkeypatch.setattr(indexer_mod, "scan", scan_then_meddle)
+    monkeypatch.setattr(changes_mod, "scan", scan_then_meddle)
     data = tmp_path / "data"
     proc.index(data, docs)
     states = document_states(proc.settings(data))

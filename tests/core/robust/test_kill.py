@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from jinasearch.core.store.check import check_at_rest, check_finished, passage_keys
+from tests.core.store.check import check_at_rest, check_finished, passage_keys
 
 from . import proc
 from .files import make_corpus

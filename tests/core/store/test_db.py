@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from jinasearch.core.models import Chunk, Extracted, Page
-from jinasearch.core.store import Filters, Store, text_hash
+from jinasearch.core.models import Chunk, Extracted, FailedFile, Filters, Page
+from jinasearch.core.store import Counts, Store, text_hash
 from jinasearch.core.store import schema as sql
 
 
@@ -132,7 +132,7 @@ def test_vectors_are_shared_by_text_hash(store: Store) -> None:
     put(store, f, "/docs/b.txt", "same boilerplate | unique b")
     assert store.count_pending() == 4
     pending = store.pending(100)
-    assert len({h for _, _, h in pending}) == 3
+    assert len({p.text_hash for p in pending}) == 3
     vec = np.arange(4, dtype=np.float32).reshape(1, 4)
     n = store.set_vectors([text_hash("same boilerplate")], vec)
     assert n == 2 and store.count_pending() == 2  # both copies got the one vector
@@ -163,8 +163,8 @@ def test_mark_failed_drops_passages_and_records_reason(store: Store) -> None:
     f = store.add_folder("/docs")
     put(store, f, "/docs/a.txt", "words here")
     store.mark_failed(folder_id=f, path="/docs/a.txt", size=3, mtime=5.0, content_hash=None, reason="damaged")
-    assert store.counts()["passages"] == 0
-    assert store.failed() == [("/docs/a.txt", "damaged")]
+    assert store.counts().passages == 0
+    assert store.failed() == [FailedFile("/docs/a.txt", "damaged")]
     row = store.document("/docs/a.txt")
     assert row is not None and row.status == "failed" and store.doc_text(row.id) is None
 
@@ -174,7 +174,7 @@ def test_remove_folder_cascades(store: Store) -> None:
     put(store, a, "/a/x.txt", "alpha words")
     put(store, b, "/b/y.txt", "beta words")
     assert store.remove_folder(a) == 1
-    assert store.counts() == {"folders": 1, "indexed": 1, "failed": 0, "passages": 1, "embedded": 0}
+    assert store.counts() == Counts(folders=1, indexed=1, failed=0, passages=1, embedded=0)
     assert fts(store, "alpha") == set() and len(fts(store, "beta")) == 1
     assert store.conn.execute("SELECT COUNT(*) FROM texts").fetchone()[0] == 1
 
@@ -190,7 +190,7 @@ def test_filters(store: Store) -> None:
         rows = store.hit_rows(ids)
         kw = {pid for pid, _ in store.keyword('"shared"', 10, f if f else None)}
         assert kw == set(ids)  # keyword search honours the same filters
-        return sorted(r[2] for r in rows.values())
+        return sorted(r.path for r in rows.values())
 
     assert paths(Filters(folder="/a")) == ["/a/sub/y.md", "/a/x.txt"]
     assert paths(Filters(folder="/a/sub/")) == ["/a/sub/y.md"]
@@ -207,7 +207,7 @@ def test_readonly_store_reads_while_writer_holds(store: Store) -> None:
     put(store, f, "/docs/a.txt", "readable words")
     ro = Store(store.path, readonly=True)
     try:
-        assert ro.counts()["passages"] == 1
+        assert ro.counts().passages == 1
         with pytest.raises(sqlite3.OperationalError):
             ro.set_meta("x", "y")
     finally:
@@ -217,4 +217,4 @@ def test_readonly_store_reads_while_writer_holds(store: Store) -> None:
 def test_passage_count(store: Store) -> None:
     assert store.passage_count() == 0
     put(store, store.add_folder("/docs"), "/docs/a.txt", "one | two | three")
-    assert store.passage_count() == 3 == store.counts()["passages"]
+    assert store.passage_count() == 3 == store.counts().passages

@@ -5,12 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from jinasearch.core.config import Settings
+from jinasearch.core.control import Control
 from jinasearch.core.indexer import Indexer
-from jinasearch.core.rechunk import RECHUNK_TO
 from jinasearch.core.search import Searcher
 from jinasearch.core.store import Store
-from jinasearch.core.store.check import check_finished
+from jinasearch.core.store.schema import META_RECUT_TO as RECHUNK_TO
 from tests.core.helpers import run_index, settings_for, write
+from tests.core.store.check import check_finished
 from tests.fakes import FakeEmbedder
 
 
@@ -38,12 +39,12 @@ def test_recut_replaces_passages_document_by_document_with_vectors_throughout(tm
     before = docs_by_passages(settings)
     small = settings_for(tmp_path, chunk_tokens=20, overlap_tokens=0)
 
-    stop = {"now": False}
+    control = Control()
     first = FakeEmbedder()
-    indexer = Indexer(small, embedder=first, rechunk=True, should_stop=lambda: stop["now"])
+    indexer = Indexer(small, embedder=first, rechunk=True, control=control)
     for p in indexer.index([root]):
-        if p.message.startswith("re-cutting") and p.files_done > 0:
-            stop["now"] = True  # after the first group of documents
+        if p.task == "recut" and p.files_done > 0:
+            control.cancel()  # after the first group of documents
     mid = docs_by_passages(settings)
     changed = [name for name in mid if mid[name] != before[name]]
     assert 0 < len(changed) < len(mid)

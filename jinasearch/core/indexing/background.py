@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable
-from concurrent.futures import Future
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
 
-from .embed import Embedder
-from .store import Store
+from ..store import Store
+from .embedding import Encoder, distinct_by_length
+
+# While extracting, hand the helper thread this many model batches at a time.
+WINDOW_BATCHES = 4
 
 
-class Overlap:
+class BackgroundEmbedder:
     """Embeds on a helper thread while the indexer thread keeps extracting and committing.
 
     Extraction comes first (a file is keyword-searchable the moment it is committed): between files
@@ -20,7 +22,7 @@ class Overlap:
     finished ones, which it writes itself (one writer connection). The model's kernels run without
     the GIL, so SQLite writes proceed while it computes; its Python-side work (tokenising, launching
     kernels) does compete with this thread for the GIL. Texts already in flight are not handed out
-    again; `_embed` finishes whatever is left once extraction is done.
+    again; the end of the run embeds whatever is left once extraction is done.
 
     Up to `DEPTH` windows are queued, so the model starts the next one the moment it finishes a
     window instead of idling until this thread collects it and reads the next (with a fast GPU, that
@@ -29,13 +31,11 @@ class Overlap:
 
     DEPTH = 2
 
-    def __init__(self, embedder: Embedder, store: Store, should_stop: Callable[[], bool], batches: int) -> None:
-        from concurrent.futures import ThreadPoolExecutor
-
-        self.emb, self.store, self._should_stop = embedder, store, should_stop
-        self.want = embedder.batch_size * batches  # texts per window
+    def __init__(self, encoder: Encoder, store: Store, batches: int = WINDOW_BATCHES) -> None:
+        self.encoder, self.store = encoder, store
+        self.want = encoder.emb.batch_size * batches  # texts per window
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jinasearch-embed")
-        self.futures: deque[Future[tuple[list[str], np.ndarray]]] = deque()
+        self.futures: deque[Future[tuple[list[str], np.ndarray | None]]] = deque()
         self.in_flight: set[str] = set()
         self.embedded = 0
         self._dim_recorded = False
@@ -44,13 +44,13 @@ class Overlap:
         """Collect finished windows and queue the next while a full window is pending."""
         while self.futures and self.futures[0].done():
             self._collect()
-        while len(self.futures) < self.DEPTH and not self._should_stop():
+        while len(self.futures) < self.DEPTH and not self.encoder.control.cancelled:
             window = self._window()
             if window is None:
                 break
             hashes, texts = window
             self.in_flight.update(hashes)
-            self.futures.append(self.pool.submit(_encode, self.emb, hashes, texts))
+            self.futures.append(self.pool.submit(self._encode, hashes, texts))
         return self.embedded
 
     def _window(self) -> tuple[list[str], list[str]] | None:
@@ -63,32 +63,33 @@ class Overlap:
         # (which, with a fast GPU model, made the indexer thread the bottleneck).
         if self.store.count_pending() - len(self.in_flight) < want:
             return None
-        unique: dict[str, str] = {}
         limit = want + len(self.in_flight)
         while True:  # duplicates (boilerplate) thin a window out: read further until it is full
             rows = self.store.pending(limit)
-            for _pid, text, h in rows:
-                if h not in self.in_flight:
-                    unique.setdefault(h, text)
-            if len(unique) >= want or len(rows) < limit or limit >= 16 * want:
+            items = distinct_by_length(rows, skip=self.in_flight)
+            if len(items) >= want or len(rows) < limit or limit >= 16 * want:
                 break
             limit *= 4
-        if len(unique) < want:
+        if len(items) < want:
             return None
-        items = sorted(unique.items(), key=lambda kv: len(kv[1]))[:want]
+        items = items[:want]
         return [h for h, _ in items], [t for _, t in items]
 
     def _record_dim(self) -> None:
         """The index records its dimension at the first window this run looks for, before any vector
-        is written; a run stopped before that may still switch models freely (Indexer._check_model)."""
+        is written; a run stopped before that may still switch models freely (see core/policy.py)."""
         if not self._dim_recorded:
             self._dim_recorded = True
-            if self.store.get_meta("dim") is None:
-                self.store.set_meta("dim", str(self.emb.dim))
+            if self.store.dim() is None:
+                self.store.set_dim(self.encoder.emb.dim)
+
+    def _encode(self, hashes: list[str], texts: list[str]) -> tuple[list[str], np.ndarray | None]:
+        return hashes, self.encoder.encode(texts)
 
     def _collect(self) -> None:
         hashes, vecs = self.futures.popleft().result()
-        self.embedded += self.store.set_vectors(hashes, vecs)
+        if vecs is not None:  # None: cancelled mid-window; those passages stay pending
+            self.embedded += self.store.set_vectors(hashes, vecs)
         self.in_flight.difference_update(hashes)
 
     def close(self, keep: bool = True) -> None:
@@ -102,7 +103,3 @@ class Overlap:
                 self._collect()
         finally:
             self.pool.shutdown(wait=True)
-
-
-def _encode(emb: Embedder, hashes: list[str], texts: list[str]) -> tuple[list[str], np.ndarray]:
-    return hashes, emb.encode(texts)

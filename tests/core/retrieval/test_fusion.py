@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from jinasearch.core import fusion
-from jinasearch.core.fusion import hybrid_scores, lexical_evidence, query_words
+from jinasearch.core.retrieval import fusion
+from jinasearch.core.retrieval.fusion import hybrid_scores, lexical_evidence, query_words
 
 
 def _words(query: str, df: dict[str, int], n: int = 1000) -> fusion.QueryWords:

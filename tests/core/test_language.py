@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jinasearch.core.text import query_terms, sentences, stem, words
+from jinasearch.core.language import query_terms, sentences, stem, words
 
 
 def test_words_keep_identifiers_whole() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from jinasearch.core.highlight import best_sentences, lexical_best_sentence, term_spans
+from jinasearch.core.retrieval.highlight import best_sentences, lexical_best_sentence, term_spans
 from tests.fakes import FakeEmbedder
 
 

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .text import WORD_RE, query_terms, stem
+from ..language import WORD_RE, query_terms, stem
 
 # Most a full lexical match can add to a cosine similarity (the main parameter; see BENCHMARKS.md
 # for the sensitivity on both evaluation sets).

@@ -5,8 +5,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from ..config import Settings
-from .vectors import read_header
+from jinasearch.core.config import Settings
+from jinasearch.core.store.vectors import read_header
 
 # (path, ord, page, char_start, char_end, text, has_vector): a passage as a clean run would produce it.
 PassageKey = tuple[str, int, "int | None", int, int, str, bool]
@@ -79,7 +79,7 @@ def check_finished(settings: Settings) -> list[str]:
         return problems
     if int(header["version"]) != int(version[0]):
         problems.append(f"FAISS file is at version {header['version']}, database at {version[0]}")
-    from .vectors import VectorIndex
+    from jinasearch.core.store.vectors import VectorIndex
 
     vi = VectorIndex.load(settings.faiss_path, int(dim[0]))
     have = sorted(vi.ids().tolist()) if vi is not None else None

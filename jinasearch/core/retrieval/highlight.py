@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from .text import query_terms, sentences, stem, words
+from ..language import query_terms, sentences, stem, words
 
 Span = tuple[int, int]
 SentenceEncoder = Callable[[Sequence[str]], np.ndarray]

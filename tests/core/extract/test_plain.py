@@ -9,7 +9,7 @@ import pytest
 from jinasearch.core.errors import ExtractionError
 from jinasearch.core.extract import extract, supported
 from jinasearch.core.extract.base import clean_text, looks_binary
-from jinasearch.core.extract.text import decode_bytes
+from jinasearch.core.extract.plain import decode_bytes
 
 FRENCH = (
     "Le café était fermé, alors nous sommes allés à la crêperie près de l'église. "

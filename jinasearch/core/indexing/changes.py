@@ -1,0 +1,57 @@
+"""What a run must read: scan the roots, compare with what the store knows, forget files that are gone."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+from ..extract import supported
+from ..models import FileInfo, Progress
+from ..scan import record_path, scan
+from ..store import Store
+from .tally import Tally
+
+# A scan Progress every this many files, so a big folder shows it is being walked.
+SCAN_PROGRESS_EVERY = 500
+
+
+@dataclass
+class Changes:
+    """Files to (re)read, the folder each belongs to, and the content hash already stored for each."""
+
+    work: list[FileInfo] = field(default_factory=list)
+    folder_of: dict[str, int] = field(default_factory=dict)
+    known: dict[str, str | None] = field(default_factory=dict)
+
+
+def find_changes(store: Store, roots: Sequence[str], excludes: tuple[str, ...], tally: Tally) -> Iterator[Progress]:
+    """Scan `roots`; yields scan Progress and returns the Changes (`changes = yield from ...`).
+
+    A file is read again when its size or mtime differs from the stored ones (its content hash then
+    decides whether anything changed). Failed files are not retried until they change. Documents no
+    longer found under a root are deleted here, one transaction per root."""
+    changes = Changes()
+    for root in roots:
+        folder_id = store.add_folder(record_path(root), excludes)
+        existing = store.documents_in(folder_id)
+        seen: set[str] = set()
+        for info in scan(
+            [root], excludes=excludes, accept=supported, on_error=lambda p, r: tally.errors.append((p, r))
+        ):
+            tally.scanned += 1
+            seen.add(info.path)
+            row = existing.get(info.path)
+            if row is not None and row.size == info.size and row.mtime == info.mtime:
+                tally.skipped += 1  # failed files too: not retried until they change
+            else:
+                changes.work.append(info)
+                changes.folder_of[info.path] = folder_id
+                changes.known[info.path] = row.hash if row is not None and row.status == "indexed" else None
+            if tally.scanned % SCAN_PROGRESS_EVERY == 0:
+                yield Progress(phase="scan", files_total=tally.scanned, current=info.path)
+        gone = [row.id for path, row in existing.items() if path not in seen]
+        if gone:
+            store.delete_documents(gone)
+            tally.removed += len(gone)
+    tally.to_read = len(changes.work)
+    return changes

@@ -1,0 +1,113 @@
+"""The one embedding loop: distinct texts, sorted by length, in model batches, sliced so pause and cancel act.
+
+Every writer of vectors goes through here: the pending passages at the end of a run, the background
+embedder during extraction, a model switch's staging and a re-cut. Identical texts (boilerplate,
+duplicated files) are embedded once: vectors are stored by text hash. Sorting a window by length
+puts similar lengths in one batch, so the model wastes little on padding.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..control import Control
+from ..embed import Embedder
+from ..store import PendingPassage
+
+# Embed in windows of this many passages read from the store (each then in model batches), so a
+# cancel or pause waits for at most one batch and memory stays flat.
+EMBED_WINDOW = 1024
+
+Write = Callable[[Sequence[str], np.ndarray], int]
+
+
+@dataclass(frozen=True)
+class Step:
+    """After each model batch: distinct texts embedded so far, how many in all, and the rate."""
+
+    done: int
+    total: int
+    per_s: float
+
+    @property
+    def eta_s(self) -> float | None:
+        return (self.total - self.done) / self.per_s if self.per_s > 0 else None
+
+
+def distinct_by_length(
+    rows: Iterable[PendingPassage], skip: set[str] | frozenset[str] = frozenset()
+) -> list[tuple[str, str]]:
+    """(text_hash, text) once per distinct text not in `skip`, shortest first."""
+    unique: dict[str, str] = {}
+    for row in rows:
+        if row.text_hash not in skip:
+            unique.setdefault(row.text_hash, row.text)
+    return sorted(unique.items(), key=lambda kv: len(kv[1]))
+
+
+class Encoder:
+    """The model as a run uses it: when the control asks for slices (the app), a batch is encoded in
+    slices sized to about `control.slice_s` of model time, with a checkpoint between slices (down to
+    one text when the machine is slow); otherwise in one call. `encode` returns None when cancelled."""
+
+    def __init__(self, emb: Embedder, control: Control) -> None:
+        self.emb, self.control = emb, control
+        self._per_text: float | None = None  # seconds per text, a running estimate
+
+    def _step(self) -> int:
+        if self._per_text is None or self.control.slice_s is None:
+            return 1  # unknown speed: start with one text, then grow to fill the time box
+        return max(1, min(self.emb.batch_size, int(self.control.slice_s / max(self._per_text, 1e-6))))
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray | None:
+        if self.control.slice_s is None:
+            return self.emb.encode(texts) if self.control.checkpoint() else None
+        parts: list[np.ndarray] = []
+        i = 0
+        while i < len(texts):
+            if not self.control.checkpoint():
+                return None
+            chunk = list(texts[i : i + self._step()])
+            t0 = time.monotonic()
+            parts.append(self.emb.encode(chunk))
+            per = (time.monotonic() - t0) / len(chunk)
+            self._per_text = per if self._per_text is None else 0.5 * self._per_text + 0.5 * per
+            i += len(chunk)
+        return np.concatenate(parts) if parts else np.zeros((0, self.emb.dim), dtype=np.float32)
+
+
+def embed_windows(
+    encoder: Encoder, windows: Iterable[Sequence[PendingPassage]], write: Write, total: int
+) -> Iterator[Step]:
+    """Embed every window's distinct texts in model batches and `write` (hashes, vectors) after each;
+    yields a Step per batch. Stops early, with what was written kept, when the control is cancelled."""
+    batch_size = encoder.emb.batch_size
+    done = 0
+    start = time.monotonic()
+    for window in windows:
+        items = distinct_by_length(window)
+        for i in range(0, len(items), batch_size):
+            batch = items[i : i + batch_size]
+            vecs = encoder.encode([t for _, t in batch])
+            if vecs is None:
+                return
+            done += write([h for h, _ in batch], vecs)
+            elapsed = time.monotonic() - start
+            yield Step(min(done, total), total, done / elapsed if elapsed > 0 else 0.0)
+        if encoder.control.cancelled:
+            return
+
+
+def batched(texts: Sequence[str], encoder: Encoder) -> np.ndarray | None:
+    """All of `texts` in model batches (a cancel waits for one batch at most); None when cancelled."""
+    parts = []
+    for i in range(0, len(texts), encoder.emb.batch_size):
+        vecs = encoder.encode(texts[i : i + encoder.emb.batch_size])
+        if vecs is None:
+            return None
+        parts.append(vecs)
+    return np.concatenate(parts) if parts else np.zeros((0, encoder.emb.dim), dtype=np.float32)

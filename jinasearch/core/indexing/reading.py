@@ -1,0 +1,55 @@
+"""Read the changed files and commit them as they come; the background embedder steps between commits."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..chunk import Chunking
+from ..control import Control
+from ..extract.runner import Runner, cut, ready_batches
+from ..models import Progress
+from ..store import Store
+from .background import BackgroundEmbedder
+from .changes import Changes
+from .commit import commit_batch
+from .tally import Tally
+
+# Files committed in one transaction, when the runner already has that many ready: one commit (and
+# one FTS5 segment) per file made SQLite this thread's largest cost with a fast GPU. A lone file is
+# still committed at once, so keyword search never waits for a batch to fill.
+COMMIT_FILES = 16
+
+
+def read_and_commit(
+    runner: Runner,
+    changes: Changes,
+    cutting: Chunking,
+    store: Store,
+    tally: Tally,
+    background: BackgroundEmbedder | None,
+    control: Control,
+) -> Iterator[Progress]:
+    """Extract (and, where the runner can, cut) every changed file; yields a Progress per commit.
+
+    Passages are cut where files are extracted (worker processes with the sandboxed runner), which
+    keeps the tokenizer off this thread: with a fast GPU, this thread's work set the pace."""
+    completed = False
+    try:
+        results = runner.run(changes.work, changes.known, cutting)
+        for batch in ready_batches(results, runner, COMMIT_FILES):
+            if control.cancelled:
+                break
+            # A runner that could not take the chunking along (a slow Python tokenizer) returns files
+            # uncut: cut them here, before the write transaction, with the runner's own per-file guard.
+            batch = [r if r.chunks is not None else cut(r, cutting) for r in batch]
+            commit_batch(store, batch, changes.folder_of, tally)
+            embedded = background.step() if background is not None else 0
+            yield tally.progress(
+                "extract", current=batch[-1].file.path, passages_total=tally.added, passages_done=embedded
+            )
+        completed = True
+    finally:
+        if background is not None:
+            # Cancelled or failed: do not make the caller wait for the model's window in flight.
+            background.close(keep=completed and not control.cancelled)
+            tally.embedded += background.embedded

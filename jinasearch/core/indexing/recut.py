@@ -1,0 +1,100 @@
+"""Re-cut indexed documents into passages of a new size from their stored text, with no gap in search.
+
+Each group of documents is chunked anew, the texts no passage has a vector for are embedded first,
+and then, in one transaction, the documents' passages are replaced and those vectors written. A
+searcher therefore sees a document's old passages (with vectors) or its new ones (with vectors),
+never a document without vectors. Documents already cut this way are skipped, so a cancelled run
+simply continues where it stopped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ..chunk import Chunking
+from ..models import Chunk, Extracted
+from ..store import IndexedDoc, Store, text_hash
+from ..store.schema import META_RECUT_TO
+from .embedding import Encoder, batched
+
+# Documents re-cut per transaction.
+GROUP = 32
+
+
+def recut_key(max_tokens: int, overlap_tokens: int) -> str:
+    """How the index records the passage size a re-cut is for ("tokens/overlap")."""
+    return f"{max_tokens}/{overlap_tokens}"
+
+
+@dataclass(frozen=True)
+class RecutStep:
+    done: int
+    total: int
+    path: str
+
+
+def pending(store: Store) -> str | None:
+    """The passage size a re-cut that has not finished was asked for, if any."""
+    return store.get_meta(META_RECUT_TO)
+
+
+def remember(store: Store, key: str) -> None:
+    """Record that a re-cut to `key` is wanted: the next run that can, does it."""
+    store.set_meta(META_RECUT_TO, key)
+
+
+def recut_all(store: Store, cutting: Chunking, encoder: Encoder, group: int = GROUP) -> Iterator[RecutStep]:
+    """Re-cut every indexed document; yields a RecutStep per group. `cutting` uses the model's tokenizer."""
+    remember(store, recut_key(cutting.max_tokens, cutting.overlap_tokens))
+    total = store.count_indexed()
+    embed = store.dim() is not None  # an index without vectors only needs its passages re-cut
+    done = cursor = 0
+    while not encoder.control.cancelled:
+        docs = store.indexed_after(cursor, group)
+        if not docs:
+            store.delete_meta(META_RECUT_TO)
+            return
+        cursor = docs[-1].id
+        work = _recut_group(store, docs, cutting)
+        new: dict[str, str] = {}
+        if embed:
+            for _doc, _ex, chunks in work:
+                for c in chunks:
+                    h = text_hash(c.text)
+                    if h not in new and not store.has_vector(h):
+                        new[h] = c.text
+        vecs = batched(list(new.values()), encoder)
+        if vecs is None:
+            return
+        with store.db.atomic():
+            for doc, extracted, chunks in work:
+                store.replace_document(
+                    folder_id=doc.folder_id,
+                    path=doc.path,
+                    size=doc.size,
+                    mtime=doc.mtime,
+                    content_hash=doc.hash or "",
+                    extracted=extracted,
+                    chunks=chunks,
+                )
+            if len(vecs):
+                store.set_vectors(list(new), vecs)
+        done += len(docs)
+        yield RecutStep(min(done, total), total, docs[-1].path)
+
+
+def _recut_group(
+    store: Store, docs: list[IndexedDoc], cutting: Chunking
+) -> list[tuple[IndexedDoc, Extracted, list[Chunk]]]:
+    """The documents of a group whose passages change under the new cut, with their new passages."""
+    work = []
+    for doc in docs:
+        found = store.doc_text(doc.id)
+        if found is None:
+            continue
+        extracted = Extracted(found[0], found[1])
+        chunks = cutting.cut(extracted)
+        if store.passage_hashes(doc.id) != [text_hash(c.text) for c in chunks]:
+            work.append((doc, extracted, chunks))
+    return work

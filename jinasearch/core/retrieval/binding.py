@@ -1,0 +1,54 @@
+"""The index's model as search uses it: one object, swapped whole when a model switch commits."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Sequence
+
+import numpy as np
+
+from ..embed import Embedder
+from ..store import VectorIndex
+
+# Sentence vectors kept for re-running or refining a query (a few MB with a 512-d model).
+SENTENCE_CACHE = 20_000
+
+
+class Binding:
+    """Everything that belongs to one model: its embedder, its FAISS cache and its sentence vectors.
+
+    `model` is the model_key the index recorded (None: a new index that has recorded none yet).
+    `embedder_for` is the model the embedder embeds for; None for an embedder the caller gave
+    before the index had recorded a model (it is taken to be for the first model recorded)."""
+
+    def __init__(self, model: str | None, embedder: Embedder | None = None, embedder_for: str | None = None) -> None:
+        self.model = model
+        self.embedder = embedder
+        self.embedder_for = embedder_for if embedder is not None else None
+        self.vectors: VectorIndex | None = None
+        self._sentences: OrderedDict[str, np.ndarray] = OrderedDict()
+
+    def follow(self, recorded: str) -> Binding:
+        """The binding for `recorded`, the model a switch has just committed: this embedder is kept
+        only when it is for that model; vectors and sentence vectors start afresh."""
+        keep = self.embedder is not None and self.embedder_for in (None, recorded)
+        return Binding(recorded, self.embedder if keep else None, recorded)
+
+    def set_embedder(self, embedder: Embedder | None) -> None:
+        self.embedder = embedder
+        self.embedder_for = self.model if embedder is not None else None
+
+    def sentence_vectors(self, texts: Sequence[str]) -> np.ndarray:
+        """Sentence vectors through a small LRU cache: re-running or refining a query reuses them."""
+        emb = self.embedder
+        assert emb is not None
+        missing = [t for t in dict.fromkeys(texts) if t not in self._sentences]
+        if missing:
+            for t, v in zip(missing, emb.encode(missing)):
+                self._sentences[t] = v
+        out = np.stack([self._sentences[t] for t in texts]) if texts else np.zeros((0, emb.dim), np.float32)
+        for t in texts:
+            self._sentences.move_to_end(t)
+        while len(self._sentences) > SENTENCE_CACHE:
+            self._sentences.popitem(last=False)
+        return out

@@ -1,0 +1,79 @@
+"""Keyword candidates: FTS5 BM25 on a thread of its own (SQLite releases the GIL while the query is embedded)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+
+from ..language import FTS_PIECE_RE, query_terms
+from ..models import Filters
+from ..store import Store
+
+# Document frequencies are counted up to this many passages (idf of commoner words barely differs).
+DF_CAP = 5000
+
+KeywordAnswer = tuple[list[tuple[int, float]], dict[str, int]]
+
+
+def candidate_terms(terms: Sequence[str], doc_freq: Mapping[str, int], cap: int = DF_CAP) -> list[str]:
+    """The words hybrid search looks candidates up by: those in fewer than `cap` passages.
+
+    A word in more passages has the lowest idf (BM25 ranks by rare words anyway) and the longest
+    posting list: at 100k passages one such word made the FTS query 2-3x slower. It still counts in
+    the fusion's lexical evidence for every candidate, and dense retrieval does not need it. When
+    every word is that common, all are kept, so a query of common words still finds passages."""
+    rare = [t for t in terms if doc_freq.get(t, 0) < cap]
+    return rare or list(terms)
+
+
+def fts_query(query: str) -> str | None:
+    """An FTS5 MATCH expression from natural language: meaningful words, each quoted (so `AND`, `-`,
+    `:` or a stray quote in the user's text are never parsed as syntax), OR-ed so BM25 ranks
+    passages by how many and how rare the words they contain are."""
+    parts: list[str] = []
+    for term in query_terms(query):
+        pieces = FTS_PIECE_RE.findall(term)
+        pieces = [p for p in pieces if p != "_"]
+        if pieces:
+            # Pieces of one word (err_42 -> err 42) must appear together: a phrase.
+            parts.append('"' + " ".join(pieces).replace('"', '""') + '"')
+    return " OR ".join(parts) if parts else None
+
+
+def doc_freq(store: Store, word: str, cap: int = DF_CAP) -> int:
+    """Passages holding `word` as FTS5 matches it, counted up to `cap`."""
+    match = fts_query(word)
+    return store.doc_freq(match, cap) if match else 0
+
+
+class KeywordRetriever:
+    """Runs keyword queries on one helper thread, with a connection used only there."""
+
+    def __init__(self, db_path: Path) -> None:
+        self._db_path = db_path
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jinasearch-keyword")
+        self._store: Store | None = None
+
+    def submit(self, query: str, n: int, filters: Filters | None, hybrid: bool) -> Future[KeywordAnswer]:
+        return self._pool.submit(self._search, query, n, filters, hybrid)
+
+    def _search(self, query: str, n: int, filters: Filters | None, hybrid: bool) -> KeywordAnswer:
+        """(BM25 hits, document frequency of each query word). For hybrid search the document
+        frequencies come first (the fusion needs them anyway) and pick which words look candidates
+        up; keyword mode searches every word, as asked."""
+        if self._store is None:
+            self._store = Store(self._db_path)
+        store = self._store
+        terms = query_terms(query)
+        freqs: dict[str, int] = {}
+        if hybrid:
+            freqs = {t: doc_freq(store, t, DF_CAP) for t in terms}
+            terms = candidate_terms(terms, freqs, DF_CAP)
+        match = fts_query(" ".join(terms))
+        return (store.keyword(match, n, filters) if match else []), freqs
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._pool.submit(self._store.close).result()
+        self._pool.shutdown(wait=True)

@@ -1,0 +1,141 @@
+"""Folders and documents: what was scanned, its text and passages, and why a file failed."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable, Sequence
+from hashlib import blake2b
+from pathlib import Path
+
+from ..models import Chunk, Extracted, Page
+from . import schema as sql
+from .connection import Connected
+from .records import DocRow, FolderRecord, IndexedDoc
+
+
+def text_hash(text: str) -> str:
+    return blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+class Documents(Connected):
+    # -- folders ---------------------------------------------------------------------------------
+
+    def add_folder(self, path: str, excludes: Sequence[str] = ()) -> int:
+        self.conn.execute(sql.ADD_FOLDER, (path, json.dumps(list(excludes)), time.time()))
+        return int(self.conn.execute(sql.FOLDER_ID, (path,)).fetchone()[0])
+
+    def folders(self) -> list[FolderRecord]:
+        return [FolderRecord(r[0], r[1], tuple(json.loads(r[2])), r[3]) for r in self.conn.execute(sql.FOLDERS)]
+
+    def folder_id(self, path: str) -> int | None:
+        row = self.conn.execute(sql.FOLDER_ID, (path,)).fetchone()
+        return int(row[0]) if row else None
+
+    def remove_folder(self, folder_id: int) -> int:
+        """Forget a folder and everything under it; returns the number of documents removed."""
+        with self.db.atomic():
+            n = self.conn.execute(sql.COUNT_DOCS_IN_FOLDER, (folder_id,)).fetchone()[0]
+            self.conn.execute(sql.DELETE_FOLDER, (folder_id,))
+            self.bump_vectors_version()
+        return int(n)
+
+    # -- documents -------------------------------------------------------------------------------
+
+    def documents_in(self, folder_id: int) -> dict[str, DocRow]:
+        return {r[1]: DocRow(*r) for r in self.conn.execute(sql.DOCS_IN_FOLDER, (folder_id,))}
+
+    def document(self, path: str) -> DocRow | None:
+        row = self.conn.execute(sql.DOC_BY_PATH, (path,)).fetchone()
+        return DocRow(row[0], path, *row[1:]) if row else None
+
+    def replace_document(
+        self,
+        *,
+        folder_id: int,
+        path: str,
+        size: int,
+        mtime: float,
+        content_hash: str,
+        extracted: Extracted,
+        chunks: Sequence[Chunk],
+    ) -> int:
+        """Swap in a document's new text and passages in one transaction: readers see old or new, never a mix."""
+        with self.db.atomic():
+            doc_id = self._upsert_doc(folder_id, path, size, mtime, content_hash, "indexed", None, len(chunks))
+            old_max = self.conn.execute(sql.MAX_PASSAGE_OF_DOC, (doc_id,)).fetchone()[0]
+            pages = json.dumps([[p.number, p.start, p.end] for p in extracted.pages])
+            self.conn.execute(sql.UPSERT_TEXT, (doc_id, extracted.text, pages))
+            # New passages go in before the old ones leave, so a passage whose text did not change
+            # takes its vector from its old self (by text hash) instead of being embedded again.
+            self.conn.executemany(
+                sql.INSERT_PASSAGE,
+                ((doc_id, c.ordinal, c.page, c.char_start, c.char_end, c.text, text_hash(c.text)) for c in chunks),
+            )
+            self.conn.execute(sql.DELETE_OLD_PASSAGES_OF_DOC, (doc_id, old_max))
+            self.bump_vectors_version()
+        return doc_id
+
+    def mark_failed(
+        self, *, folder_id: int, path: str, size: int, mtime: float, content_hash: str | None, reason: str
+    ) -> int:
+        """Record why a file could not be indexed; it is retried only when its size or mtime changes."""
+        with self.db.atomic():
+            doc_id = self._upsert_doc(folder_id, path, size, mtime, content_hash, "failed", reason, 0)
+            self.conn.execute(sql.DELETE_PASSAGES_OF_DOC, (doc_id,))
+            self.conn.execute(sql.DELETE_TEXT, (doc_id,))
+            self.bump_vectors_version()
+        return doc_id
+
+    def touch(self, doc_id: int, size: int, mtime: float) -> None:
+        """Same content, new mtime (a `touch` or a copy): remember it so the hash is not read again."""
+        self.conn.execute(sql.TOUCH_DOC, (size, mtime, doc_id))
+
+    def delete_documents(self, doc_ids: Iterable[int]) -> None:
+        with self.db.atomic():
+            self.conn.executemany(sql.DELETE_DOC, ((i,) for i in doc_ids))
+            self.bump_vectors_version()
+
+    def _upsert_doc(
+        self,
+        folder_id: int,
+        path: str,
+        size: int,
+        mtime: float,
+        content_hash: str | None,
+        status: str,
+        error: str | None,
+        n: int,
+    ) -> int:
+        params = {
+            "folder_id": folder_id,
+            "path": path,
+            "ext": Path(path).suffix.lower().lstrip("."),
+            "size": size,
+            "mtime": mtime,
+            "hash": content_hash,
+            "status": status,
+            "error": error,
+            "n_passages": n,
+            "now": time.time(),
+        }
+        return int(self.conn.execute(sql.UPSERT_DOC, params).fetchone()[0])
+
+    def doc_text(self, doc_id: int) -> tuple[str, tuple[Page, ...]] | None:
+        row = self.conn.execute(sql.DOC_TEXT, (doc_id,)).fetchone()
+        if row is None:
+            return None
+        return row[0], tuple(Page(*p) for p in json.loads(row[1]))
+
+    # -- re-cutting ------------------------------------------------------------------------------
+
+    def count_indexed(self) -> int:
+        return int(self.conn.execute(sql.COUNT_INDEXED_DOCS).fetchone()[0])
+
+    def indexed_after(self, doc_id: int, limit: int) -> list[IndexedDoc]:
+        """Indexed documents with ids above `doc_id`, in id order (a cursor: ids only grow)."""
+        return [IndexedDoc(*r) for r in self.conn.execute(sql.INDEXED_DOCS_AFTER, (doc_id, limit))]
+
+    def passage_hashes(self, doc_id: int) -> list[str]:
+        """The text hashes of a document's passages, in order."""
+        return [r[0] for r in self.conn.execute(sql.PASSAGE_HASHES_OF_DOC, (doc_id,))]

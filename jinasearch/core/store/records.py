@@ -1,0 +1,73 @@
+"""Records the store hands out: rows as named, frozen values, never positional tuples."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class DocRow:
+    """A document as change detection sees it."""
+
+    id: int
+    path: str
+    size: int
+    mtime: float
+    hash: str | None
+    status: str  # "indexed" | "failed"
+
+
+@dataclass(frozen=True)
+class IndexedDoc:
+    """An indexed document as a re-cut needs it (to replace its passages in place)."""
+
+    id: int
+    folder_id: int
+    path: str
+    size: int
+    mtime: float
+    hash: str | None
+
+
+@dataclass(frozen=True)
+class FolderRecord:
+    id: int
+    path: str
+    excludes: tuple[str, ...]
+    added_at: float
+
+
+@dataclass(frozen=True)
+class PendingPassage:
+    """A passage still waiting for a vector (or, in staging, for the new model's vector)."""
+
+    id: int
+    text: str
+    text_hash: str
+
+
+@dataclass(frozen=True)
+class HitRow:
+    """What a search result needs of a passage and its document."""
+
+    passage_id: int
+    doc_id: int
+    path: str
+    page: int | None
+    text: str
+    char_start: int
+    char_end: int
+    mtime: float
+
+
+@dataclass(frozen=True)
+class Counts:
+    folders: int
+    indexed: int
+    failed: int
+    passages: int
+    embedded: int
+
+    @property
+    def pending(self) -> int:
+        return self.passages - self.embedded
