@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from . import __version__
+from .cli_output import ProgressBar, hit_json, print_hits
 from .core.config import (
     DEFAULT_CHUNK_TOKENS,
     DEFAULT_OVERLAP_TOKENS,
@@ -23,7 +24,7 @@ from .core.config import (
     default_model,
 )
 from .core.errors import JinaSearchError
-from .core.models import MODES, Hit, Progress
+from .core.models import MODES
 
 
 def _date(text: str) -> float:
@@ -136,7 +137,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     indexer = Indexer(settings, reembed=args.reembed, runner=default_runner())
     show = not args.no_progress and sys.stderr.isatty()
     outcome = None
-    with _ProgressBar(show) as bar:
+    with ProgressBar(show) as bar:
         for prog in indexer.index(args.paths):
             bar.show(prog)
             outcome = prog.outcome or outcome
@@ -158,46 +159,6 @@ def cmd_index(args: argparse.Namespace) -> int:
         )
         return 3
     return 0
-
-
-class _ProgressBar:
-    """A tqdm bar on stderr for the reading and the embedding phases (nothing when not a terminal)."""
-
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
-        self.bar = None
-
-    def __enter__(self) -> _ProgressBar:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.bar is not None:
-            self.bar.close()
-
-    def show(self, prog: Progress) -> None:
-        if not self.enabled:
-            return
-        from tqdm import tqdm
-
-        if prog.phase == "extract":
-            self._ensure(tqdm, "reading", prog.files_total, "files")
-            self.bar.n = prog.files_done
-            self.bar.set_postfix_str(_short_path(prog.current), refresh=False)
-            self.bar.refresh()
-        elif prog.phase == "embed":
-            self._ensure(tqdm, "embedding", prog.passages_total, "passages")
-            self.bar.n = prog.passages_done
-            self.bar.refresh()
-
-    def _ensure(self, tqdm, desc: str, total: int, unit: str) -> None:  # type: ignore[no-untyped-def]
-        if self.bar is None or self.bar.desc != desc:
-            if self.bar is not None:
-                self.bar.close()
-            self.bar = tqdm(total=total, desc=desc, unit=unit, file=sys.stderr, dynamic_ncols=True)
-
-
-def _short_path(path: str, width: int = 40) -> str:
-    return path if len(path) <= width else "…" + path[-(width - 1) :]
 
 
 def cmd_search(args: argparse.Namespace) -> int:
@@ -226,45 +187,6 @@ def cmd_search(args: argparse.Namespace) -> int:
     finally:
         searcher.close()
     return 0
-
-
-def hit_json(h: Hit) -> dict[str, object]:
-    """Exactly the fields the command-line contract promises (issue 2), nothing more."""
-    return {
-        "path": h.path,
-        "page": h.page,
-        "score": round(h.score, 6),
-        "text": h.text,
-        "char_start": h.char_start,
-        "char_end": h.char_end,
-        "sources": list(h.sources),
-        "highlights": [list(s) for s in h.highlights],
-    }
-
-
-def print_hits(query: str, hits: Sequence[Hit], *, many: bool) -> None:
-    color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    if many:
-        print(f"# {query}")
-    if not hits:
-        print("no results")
-    for rank, h in enumerate(hits, 1):
-        where = f"{h.path}" + (f"  (page {h.page})" if h.page else "")
-        print(f"{rank:>2}. {where}  [{'+'.join(h.sources)} {h.score:.3f}]")
-        print("    " + _marked(h, color).replace("\n", " ")[:600])
-
-
-def _marked(h: Hit, color: bool) -> str:
-    """The passage with query words bold (or *starred* without a terminal)."""
-    out, pos = [], 0
-    for s, e in sorted(h.term_spans):
-        if s < pos:
-            continue
-        out.append(h.text[pos:s])
-        out.append(f"\033[1;33m{h.text[s:e]}\033[0m" if color else f"*{h.text[s:e]}*")
-        pos = e
-    out.append(h.text[pos:])
-    return "".join(out)
 
 
 def cmd_status(args: argparse.Namespace) -> int:

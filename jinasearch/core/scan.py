@@ -53,76 +53,87 @@ def scan(
     entered at most once (keyed by device and inode), so a symlink loop ends instead of recursing.
     FIFOs, sockets and devices are never yielded: opening a FIFO would block the indexer forever.
     """
-    patterns = tuple(DEFAULT_EXCLUDES) + tuple(excludes)
-    seen_dirs: set[tuple[int, int]] = set()
-    seen_files: set[tuple[int, int]] = set()
-
-    def report(path: str, reason: str) -> None:
-        if on_error is not None:
-            on_error(record_path(path), reason)
-
-    def visit_file(path: str, st: os.stat_result) -> FileInfo | None:
-        key = (st.st_dev, st.st_ino)
-        if key in seen_files:
-            return None
-        seen_files.add(key)
-        if accept is not None and not accept(path):
-            return None
-        if _unsupported_name(path):
-            report(path, "unsupported file name (private-use characters U+10FF80..U+10FFFF)")
-            return None
-        return FileInfo(path=record_path(path), size=st.st_size, mtime=st.st_mtime)
-
+    walker = _Walker(tuple(DEFAULT_EXCLUDES) + tuple(excludes), accept, on_error)
     stack: list[str] = []
     for root in roots:
         root_s = os.path.abspath(os.fspath(root))
         try:
             st = os.stat(root_s)
         except OSError as exc:
-            report(root_s, f"cannot read: {exc.strerror or exc}")
+            walker.report(root_s, f"cannot read: {exc.strerror or exc}")
             continue
         if stat.S_ISREG(st.st_mode):
-            info = visit_file(root_s, st)
+            info = walker.file(root_s, st)
             if info is not None:
                 yield info
         elif stat.S_ISDIR(st.st_mode):
             stack.append(root_s)
-
     while stack:
         folder = stack.pop()
+        subdirs: list[str] = []
+        yield from walker.folder(folder, subdirs)
+        # Reverse so the stack pops folders in name order: a stable, readable walk.
+        stack.extend(reversed(subdirs))
+
+
+class _Walker:
+    """The state of one scan: what was seen (by device and inode), the patterns, where errors go."""
+
+    def __init__(
+        self, patterns: tuple[str, ...], accept: Callable[[str], bool] | None, on_error: OnError | None
+    ) -> None:
+        self.patterns, self.accept, self.on_error = patterns, accept, on_error
+        self.seen_dirs: set[tuple[int, int]] = set()
+        self.seen_files: set[tuple[int, int]] = set()
+
+    def report(self, path: str, reason: str) -> None:
+        if self.on_error is not None:
+            self.on_error(record_path(path), reason)
+
+    def file(self, path: str, st: os.stat_result) -> FileInfo | None:
+        key = (st.st_dev, st.st_ino)
+        if key in self.seen_files:
+            return None
+        self.seen_files.add(key)
+        if self.accept is not None and not self.accept(path):
+            return None
+        if _unsupported_name(path):
+            self.report(path, "unsupported file name (private-use characters U+10FF80..U+10FFFF)")
+            return None
+        return FileInfo(path=record_path(path), size=st.st_size, mtime=st.st_mtime)
+
+    def folder(self, folder: str, subdirs: list[str]) -> Iterator[FileInfo]:
+        """The files directly in `folder`; its subfolders are appended to `subdirs`."""
         try:
             st = os.stat(folder)
         except OSError as exc:
-            report(folder, f"cannot read folder: {exc.strerror or exc}")
-            continue
+            self.report(folder, f"cannot read folder: {exc.strerror or exc}")
+            return
         key = (st.st_dev, st.st_ino)
-        if key in seen_dirs:
-            continue
-        seen_dirs.add(key)
+        if key in self.seen_dirs:
+            return
+        self.seen_dirs.add(key)
         try:
             with os.scandir(folder) as it:
                 entries = sorted(it, key=lambda e: e.name)
         except OSError as exc:
-            report(folder, f"cannot read folder: {exc.strerror or exc}")
-            continue
-        subdirs: list[str] = []
+            self.report(folder, f"cannot read folder: {exc.strerror or exc}")
+            return
         for entry in entries:
             name = entry.name
-            if name.startswith(".") or is_excluded(entry.path, name, patterns):
+            if name.startswith(".") or is_excluded(entry.path, name, self.patterns):
                 continue
             try:
                 st = entry.stat(follow_symlinks=True)
             except OSError as exc:
                 # A dangling symlink or a file that vanished since listing: nothing to index.
                 if not entry.is_symlink():
-                    report(entry.path, f"cannot read: {exc.strerror or exc}")
+                    self.report(entry.path, f"cannot read: {exc.strerror or exc}")
                 continue
             if stat.S_ISDIR(st.st_mode):
                 subdirs.append(entry.path)
             elif stat.S_ISREG(st.st_mode):
-                info = visit_file(entry.path, st)
+                info = self.file(entry.path, st)
                 if info is not None:
                     yield info
             # Anything else (FIFO, socket, device) is skipped silently: it is not a document.
-        # Reverse so the stack pops folders in name order: a stable, readable walk.
-        stack.extend(reversed(subdirs))

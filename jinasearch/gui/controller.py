@@ -12,9 +12,9 @@ from ..core.config import Settings
 from ..core.jobs import FolderRow, IndexJob, Job, JobQueue, JobResult, RemoveJob, failed_under
 from ..core.library import LibraryStatus
 from ..core.models import FailedFile, Filters
-from ..core.policy import model_key, search_model_during_switch
 from ..core.watch import FolderWatcher
-from .model import EmbedderFactory, ModelLoader
+from .model import EmbedderFactory
+from .models_in_use import Models
 from .prefs import Prefs, load_folders, load_prefs, save_folders, save_prefs
 from .threads import start_worker, stop_thread
 from .workers import IndexWorker, SearchWorker
@@ -61,14 +61,16 @@ class Controller(QObject):
         self.folders: list[str] = load_folders(qsettings)
         self.status = LibraryStatus()
         self.jobs = JobQueue()
-        self._factory = embedder_factory
-        self.model = self._new_loader()  # the chosen model: indexing uses it, search too once the index has it
-        # During a model switch, the model the index still records: it keeps answering searches until
-        # the re-embed swaps the new vectors in, then it is let go.
-        self.old_model: ModelLoader | None = None
+        self.models = Models(embedder_factory)
+        self.models.loading.connect(self.modelLoading)
+        self.models.loaded.connect(self.modelLoaded)
+        self.models.failed.connect(self.modelFailed)
+        self.models.downloading.connect(self.modelDownloading)
+        # Runs made during a first download indexed for keyword search only: add the vectors now.
+        self.models.downloadedFirst.connect(self._index_added_folders)
 
-        self.indexer = IndexWorker(self.loaders)
-        self.searcher = SearchWorker(self.settings, self.loaders)
+        self.indexer = IndexWorker(self.models.loaders)
+        self.searcher = SearchWorker(self.settings, self.models.loaders)
         self.index_thread = start_worker(self.indexer, "jinasearch-index")
         self.search_thread = start_worker(self.searcher, "jinasearch-search")
         self._run.connect(self.indexer.run)
@@ -115,51 +117,7 @@ class Controller(QObject):
             self.enqueue(IndexJob(self.settings, tuple(existing)))
 
     def load_model(self) -> None:
-        self.modelLoading.emit(self.prefs.model)
-        self.model.start(self.prefs.model, self.prefs.device)
-
-    def _new_loader(self) -> ModelLoader:
-        loader = ModelLoader(self._factory)
-        loader.loaded.connect(self._model_loaded)
-        loader.failed.connect(self.modelFailed)
-        loader.downloading.connect(self.modelDownloading)
-        return loader
-
-    def loaders(self) -> list[ModelLoader]:
-        """The models in use (called from the worker threads: it only reads two attributes)."""
-        return [m for m in (self.model, self.old_model) if m is not None]
-
-    def _model_loaded(self, name: str) -> None:
-        self.modelLoaded.emit(name)
-        if self.model.fetching and self.model.name == name:
-            # Runs made during the download indexed for keyword search only: add the vectors now.
-            self._index_added_folders()
-
-    def _switch_model(self, name: str) -> None:
-        """Make `name` the model to index with, keeping the index's own model for search meanwhile."""
-        recorded = self.status.model
-        previous = self.model
-        if self.old_model is not None and model_key(self.old_model.name) == model_key(name):
-            self.model, self.old_model = self.old_model, None  # back to the index's model before the swap
-            if self.model.ready:
-                self.modelLoaded.emit(name)
-            return
-        if recorded is not None and model_key(previous.name) == recorded:
-            self.old_model = previous
-        self.model = self._new_loader()
-        self.load_model()
-
-    def _follow_index_model(self) -> None:
-        """Keep the index's model loaded for search while a switch is under way; let it go after the swap."""
-        recorded, chosen = self.status.model, model_key(self.prefs.model)
-        if recorded is None or recorded == chosen:
-            self.old_model = None  # the swap is done (a search still using it drops it at its next query)
-            return
-        needed = search_model_during_switch(chosen, recorded, self.status.staged_model)
-        if self.old_model is None and needed is not None:
-            # Started while a switch was unfinished (the app was closed mid-way): search needs the old model.
-            self.old_model = self._new_loader()
-            self.old_model.start(needed, self.prefs.device)
+        self.models.load(self.prefs.model, self.prefs.device)
 
     def shutdown(self) -> None:
         """Stop everything and wait for the threads; what was committed stays committed."""
@@ -170,8 +128,7 @@ class Controller(QObject):
         stop_thread(self.index_thread)
         stop_thread(self.search_thread)
         self.searcher.close()
-        for loader in self.loaders():
-            loader.join(timeout=2)  # a model still loading is a daemon thread: it ends with the process
+        self.models.join(timeout=2)
 
     # -- folders and jobs -------------------------------------------------------------------------
 
@@ -277,7 +234,7 @@ class Controller(QObject):
         # Queued jobs run with the new choices; one already running finishes with its own model.
         self.jobs.with_settings(self.settings)
         if prefs.model != old.model:
-            self._switch_model(prefs.model)
+            self.models.switch(prefs.model, prefs.device, self.status.model)
         elif prefs.device != old.device:
             self.load_model()
         rechunk = (prefs.chunk_tokens, prefs.overlap_tokens) != (old.chunk_tokens, old.overlap_tokens)
@@ -300,7 +257,7 @@ class Controller(QObject):
 
     def _got_status(self, status: LibraryStatus) -> None:
         self.status = status
-        self._follow_index_model()
+        self.models.follow(status, self.prefs.model, self.prefs.device)
         for f in status.folders:
             self._watch(f.path)
         self.statusChanged.emit(status)

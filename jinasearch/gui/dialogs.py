@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
@@ -28,6 +29,26 @@ from .prefs import DEVICES, MODEL_CHOICES, Prefs
 
 
 class SettingsDialog(QDialog):
+    @classmethod
+    def ask(cls, prefs: Prefs, data_dir: str, parent: QWidget | None = None) -> Prefs | None:
+        """The new choices, or None when the person cancelled (a model change is confirmed first)."""
+        dlg = cls(prefs, data_dir, parent)
+        if dlg.exec() != cls.DialogCode.Accepted:
+            return None
+        new = dlg.prefs()
+        if new.model != prefs.model:
+            answer = QMessageBox.question(
+                parent,
+                "Change model",
+                f"Switching to {new.model} re-embeds every passage in the background. "
+                "Until it is done, search keeps answering from the current index "
+                "with the current model (files added meanwhile are found by their "
+                "words); then the new model takes over. Continue?",
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return None
+        return new
+
     def __init__(self, prefs: Prefs, data_dir: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Settings")

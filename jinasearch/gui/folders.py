@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
@@ -31,7 +32,7 @@ STATE_COLORS = {
 
 class FolderPanel(QWidget):
     addRequested = Signal()
-    removeRequested = Signal(str)
+    removeRequested = Signal(str)  # a folder path, once the person confirmed
     failedRequested = Signal(object)  # folder path or None for all
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -78,8 +79,18 @@ class FolderPanel(QWidget):
 
     def _remove(self) -> None:
         path = self.selected()
-        if path:
+        if path and self._confirm_remove(path):
             self.removeRequested.emit(path)
+
+    def _confirm_remove(self, path: str) -> bool:
+        row = next((r for r in self.rows if r.path == path), None)
+        detail = f"its {row.files} files and {row.passages} passages" if row else "its data"
+        answer = QMessageBox.question(
+            self,
+            "Remove folder",
+            f"Forget {path}?\n\nThis removes {detail} from the index. The files themselves are not touched.",
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     def set_rows(self, rows: list[FolderRow]) -> None:
         keep = self.selected()

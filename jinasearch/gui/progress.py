@@ -158,3 +158,25 @@ class Banner(QFrame):
         if self.key == key:
             self.key = ""
             self.hide()
+
+    # -- news about the model ---------------------------------------------------------------------
+
+    def model_loading(self, name: str) -> None:
+        self.show_info(
+            f"Loading the language model ({name})… keyword search works meanwhile; "
+            "matches by meaning appear when it is ready.",
+            key="model",
+        )
+
+    def model_downloading(self, name: str, done: int, total: int) -> None:
+        amount = f"{done / total:.0%} of {total / 1e6:.0f} MB" if total else f"{done / 1e6:.0f} MB"
+        self.show_info(
+            f"Downloading the language model ({name}) for the first time: {amount}. "
+            "Keyword search works meanwhile; afterwards it works offline.",
+            key="model",
+        )
+
+    def model_failed(self, _name: str, msg: str) -> None:
+        self.show_error(
+            f"Search by meaning is unavailable: {msg} Keyword search still works.", key="model", action="Settings…"
+        )

@@ -5,11 +5,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QUrl
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QSplitter, QVBoxLayout, QWidget
 
-from ..core.errors import JinaSearchError, ModelMismatchError
+from ..core.errors import ModelMismatchError
 from ..core.jobs import IndexJob, JobResult, JobState
 from ..core.library import LibraryStatus
 from ..core.models import Hit, Progress, SearchNote
@@ -23,6 +23,7 @@ from .progress import Banner, ProgressPanel
 from .results_pane import ResultsPane
 from .search_bar import SearchBar
 from .session import SearchSession
+from .window_helpers import classify_drop, failure_text, first_size
 
 LEGEND = (
     "Why it matched:  <span style='background:#ffb74d;color:#3e2000'><b>&nbsp;query words&nbsp;</b></span>"
@@ -30,25 +31,6 @@ LEGEND = (
     "&nbsp;&nbsp; found by: <span style='color:#1565c0'><b>keyword</b></span> · "
     "<span style='color:#7b1fa2'><b>semantic</b></span> · <span style='color:#2e7d32'><b>both</b></span>"
 )
-
-
-def classify_drop(urls: list[QUrl]) -> tuple[list[str], list[str]]:
-    """Dropped URLs -> (folders to index, reasons for what was refused). A file stands for its folder."""
-    folders: list[str] = []
-    problems: list[str] = []
-    for url in urls:
-        if not url.isLocalFile():
-            problems.append(f"{url.toString()} is not a file or folder on this computer")
-            continue
-        path = os.path.abspath(url.toLocalFile())
-        target = path if os.path.isdir(path) else os.path.dirname(path) if os.path.isfile(path) else None
-        if target is None:
-            problems.append(f"{path} does not exist" if not os.path.exists(path) else f"{path} is not a folder")
-        elif not os.access(target, os.R_OK | os.X_OK):
-            problems.append(f"cannot read {target}: permission denied")
-        elif target not in folders:
-            folders.append(target)
-    return folders, problems
 
 
 class MainWindow(QMainWindow):
@@ -120,7 +102,7 @@ class MainWindow(QMainWindow):
         self.search_bar.search.connect(self.run_search)
         self.search_bar.settingsRequested.connect(self.open_settings)
         self.folders.addRequested.connect(self.choose_folder)
-        self.folders.removeRequested.connect(self.confirm_remove)
+        self.folders.removeRequested.connect(self.controller.remove_folder)
         self.folders.failedRequested.connect(self.show_failed)
         self.progress_panel.pause_btn.clicked.connect(lambda: c.resume() if c.is_paused else c.pause())
         self.progress_panel.cancel_btn.clicked.connect(c.cancel)
@@ -139,10 +121,10 @@ class MainWindow(QMainWindow):
         c.results.connect(self._results)
         c.sentences.connect(self._sentences)
         c.preview.connect(self._preview_ready)
-        c.modelLoading.connect(self._model_loading)
-        c.modelDownloading.connect(self._model_downloading)
+        c.modelLoading.connect(self.banner.model_loading)
+        c.modelDownloading.connect(self.banner.model_downloading)
         c.modelLoaded.connect(self._model_loaded)
-        c.modelFailed.connect(self._model_failed)
+        c.modelFailed.connect(self.banner.model_failed)
 
     def start(self) -> None:
         """Heavy work begins only now, after the window is on screen."""
@@ -230,17 +212,6 @@ class MainWindow(QMainWindow):
         if folder:
             self.add_folders([folder])
 
-    def confirm_remove(self, path: str) -> None:
-        row = next((r for r in self.folders.rows if r.path == path), None)
-        detail = f"its {row.files} files and {row.passages} passages" if row else "its data"
-        answer = QMessageBox.question(
-            self,
-            "Remove folder",
-            f"Forget {path}?\n\nThis removes {detail} from the index. The files themselves are not touched.",
-        )
-        if answer == QMessageBox.StandardButton.Yes:
-            self.controller.remove_folder(path)
-
     def show_failed(self, folder: str | None) -> None:
         FailedFilesDialog(self.controller.failed_files(folder), folder, self).exec()
 
@@ -267,28 +238,6 @@ class MainWindow(QMainWindow):
         switching = f" · switching to {os.path.basename(st.staged_model)}" if st.staged_model else ""
         self.counts.setText(f"{files:,} files · {st.passages:,} passages · {st.embedded:,} with vectors{switching}")
 
-    # -- the model --------------------------------------------------------------------------------
-
-    def _model_loading(self, name: str) -> None:
-        self.banner.show_info(
-            f"Loading the language model ({name})… keyword search works meanwhile; "
-            "matches by meaning appear when it is ready.",
-            key="model",
-        )
-
-    def _model_downloading(self, name: str, done: int, total: int) -> None:
-        amount = f"{done / total:.0%} of {total / 1e6:.0f} MB" if total else f"{done / 1e6:.0f} MB"
-        self.banner.show_info(
-            f"Downloading the language model ({name}) for the first time: {amount}. "
-            "Keyword search works meanwhile; afterwards it works offline.",
-            key="model",
-        )
-
-    def _model_failed(self, _name: str, msg: str) -> None:
-        self.banner.show_error(
-            f"Search by meaning is unavailable: {msg} Keyword search still works.", key="model", action="Settings…"
-        )
-
     def _model_loaded(self, _name: str) -> None:
         self.banner.clear("model")
         if self.session.query:
@@ -305,22 +254,9 @@ class MainWindow(QMainWindow):
 
     def open_settings(self) -> None:
         c = self.controller
-        dlg = SettingsDialog(c.prefs, str(c.data_dir), self)
-        if dlg.exec() != SettingsDialog.DialogCode.Accepted:
-            return
-        new = dlg.prefs()
-        if new.model != c.prefs.model:
-            answer = QMessageBox.question(
-                self,
-                "Change model",
-                f"Switching to {new.model} re-embeds every passage in the background. "
-                "Until it is done, search keeps answering from the current index "
-                "with the current model (files added meanwhile are found by their "
-                "words); then the new model takes over. Continue?",
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                return
-        c.apply_prefs(new)
+        new = SettingsDialog.ask(c.prefs, str(c.data_dir), self)
+        if new is not None:
+            c.apply_prefs(new)
 
     # -- window state -----------------------------------------------------------------------------
 
@@ -348,20 +284,3 @@ class MainWindow(QMainWindow):
         self._closed = True
         self.save_state()
         self.controller.shutdown()
-
-
-def failure_text(exc: Exception | None) -> str:
-    """A failed job's error as a person reads it (our own errors already are; others get their type)."""
-    if exc is None or isinstance(exc, JinaSearchError):
-        return str(exc or "")
-    return f"unexpected error: {type(exc).__name__}: {exc}"
-
-
-def first_size(available: object | None) -> tuple[int, int]:
-    """The window's size before any saved geometry: roomy, but never larger than the screen (a 1280x800
-    laptop must see the whole window)."""
-    width, height = 1400, 860
-    if available is not None:
-        width = min(width, int(available.width() * 0.92))  # type: ignore[attr-defined]
-        height = min(height, int(available.height() * 0.92))  # type: ignore[attr-defined]
-    return max(width, 800), max(height, 560)

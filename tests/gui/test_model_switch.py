@@ -61,7 +61,7 @@ def test_search_keeps_answering_by_meaning_with_the_old_model_during_the_re_embe
     assert done.args[0].status == "done" and done.args[0].job.reembed
     st = read_status(c.settings)
     assert st.model == "new-model" and st.staged_model is None and st.embedded == st.passages
-    qtbot.waitUntil(lambda: c.old_model is None, timeout=10_000)  # the old model is let go after the swap
+    qtbot.waitUntil(lambda: c.models.old is None, timeout=10_000)  # the old model is let go after the swap
 
     hits = search(qtbot, w, "tomatoes sun")
     assert hits and any("semantic" in h.sources for h in hits) and new.queries[-1] == "tomatoes sun"

@@ -14,18 +14,16 @@ import multiprocessing as mp
 import os
 import pickle
 import queue
-import signal
 import threading
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
-from typing import Any
 
 from ..chunk import Chunking
 from ..models import FileInfo
 from . import worker
+from .procs import STARTUP_S, WorkerProc
 from .runner import Result, Runner
 
 log = logging.getLogger(__name__)
@@ -34,24 +32,12 @@ TIMEOUT_S = 30.0
 MEMORY_MB = 1024
 # A worker is replaced after this many files so a slow leak in a parser cannot grow without bound.
 MAX_TASKS_PER_WORKER = 2000
-STARTUP_S = 120.0
 _DONE = object()
 
 
 def default_workers() -> int:
     """One core is left for embedding, but at least two workers so one hung file never stalls the queue."""
     return max(2, min(4, (os.cpu_count() or 2) - 1))
-
-
-@dataclass(eq=False)
-class _Worker:
-    proc: Any
-    conn: Connection
-    task: FileInfo | None = None
-    deadline: float = 0.0
-    done: int = 0
-    timed_out: bool = False
-    alive: bool = True
 
 
 class ProcessRunner:
@@ -72,7 +58,7 @@ class ProcessRunner:
         self.target = target
         self.max_tasks = max_tasks
         self._ctx = mp.get_context("spawn")
-        self._live: set[_Worker] = set()
+        self._live: set[WorkerProc] = set()
         self._lock = threading.Lock()
         self._out: queue.Queue[object] | None = None  # the running `run`'s results
         self.replaced = 0  # workers killed or lost mid-file (hangs + crashes), for tests and benchmarks
@@ -88,9 +74,9 @@ class ProcessRunner:
         out: queue.Queue[object] = queue.Queue(maxsize=self.workers * 4)
         self._out = out
         stop = threading.Event()
+        dispatch = _Dispatch(self, iter(files), known_hashes, message, out, stop)
         thread = threading.Thread(
-            target=self._dispatch,
-            args=(iter(files), known_hashes, message, out, stop),
+            target=dispatch.run,
             name="extract-dispatch",
             daemon=True,
         )
@@ -122,189 +108,141 @@ class ProcessRunner:
         with self._lock:
             live, self._live = list(self._live), set()
         for w in live:
-            self._discard(w)
+            w.discard()
 
-    # -- the dispatcher thread --------------------------------------------------------------------
+    def spawn(self) -> WorkerProc:
+        w = WorkerProc.spawn(self._ctx, self.memory_bytes, self.target)
+        with self._lock:
+            self._live.add(w)
+        return w
 
-    def _dispatch(
+    def forget(self, w: WorkerProc) -> None:
+        """Stop tracking a worker and make sure it is gone."""
+        with self._lock:
+            self._live.discard(w)
+        w.discard()
+
+
+class _Dispatch:
+    """The dispatcher thread of one `run`: keeps every worker busy, enforces the time limits, and puts
+    results (or a surprise exception) on `out` for the consuming thread."""
+
+    def __init__(
         self,
+        runner: ProcessRunner,
         files: Iterator[FileInfo],
         known: dict[str, str | None],
         chunking: bytes | None,
         out: queue.Queue[object],
         stop: threading.Event,
     ) -> None:
-        busy: dict[Connection, _Worker] = {}
-        starting: dict[Connection, _Worker] = {}
-        idle: list[_Worker] = []
-        waiting: deque[FileInfo] = deque()  # files taken from `files`, not yet handed to a worker
+        self.runner, self.files, self.known, self.chunking = runner, files, known, chunking
+        self.out, self.stop = out, stop
+        self.busy: dict[Connection, WorkerProc] = {}
+        self.starting: dict[Connection, WorkerProc] = {}
+        self.idle: list[WorkerProc] = []
+        self.waiting: deque[FileInfo] = deque()  # files taken from `files`, not yet handed to a worker
+        self.exhausted = False
 
-        def emit(result: Result) -> bool:
-            while not stop.is_set():
-                try:
-                    out.put(result, timeout=0.2)
-                    return True
-                except queue.Full:  # the indexer is busy; still enforce the time limit meanwhile
-                    self._kill_overdue(busy.values())
-            return False
-
+    def run(self) -> None:
         try:
-            exhausted = False
-            while not stop.is_set():
-                while not exhausted and len(waiting) < self.workers:
-                    info = next(files, None)
-                    if info is None:
-                        exhausted = True
-                    else:
-                        waiting.append(info)
-                while waiting and idle:
-                    info = waiting.popleft()
-                    w = idle.pop()
-                    if self._send(w, info, known.get(info.path), chunking):
-                        busy[w.conn] = w
-                    else:
-                        waiting.appendleft(info)
-                # Workers start in the background, one per waiting file: the others keep extracting
-                # meanwhile. (A start imports the parsers, 0.5-2 s; waiting for it here stalled every
-                # worker, at each start and each recycling, and was the pipeline's bottleneck.)
-                while len(waiting) > len(starting) and len(busy) + len(starting) + len(idle) < self.workers:
-                    w = self._spawn()
-                    starting[w.conn] = w
-                if not busy and not starting:
+            while not self.stop.is_set():
+                self._take_files()
+                self._hand_out()
+                self._start_workers()
+                if not self.busy and not self.starting:
                     break
-                self._kill_overdue(busy.values())
-                now = time.monotonic()
-                if any(w.deadline <= now for w in starting.values()):
-                    raise RuntimeError(f"could not start an extraction worker (no answer in {STARTUP_S:g} s)")
-                deadlines = [w.deadline for w in busy.values() if not w.timed_out]
-                deadlines += [w.deadline for w in starting.values()]
-                timeout = max(0.0, min(deadlines) - now) if len(deadlines) == len(busy) + len(starting) else 0.0
-                timeout = min(timeout, 0.25)  # wake up to notice a cancel
-                for conn in wait(list(busy) + list(starting), timeout=timeout):
-                    if conn in starting:
-                        idle.append(self._started(starting.pop(conn)))  # type: ignore[arg-type]
-                        continue
-                    w = busy.pop(conn)  # type: ignore[arg-type]
-                    result = self._receive(w)
-                    if w.alive:
-                        if w.done < self.max_tasks:
-                            idle.append(w)
-                        else:
-                            self._stop(w)  # a fresh one starts when there is work for it
-                    if not emit(result):
-                        return
-            for w in idle:
-                self._stop(w)
+                if not self._collect():
+                    return
+            for w in self.idle:
+                w.stop()
         except BaseException as exc:  # noqa: BLE001 - hand any surprise to the consuming thread
-            out.put(exc)
+            self.out.put(exc)
             return
         finally:
-            for w in list(busy.values()) + list(starting.values()) + idle:
-                self._discard(w)
-        if not stop.is_set():
-            out.put(_DONE)
+            for w in list(self.busy.values()) + list(self.starting.values()) + self.idle:
+                self.runner.forget(w)
+        if not self.stop.is_set():
+            self.out.put(_DONE)
 
-    def _kill_overdue(self, workers: Iterable[_Worker]) -> None:
-        """Kill workers past their deadline; their file is reported when the dead pipe is read."""
+    def _take_files(self) -> None:
+        while not self.exhausted and len(self.waiting) < self.runner.workers:
+            info = next(self.files, None)
+            if info is None:
+                self.exhausted = True
+            else:
+                self.waiting.append(info)
+
+    def _hand_out(self) -> None:
+        while self.waiting and self.idle:
+            info = self.waiting.popleft()
+            w = self.idle.pop()
+            if w.send(info, self.known.get(info.path), self.chunking, self.runner.timeout_s):
+                self.busy[w.conn] = w
+            else:
+                self.runner.forget(w)
+                self.waiting.appendleft(info)
+
+    def _start_workers(self) -> None:
+        """Workers start in the background, one per waiting file: the others keep extracting meanwhile.
+        (A start imports the parsers, 0.5-2 s; waiting for it here stalled every worker, at each start
+        and each recycling, and was the pipeline's bottleneck.)"""
+        r = self.runner
+        while (
+            len(self.waiting) > len(self.starting) and len(self.busy) + len(self.starting) + len(self.idle) < r.workers
+        ):
+            w = r.spawn()
+            self.starting[w.conn] = w
+
+    def _collect(self) -> bool:
+        """Wait for the next answers (or a deadline); False when the consumer has gone away."""
+        r = self.runner
+        self._kill_overdue()
         now = time.monotonic()
-        for w in list(workers):
-            if not w.timed_out and w.deadline <= now:
-                w.timed_out = True
-                log.warning(
-                    "extraction of %s timed out after %g s; replacing the worker",
-                    w.task.path if w.task else "?",
-                    self.timeout_s,
-                )
-                _terminate(w.proc)
-
-    # -- workers ----------------------------------------------------------------------------------
-
-    def _spawn(self) -> _Worker:
-        """Start a worker; it is ready for files once its READY arrives (see `_started`)."""
-        parent, child = self._ctx.Pipe(duplex=True)
-        proc = self._ctx.Process(
-            target=worker.main,
-            args=(child, os.getpid(), self.memory_bytes, self.target),
-            name="jinasearch-extract",
-            daemon=True,
-        )
-        proc.start()
-        child.close()
-        # Start-up (imports) has its own, generous limit: on a busy machine it must never count
-        # against a file's time limit.
-        w = _Worker(proc, parent, deadline=time.monotonic() + STARTUP_S)
-        with self._lock:
-            self._live.add(w)
-        return w
-
-    def _started(self, w: _Worker) -> _Worker:
-        try:
-            if w.conn.recv() != worker.READY:
-                raise OSError("unexpected answer")
-        except (OSError, EOFError) as exc:
-            self._discard(w)
-            raise RuntimeError(f"could not start an extraction worker ({str(exc) or 'it exited'})") from None
-        return w
-
-    def _send(self, w: _Worker, info: FileInfo, known_hash: str | None, chunking: bytes | None) -> bool:
-        """Hand a file to an idle worker, with the run's chunking before its first file (a worker serves
-        one run); False if the worker turned out to be dead (it is discarded)."""
-        try:
-            if chunking is not None and w.done == 0:
-                w.conn.send_bytes(chunking)
-            w.conn.send((info, known_hash))
-        except (OSError, ValueError):  # the idle worker died (e.g. killed from outside)
-            self._discard(w)
-            return False
-        w.task, w.deadline = info, time.monotonic() + self.timeout_s
+        if any(w.deadline <= now for w in self.starting.values()):
+            raise RuntimeError(f"could not start an extraction worker (no answer in {STARTUP_S:g} s)")
+        deadlines = [w.deadline for w in self.busy.values() if not w.timed_out]
+        deadlines += [w.deadline for w in self.starting.values()]
+        timeout = max(0.0, min(deadlines) - now) if len(deadlines) == len(self.busy) + len(self.starting) else 0.0
+        timeout = min(timeout, 0.25)  # wake up to notice a cancel
+        for conn in wait(list(self.busy) + list(self.starting), timeout=timeout):
+            if conn in self.starting:
+                w = self.starting.pop(conn)  # type: ignore[call-overload]
+                try:
+                    w.started()
+                finally:
+                    if not w.alive:
+                        r.forget(w)
+                self.idle.append(w)
+                continue
+            w = self.busy.pop(conn)  # type: ignore[call-overload]
+            result, lost = w.receive(r.timeout_s)
+            if lost:
+                r.replaced += 1
+            if not w.alive:
+                r.forget(w)
+            elif w.done < r.max_tasks:
+                self.idle.append(w)
+            else:
+                w.stop()  # a fresh one starts when there is work for it
+                r.forget(w)
+            if not self._emit(result):
+                return False
         return True
 
-    def _receive(self, w: _Worker) -> Result:
-        task = w.task
-        assert task is not None
-        try:
-            result = w.conn.recv()
-        except (EOFError, OSError):
-            if w.timed_out:
-                reason = f"timed out after {self.timeout_s:g} s"
-            else:
-                w.proc.join(timeout=2)
-                reason = _crash_reason(w.proc.exitcode)
-                log.warning("extractor crashed on %s (%s); replacing the worker", task.path, reason)
-            self.replaced += 1
-            self._discard(w)
-            return Result(task, None, error=reason, seconds=time.monotonic() - w.deadline + self.timeout_s)
-        w.task = None
-        w.done += 1
-        if w.timed_out:  # finished just as it was killed: keep the result, not the worker
-            self._discard(w)
-        assert isinstance(result, Result)
-        return result
+    def _emit(self, result: Result) -> bool:
+        while not self.stop.is_set():
+            try:
+                self.out.put(result, timeout=0.2)
+                return True
+            except queue.Full:  # the indexer is busy; still enforce the time limit meanwhile
+                self._kill_overdue()
+        return False
 
-    def _stop(self, w: _Worker) -> None:
-        """Ask an idle worker to exit, then make sure it did."""
-        try:
-            w.conn.send(None)
-            w.proc.join(timeout=2)
-        except (OSError, ValueError):
-            pass
-        self._discard(w)
-
-    def _discard(self, w: _Worker) -> None:
-        with self._lock:
-            self._live.discard(w)
-        if not w.alive:
-            return
-        w.alive = False
-        _terminate(w.proc)
-        try:
-            w.conn.close()
-        except OSError:
-            pass
-        try:
-            w.proc.close()
-        except ValueError:
-            pass
+    def _kill_overdue(self) -> None:
+        now = time.monotonic()
+        for w in list(self.busy.values()):
+            w.kill_if_overdue(now, self.runner.timeout_s)
 
 
 def _chunking_message(chunking: Chunking) -> bytes | None:
@@ -315,27 +253,6 @@ def _chunking_message(chunking: Chunking) -> bytes | None:
     except Exception as exc:  # noqa: BLE001 - any pickling failure means "cut in the indexer"
         log.info("passages are cut in the indexer process: %s", exc)
         return None
-
-
-def _terminate(proc: Any) -> None:
-    try:
-        if proc.is_alive():
-            proc.kill()
-        proc.join(timeout=5)
-    except ValueError:  # already closed
-        pass
-
-
-def _crash_reason(exitcode: int | None) -> str:
-    if exitcode is not None and exitcode < 0:
-        try:
-            name = signal.Signals(-exitcode).name
-        except ValueError:
-            name = f"signal {-exitcode}"
-        if name == "SIGKILL":
-            return "extractor crashed (killed, probably out of memory)"
-        return f"extractor crashed ({name})"
-    return f"extractor crashed (exit code {exitcode})"
 
 
 def default_runner() -> Runner:

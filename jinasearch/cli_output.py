@@ -1,0 +1,88 @@
+"""What the command line prints: the progress bar while indexing, hits as text or JSON."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+
+from .core.models import Hit, Progress
+
+
+class ProgressBar:
+    """A tqdm bar on stderr for the reading and the embedding phases (nothing when not a terminal)."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.bar = None
+
+    def __enter__(self) -> ProgressBar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+    def show(self, prog: Progress) -> None:
+        if not self.enabled:
+            return
+        from tqdm import tqdm
+
+        if prog.phase == "extract":
+            self._ensure(tqdm, "reading", prog.files_total, "files")
+            self.bar.n = prog.files_done
+            self.bar.set_postfix_str(_short_path(prog.current), refresh=False)
+            self.bar.refresh()
+        elif prog.phase == "embed":
+            self._ensure(tqdm, "embedding", prog.passages_total, "passages")
+            self.bar.n = prog.passages_done
+            self.bar.refresh()
+
+    def _ensure(self, tqdm, desc: str, total: int, unit: str) -> None:  # type: ignore[no-untyped-def]
+        if self.bar is None or self.bar.desc != desc:
+            if self.bar is not None:
+                self.bar.close()
+            self.bar = tqdm(total=total, desc=desc, unit=unit, file=sys.stderr, dynamic_ncols=True)
+
+
+def _short_path(path: str, width: int = 40) -> str:
+    return path if len(path) <= width else "…" + path[-(width - 1) :]
+
+
+def hit_json(h: Hit) -> dict[str, object]:
+    """Exactly the fields the command-line contract promises (issue 2), nothing more."""
+    return {
+        "path": h.path,
+        "page": h.page,
+        "score": round(h.score, 6),
+        "text": h.text,
+        "char_start": h.char_start,
+        "char_end": h.char_end,
+        "sources": list(h.sources),
+        "highlights": [list(s) for s in h.highlights],
+    }
+
+
+def print_hits(query: str, hits: Sequence[Hit], *, many: bool) -> None:
+    color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    if many:
+        print(f"# {query}")
+    if not hits:
+        print("no results")
+    for rank, h in enumerate(hits, 1):
+        where = f"{h.path}" + (f"  (page {h.page})" if h.page else "")
+        print(f"{rank:>2}. {where}  [{'+'.join(h.sources)} {h.score:.3f}]")
+        print("    " + _marked(h, color).replace("\n", " ")[:600])
+
+
+def _marked(h: Hit, color: bool) -> str:
+    """The passage with query words bold (or *starred* without a terminal)."""
+    out, pos = [], 0
+    for s, e in sorted(h.term_spans):
+        if s < pos:
+            continue
+        out.append(h.text[pos:s])
+        out.append(f"\033[1;33m{h.text[s:e]}\033[0m" if color else f"*{h.text[s:e]}*")
+        pos = e
+    out.append(h.text[pos:])
+    return "".join(out)
