@@ -130,7 +130,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
 
 
 def cmd_index(args: argparse.Namespace) -> int:
-    from .core.extract.pool import default_runner
+    from .core.extract import default_runner
     from .core.indexer import Indexer
 
     settings = settings_from(args)

@@ -82,7 +82,7 @@ def run_self_test(model: str | None = None, out: TextIO | None = None, *, embedd
 def _run(model: str, tmp: Path, say: Callable[[str], None], embedder: Embedder | None) -> list[CheckResult]:
     from .core.config import Settings
     from .core.embed import load_embedder
-    from .core.extract.pool import default_runner
+    from .core.extract import default_runner
     from .core.indexer import Indexer, run_to_end
     from .core.search import Searcher
     from .resources import sample_dir

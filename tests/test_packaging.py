@@ -177,6 +177,7 @@ BUNDLE_ENV = "JINASEARCH_BUILD_BUNDLE"
 
 
 @pytest.mark.skipif(not os.environ.get(BUNDLE_ENV), reason=f"the PyInstaller build takes ~7 min: set {BUNDLE_ENV}=1")
+@pytest.mark.model  # the built app's self-test loads the real model
 @pytest.mark.timeout(1800)
 def test_bundle_builds_and_passes_its_self_test(tmp_path: Path, minilm_path: str) -> None:
     pytest.importorskip("PyInstaller")

@@ -1,1 +1,22 @@
-"""The Qt-free engine: scan -> extract -> chunk -> embed -> store -> search."""
+"""The Qt-free engine: scan -> extract -> chunk -> embed -> store -> search.
+
+Front ends (the app in `jinasearch/gui`, the command line in `jinasearch/cli.py`) use only the
+modules named in PUBLIC; everything else is a stage behind one of those facades (a test holds the
+app to it: tests/gui/test_boundary.py).
+"""
+
+PUBLIC: tuple[str, ...] = (
+    "config",  # Settings and every default
+    "control",  # cancel and pause for a running job
+    "errors",  # what a person can act on, as exception types
+    "models",  # the records that cross the boundary: Hit, Progress, RunOutcome, Filters, SearchNote, ...
+    "policy",  # which model is current
+    "indexer",  # the indexing facade
+    "search",  # the search facade
+    "library",  # status, a document's text, removing a folder
+    "jobs",  # the app's job queue, without Qt
+    "watch",  # folder watching
+    "scan",  # paths as records hold them (non-UTF-8 names)
+    "embed",  # loading a model
+    "extract",  # the formats the app knows, and the sandboxed runner
+)

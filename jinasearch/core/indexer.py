@@ -93,10 +93,6 @@ class Indexer:
                 raise PathMissingError(f"path does not exist: {root}")
         yield from self._session(lambda run: self._index(run, roots))
 
-    def embed_pending(self) -> Iterator[Progress]:
-        """Only finish embedding what an interrupted run left without vectors."""
-        yield from self._session(self._finish)
-
     def _session(self, body: Callable[[_Run], Iterator[Progress]]) -> Iterator[Progress]:
         with writing(self.settings) as session:
             run = _Run(session)

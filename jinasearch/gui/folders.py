@@ -111,6 +111,3 @@ class FolderPanel(QWidget):
             if row.path == keep:
                 item.setSelected(True)
         self.failed_btn.setEnabled(any(r.failed for r in rows))
-
-    def state_of(self, path: str) -> FolderState | None:
-        return next((r.state for r in self.rows if r.path == path), None)

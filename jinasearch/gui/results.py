@@ -134,23 +134,6 @@ def span_format(kind: str) -> QTextCharFormat:
     return fmt
 
 
-def painted_spans(doc: QTextDocument) -> list[tuple[int, int, str]]:
-    """Read back what the document will paint: (start, end, 'term'|'sentence') runs with a highlight."""
-    out: list[tuple[int, int, str]] = []
-    block = doc.begin()
-    while block.isValid():
-        it = block.begin()
-        while not it.atEnd():
-            frag = it.fragment()
-            bg = frag.charFormat().background().color()
-            if frag.charFormat().background().style() != Qt.BrushStyle.NoBrush:
-                kind = "term" if bg == TERM_BG else "sentence" if bg == SENTENCE_BG else "other"
-                out.append((frag.position(), frag.position() + frag.length(), kind))
-            it += 1
-        block = block.next()
-    return out
-
-
 class ResultDelegate(QStyledItemDelegate):
     """Paints a result card: file (and page) with a badge, folder and date, the highlighted passage."""
 

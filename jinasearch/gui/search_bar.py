@@ -8,7 +8,7 @@ import time
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QPushButton, QWidget
 
-from ..core.extract.plain import TEXT_SUFFIXES
+from ..core.extract import TEXT_SUFFIXES
 from ..core.models import Filters
 
 PROSE = (".txt", ".text", ".md", ".markdown", ".rst", ".org", ".tex", ".adoc", ".asciidoc")

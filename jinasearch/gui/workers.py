@@ -62,7 +62,7 @@ class IndexWorker(QObject):
         return JobResult(job, JobState.DONE, removed_files=remove_folder(job.settings, job.path))
 
     def _index(self, job: IndexJob) -> JobResult:
-        from ..core.extract.pool import default_runner
+        from ..core.extract import default_runner
         from ..core.indexer import Indexer
 
         control = self.control

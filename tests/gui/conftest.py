@@ -19,7 +19,8 @@ from tests.fakes import FakeEmbedder  # noqa: E402
 
 @pytest.fixture(autouse=True)
 def no_threads_left() -> Iterator[None]:
-    """Fail any test that leaves one of our QThreads (or the model/watch threads) running."""
+    """Fail any test that leaves one of our QThreads (or the model, watch, embedding or extraction-dispatch
+    threads: every plain thread we start is named jinasearch-…) running."""
     yield
     left = running_threads()
     left += [t.name for t in threading.enumerate() if t.name.startswith("jinasearch-") and t.is_alive()]

@@ -6,8 +6,11 @@ import warnings
 from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QTextDocument
 from PySide6.QtWidgets import QApplication, QWidget
+
+from jinasearch.core.jobs import FolderState
+from jinasearch.gui.results import SENTENCE_BG, TERM_BG
 
 
 def drop_urls(widget: QWidget, urls: list[QUrl]) -> QDropEvent:
@@ -47,3 +50,25 @@ def search(qtbot, window, query: str, timeout: int = 30_000):  # type: ignore[no
         window.search_bar.field.clear()
         qtbot.keyClicks(window.search_bar.field, query)
     return blocker.args[1]
+
+
+def painted_spans(doc: QTextDocument) -> list[tuple[int, int, str]]:
+    """Read back what the document will paint: (start, end, 'term'|'sentence') runs with a highlight."""
+    out: list[tuple[int, int, str]] = []
+    block = doc.begin()
+    while block.isValid():
+        it = block.begin()
+        while not it.atEnd():
+            frag = it.fragment()
+            bg = frag.charFormat().background().color()
+            if frag.charFormat().background().style() != Qt.BrushStyle.NoBrush:
+                kind = "term" if bg == TERM_BG else "sentence" if bg == SENTENCE_BG else "other"
+                out.append((frag.position(), frag.position() + frag.length(), kind))
+            it += 1
+        block = block.next()
+    return out
+
+
+def folder_state(window, path: str) -> FolderState | None:  # type: ignore[no-untyped-def]
+    """The state the folder panel shows for `path`."""
+    return next((r.state for r in window.folders.rows if r.path == path), None)

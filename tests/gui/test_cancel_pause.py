@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.gui.helpers import drop_paths, search
+from tests.gui.helpers import drop_paths, folder_state, search
 
 
 @pytest.fixture
@@ -76,7 +76,7 @@ def test_pause_holds_the_worker_and_resume_finishes(qtbot, make_window, many: Pa
     with qtbot.waitSignal(w.controller.indexer.paused, timeout=5_000):
         w.progress_panel.pause_btn.click()
     assert w.progress_panel.pause_btn.text() == "Resume"
-    assert w.folders.state_of(str(many)) == "paused"
+    assert folder_state(w, str(many)) == "paused"
     assert w.progress_panel.label.text().startswith("Paused")
     # While paused, committed data is searchable.
     assert search(qtbot, w, "crane inspected")

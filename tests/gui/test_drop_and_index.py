@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QUrl
 
-from tests.gui.helpers import drop_paths, drop_urls
+from tests.gui.helpers import drop_paths, drop_urls, folder_state
 
 
 def test_dropping_a_folder_indexes_it_and_shows_it_up_to_date(qtbot, make_window, docs: Path) -> None:
@@ -17,10 +17,10 @@ def test_dropping_a_folder_indexes_it_and_shows_it_up_to_date(qtbot, make_window
     with qtbot.waitSignal(w.controller.runFinished, timeout=30_000) as done:
         with qtbot.waitSignal(w.controller.progress, timeout=10_000):
             drop_paths(w, [docs])
-        assert w.folders.state_of(str(docs)) in ("indexing", "up to date")
+        assert folder_state(w, str(docs)) in ("indexing", "up to date")
     assert done.args[0].status == "done"
     assert {p.phase for p in seen} >= {"extract", "embed", "done"}
-    qtbot.waitUntil(lambda: w.folders.state_of(str(docs)) == "errors", timeout=10_000)  # broken.pdf failed
+    qtbot.waitUntil(lambda: folder_state(w, str(docs)) == "errors", timeout=10_000)  # broken.pdf failed
     row = next(r for r in w.folders.rows if r.path == str(docs))
     assert (row.files, row.failed) == (4, 1) and row.passages >= 3
     failed = w.controller.failed_files(str(docs))

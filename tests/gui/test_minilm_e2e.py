@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from jinasearch.gui.results import card_for, painted_spans, passage_document
-from tests.gui.helpers import index_folder, search
+from jinasearch.gui.results import card_for, passage_document
+from tests.gui.helpers import index_folder, painted_spans, search
 
 
 @pytest.mark.model

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import ExtractionError
 from ..models import Extracted
@@ -10,7 +11,10 @@ from .base import Extractor
 from .docx import DocxExtractor
 from .html import HtmlExtractor
 from .pdf import PdfExtractor
-from .plain import TextExtractor
+from .plain import TEXT_SUFFIXES, TextExtractor
+
+if TYPE_CHECKING:
+    from .runner import Runner
 
 _EXTRACTORS: tuple[Extractor, ...] = (TextExtractor(), HtmlExtractor(), PdfExtractor(), DocxExtractor())
 REGISTRY: dict[str, Extractor] = {s: e for e in _EXTRACTORS for s in e.suffixes}
@@ -48,4 +52,11 @@ def extract(path: str | Path) -> Extracted:
     return result
 
 
-__all__ = ["REGISTRY", "Extracted", "ExtractionError", "extract", "supported"]
+def default_runner() -> Runner:
+    """The runner the app and the CLI use: sandboxed worker processes (see pool.py)."""
+    from .pool import ProcessRunner
+
+    return ProcessRunner()
+
+
+__all__ = ["REGISTRY", "TEXT_SUFFIXES", "Extracted", "ExtractionError", "default_runner", "extract", "supported"]

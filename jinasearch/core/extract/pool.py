@@ -77,7 +77,7 @@ class ProcessRunner:
         dispatch = _Dispatch(self, iter(files), known_hashes, message, out, stop)
         thread = threading.Thread(
             target=dispatch.run,
-            name="extract-dispatch",
+            name="jinasearch-extract-dispatch",
             daemon=True,
         )
         thread.start()

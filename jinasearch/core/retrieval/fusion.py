@@ -129,15 +129,6 @@ def combine(cosine: Mapping[int, float], lexical: Mapping[int, float], ids: Iter
     return out
 
 
-def hybrid_scores(
-    cosine: Mapping[int, float], texts: Mapping[int, str], q: QueryWords, ids: Iterable[int]
-) -> list[tuple[int, float]]:
-    """Score every candidate: cosine (for one without a vector yet, what `combine` stands in for it)
-    plus LEXICAL_WEIGHT * L plus the handle bonus; best first. One pass, no feedback."""
-    ids = list(ids)
-    return combine(cosine, lexical_scores(texts, q, ids), ids)
-
-
 def feedback_query(qvec: np.ndarray, top: np.ndarray) -> np.ndarray:
     """Rocchio: the unit vector along q + FEEDBACK_BETA * mean(top rows); q itself when top is empty."""
     if not len(top) or FEEDBACK_BETA == 0:

@@ -47,11 +47,15 @@ def test_runners_cut_passages(tmp_path: Path, runner) -> None:  # type: ignore[n
     assert all(r.chunks is None for r in runner.run(corpus(tmp_path), {}))
 
 
+@pytest.mark.model
 def test_the_real_tokenizer_travels_to_the_workers(tmp_path: Path, minilm) -> None:  # type: ignore[no-untyped-def]
     chunking = Chunking(minilm.tokenizer, max_tokens=30, overlap_tokens=5)
-    for r in ProcessRunner(2).run(corpus(tmp_path, 2), {}, chunking):
-        if r.extracted is not None:
-            assert r.chunks == expected(r, chunking)
+    results = {Path(r.file.path).name: r for r in ProcessRunner(2).run(corpus(tmp_path, 2), {}, chunking)}
+    assert sorted(results) == ["bad.pdf", "n0.txt", "n1.txt"]
+    assert results["bad.pdf"].error and results["bad.pdf"].chunks is None
+    for name in ("n0.txt", "n1.txt"):  # both files were cut in the workers, exactly as here
+        r = results[name]
+        assert r.chunks is not None and len(r.chunks) > 5 and r.chunks == expected(r, chunking)
 
 
 class _Unpicklable(WordTokenizer):

@@ -81,6 +81,34 @@ def top_results(data: Path, k: int = 5) -> list[list[tuple[str, int]]]:
         s.close()
 
 
+def schema_version(data: Path) -> int:
+    """The database's schema version (0: not created, or killed before its first commit)."""
+    import sqlite3
+
+    db = settings(data).db_path
+    if not db.exists():
+        return 0
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        return int(conn.execute("PRAGMA user_version").fetchone()[0])
+    except sqlite3.Error:
+        return 0
+    finally:
+        conn.close()
+
+
+def wait_for_schema(data: Path, child: subprocess.Popen[str], timeout: float) -> bool:
+    """Wait until the child's database has its schema (or the child ended)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and child.poll() is None:
+        if schema_version(data) > 0:
+            return True
+        time.sleep(0.05)
+    return schema_version(data) > 0
+
+
 def committed_files(data: Path, corpus: Path) -> int:
     """Files whose committed row matches the file on disk: a resumed run must not redo them."""
     from jinasearch.core.extract import supported

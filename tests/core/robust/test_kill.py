@@ -64,10 +64,12 @@ def test_killed_at_random_moments(corpus: Path, clean: Path, tmp_path: Path) -> 
     tag = f"kill-{rng.random()}"
     for _ in range(3):
         p = proc.start(data, corpus, "--embed-delay", "0.02", tag=tag)
-        time.sleep(rng.uniform(0.3, 2.5))
+        # Kill only once the database has its schema: an earlier kill leaves nothing to check.
+        assert proc.wait_for_schema(data, p, timeout=60), "the child never created its database"
+        time.sleep(rng.uniform(0.1, 2.0))
         p.kill()
         p.communicate()
-        assert check_at_rest(proc.settings(data)) == []
+        assert proc.schema_version(data) > 0 and check_at_rest(proc.settings(data)) == []
     deadline = time.monotonic() + 10
     while proc.processes_tagged(tag) and time.monotonic() < deadline:
         time.sleep(0.1)
