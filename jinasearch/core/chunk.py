@@ -1,7 +1,8 @@
 """Cut extracted text into passages measured in model tokens, at sentence and paragraph boundaries.
 
-Passages never cross a page, so every hit has one page number. Each passage keeps its character
-offsets into the document's text, so a view can show it in context and highlight it there.
+Passages never cross a page or a heading, so every hit has one page number and one heading path
+(its section). Each passage keeps its character offsets into the document's text, so a view can
+show it in context and highlight it there.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Protocol
 
 from .config import DEFAULT_CHUNK_TOKENS, DEFAULT_OVERLAP_TOKENS
 from .language import sentences
-from .models import Chunk, Extracted
+from .models import Chunk, Extracted, Heading, Page
 
 
 class Tokenizer(Protocol):
@@ -53,32 +54,61 @@ def chunk_text(
     overlap_tokens: int = DEFAULT_OVERLAP_TOKENS,
 ) -> list[Chunk]:
     """Greedily pack sentences into passages of at most `max_tokens`, carrying up to
-    `overlap_tokens` of trailing sentences into the next passage so no idea is cut in half."""
-    if max_tokens < 8:
-        raise ValueError("max_tokens must be at least 8")
-    overlap_tokens = max(0, min(overlap_tokens, max_tokens // 2))
-    text = extracted.text
-    sections: list[tuple[int | None, int, int]] = (
-        [(p.number, p.start, p.end) for p in extracted.pages] if extracted.pages else [(None, 0, len(text))]
-    )
-    chunks: list[Chunk] = []
+    `overlap_tokens` of trailing sentences into the next passage so no idea is cut in half.
+    Pages and headings are hard boundaries: a passage has one page and one heading path."""
+    cutter = Cutter(tok, max_tokens, overlap_tokens)
+    return cutter.cut(extracted.text, 0, extracted.pages, extracted.headings)
 
-    def emit(page: int | None, segs: list[tuple[int, int, int]]) -> None:
-        s, e = segs[0][0], segs[-1][1]
-        chunks.append(Chunk(ordinal=len(chunks), text=text[s:e], char_start=s, char_end=e, page=page))
 
-    for page, start, end in sections:
-        segs = _segments(text, start, end, tok, max_tokens)
+class Cutter:
+    """Cuts a document part by part (a streamed file arrives in parts), keeping the heading path and
+    the passage numbering across parts. Offsets are the document's, not the part's."""
+
+    def __init__(self, tok: Tokenizer, max_tokens: int, overlap_tokens: int) -> None:
+        if max_tokens < 8:
+            raise ValueError("max_tokens must be at least 8")
+        self.tok = tok
+        self.max_tokens = max_tokens
+        self.overlap_tokens = max(0, min(overlap_tokens, max_tokens // 2))
+        self.ordinal = 0
+        self._stack: list[Heading] = []  # the heading path at the current position
+
+    def cut(self, text: str, start: int, pages: Sequence[Page] = (), headings: Sequence[Heading] = ()) -> list[Chunk]:
+        """Passages of `text`, which starts at offset `start` of the document; `pages` and `headings`
+        (document offsets) are those inside it."""
+        chunks: list[Chunk] = []
+        for page, s, e, heading in _sections(text, start, pages, headings):
+            if heading is not None:
+                self._enter(heading)
+                if not text[s - start : e - start].strip() or _only_heading(text[s - start : e - start], heading):
+                    continue  # a heading straight followed by the next: its title lives on in the path
+            chunks.extend(self._pack(text, start, s, e, page, section_path(self._stack)))
+        return chunks
+
+    def _enter(self, h: Heading) -> None:
+        while self._stack and self._stack[-1].level >= h.level:
+            self._stack.pop()
+        self._stack.append(h)
+
+    def _pack(self, text: str, base: int, s0: int, e0: int, page: int | None, section: str) -> list[Chunk]:
+        segs = _segments(text, s0 - base, e0 - base, self.tok, self.max_tokens)
+        out: list[Chunk] = []
+
+        def emit(segs: list[tuple[int, int, int]]) -> None:
+            s, e = segs[0][0], segs[-1][1]
+            out.append(Chunk(self.ordinal, text[s:e], base + s, base + e, page, section))
+            self.ordinal += 1
+
         current: list[tuple[int, int, int]] = []
         total = 0
         fresh = 0  # segments in `current` not already emitted as overlap
         for seg in segs:
-            if current and total + seg[2] > max_tokens:
-                emit(page, current)
+            if current and total + seg[2] > self.max_tokens:
+                emit(current)
                 carry: list[tuple[int, int, int]] = []
                 carried = 0
                 for prev in reversed(current):
-                    if carried + prev[2] > overlap_tokens or carried + prev[2] + seg[2] > max_tokens:
+                    if carried + prev[2] > self.overlap_tokens or carried + prev[2] + seg[2] > self.max_tokens:
                         break
                     carry.insert(0, prev)
                     carried += prev[2]
@@ -87,8 +117,52 @@ def chunk_text(
             total += seg[2]
             fresh += 1
         if current and fresh:
-            emit(page, current)
-    return chunks
+            emit(current)
+        return out
+
+
+# A heading's title, as the path shows it, is cut to this many characters.
+TITLE_CHARS = 100
+SECTION_SEP = " › "
+
+
+def section_path(stack: Sequence[Heading]) -> str:
+    return SECTION_SEP.join(short_title(h.title) for h in stack)
+
+
+def short_title(title: str) -> str:
+    t = " ".join(title.split())
+    return t if len(t) <= TITLE_CHARS else t[: TITLE_CHARS - 1] + "…"
+
+
+def _only_heading(section: str, h: Heading) -> bool:
+    return " ".join(section.split()) == " ".join(h.title.split())
+
+
+def _sections(
+    text: str, start: int, pages: Sequence[Page], headings: Sequence[Heading]
+) -> list[tuple[int | None, int, int, Heading | None]]:
+    """(page, start, end, heading that starts here or None) spans covering the part, in order."""
+    end = start + len(text)
+    spans: list[tuple[int | None, int, int]] = [(p.number, p.start, p.end) for p in pages] or [(None, start, end)]
+    heads = sorted(headings, key=lambda h: h.start)
+    out: list[tuple[int | None, int, int, Heading | None]] = []
+    i = 0
+    for page, s, e in spans:
+        # Headings before this page's text (or on an empty stretch) still set the path.
+        while i < len(heads) and heads[i].start < s:
+            out.append((page, s, s, heads[i]))
+            i += 1
+        cur, cur_head = s, None
+        while i < len(heads) and heads[i].start < e:
+            h = heads[i]
+            if h.start > cur:
+                out.append((page, cur, h.start, cur_head))
+            cur, cur_head = h.start, h
+            i += 1
+        out.append((page, cur, e, cur_head))
+    out.extend((spans[-1][0], end, end, h) for h in heads[i:])
+    return [o for o in out if o[2] > o[1] or o[3] is not None]
 
 
 @dataclass(frozen=True)
@@ -102,3 +176,6 @@ class Chunking:
 
     def cut(self, extracted: Extracted) -> list[Chunk]:
         return chunk_text(extracted, self.tokenizer, max_tokens=self.max_tokens, overlap_tokens=self.overlap_tokens)
+
+    def cutter(self) -> Cutter:
+        return Cutter(self.tokenizer, self.max_tokens, self.overlap_tokens)

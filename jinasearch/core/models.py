@@ -25,22 +25,37 @@ class Page:
 
 
 @dataclass(frozen=True)
+class Heading:
+    """A heading of the document's structure: its level (1 = top), its title and where it starts in the text."""
+
+    level: int
+    title: str
+    start: int
+
+
+@dataclass(frozen=True)
 class Extracted:
-    """Text pulled out of a file; `pages` is empty for formats without pages."""
+    """Text pulled out of a file; `pages` is empty for formats without pages, `headings` for documents
+    without a structure the extractor can see. `partial` says why only part of the file was read."""
 
     text: str
     pages: tuple[Page, ...] = ()
+    title: str = ""
+    headings: tuple[Heading, ...] = ()
+    partial: str | None = None
 
 
 @dataclass(frozen=True)
 class Chunk:
-    """A passage: a span of the document's text, never crossing a page boundary."""
+    """A passage: a span of the document's text, never crossing a page boundary or a heading.
+    `section` is its heading path ("7 Reading data from files › 7.1 The read.table() function")."""
 
     ordinal: int
     text: str
     char_start: int
     char_end: int
     page: int | None = None
+    section: str = ""
 
 
 Source = Literal["semantic", "keyword"]
@@ -64,6 +79,9 @@ class Hit:
     # (start, end) offsets into `text`: the sentence that best matches the query's meaning.
     sentence_span: tuple[int, int] | None = None
     mtime: float = 0.0
+    # Where the passage sits: the document's title and the passage's heading path.
+    title: str = ""
+    section: str = ""
 
     @property
     def highlights(self) -> list[tuple[int, int]]:

@@ -10,6 +10,7 @@ from ..models import Extracted
 from .base import Extractor
 from .docx import DocxExtractor
 from .html import HtmlExtractor
+from .parts import Collector, Part, assemble
 from .pdf import PdfExtractor
 from .plain import TEXT_SUFFIXES, TextExtractor
 
@@ -27,12 +28,22 @@ def supported(path: str | Path) -> bool:
 
 def extract(path: str | Path) -> Extracted:
     """Extract text from one file; any failure becomes an ExtractionError with a readable reason."""
+    parts: list[Part] = []
+    sink = Collector(parts.append)
+    extract_into(path, sink)
+    return assemble(parts, sink.title_text, sink.partial)
+
+
+def extract_into(path: str | Path, sink: Collector) -> None:
+    """Read one file into `sink` and finish it; raises ExtractionError with a readable reason.
+    A file that yields no text at all fails ("no text found")."""
     p = Path(path)
     extractor = REGISTRY.get(p.suffix.lower())
     if extractor is None:
         raise ExtractionError(f"unsupported file type '{p.suffix or '(none)'}'")
     try:
-        result = extractor.extract(p)
+        extractor.extract(p, sink)
+        sink.finish()
     except ExtractionError:
         raise
     except PermissionError:
@@ -47,9 +58,10 @@ def extract(path: str | Path) -> Extracted:
         raise ExtractionError(f"cannot read: {exc.strerror or exc}") from None
     except Exception as exc:  # noqa: BLE001 - a parser bug on one file must not stop indexing
         raise ExtractionError(f"could not extract ({type(exc).__name__}: {str(exc)[:100]})") from None
-    if not result.text.strip():
+    if not sink.has_text:
+        if p.suffix.lower() == ".pdf":
+            raise ExtractionError("no text in PDF (scanned images need OCR, which is not supported)")
         raise ExtractionError("no text found")
-    return result
 
 
 def default_runner() -> Runner:
@@ -59,4 +71,13 @@ def default_runner() -> Runner:
     return ProcessRunner()
 
 
-__all__ = ["REGISTRY", "TEXT_SUFFIXES", "Extracted", "ExtractionError", "default_runner", "extract", "supported"]
+__all__ = [
+    "REGISTRY",
+    "TEXT_SUFFIXES",
+    "Extracted",
+    "ExtractionError",
+    "default_runner",
+    "extract",
+    "extract_into",
+    "supported",
+]

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from ..errors import ExtractionError
-from ..models import Extracted
+
+if TYPE_CHECKING:
+    from .parts import Collector
 
 # Larger files are refused before parsing: a 2 GB log is not a document and would starve the machine.
 MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -20,11 +22,12 @@ _BLANKS = re.compile(r"\n{3,}")
 
 
 class Extractor(Protocol):
-    """Turns one file into text (with page ranges where the format has pages)."""
+    """Reads one file and hands its text to a Sink (see parts.py) page by page or block by block,
+    with its title and headings where the format has them; raises ExtractionError when it cannot."""
 
     suffixes: tuple[str, ...]
 
-    def extract(self, path: Path) -> Extracted: ...
+    def extract(self, path: Path, sink: Collector) -> None: ...
 
 
 def clean_text(text: str) -> str:

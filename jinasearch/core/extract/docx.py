@@ -1,13 +1,18 @@
-"""DOCX with python-docx: paragraphs and table cells in document order."""
+"""DOCX with python-docx: paragraphs and table cells in document order, heading paragraphs as headings.
+
+Running headers and footers live in their own parts of the file, which are not read: the body has none."""
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
+from typing import Any
 
 from ..errors import ExtractionError
-from ..models import Extracted
+from ..models import Heading
 from .base import check_size, clean_text
+from .parts import Collector
 
 # A zip bomb expands a few KB into GBs; refuse archives whose declared content is absurd.
 MAX_UNCOMPRESSED = 300 * 1024 * 1024
@@ -29,10 +34,37 @@ def check_zip(path: Path) -> None:
         )
 
 
+_HEADING_STYLE = re.compile(r"(?i)^heading\s*(\d)")
+
+
+def _heading_level(paragraph: Any) -> int | None:
+    """1-based heading level of a paragraph: its outline level (direct or from its style chain, which
+    does not depend on the language of the style names), else a "Heading N" style name."""
+    from docx.oxml.ns import qn
+
+    def outline_level(element: Any) -> int | None:
+        ppr = element.find(qn("w:pPr")) if element is not None else None
+        lvl = ppr.find(qn("w:outlineLvl")) if ppr is not None else None
+        if lvl is None:
+            return None
+        value = int(lvl.get(qn("w:val")))
+        return value + 1 if value < 9 else 0  # 9 means body text
+
+    found = outline_level(paragraph._p)
+    style = paragraph.style
+    while found is None and style is not None:
+        found = outline_level(style.element)
+        style = style.base_style
+    if found:
+        return found
+    m = _HEADING_STYLE.match(paragraph.style.name or "") if paragraph.style is not None else None
+    return int(m.group(1)) if m else None
+
+
 class DocxExtractor:
     suffixes = (".docx",)
 
-    def extract(self, path: Path) -> Extracted:
+    def extract(self, path: Path, sink: Collector) -> None:
         check_size(path)
         check_zip(path)
         try:
@@ -42,15 +74,33 @@ class DocxExtractor:
 
             document = docx.Document(str(path))
             parts: list[str] = []
+            headings: list[Heading] = []
+            pos = 0
+            title = document.core_properties.title or ""
             for block in document.iter_inner_content():
                 if isinstance(block, Paragraph):
-                    parts.append(block.text)
+                    text = clean_text(block.text)
+                    level = _heading_level(block) if text.strip() else None
+                    if not title and block.style is not None and (block.style.name or "").lower() == "title":
+                        title = text
                 elif isinstance(block, Table):
-                    for row in block.rows:
-                        cells = [c.text.strip() for c in row.cells]
-                        parts.append(" | ".join(c for c in cells if c))
+                    cells = (
+                        " | ".join(c for c in (cell.text.strip() for cell in row.cells) if c) for row in block.rows
+                    )
+                    text, level = clean_text("\n\n".join(c for c in cells if c)), None
+                else:
+                    continue
+                if not text.strip():
+                    continue
+                if parts:
+                    pos += 2
+                if level:
+                    headings.append(Heading(level, " ".join(text.split()), pos))
+                parts.append(text)
+                pos += len(text)
         except ExtractionError:
             raise
         except Exception as exc:  # noqa: BLE001 - python-docx raises many types on damaged files
             raise ExtractionError(f"damaged DOCX ({type(exc).__name__})") from None
-        return Extracted(text=clean_text("\n\n".join(p for p in parts if p.strip())))
+        sink.title(title)
+        sink.block("\n\n".join(parts), headings)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 import unicodedata
 from pathlib import Path
 
 from ..errors import ExtractionError
-from ..models import Extracted
 from .base import MAX_TEXT_CHARS, check_size, clean_text, looks_binary
+from .headings import MARKDOWN, PROSE, HeadingFinder
+from .parts import Collector
 
 TEXT_SUFFIXES = (
     ".txt",
@@ -73,31 +75,39 @@ TEXT_SUFFIXES = (
 )
 
 
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+
+
 def decode_bytes(data: bytes) -> str:
     """Decode bytes by detecting their encoding (charset-normalizer), falling back to UTF-8 with
     replacement so that one odd byte never costs a whole document."""
     if not data:
         return ""
-    for bom, enc in (
-        (b"\xef\xbb\xbf", "utf-8-sig"),
-        (b"\xff\xfe\x00\x00", "utf-32"),
-        (b"\x00\x00\xfe\xff", "utf-32"),
-        (b"\xff\xfe", "utf-16"),
-        (b"\xfe\xff", "utf-16"),
-    ):
+    for bom, enc in _BOMS:
         if data.startswith(bom):
             return data.decode(enc, errors="replace")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    return data.decode(_detect(data), errors="replace")
+
+
+def _detect(data: bytes) -> str:
+    """The encoding charset-normalizer finds, preferring windows-1252 when it reads as cleanly."""
     from charset_normalizer import from_bytes
 
     sample = data[:2_000_000]
     matches = from_bytes(sample)
     best = matches.best()
     if best is None or not best.encoding:
-        return data.decode("utf-8", errors="replace")
+        return "utf-8"
     encoding = best.encoding
     # Short Western European text fits several single-byte code pages equally well, and
     # charset-normalizer may pick a Baltic or Central European one, turning French "à" into "ą".
@@ -112,7 +122,7 @@ def decode_bytes(data: bytes) -> str:
             western = None
         if western is not None and _oddities(western) <= _oddities(str(best)):
             encoding = "cp1252"
-    return data.decode(encoding, errors="replace")
+    return encoding
 
 
 _LETTER_RUN = re.compile(r"(?<=[^\W\d_])[^\w\s](?=[^\W\d_])")
@@ -125,13 +135,63 @@ def _oddities(text: str) -> int:
     )
 
 
+# Long text files are read, cleaned and handed on in blocks of about this many bytes (cut at a
+# paragraph or line end), so a worker never holds a 20 MB log whole.
+BLOCK_BYTES = 1 << 20
+
+
 class TextExtractor:
     suffixes = TEXT_SUFFIXES
 
-    def extract(self, path: Path) -> Extracted:
+    def extract(self, path: Path, sink: Collector) -> None:
         check_size(path)
+        size = path.stat().st_size
         with open(path, "rb") as fh:
-            data = fh.read(MAX_TEXT_CHARS)
-        if looks_binary(data[:8192]):
-            raise ExtractionError("binary content, not text")
-        return Extracted(text=clean_text(decode_bytes(data)))
+            head = fh.read(BLOCK_BYTES)
+            if looks_binary(head[:8192]):
+                raise ExtractionError("binary content, not text")
+            decoder = codecs.getincrementaldecoder(_encoding(head))(errors="replace")
+            finder = HeadingFinder(path.suffix.lower() in MARKDOWN) if path.suffix.lower() in PROSE else None
+            carry, read, chars = "", 0, 0
+            data = head
+            while data:
+                read += len(data)
+                text = carry + decoder.decode(data)
+                data = fh.read(BLOCK_BYTES) if chars + len(text) < MAX_TEXT_CHARS else b""
+                if not data:
+                    text += decoder.decode(b"", final=True)
+                    block, carry = text, ""
+                else:
+                    block, carry = _split_block(text)
+                if chars + len(block) > MAX_TEXT_CHARS:
+                    block = block[: MAX_TEXT_CHARS - chars]
+                    sink.note(f"only the first {MAX_TEXT_CHARS / 1e6:.0f} million characters were read")
+                chars += len(block)
+                block = clean_text(block)
+                sink.block(block, finder.find(block) if finder is not None else ())
+                sink.progress(read, size)
+
+
+def _encoding(head: bytes) -> str:
+    """The encoding of a text file, judged by its first block (see decode_bytes)."""
+    for bom, enc in _BOMS:
+        if head.startswith(bom):
+            return enc
+    try:
+        head.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(head) - 4:  # a character cut by the end of the block: still UTF-8
+            return "utf-8"
+    return _detect(head)
+
+
+def _split_block(text: str) -> tuple[str, str]:
+    """(what to hand on now, what to carry into the next block): cut at the last paragraph break, else
+    the last line end, so no paragraph and no heading underline is split between blocks."""
+    cut = text.rfind("\n\n")
+    if cut < len(text) // 2:
+        cut = text.rfind("\n")
+    if cut <= 0:
+        return text, ""
+    return text[:cut], text[cut:]

@@ -1,7 +1,8 @@
-"""Sandboxed extraction: worker processes with a per-file time limit and a memory cap.
+"""Sandboxed extraction: worker processes with limits that scale with the file (limits.py) and a memory cap.
 
 A parser that hangs, crashes or balloons on one hostile file costs that file only: its worker is
-killed and replaced, and the file is recorded as failed with a reason a person can read. Results
+stopped (keeping what it had read) or killed and replaced, and the file is recorded with a reason a
+person can read. Results
 are yielded as they are ready (completion order), from a background thread that keeps the
 workers busy while the indexer commits and embeds. Given a Chunking, the workers also cut each
 file's passages, so the model's tokenizer runs there, in parallel, not on the indexer thread.
@@ -23,12 +24,12 @@ from multiprocessing.connection import Connection, wait
 from ..chunk import Chunking
 from ..models import FileInfo
 from . import worker
+from .limits import DEFAULT_LIMITS, Limits
 from .procs import STARTUP_S, WorkerProc
 from .runner import Result, Runner
 
 log = logging.getLogger(__name__)
 
-TIMEOUT_S = 30.0
 MEMORY_MB = 1024
 # A worker is replaced after this many files so a slow leak in a parser cannot grow without bound.
 MAX_TASKS_PER_WORKER = 2000
@@ -47,13 +48,15 @@ class ProcessRunner:
         self,
         workers: int | None = None,
         *,
-        timeout_s: float = TIMEOUT_S,
+        limits: Limits = DEFAULT_LIMITS,
+        timeout_s: float | None = None,
         memory_mb: int | None = MEMORY_MB,
         target: str = worker.DEFAULT_TARGET,
         max_tasks: int = MAX_TASKS_PER_WORKER,
     ) -> None:
         self.workers = workers or default_workers()
-        self.timeout_s = timeout_s
+        # `timeout_s` (tests): every limit that many seconds, nothing per MB.
+        self.limits = Limits.uniform(timeout_s) if timeout_s is not None else limits
         self.memory_bytes = memory_mb * 1024 * 1024 if memory_mb else None
         self.target = target
         self.max_tasks = max_tasks
@@ -111,7 +114,7 @@ class ProcessRunner:
             w.discard()
 
     def spawn(self) -> WorkerProc:
-        w = WorkerProc.spawn(self._ctx, self.memory_bytes, self.target)
+        w = WorkerProc.spawn(self._ctx, self.memory_bytes, self.target, self.limits)
         with self._lock:
             self._live.add(w)
         return w
@@ -177,7 +180,7 @@ class _Dispatch:
         while self.waiting and self.idle:
             info = self.waiting.popleft()
             w = self.idle.pop()
-            if w.send(info, self.known.get(info.path), self.chunking, self.runner.timeout_s):
+            if w.send(info, self.known.get(info.path), self.chunking):
                 self.busy[w.conn] = w
             else:
                 self.runner.forget(w)
@@ -195,17 +198,18 @@ class _Dispatch:
             self.starting[w.conn] = w
 
     def _collect(self) -> bool:
-        """Wait for the next answers (or a deadline); False when the consumer has gone away."""
+        """Wait for the next messages (a quarter second at most, to notice a cancel); False when the
+        consumer has gone away."""
         r = self.runner
-        self._kill_overdue()
         now = time.monotonic()
         if any(w.deadline <= now for w in self.starting.values()):
             raise RuntimeError(f"could not start an extraction worker (no answer in {STARTUP_S:g} s)")
-        deadlines = [w.deadline for w in self.busy.values() if not w.timed_out]
-        deadlines += [w.deadline for w in self.starting.values()]
-        timeout = max(0.0, min(deadlines) - now) if len(deadlines) == len(self.busy) + len(self.starting) else 0.0
-        timeout = min(timeout, 0.25)  # wake up to notice a cancel
-        for conn in wait(list(self.busy) + list(self.starting), timeout=timeout):
+        ready = wait(list(self.busy) + list(self.starting), timeout=0.25)
+        listened = time.monotonic() - now
+        for conn, w in list(self.busy.items()):
+            if conn not in ready:
+                w.heard_nothing(listened, r.limits)
+        for conn in ready:
             if conn in self.starting:
                 w = self.starting.pop(conn)  # type: ignore[call-overload]
                 try:
@@ -215,10 +219,13 @@ class _Dispatch:
                         r.forget(w)
                 self.idle.append(w)
                 continue
-            w = self.busy.pop(conn)  # type: ignore[call-overload]
-            result, lost = w.receive(r.timeout_s)
-            if lost:
-                r.replaced += 1
+            w = self.busy[conn]  # type: ignore[index]
+            result, lost = w.receive(r.limits)
+            if result is None and not lost:
+                continue  # a heartbeat or a part: the file is still being read
+            del self.busy[conn]  # type: ignore[arg-type]
+            if lost or (result is not None and result.last):
+                r.replaced += 1  # killed, crashed, or stopped a stalled read and exited
             if not w.alive:
                 r.forget(w)
             elif w.done < r.max_tasks:
@@ -226,7 +233,7 @@ class _Dispatch:
             else:
                 w.stop()  # a fresh one starts when there is work for it
                 r.forget(w)
-            if not self._emit(result):
+            if result is not None and not self._emit(result):
                 return False
         return True
 
@@ -235,14 +242,9 @@ class _Dispatch:
             try:
                 self.out.put(result, timeout=0.2)
                 return True
-            except queue.Full:  # the indexer is busy; still enforce the time limit meanwhile
-                self._kill_overdue()
+            except queue.Full:  # the indexer is busy; the workers' own watchdogs keep their limits
+                pass
         return False
-
-    def _kill_overdue(self) -> None:
-        now = time.monotonic()
-        for w in list(self.busy.values()):
-            w.kill_if_overdue(now, self.runner.timeout_s)
 
 
 def _chunking_message(chunking: Chunking) -> bytes | None:

@@ -1,4 +1,4 @@
-"""One extraction worker process as the runner sees it: start it, hand it a file, read its answer, end it."""
+"""One extraction worker process as the runner sees it: start it, hand it a file, gather its answer, end it."""
 
 from __future__ import annotations
 
@@ -6,12 +6,14 @@ import logging
 import os
 import signal
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection
 from typing import Any
 
-from ..models import FileInfo
-from . import worker
+from ..models import Chunk, Extracted, FileInfo
+from . import job, worker
+from .limits import Limits
+from .parts import Part, assemble
 from .runner import Result
 
 log = logging.getLogger(__name__)
@@ -26,18 +28,23 @@ class WorkerProc:
     proc: Any
     conn: Connection
     task: FileInfo | None = None
-    deadline: float = 0.0
+    deadline: float = 0.0  # while starting: when to give up on it
     done: int = 0
-    timed_out: bool = False
     alive: bool = True
+    # The file in hand: the parts received, how far the worker said it got, how long it has been silent.
+    parts: list[tuple[Part, tuple[Chunk, ...] | None]] = field(default_factory=list)
+    progress: tuple[int, int] = (0, 0)
+    silent_s: float = 0.0
+    killed_silent: bool = False
+    started_at: float = 0.0
 
     @classmethod
-    def spawn(cls, ctx: Any, memory_bytes: int | None, target: str) -> WorkerProc:
+    def spawn(cls, ctx: Any, memory_bytes: int | None, target: str, limits: Limits) -> WorkerProc:
         """Start a worker; it is ready for files once its READY arrives (see `started`)."""
         parent, child = ctx.Pipe(duplex=True)
         proc = ctx.Process(
             target=worker.main,
-            args=(child, os.getpid(), memory_bytes, target),
+            args=(child, os.getpid(), memory_bytes, target, limits),
             name="jinasearch-extract",
             daemon=True,
         )
@@ -54,7 +61,7 @@ class WorkerProc:
             self.discard()
             raise RuntimeError(f"could not start an extraction worker ({str(exc) or 'it exited'})") from None
 
-    def send(self, info: FileInfo, known_hash: str | None, chunking: bytes | None, timeout_s: float) -> bool:
+    def send(self, info: FileInfo, known_hash: str | None, chunking: bytes | None) -> bool:
         """Hand a file to this idle worker, with the run's chunking before its first file (a worker serves
         one run); False if the worker turned out to be dead (it is discarded)."""
         try:
@@ -64,41 +71,81 @@ class WorkerProc:
         except (OSError, ValueError):  # the idle worker died (e.g. killed from outside)
             self.discard()
             return False
-        self.task, self.deadline = info, time.monotonic() + timeout_s
+        self.task, self.parts, self.progress, self.silent_s, self.killed_silent = info, [], (0, 0), 0.0, False
+        self.started_at = time.monotonic()
         return True
 
-    def kill_if_overdue(self, now: float, timeout_s: float) -> None:
-        """Kill the worker past its deadline; its file is reported when the dead pipe is read."""
-        if not self.timed_out and self.deadline <= now:
-            self.timed_out = True
+    def heard_nothing(self, seconds: float, limits: Limits) -> None:
+        """The runner listened `seconds` without a word from this busy worker; past the limit it is
+        frozen (or holds the GIL in a loop) and is killed. Its file is reported when the dead pipe is read."""
+        self.silent_s += seconds
+        if not self.killed_silent and self.silent_s > limits.silent_s:
+            self.killed_silent = True
             log.warning(
-                "extraction of %s timed out after %g s; replacing the worker",
+                "extraction of %s stopped responding for %g s; replacing the worker",
                 self.task.path if self.task else "?",
-                timeout_s,
+                limits.silent_s,
             )
             terminate(self.proc)
 
-    def receive(self, timeout_s: float) -> tuple[Result, bool]:
-        """The answer for the file in hand, and whether the worker was lost (timed out or crashed)."""
+    def receive(self, limits: Limits) -> tuple[Result | None, bool]:
+        """Read one message: (the file's Result once it is final, else None; whether the worker was lost)."""
         task = self.task
         assert task is not None
         try:
-            result = self.conn.recv()
+            message = self.conn.recv()
         except (EOFError, OSError):
-            if self.timed_out:
-                reason = f"timed out after {timeout_s:g} s"
-            else:
-                self.proc.join(timeout=2)
-                reason = crash_reason(self.proc.exitcode)
-                log.warning("extractor crashed on %s (%s); replacing the worker", task.path, reason)
-            self.discard()
-            return Result(task, None, error=reason, seconds=time.monotonic() - self.deadline + timeout_s), True
+            return self._lost(task, limits), True
+        self.silent_s = 0.0
+        if isinstance(message, tuple):
+            kind = message[0]
+            if kind == job.ALIVE:
+                self.progress = (message[1], message[2])
+            elif kind == job.PART:
+                self.parts.append((message[1], message[2]))
+            elif kind == job.RESET:
+                self.parts = []
+            return None, False
+        assert isinstance(message, Result)
         self.task = None
         self.done += 1
-        if self.timed_out:  # finished just as it was killed: keep the result, not the worker
+        result = self._joined(message)
+        if message.last or self.killed_silent:  # finished just as it was stopped: keep the result, not the worker
             self.discard()
-        assert isinstance(result, Result)
         return result, False
+
+    def _joined(self, r: Result, parts: list[tuple[Part, tuple[Chunk, ...] | None]] | None = None) -> Result:
+        """The Result with the streamed parts joined in: the text, pages, headings and passages."""
+        if parts is None:
+            parts, self.parts = self.parts, []
+        if not r.streamed:
+            return r
+        if r.error is not None or r.extracted is None or not parts:
+            return replace(r, extracted=None, streamed=False)
+        extracted = assemble([p for p, _ in parts], r.extracted.title, r.extracted.partial)
+        chunks = None
+        if all(c is not None for _, c in parts):
+            chunks = tuple(replace(c, ordinal=i) for i, c in enumerate(c for _, cs in parts for c in cs or ()))
+        return replace(r, extracted=extracted, chunks=chunks, streamed=False)
+
+    def _lost(self, task: FileInfo, limits: Limits) -> Result:
+        """The worker died with the file in hand: what it sent is kept, with the reason."""
+        if self.killed_silent:
+            reason = f"stopped responding for {limits.silent_s:g} s"
+        else:
+            self.proc.join(timeout=2)
+            reason = crash_reason(self.proc.exitcode)
+            log.warning("extractor crashed on %s (%s); replacing the worker", task.path, reason)
+        done, total = self.progress
+        where = f" at page {done + 1} of {total}" if total and task.path.lower().endswith(".pdf") else ""
+        parts, self.parts = self.parts, []
+        self.discard()
+        seconds = time.monotonic() - self.started_at
+        if parts:
+            why = f"stopped reading{where}: {reason}"
+            extracted = Extracted("", partial=why)
+            return self._joined(Result(task, None, extracted=extracted, streamed=True, seconds=seconds), parts)
+        return Result(task, None, error=reason, seconds=seconds)
 
     def stop(self) -> None:
         """Ask an idle worker to exit, then make sure it did."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import stat
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from hashlib import blake2b
 from pathlib import Path
@@ -20,8 +20,9 @@ from ..chunk import Chunking
 from ..errors import ExtractionError
 from ..models import Chunk, Extracted, FileInfo
 from ..scan import fs_path
-from . import extract
+from . import extract, extract_into
 from .base import MAX_FILE_BYTES
+from .parts import Collector
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,14 @@ class Result:
     chunks: tuple[Chunk, ...] | None = None
     # Wall-clock seconds spent on the file (reading, hashing, parsing): the "slow files" list.
     seconds: float = field(default=0.0, compare=False)
+    # A worker process sent the text ahead as Parts: `extracted` then holds only the title and the
+    # partial-read reason, and the runner joins the parts in (see pool.py).
+    streamed: bool = False
+    # The worker ends after sending this (it stopped a stalled read and cannot be trusted with more).
+    last: bool = False
+
+
+SinkFactory = Callable[[], Collector]
 
 
 class Runner(Protocol):
@@ -72,20 +81,23 @@ def cut(result: Result, chunking: Chunking | None) -> Result:
     return replace(result, chunks=chunks, seconds=result.seconds + time.perf_counter() - t0)
 
 
-def extract_one(info: FileInfo, known_hash: str | None) -> Result:
+def extract_one(info: FileInfo, known_hash: str | None, sink: SinkFactory | None = None) -> Result:
     """Hash, then extract unless the hash shows the content is what we already have.
 
     Cheap refusals come first (not a regular file, over the size cap) so a huge or special file is
     never read. The file is stat'ed again after extraction: if it changed meanwhile the text may be
     a mix of old and new, so it is read once more from its new state, and if it is still changing
     the result is discarded as 'changed while being read' (the next run retries it).
+
+    `sink` (a worker process's): each attempt's text goes to a fresh Collector from it, which sends
+    it on; without one, the text is collected here and returned in the Result.
     """
     t0 = time.perf_counter()
-    result = _extract_checked(info, known_hash)
+    result = _extract_checked(info, known_hash, sink)
     if result.error == CHANGED:
         fresh = _restat(info)
         if fresh is not None:
-            result = _extract_checked(fresh, known_hash)
+            result = _extract_checked(fresh, known_hash, sink)
     return replace(result, seconds=time.perf_counter() - t0)
 
 
@@ -100,7 +112,7 @@ def _restat(info: FileInfo) -> FileInfo | None:
     return FileInfo(path=info.path, size=st.st_size, mtime=st.st_mtime)
 
 
-def _extract_checked(info: FileInfo, known_hash: str | None) -> Result:
+def _extract_checked(info: FileInfo, known_hash: str | None, sink: SinkFactory | None) -> Result:
     path = fs_path(info.path)
     try:
         st = os.stat(path)
@@ -117,15 +129,21 @@ def _extract_checked(info: FileInfo, known_hash: str | None) -> Result:
         return Result(info, None, error=_os_reason(exc))
     if known_hash is not None and digest == known_hash and _same(path, info):
         return Result(info, digest)
+    streamed = sink is not None
     try:
-        extracted = extract(path)
+        if sink is None:
+            extracted = extract(path)
+        else:
+            collector = sink()
+            extract_into(path, collector)
+            extracted = Extracted("", title=collector.title_text, partial=collector.partial)
     except ExtractionError as exc:
-        return Result(info, digest, error=exc.reason)
+        return Result(info, digest, error=exc.reason, streamed=streamed)
     if not _same(path, info):
         if not os.path.lexists(path):
-            return Result(info, None, error="file disappeared while being read")
-        return Result(info, None, error=CHANGED)
-    return Result(info, digest, extracted=extracted)
+            return Result(info, None, error="file disappeared while being read", streamed=streamed)
+        return Result(info, None, error=CHANGED, streamed=streamed)
+    return Result(info, digest, extracted=extracted, streamed=streamed)
 
 
 def _same(path: str, info: FileInfo) -> bool:

@@ -1,4 +1,4 @@
-"""The extraction worker process: caps its own memory, dies with its parent, answers one file at a time."""
+"""The extraction worker process: caps its own memory, dies with its parent, reads one file at a time."""
 
 from __future__ import annotations
 
@@ -12,9 +12,11 @@ from multiprocessing.connection import Connection
 
 from ..chunk import Chunking
 from ..models import FileInfo
-from .runner import Result, cut
+from .job import Job, Watchdog, Wire
+from .limits import DEFAULT_LIMITS, Limits
+from .runner import Result, SinkFactory
 
-ExtractFn = Callable[[FileInfo, "str | None"], Result]
+ExtractFn = Callable[[FileInfo, "str | None", SinkFactory], Result]
 DEFAULT_TARGET = "jinasearch.core.extract.runner:extract_one"
 READY = "ready"
 # ("chunking", Chunking | None): cut the following files' passages here (sent once per run, not per file).
@@ -58,7 +60,9 @@ def die_with_parent(parent_pid: int) -> None:
         os._exit(0)
 
 
-def main(conn: Connection, parent_pid: int, max_bytes: int | None, target: str) -> None:
+def main(
+    conn: Connection, parent_pid: int, max_bytes: int | None, target: str, limits: Limits = DEFAULT_LIMITS
+) -> None:
     """Serve (FileInfo, known_hash) requests until the parent sends None or goes away."""
     die_with_parent(parent_pid)
     # One worker is one core's worth of work: the tokenizer must not start its own thread pool.
@@ -67,15 +71,17 @@ def main(conn: Connection, parent_pid: int, max_bytes: int | None, target: str) 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     limit_memory(max_bytes)
     extract_fn = resolve(target)
-    # Import the parsers now, so the first file's time limit is spent parsing, not importing.
-    for module in ("pypdf", "docx", "bs4", "charset_normalizer"):
+    # Import the parsers now, so the first file's limits are spent parsing, not importing.
+    for module in ("pypdfium2", "pypdf", "docx", "bs4", "lxml", "charset_normalizer"):
         try:
             importlib.import_module(module)
         except ImportError:
             pass
     # Parsers log every malformed object; the file's fate is reported once, by the parent.
     logging.getLogger("pypdf").setLevel(logging.CRITICAL)
-    conn.send(READY)
+    wire = Wire(conn)
+    watchdog = Watchdog(wire, limits)
+    wire.send(READY)
     chunking: Chunking | None = None
     while True:
         try:
@@ -88,15 +94,14 @@ def main(conn: Connection, parent_pid: int, max_bytes: int | None, target: str) 
             chunking = request[1]
             continue
         info, known_hash = request
+        job = Job(wire, info, chunking, limits)
+        watchdog.watch(job)
         try:
-            result = cut(extract_fn(info, known_hash), chunking)
+            result = job.run(extract_fn, known_hash)
         except MemoryError:
             result = Result(info, None, error="too large to extract in memory")
         except Exception as exc:  # noqa: BLE001 - report it; the parent records the file as failed
             result = Result(info, None, error=f"extractor failed ({type(exc).__name__})")
-        try:
-            conn.send(result)
-        except MemoryError:
-            conn.send(Result(info, None, error="too large to extract in memory"))
-        except (EOFError, OSError):
+        watchdog.watch(None)
+        if not job.end(result):
             return

@@ -17,11 +17,13 @@ PAGE = """<!doctype html><html><head><title>Garden notes</title>
 def test_html_visible_text_only(tmp_path: Path) -> None:
     f = tmp_path / "page.html"
     f.write_text(PAGE, encoding="utf-8")
-    text = extract(f).text
+    extracted = extract(f)
+    text = extracted.text
     for hidden in ("secretstyle", "secretscript", "secretmodule", "color", "javascript"):
         assert hidden not in text
-    assert text.startswith("Garden notes")
-    assert "Water them in the morning ." in text or "Water them in the morning." in text
+    # The page's title is the document's title (shown in the breadcrumb, searched as its own column).
+    assert extracted.title == "Garden notes" and text.startswith("Tomatoes")
+    assert "Water them in the morning." in text  # inline markup adds no space
     assert "Café & more" in text
     # Block elements end paragraphs, so the chunker sees structure.
     assert "Tomatoes\n\n" in text and "Basil" in text and "Mint" in text

@@ -1,0 +1,197 @@
+"""One file in a worker process: its text goes to the runner part by part, and a watchdog keeps its limits.
+
+Messages to the runner, besides the final Result: ("alive", done, total) every heartbeat while a
+file is read, ("part", Part, chunks or None) as text is ready, ("reset",) when a file that changed
+while it was read is read again from the start. When the watchdog ends a read (limits.py), what
+was read is sent as a partial result and the worker exits: the stuck parser cannot be interrupted.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+
+from ..chunk import Chunking, Cutter
+from ..models import Extracted, FileInfo
+from .limits import Limits
+from .parts import Collector, Part
+from .runner import Result, SinkFactory, cut
+
+ALIVE, PART, RESET = "alive", "part", "reset"
+
+
+class Wire:
+    """The pipe to the runner, shared by the reading thread and the watchdog."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.lock = threading.Lock()
+
+    def send(self, message: object) -> None:
+        with self.lock:
+            self.conn.send(message)
+
+
+class Job:
+    def __init__(self, wire: Wire, info: FileInfo, chunking: Chunking | None, limits: Limits) -> None:
+        self.wire, self.info, self.chunking, self.limits = wire, info, chunking, limits
+        self.lock = threading.Lock()  # the collector's state: the reading thread vs. the watchdog
+        self.collector: Collector | None = None
+        self.cutter: Cutter | None = None
+        self.done = self.total = 0
+        self.progressed = False
+        self.finished = False
+        self.attempts = 0
+
+    # -- the reading thread -----------------------------------------------------------------------
+
+    def run(self, extract_fn: Callable[[FileInfo, str | None, SinkFactory], Result], known_hash: str | None) -> Result:
+        return extract_fn(self.info, known_hash, self._new_sink)
+
+    def _new_sink(self) -> Collector:
+        """A Collector for one reading of the file (a second one means it changed while being read)."""
+        self.attempts += 1
+        if self.attempts > 1:
+            self.wire.send((RESET,))
+        self.cutter = self.chunking.cutter() if self.chunking is not None else None
+        self.collector = _Locked(self._send_part, progress=self._progress, lock=self.lock)
+        return self.collector
+
+    def _send_part(self, part: Part) -> None:
+        chunks = tuple(self.cutter.cut(part.text, part.start, part.pages, part.headings)) if self.cutter else None
+        self.wire.send((PART, part, chunks))
+
+    def _progress(self, done: int, total: int | None) -> None:
+        self.done, self.total, self.progressed = done, total or 0, True
+
+    def end(self, result: Result) -> bool:
+        """Send the final result unless the watchdog already ended the file; False: the parent is gone."""
+        with self.lock:
+            if self.finished:
+                return True
+            self.finished = True
+        if not result.streamed:
+            result = cut(result, self.chunking)
+        try:
+            self.wire.send(result)
+        except MemoryError:
+            self.wire.send(Result(self.info, None, error="too large to extract in memory"))
+        except (EOFError, OSError):
+            return False
+        return True
+
+    def stop(self, reason: str) -> None:
+        """End the read from the watchdog: send what was read (if anything) as a partial result, and
+        exit the process (the stuck parser cannot be interrupted)."""
+        with self.lock:
+            if self.finished:
+                return
+            self.finished = True
+            collector = self.collector
+            where = f" at page {self.done + 1} of {self.total}" if self.total and _paged(self.info) else ""
+            why = f"stopped reading{where}: {reason}"
+            try:
+                if collector is not None:
+                    collector.note(why)
+                    collector.finish_locked()
+                if collector is not None and collector.has_text:
+                    extracted = Extracted("", title=collector.title_text, partial=collector.partial)
+                    result = Result(self.info, None, extracted=extracted, streamed=True, last=True)
+                else:
+                    result = Result(self.info, None, error=why, last=True)
+                self.wire.send(result)
+            finally:
+                os._exit(0)
+
+
+def _paged(info: FileInfo) -> bool:
+    return info.path.lower().endswith(".pdf")
+
+
+class Watchdog:
+    """One thread per worker process: heartbeats for the file being read, and its limits (limits.py)."""
+
+    def __init__(self, wire: Wire, limits: Limits) -> None:
+        self.wire, self.limits = wire, limits
+        self._job: Job | None = None
+        self._guard = threading.Lock()
+        threading.Thread(target=self._loop, name="jinasearch-extract-watchdog", daemon=True).start()
+
+    def watch(self, job: Job | None) -> None:
+        with self._guard:
+            self._job = job
+            self._state = _Clock.start(time.process_time(), time.monotonic())
+
+    def _loop(self) -> None:
+        while True:
+            time.sleep(self.limits.heartbeat_s)
+            with self._guard:
+                job, clock = self._job, getattr(self, "_state", None)
+            if job is None or clock is None or job.finished:
+                continue
+            reason = clock.check(job, self.limits, time.process_time(), time.monotonic())
+            if reason is not None:
+                job.stop(reason)
+                continue
+            try:
+                self.wire.send((ALIVE, job.done, job.total))
+            except (EOFError, OSError):
+                os._exit(0)
+
+
+class _Clock:
+    """What the watchdog remembers of the current file: CPU at its start, at its last progress, when it
+    last did anything."""
+
+    def __init__(self, cpu: float, now: float) -> None:
+        self.start_cpu = self.last_cpu = self.progress_cpu = cpu
+        self.active_at = now
+        self.done = -1
+
+    @classmethod
+    def start(cls, cpu: float, now: float) -> _Clock:
+        return cls(cpu, now)
+
+    def check(self, job: Job, limits: Limits, cpu: float, now: float) -> str | None:
+        if job.done != self.done:
+            self.done, self.progress_cpu, self.active_at = job.done, cpu, now
+        elif cpu - self.last_cpu >= 0.05 * limits.heartbeat_s:
+            self.active_at = now  # working, if not visibly progressing
+        self.last_cpu = cpu
+        budget = limits.cpu_budget(job.info.size)
+        if cpu - self.start_cpu > budget:
+            return f"took over {budget:.0f} s of CPU time"
+        if job.progressed and cpu - self.progress_cpu > limits.stall_cpu_s:
+            return f"no progress for {limits.stall_cpu_s:.0f} s of CPU time"
+        if now - self.active_at > limits.idle_s:
+            return f"made no progress for {limits.idle_s:.0f} s"
+        return None
+
+
+class _Locked(Collector):
+    """A Collector whose calls hold the job's lock, so the watchdog can finish it from its own thread."""
+
+    def __init__(
+        self, on_part: Callable[[Part], None], *, progress: Callable[[int, int | None], None], lock: threading.Lock
+    ) -> None:
+        super().__init__(on_part, progress=progress)
+        self._lock = lock
+
+    def page(self, number: int, raw: str) -> None:
+        with self._lock:
+            super().page(number, raw)
+
+    def block(self, text, headings=()) -> None:  # type: ignore[no-untyped-def]
+        with self._lock:
+            super().block(text, headings)
+
+    def finish(self) -> None:
+        with self._lock:
+            super().finish()
+
+    def finish_locked(self) -> None:
+        """`finish` for the watchdog, which holds the lock already."""
+        super().finish()
