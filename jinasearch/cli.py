@@ -95,7 +95,10 @@ def build_parser() -> argparse.ArgumentParser:
     se = sub.add_parser("search", parents=[common], help="search the index")
     se.add_argument("query", nargs="?", help="what you are looking for, in plain language")
     se.add_argument("--queries", type=Path, metavar="FILE", help="run every line of FILE as a query")
-    se.add_argument("-k", type=_positive, default=10, help="number of results (default 10)")
+    se.add_argument("-k", type=_positive, default=10, help="number of files to show (default 10)")
+    se.add_argument(
+        "--per-file", type=_positive, default=1, metavar="N", help="passages shown per file, best first (default 1)"
+    )
     se.add_argument("--mode", choices=MODES, default="hybrid", help="hybrid (default), semantic or keyword")
     se.add_argument("--folder", help="only results under this folder")
     se.add_argument("--type", action="append", default=[], metavar="EXT", help="only this file type, e.g. pdf")
@@ -179,7 +182,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     filters = Filters(folder=args.folder, exts=tuple(args.type), modified_after=args.after, modified_before=args.before)
     try:
         for q in queries:
-            hits = searcher.search(q, k=args.k, mode=args.mode, filters=filters)
+            hits = searcher.search(q, k=args.k, per_file=args.per_file, mode=args.mode, filters=filters)
             if args.json:
                 print(json.dumps([hit_json(h) for h in hits], ensure_ascii=False))
             else:

@@ -6,6 +6,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from .core.context import breadcrumb
 from .core.models import Hit, Progress
 
 
@@ -50,10 +51,12 @@ def _short_path(path: str, width: int = 40) -> str:
 
 
 def hit_json(h: Hit) -> dict[str, object]:
-    """Exactly the fields the command-line contract promises (issue 2), nothing more."""
+    """Exactly the fields the command line promises (README.md, "Command line"), nothing more."""
     return {
         "path": h.path,
         "page": h.page,
+        "title": h.title,
+        "section": h.section,
         "score": round(h.score, 6),
         "text": h.text,
         "char_start": h.char_start,
@@ -70,8 +73,8 @@ def print_hits(query: str, hits: Sequence[Hit], *, many: bool) -> None:
     if not hits:
         print("no results")
     for rank, h in enumerate(hits, 1):
-        where = f"{h.path}" + (f"  (page {h.page})" if h.page else "")
-        print(f"{rank:>2}. {where}  [{'+'.join(h.sources)} {h.score:.3f}]")
+        print(f"{rank:>2}. {breadcrumb(h.path, h.title, h.section, h.page)}  [{'+'.join(h.sources)} {h.score:.3f}]")
+        print(f"    {h.path}")
         print("    " + _marked(h, color).replace("\n", " ")[:600])
 
 

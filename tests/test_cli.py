@@ -16,7 +16,7 @@ from jinasearch.cli import main
 from tests.core.helpers import write
 from tests.fakes import FakeEmbedder
 
-HIT_FIELDS = {"path", "page", "score", "text", "char_start", "char_end", "sources", "highlights"}
+HIT_FIELDS = {"path", "page", "title", "section", "score", "text", "char_start", "char_end", "sources", "highlights"}
 
 
 @pytest.fixture(autouse=True)

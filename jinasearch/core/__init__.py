@@ -17,6 +17,7 @@ PUBLIC: tuple[str, ...] = (
     "jobs",  # the app's job queue, without Qt
     "watch",  # folder watching
     "scan",  # paths as records hold them (non-UTF-8 names)
+    "context",  # where a hit sits, as a breadcrumb
     "embed",  # loading a model
     "extract",  # the formats the app knows, and the sandboxed runner
 )

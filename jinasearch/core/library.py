@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from .config import Settings, ensure_data_dir
 from .errors import IndexBusyError
-from .models import FailedFile, FolderStats, Page
-from .store import Store, save_vectors
+from .models import FailedFile, FolderStats
+from .store import DocText, Store, save_vectors
 from .store.staging import Staging
 
 
@@ -71,8 +71,8 @@ def read_status(settings: Settings, *, switch_counts: bool = False) -> LibrarySt
         store.close()
 
 
-def document_text(settings: Settings, doc_id: int) -> tuple[str, tuple[Page, ...]] | None:
-    """A document's full extracted text and pages, for a preview; None when it is gone."""
+def document_text(settings: Settings, doc_id: int) -> DocText | None:
+    """A document's full extracted text, pages and headings, for a preview; None when it is gone."""
     if not settings.db_path.exists():
         return None
     store = Store(settings.db_path, readonly=True)

@@ -17,7 +17,7 @@ from .models import MODES, Filters, Hit, Mode
 from .policy import model_key
 from .retrieval.binding import Binding
 from .retrieval.fusion import hybrid_rank, query_words
-from .retrieval.grouping import cap_per_file
+from .retrieval.grouping import group_by_file
 from .retrieval.highlight import best_sentences, lexical_best_sentence, term_spans
 from .retrieval.keyword import DF_CAP, KeywordAnswer, KeywordRetriever, candidate_terms, doc_freq, fts_query
 from .store import HitRow, Store, VectorIndex, open_vectors
@@ -111,11 +111,12 @@ class Searcher:
         k: int = 10,
         mode: Mode = "hybrid",
         filters: Filters | None = None,
-        max_per_file: int = 3,
+        per_file: int = 1,
         highlight: bool = True,
         sentences: bool = True,
     ) -> list[Hit]:
-        """Ranked passages for `query`. `highlight` adds the query's word spans; with `sentences`
+        """The best `k` files for `query`, each with its best `per_file` passages (file by file, best
+        first). `highlight` adds the query's word spans; with `sentences`
         too, each hit's best-matching sentence, which costs a model call over every sentence of
         the hits (~4x the search itself on a CPU): the app passes False, shows the results, then
         asks `sentence_spans` for them."""
@@ -130,8 +131,9 @@ class Searcher:
             self._follow_model()
             if self.store.passage_count() == 0:
                 raise IndexEmptyError("the index is empty; add a folder first ('jinasearch index FOLDER')")
-            ranked, rows, sources, qvec = self._rank(query, max(CANDIDATES, k * 2), mode, filters or None)
-            picked = cap_per_file(ranked, rows, k, max_per_file)
+            n = max(CANDIDATES, 2 * k * per_file)
+            ranked, rows, sources, qvec = self._rank(query, n, mode, filters or None)
+            picked = group_by_file(ranked, rows, k, per_file)
             if qvec is not None:
                 self._last = (query, qvec, self._binding)
             spans: list[tuple[int, int] | None] = [None] * len(picked)
@@ -202,7 +204,8 @@ class Searcher:
         found, mat = self.store.vectors_for(ids, len(qvec))
         # The keyword thread counted every query word (a word FTS5 cannot match counts 0).
         words = query_words(query, lambda w: freqs.get(w, 0), self.store.passage_count(), self.word_pieces)
-        texts = {pid: row.text for pid, row in rows.items()}
+        # Words count where the passage sits too: its file name, title and heading path.
+        texts = {pid: f"{row.context}\n{row.text}" for pid, row in rows.items()}
         return hybrid_rank(qvec, found.tolist(), mat, texts, words, ids), rows
 
     def word_pieces(self, word: str) -> int:
@@ -232,7 +235,7 @@ class Searcher:
 
     def document_text(self, doc_id: int) -> str | None:
         found = self.store.doc_text(doc_id)
-        return found[0] if found else None
+        return found.text if found else None
 
 
 def _hit(
@@ -255,4 +258,6 @@ def _hit(
         term_spans=tuple(term_spans(row.text, query)) if query is not None else (),
         sentence_span=sentence,
         mtime=row.mtime,
+        title=row.title,
+        section=row.section,
     )

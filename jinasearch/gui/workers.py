@@ -187,7 +187,7 @@ class SearchWorker(QObject):
         except Exception:  # noqa: BLE001 - a preview is best effort
             log.exception("preview failed")
             found = None
-        self.preview.emit(seq, found[0] if found else None)
+        self.preview.emit(seq, found.text if found else None)
 
     @Slot()
     def refresh_status(self) -> None:

@@ -54,7 +54,7 @@ def test_indexes_every_format_and_records_failures(tmp_path: Path) -> None:
         # Every passage's offsets point into its document's stored text.
         for doc_id, text, cs, ce in store.conn.execute("SELECT doc_id, text, char_start, char_end FROM passages"):
             full = store.doc_text(doc_id)
-            assert full is not None and full[0][cs:ce] == text
+            assert full is not None and full.text[cs:ce] == text
         header = read_header(settings.faiss_path)
         assert header is not None and header["n"] == c.embedded and header["version"] == store.vectors_version()
     finally:

@@ -51,14 +51,16 @@ def test_modes_and_sources(searcher: Searcher) -> None:
     assert searcher.search("   ") == []
 
 
-def test_per_file_cap(searcher: Searcher) -> None:
-    hits = searcher.search("lava", k=10, mode="keyword")
-    per = [n for n in names(hits) if n == "lava.txt"]
-    assert len(per) == 3 and {"volcano.txt", "soup.html"} <= set(names(hits))
-    assert (
-        len([h for h in searcher.search("lava", k=10, mode="keyword", max_per_file=1) if h.path.endswith("lava.txt")])
-        == 1
-    )
+def test_results_are_grouped_by_file(searcher: Searcher) -> None:
+    # By default one passage per file: the first results cover as many files as there are.
+    files = names(searcher.search("lava", k=10, mode="keyword"))
+    assert len(files) == len(set(files)) and {"lava.txt", "volcano.txt", "soup.html"} <= set(files)
+    # With more per file, each file's passages follow its best one, and k still counts files.
+    grouped = names(searcher.search("lava", k=10, mode="keyword", per_file=3))
+    assert grouped.count("lava.txt") == 3 and len(set(grouped)) == len(set(files))
+    runs = [n for i, n in enumerate(grouped) if i == 0 or grouped[i - 1] != n]
+    assert len(runs) == len(set(runs))  # each file's passages are together
+    assert names(searcher.search("lava", k=2, mode="keyword", per_file=3)).count("lava.txt") <= 3
 
 
 def test_filters_folder_type_date(searcher: Searcher) -> None:

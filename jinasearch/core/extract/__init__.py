@@ -17,6 +17,11 @@ from .plain import TEXT_SUFFIXES, TextExtractor
 if TYPE_CHECKING:
     from .runner import Runner
 
+# The version of extraction: documents read by an older one are read again at the next run (their
+# bytes have not changed, but what is made of them has). 1: pages with PDFium, running headers and
+# footers dropped, HTML main content, headings and sections.
+READER_VERSION = 1
+
 _EXTRACTORS: tuple[Extractor, ...] = (TextExtractor(), HtmlExtractor(), PdfExtractor(), DocxExtractor())
 REGISTRY: dict[str, Extractor] = {s: e for e in _EXTRACTORS for s in e.suffixes}
 
@@ -72,6 +77,7 @@ def default_runner() -> Runner:
 
 
 __all__ = [
+    "READER_VERSION",
     "REGISTRY",
     "TEXT_SUFFIXES",
     "Extracted",

@@ -52,7 +52,9 @@ class PdfExtractor:
 
 def _pdfium_pages(pdf: Any, sink: Collector) -> None:
     n = min(len(pdf), MAX_PAGES)
-    meta = pdf.get_metadata_dict()
+    # Only the metadata's title: the first line of a page is as often body text as a title, and a
+    # wrong title would go with every passage of the file.
+    sink.title(pdf.get_metadata_dict().get("Title") or "")
     sink.outline(_pdfium_outline(pdf))
     bad = 0
     for i in range(n):
@@ -66,8 +68,6 @@ def _pdfium_pages(pdf: Any, sink: Collector) -> None:
             bad += 1
             raw = ""
         text = raw.translate(_SOFT_HYPHENS).replace("\r\n", "\n").replace("\r", "\n")
-        if i == 0:
-            sink.title(meta.get("Title") or _first_line(text))
         sink.page(i + 1, text)
         sink.progress(i + 1, n)
     _check_pages(n, bad, sink)
@@ -82,15 +82,6 @@ def _pdfium_outline(pdf: Any) -> list[OutlineEntry]:
     except Exception:  # noqa: BLE001 - a broken outline costs the headings, not the text
         return []
     return entries
-
-
-def _first_line(text: str) -> str:
-    """A title for a PDF without one in its metadata: the first line of the first page, when it is short."""
-    for line in text.split("\n"):
-        line = line.strip()
-        if line:
-            return line if len(line) <= 80 and any(c.isalpha() for c in line) else ""
-    return ""
 
 
 def _check_pages(n: int, bad: int, sink: Collector) -> None:
@@ -131,6 +122,10 @@ def _pypdf(path: Path, sink: Collector, why: str | None = None) -> None:
     ) as exc:
         detail = f"{type(exc).__name__}: {_short(exc)}"
         raise ExtractionError(f"damaged PDF ({detail})" + (f"; PDFium: {why}" if why else "")) from None
+    try:
+        sink.title(str((reader.metadata or {}).get("/Title") or ""))
+    except Exception:  # noqa: BLE001 - damaged metadata costs the title only
+        pass
     bad = 0
     for i in range(n):
         try:
@@ -138,8 +133,6 @@ def _pypdf(path: Path, sink: Collector, why: str | None = None) -> None:
         except Exception:  # noqa: BLE001 - one broken page must not cost the others
             bad += 1
             raw = ""
-        if i == 0:
-            sink.title(_first_line(raw))
         sink.page(i + 1, raw)
         sink.progress(i + 1, n)
     _check_pages(n, bad, sink)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from ..extract import supported
+from ..extract import READER_VERSION, supported
 from ..models import FileInfo, Progress
 from ..scan import record_path, scan
 from ..store import Store
@@ -41,12 +41,19 @@ def find_changes(store: Store, roots: Sequence[str], excludes: tuple[str, ...], 
             tally.scanned += 1
             seen.add(info.path)
             row = existing.get(info.path)
-            if row is not None and row.size == info.size and row.mtime == info.mtime:
+            current = row is not None and row.reader >= READER_VERSION
+            if (
+                row is not None
+                and row.size == info.size
+                and row.mtime == info.mtime
+                and (current or row.status == "failed")
+            ):
                 tally.skipped += 1  # failed files too: not retried until they change
             else:
                 changes.work.append(info)
                 changes.folder_of[info.path] = folder_id
-                changes.known[info.path] = row.hash if row is not None and row.status == "indexed" else None
+                # The stored hash lets an unchanged file be skipped, unless an older extraction read it.
+                changes.known[info.path] = row.hash if row is not None and row.status == "indexed" and current else None
             if tally.scanned % SCAN_PROGRESS_EVERY == 0:
                 yield Progress(phase="scan", files_total=tally.scanned, current=info.path)
         gone = [row.id for path, row in existing.items() if path not in seen]

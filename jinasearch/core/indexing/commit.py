@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from ..extract import READER_VERSION
 from ..extract.runner import Result
 from ..store import Store
 from .tally import Committed, Tally
@@ -44,5 +45,6 @@ def _commit_one(store: Store, folder_id: int, r: Result) -> tuple[Committed, int
         content_hash=r.content_hash or "",
         extracted=r.extracted,
         chunks=chunks,
+        reader=READER_VERSION,
     )
     return "indexed", len(chunks)

@@ -13,8 +13,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..chunk import Chunking
+from ..context import model_input
+from ..extract import READER_VERSION
 from ..models import Chunk, Extracted
-from ..store import IndexedDoc, Store, text_hash
+from ..store import IndexedDoc, Store
+from ..store.documents import passage_hash
 from ..store.schema import META_RECUT_TO
 from .embedding import Encoder, batched
 
@@ -59,11 +62,11 @@ def recut_all(store: Store, cutting: Chunking, encoder: Encoder, group: int = GR
         work = _recut_group(store, docs, cutting)
         new: dict[str, str] = {}
         if embed:
-            for _doc, _ex, chunks in work:
+            for doc, _ex, chunks in work:
                 for c in chunks:
-                    h = text_hash(c.text)
+                    h = passage_hash(doc.title, c)
                     if h not in new and not store.has_vector(h):
-                        new[h] = c.text
+                        new[h] = model_input(doc.title, c.section, c.text)
         vecs = batched(list(new.values()), encoder)
         if vecs is None:
             return
@@ -77,6 +80,7 @@ def recut_all(store: Store, cutting: Chunking, encoder: Encoder, group: int = GR
                     content_hash=doc.hash or "",
                     extracted=extracted,
                     chunks=chunks,
+                    reader=READER_VERSION,
                 )
             if len(vecs):
                 store.set_vectors(list(new), vecs)
@@ -93,8 +97,8 @@ def _recut_group(
         found = store.doc_text(doc.id)
         if found is None:
             continue
-        extracted = Extracted(found[0], found[1])
+        extracted = Extracted(found.text, found.pages, title=doc.title, headings=found.headings)
         chunks = cutting.cut(extracted)
-        if store.passage_hashes(doc.id) != [text_hash(c.text) for c in chunks]:
+        if store.passage_hashes(doc.id) != [passage_hash(doc.title, c) for c in chunks]:
             work.append((doc, extracted, chunks))
     return work

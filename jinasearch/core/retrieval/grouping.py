@@ -1,4 +1,5 @@
-"""Shaping the ranked list: at most a few passages of one file, so one long document cannot fill a page."""
+"""Shaping the ranked list by file: the best files first, each with its best passages, so one long
+document cannot fill a page and the first results cover as many files as they can."""
 
 from __future__ import annotations
 
@@ -7,21 +8,21 @@ from collections.abc import Mapping, Sequence
 from ..store import HitRow
 
 
-def cap_per_file(
-    ranked: Sequence[tuple[int, float]], rows: Mapping[int, HitRow], k: int, max_per_file: int
+def group_by_file(
+    ranked: Sequence[tuple[int, float]], rows: Mapping[int, HitRow], files: int, per_file: int
 ) -> list[tuple[HitRow, float]]:
-    """The first `k` of `ranked` (passage id, score) keeping at most `max_per_file` per document.
-    A passage without a row was deleted between two reads: it is skipped rather than shown as a ghost."""
-    per_file: dict[int, int] = {}
-    picked: list[tuple[HitRow, float]] = []
+    """The first `files` documents of `ranked` (passage id, score), in the order of their best
+    passage, each with up to `per_file` of its passages, best first; flattened file by file."""
+    groups: dict[int, list[tuple[HitRow, float]]] = {}
     for pid, score in ranked:
         row = rows.get(pid)
-        if row is None:
+        if row is None:  # deleted between two reads: skipped rather than shown as a ghost
             continue
-        if per_file.get(row.doc_id, 0) >= max_per_file:
-            continue
-        per_file[row.doc_id] = per_file.get(row.doc_id, 0) + 1
-        picked.append((row, score))
-        if len(picked) >= k:
-            break
-    return picked
+        group = groups.get(row.doc_id)
+        if group is None:
+            if len(groups) >= files:
+                continue
+            group = groups[row.doc_id] = []
+        if len(group) < per_file:
+            group.append((row, score))
+    return [hit for group in groups.values() for hit in group]

@@ -12,6 +12,9 @@ from ..store import Store
 
 # Document frequencies are counted up to this many passages (idf of commoner words barely differs).
 DF_CAP = 5000
+# BM25 weight of the context column (file name, title, heading path) against the text's 1.0: every
+# passage of a document shares it, so a title word must not outweigh the words of the passage itself.
+CONTEXT_WEIGHT = 0.5
 
 KeywordAnswer = tuple[list[tuple[int, float]], dict[str, int]]
 
@@ -71,7 +74,7 @@ class KeywordRetriever:
             freqs = {t: doc_freq(store, t, DF_CAP) for t in terms}
             terms = candidate_terms(terms, freqs, DF_CAP)
         match = fts_query(" ".join(terms))
-        return (store.keyword(match, n, filters) if match else []), freqs
+        return (store.keyword(match, n, filters, CONTEXT_WEIGHT) if match else []), freqs
 
     def close(self) -> None:
         if self._store is not None:

@@ -5,12 +5,13 @@ from __future__ import annotations
 from .cache import open_vectors, save_vectors
 from .db import Store
 from .documents import text_hash
-from .records import Counts, DocRow, FolderRecord, HitRow, IndexedDoc, PendingPassage
+from .records import Counts, DocRow, DocText, FolderRecord, HitRow, IndexedDoc, PendingPassage
 from .vectors import VectorIndex
 
 __all__ = [
     "Counts",
     "DocRow",
+    "DocText",
     "FolderRecord",
     "HitRow",
     "IndexedDoc",

@@ -8,14 +8,20 @@ from collections.abc import Iterable, Sequence
 from hashlib import blake2b
 from pathlib import Path
 
-from ..models import Chunk, Extracted, Page
+from ..context import keyword_context, model_input
+from ..models import Chunk, Extracted, Heading, Page
 from . import schema as sql
 from .connection import Connected
-from .records import DocRow, FolderRecord, IndexedDoc
+from .records import DocRow, DocText, FolderRecord, IndexedDoc
 
 
 def text_hash(text: str) -> str:
     return blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def passage_hash(title: str, chunk: Chunk) -> str:
+    """The key a passage's vector is stored and shared by: the hash of what the model embeds."""
+    return text_hash(model_input(title, chunk.section, chunk.text))
 
 
 class Documents(Connected):
@@ -59,18 +65,37 @@ class Documents(Connected):
         content_hash: str,
         extracted: Extracted,
         chunks: Sequence[Chunk],
+        reader: int = 0,
     ) -> int:
-        """Swap in a document's new text and passages in one transaction: readers see old or new, never a mix."""
+        """Swap in a document's new text and passages in one transaction: readers see old or new, never a mix.
+        A document read only in part (`extracted.partial`) keeps the reason as its error."""
+        title = extracted.title
         with self.db.atomic():
-            doc_id = self._upsert_doc(folder_id, path, size, mtime, content_hash, "indexed", None, len(chunks))
+            doc_id = self._upsert_doc(
+                folder_id, path, size, mtime, content_hash, "indexed", extracted.partial, len(chunks), title, reader
+            )
             old_max = self.conn.execute(sql.MAX_PASSAGE_OF_DOC, (doc_id,)).fetchone()[0]
             pages = json.dumps([[p.number, p.start, p.end] for p in extracted.pages])
-            self.conn.execute(sql.UPSERT_TEXT, (doc_id, extracted.text, pages))
+            headings = json.dumps([[h.level, h.title, h.start] for h in extracted.headings], ensure_ascii=False)
+            self.conn.execute(sql.UPSERT_TEXT, (doc_id, extracted.text, pages, headings))
             # New passages go in before the old ones leave, so a passage whose text did not change
             # takes its vector from its old self (by text hash) instead of being embedded again.
             self.conn.executemany(
                 sql.INSERT_PASSAGE,
-                ((doc_id, c.ordinal, c.page, c.char_start, c.char_end, c.text, text_hash(c.text)) for c in chunks),
+                (
+                    (
+                        doc_id,
+                        c.ordinal,
+                        c.page,
+                        c.char_start,
+                        c.char_end,
+                        c.text,
+                        passage_hash(title, c),
+                        c.section,
+                        keyword_context(path, title, c.section),
+                    )
+                    for c in chunks
+                ),
             )
             self.conn.execute(sql.DELETE_OLD_PASSAGES_OF_DOC, (doc_id, old_max))
             self.bump_vectors_version()
@@ -81,7 +106,7 @@ class Documents(Connected):
     ) -> int:
         """Record why a file could not be indexed; it is retried only when its size or mtime changes."""
         with self.db.atomic():
-            doc_id = self._upsert_doc(folder_id, path, size, mtime, content_hash, "failed", reason, 0)
+            doc_id = self._upsert_doc(folder_id, path, size, mtime, content_hash, "failed", reason, 0, "", 0)
             self.conn.execute(sql.DELETE_PASSAGES_OF_DOC, (doc_id,))
             self.conn.execute(sql.DELETE_TEXT, (doc_id,))
             self.bump_vectors_version()
@@ -106,6 +131,8 @@ class Documents(Connected):
         status: str,
         error: str | None,
         n: int,
+        title: str,
+        reader: int,
     ) -> int:
         params = {
             "folder_id": folder_id,
@@ -118,14 +145,17 @@ class Documents(Connected):
             "error": error,
             "n_passages": n,
             "now": time.time(),
+            "title": title,
+            "reader": reader,
         }
         return int(self.conn.execute(sql.UPSERT_DOC, params).fetchone()[0])
 
-    def doc_text(self, doc_id: int) -> tuple[str, tuple[Page, ...]] | None:
+    def doc_text(self, doc_id: int) -> DocText | None:
         row = self.conn.execute(sql.DOC_TEXT, (doc_id,)).fetchone()
         if row is None:
             return None
-        return row[0], tuple(Page(*p) for p in json.loads(row[1]))
+        pages = tuple(Page(*p) for p in json.loads(row[1]))
+        return DocText(row[0], pages, tuple(Heading(*h) for h in json.loads(row[2])))
 
     # -- re-cutting ------------------------------------------------------------------------------
 

@@ -6,6 +6,7 @@ from collections.abc import Iterator, Sequence
 
 import numpy as np
 
+from ..context import model_input
 from . import schema as sql
 from .connection import Connected
 from .records import PendingPassage
@@ -14,7 +15,7 @@ from .records import PendingPassage
 class Passages(Connected):
     def pending(self, limit: int) -> list[PendingPassage]:
         """Passages still waiting for a vector, oldest first."""
-        return [PendingPassage(*r) for r in self.conn.execute(sql.PENDING, (limit,))]
+        return [pending_passage(r) for r in self.conn.execute(sql.PENDING, (limit,))]
 
     def count_pending(self) -> int:
         return int(self.conn.execute(sql.COUNT_PENDING).fetchone()[0])
@@ -64,6 +65,12 @@ class Passages(Connected):
         out_ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
         mat = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(len(rows), dim)
         return out_ids, mat
+
+
+def pending_passage(row: tuple) -> PendingPassage:  # type: ignore[type-arg]
+    """(id, text, text_hash, title, section) -> the passage as the model embeds it."""
+    pid, text, h, title, section = row
+    return PendingPassage(pid, model_input(title, section, text), h)
 
 
 def _id_array(joined: str | None) -> np.ndarray:

@@ -46,13 +46,16 @@ class Reads(Connected):
         rows = self.conn.execute(sql.FILTERED_IDS.format(where=where), params)
         return np.fromiter((r[0] for r in rows), dtype=np.int64)
 
-    def keyword(self, match: str, k: int, f: Filters | None = None) -> list[tuple[int, float]]:
-        """FTS5 BM25 search; returns (passage_id, score) with higher = better."""
+    def keyword(
+        self, match: str, k: int, f: Filters | None = None, context_weight: float = 1.0
+    ) -> list[tuple[int, float]]:
+        """FTS5 BM25 search over the text and (weighted) context columns; (passage_id, score), higher = better."""
         filt, params = "", []
         if f:
             where, params = filter_sql(f)
             filt = sql.KEYWORD_FILTER.format(where=where)
-        rows = self.conn.execute(sql.KEYWORD.format(filter=filt), [match, *params, k]).fetchall()
+        query = sql.KEYWORD.format(filter=filt, context_weight=float(context_weight))
+        rows = self.conn.execute(query, [match, *params, k]).fetchall()
         # bm25() is lower-is-better (negative); flip it so every retriever scores higher-is-better.
         return [(int(r[0]), -float(r[1])) for r in rows]
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..models import Heading, Page
+
 
 @dataclass(frozen=True)
 class DocRow:
@@ -15,6 +17,7 @@ class DocRow:
     mtime: float
     hash: str | None
     status: str  # "indexed" | "failed"
+    reader: int = 0  # the version of extraction that read it (core/extract: READER_VERSION)
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,16 @@ class IndexedDoc:
     size: int
     mtime: float
     hash: str | None
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class DocText:
+    """A document's extracted text with its pages and headings, as stored."""
+
+    text: str
+    pages: tuple[Page, ...] = ()
+    headings: tuple[Heading, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -39,7 +52,8 @@ class FolderRecord:
 
 @dataclass(frozen=True)
 class PendingPassage:
-    """A passage still waiting for a vector (or, in staging, for the new model's vector)."""
+    """A passage still waiting for a vector (or, in staging, for the new model's vector). `text` is
+    what the model embeds: the passage with its place (core/context.py)."""
 
     id: int
     text: str
@@ -58,6 +72,9 @@ class HitRow:
     char_start: int
     char_end: int
     mtime: float
+    title: str = ""
+    section: str = ""
+    context: str = ""  # the keyword column: file name words, title, heading path
 
 
 @dataclass(frozen=True)

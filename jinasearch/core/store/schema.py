@@ -69,6 +69,36 @@ MIGRATIONS: tuple[str, ...] = (
     """
     CREATE TABLE staged_vectors (text_hash TEXT PRIMARY KEY, vector BLOB NOT NULL);
     """,
+    # 3: where a passage sits. Documents get their title and the version of the extraction that read
+    # them (an older one is read again); passages their heading path (`section`) and a keyword
+    # column of file name, title and heading path (`context`), which FTS indexes beside the text.
+    # `text_hash` now hashes what the model embeds (place + text). A partly read document is
+    # 'indexed' with the reason in `error`.
+    """
+    ALTER TABLE documents ADD COLUMN title TEXT NOT NULL DEFAULT '';
+    ALTER TABLE documents ADD COLUMN reader INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE texts ADD COLUMN headings TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE passages ADD COLUMN section TEXT NOT NULL DEFAULT '';
+    ALTER TABLE passages ADD COLUMN context TEXT NOT NULL DEFAULT '';
+    DROP TRIGGER passages_ai;
+    DROP TRIGGER passages_ad;
+    DROP TRIGGER passages_au;
+    DROP TABLE passages_fts;
+    CREATE VIRTUAL TABLE passages_fts USING fts5(
+        text, context, content='passages', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2'
+    );
+    CREATE TRIGGER passages_ai AFTER INSERT ON passages BEGIN
+        INSERT INTO passages_fts(rowid, text, context) VALUES (new.id, new.text, new.context);
+    END;
+    CREATE TRIGGER passages_ad AFTER DELETE ON passages BEGIN
+        INSERT INTO passages_fts(passages_fts, rowid, text, context) VALUES ('delete', old.id, old.text, old.context);
+    END;
+    CREATE TRIGGER passages_au AFTER UPDATE OF text, context ON passages BEGIN
+        INSERT INTO passages_fts(passages_fts, rowid, text, context) VALUES ('delete', old.id, old.text, old.context);
+        INSERT INTO passages_fts(rowid, text, context) VALUES (new.id, new.text, new.context);
+    END;
+    INSERT INTO passages_fts(passages_fts) VALUES ('rebuild');
+    """,
 )
 
 # Meta keys: the one list of what the index records about itself.
@@ -109,7 +139,7 @@ FOLDERS = "SELECT id, path, excludes, added_at FROM folders ORDER BY path"
 FOLDER_STATS = """
     SELECT f.id, f.path,
            COUNT(d.id) AS files,
-           COALESCE(SUM(d.status = 'failed'), 0) AS failed,
+           COALESCE(SUM(d.error IS NOT NULL), 0) AS failed,
            COALESCE(SUM(d.n_passages), 0) AS passages
     FROM folders f LEFT JOIN documents d ON d.folder_id = f.id
     GROUP BY f.id ORDER BY f.path
@@ -123,15 +153,16 @@ DELETE_FOLDER = "DELETE FROM folders WHERE id = ?"
 FOLDER_ID = "SELECT id FROM folders WHERE path = ?"
 COUNT_DOCS_IN_FOLDER = "SELECT COUNT(*) FROM documents WHERE folder_id = ?"
 
-DOCS_IN_FOLDER = "SELECT id, path, size, mtime, hash, status FROM documents WHERE folder_id = ?"
-DOC_BY_PATH = "SELECT id, size, mtime, hash, status FROM documents WHERE path = ?"
+DOCS_IN_FOLDER = "SELECT id, path, size, mtime, hash, status, reader FROM documents WHERE folder_id = ?"
+DOC_BY_PATH = "SELECT id, size, mtime, hash, status, reader FROM documents WHERE path = ?"
 UPSERT_DOC = """
-    INSERT INTO documents(folder_id, path, ext, size, mtime, hash, status, error, n_passages, updated_at)
-    VALUES (:folder_id, :path, :ext, :size, :mtime, :hash, :status, :error, :n_passages, :now)
+    INSERT INTO documents(folder_id, path, ext, size, mtime, hash, status, error, n_passages, updated_at, title, reader)
+    VALUES (:folder_id, :path, :ext, :size, :mtime, :hash, :status, :error, :n_passages, :now, :title, :reader)
     ON CONFLICT(path) DO UPDATE SET
         folder_id = excluded.folder_id, ext = excluded.ext, size = excluded.size,
         mtime = excluded.mtime, hash = excluded.hash, status = excluded.status,
-        error = excluded.error, n_passages = excluded.n_passages, updated_at = excluded.updated_at
+        error = excluded.error, n_passages = excluded.n_passages, updated_at = excluded.updated_at,
+        title = excluded.title, reader = excluded.reader
     RETURNING id
 """
 TOUCH_DOC = "UPDATE documents SET size = ?, mtime = ? WHERE id = ?"
@@ -141,17 +172,21 @@ MAX_PASSAGE_OF_DOC = "SELECT COALESCE(MAX(id), 0) FROM passages WHERE doc_id = ?
 # Ids only grow (AUTOINCREMENT), so "id <= the old maximum" is exactly the replaced passages.
 DELETE_OLD_PASSAGES_OF_DOC = "DELETE FROM passages WHERE doc_id = ? AND id <= ?"
 UPSERT_TEXT = """
-    INSERT INTO texts(doc_id, text, pages) VALUES (?, ?, ?)
-    ON CONFLICT(doc_id) DO UPDATE SET text = excluded.text, pages = excluded.pages
+    INSERT INTO texts(doc_id, text, pages, headings) VALUES (?, ?, ?, ?)
+    ON CONFLICT(doc_id) DO UPDATE SET text = excluded.text, pages = excluded.pages, headings = excluded.headings
 """
 DELETE_TEXT = "DELETE FROM texts WHERE doc_id = ?"
 # Reuse a vector already computed for identical text: duplicated files and boilerplate embed once.
 INSERT_PASSAGE = """
-    INSERT INTO passages(doc_id, ord, page, char_start, char_end, text, text_hash, vector)
-    VALUES (?, ?, ?, ?, ?, ?, ?,
+    INSERT INTO passages(doc_id, ord, page, char_start, char_end, text, text_hash, section, context, vector)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,
             (SELECT vector FROM passages WHERE text_hash = ?7 AND vector IS NOT NULL LIMIT 1))
 """
-PENDING = "SELECT id, text, text_hash FROM passages WHERE vector IS NULL ORDER BY id LIMIT ?"
+# (id, text, text_hash, document title, section): the model embeds the passage with its place.
+PENDING = """
+    SELECT p.id, p.text, p.text_hash, d.title, p.section FROM passages p JOIN documents d ON d.id = p.doc_id
+    WHERE p.vector IS NULL ORDER BY p.id LIMIT ?
+"""
 COUNT_PENDING = "SELECT COUNT(*) FROM passages WHERE vector IS NULL"
 SET_VECTOR_BY_HASH = "UPDATE passages SET vector = ? WHERE text_hash = ? AND vector IS NULL"
 ALL_IDS = "SELECT group_concat(id) FROM passages"
@@ -159,14 +194,16 @@ PENDING_IDS = "SELECT group_concat(id) FROM passages WHERE vector IS NULL"
 VECTORS_PAGE = "SELECT id, vector FROM passages WHERE vector IS NOT NULL AND id > ? ORDER BY id LIMIT ?"
 VECTORS_FOR = "SELECT id, vector FROM passages WHERE id IN ({ids}) AND vector IS NOT NULL"
 
+# The text column counts fully, the context column (file name, title, heading path: the same for
+# many passages of a document) at CONTEXT_WEIGHT (retrieval/keyword.py).
 KEYWORD = """
-    SELECT rowid, bm25(passages_fts) AS rank FROM passages_fts
+    SELECT rowid, bm25(passages_fts, 1.0, {context_weight}) AS rank FROM passages_fts
     WHERE passages_fts MATCH ? {filter} ORDER BY rank LIMIT ?
 """
 # How many passages hold a term (for idf), counted no further than a cap: past it a word is common.
 DOC_FREQ = "SELECT COUNT(*) FROM (SELECT 1 FROM passages_fts WHERE passages_fts MATCH ? LIMIT ?)"
 HITS_FOR = """
-    SELECT p.id, p.doc_id, d.path, p.page, p.text, p.char_start, p.char_end, d.mtime
+    SELECT p.id, p.doc_id, d.path, p.page, p.text, p.char_start, p.char_end, d.mtime, d.title, p.section, p.context
     FROM passages p JOIN documents d ON d.id = p.doc_id WHERE p.id IN ({ids})
 """
 PASSAGE_COUNT = "SELECT COUNT(*) FROM passages"
@@ -177,7 +214,7 @@ FILTER_AFTER = "d.mtime >= ?"
 FILTER_BEFORE = "d.mtime <= ?"
 KEYWORD_FILTER = "AND rowid IN (SELECT p.id FROM passages p JOIN documents d ON d.id = p.doc_id WHERE {where})"
 FILTERED_IDS = "SELECT p.id FROM passages p JOIN documents d ON d.id = p.doc_id WHERE {where}"
-DOC_TEXT = "SELECT t.text, t.pages FROM texts t WHERE t.doc_id = ?"
+DOC_TEXT = "SELECT t.text, t.pages, t.headings FROM texts t WHERE t.doc_id = ?"
 
 COUNTS = """
     SELECT
@@ -192,7 +229,7 @@ COUNTS = """
 # -- staged re-embedding (a model switch) --------------------------------------------------------
 # Passages whose text has no staged vector yet, after a cursor (ids only grow, so one pass per run).
 UNSTAGED = """
-    SELECT p.id, p.text, p.text_hash FROM passages p
+    SELECT p.id, p.text, p.text_hash, d.title, p.section FROM passages p JOIN documents d ON d.id = p.doc_id
     WHERE p.id > ? AND NOT EXISTS (SELECT 1 FROM staged_vectors s WHERE s.text_hash = p.text_hash)
     ORDER BY p.id LIMIT ?
 """
@@ -211,11 +248,12 @@ DELETE_META = "DELETE FROM meta WHERE key = ?"
 
 # -- re-cutting passages to a new size (from the stored text) --------------------------------------
 INDEXED_DOCS_AFTER = """
-    SELECT id, folder_id, path, size, mtime, hash FROM documents
+    SELECT id, folder_id, path, size, mtime, hash, title FROM documents
     WHERE status = 'indexed' AND id > ? ORDER BY id LIMIT ?
 """
 COUNT_INDEXED_DOCS = "SELECT COUNT(*) FROM documents WHERE status = 'indexed'"
 PASSAGE_HASHES_OF_DOC = "SELECT text_hash FROM passages WHERE doc_id = ? ORDER BY ord"
 HAS_VECTOR = "SELECT 1 FROM passages WHERE text_hash = ? AND vector IS NOT NULL LIMIT 1"
 
-FAILED_DOCS = "SELECT path, error FROM documents WHERE status = 'failed' {folder} ORDER BY path"
+# Failed files, and files read only in part (indexed, with the reason in `error`).
+FAILED_DOCS = "SELECT path, error FROM documents WHERE error IS NOT NULL {folder} ORDER BY path"

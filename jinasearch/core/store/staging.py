@@ -8,6 +8,7 @@ import numpy as np
 
 from . import schema as sql
 from .db import Store
+from .passages import pending_passage
 from .records import PendingPassage
 
 
@@ -51,7 +52,7 @@ class Staging:
 
     def unstaged(self, after_id: int, limit: int) -> list[PendingPassage]:
         """Passages (id > after_id, in id order) whose text has no staged vector."""
-        return [PendingPassage(*r) for r in self.store.conn.execute(sql.UNSTAGED, (after_id, limit))]
+        return [pending_passage(r) for r in self.store.conn.execute(sql.UNSTAGED, (after_id, limit))]
 
     def count_unstaged(self) -> int:
         """Distinct passage texts still without a staged vector."""

@@ -69,7 +69,7 @@ def test_recut_replaces_passages_document_by_document_with_vectors_throughout(tm
     assert store.get_meta(RECHUNK_TO) is None and store.count_pending() == 0
     for doc_id, text, cs, ce in store.conn.execute("SELECT doc_id, text, char_start, char_end FROM passages"):
         full = store.doc_text(doc_id)
-        assert full is not None and full[0][cs:ce] == text  # offsets still point into the stored text
+        assert full is not None and full.text[cs:ce] == text  # offsets still point into the stored text
     store.close()
     assert check_finished(small) == []
     hits = searcher.search("river 490", mode="semantic")  # the open searcher follows the re-cut

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from jinasearch.core.models import Chunk, Extracted, FailedFile, Filters, Page
-from jinasearch.core.store import Counts, Store, text_hash
+from jinasearch.core.store import Counts, DocText, Store, text_hash
 from jinasearch.core.store import schema as sql
 
 
@@ -107,7 +107,7 @@ def test_replace_document_is_atomic(store: Store) -> None:
     assert texts == ["old text one", "old text two"]
     row = store.document("/docs/a.txt")
     assert row is not None and row.mtime == 1.0
-    assert store.doc_text(row.id) == ("old text one | old text two", ())
+    assert store.doc_text(row.id) == DocText("old text one | old text two")
 
 
 def test_pages_and_text_round_trip(store: Store) -> None:
@@ -122,7 +122,7 @@ def test_pages_and_text_round_trip(store: Store) -> None:
         extracted=ex,
         chunks=[Chunk(0, "p1 text", 0, 7, 1), Chunk(1, "p2 text", 9, 16, 2)],
     )
-    assert store.doc_text(doc) == (ex.text, ex.pages)
+    assert store.doc_text(doc) == DocText(ex.text, ex.pages)
     assert [r[0] for r in store.conn.execute("SELECT page FROM passages ORDER BY ord")] == [1, 2]
 
 

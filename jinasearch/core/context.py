@@ -1,0 +1,55 @@
+"""What a passage carries besides its own text: where it sits in its document.
+
+A paragraph deep in a 200-page manual often never names what it is about ("this option is ignored
+when -j is given"). Its document's title and its heading path do, so they go with it:
+- to keyword search, as a column of their own (weighted below the text) together with the words of
+  the file's name, so "garden-journal" finds garden-journal.txt and a chapter title finds its pages;
+- to the model, as a first line before the passage's text, so the passage's vector carries them.
+Both are measured on docs-dev (docs/benchmarks.md, "Real documents (docs-dev)").
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+from .chunk import SECTION_SEP
+
+_NAME_SEPARATORS = re.compile(r"[-_.+]+")
+
+
+def name_words(path: str) -> str:
+    """A file's name as words: "garden-journal_2024.txt" -> "garden journal 2024 txt"."""
+    return _NAME_SEPARATORS.sub(" ", os.path.basename(path)).strip()
+
+
+def place(title: str, section: str) -> str:
+    """Title and heading path as one breadcrumb, without repeating a title that is also the first heading."""
+    if not title:
+        return section
+    if not section or section == title or section.startswith(title + SECTION_SEP):
+        return section or title
+    return f"{title}{SECTION_SEP}{section}"
+
+
+def keyword_context(path: str, title: str, section: str) -> str:
+    """The text of a passage's keyword column: its file's name as words, then its place."""
+    return f"{name_words(path)}\n{place(title, section)}".strip()
+
+
+def model_input(title: str, section: str, text: str) -> str:
+    """What the model embeds for a passage: its place on the first line, then its text."""
+    where = place(title, section)
+    return f"{where}\n{text}" if where else text
+
+
+def breadcrumb(path: str, title: str, section: str, page: int | None) -> str:
+    """Where a hit is, as a person reads it: `R-intro.pdf › 7 Reading data from files › 7.1 … · p. 31`
+    (the heading path, else the title, after the file's name)."""
+    parts = [os.path.basename(path)]
+    if section:
+        parts.append(section)
+    elif title:
+        parts.append(title)
+    crumb = SECTION_SEP.join(parts)
+    return f"{crumb} · p. {page}" if page else crumb
