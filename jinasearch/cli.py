@@ -183,6 +183,9 @@ def cmd_search(args: argparse.Namespace) -> int:
     try:
         for q in queries:
             hits = searcher.search(q, k=args.k, per_file=args.per_file, mode=args.mode, filters=filters)
+            if not hits:
+                # Nothing close in meaning and no passage with the query's words: an answer, not an error.
+                print(f"jinasearch: no close matches for {q!r}", file=sys.stderr)
             if args.json:
                 print(json.dumps([hit_json(h) for h in hits], ensure_ascii=False))
             else:

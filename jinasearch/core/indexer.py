@@ -16,10 +16,10 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .chunk import Chunking
+from .chunk import Chunking, Tokenizer
 from .config import Settings
 from .control import Control
-from .embed import Embedder, load_embedder
+from .embed import Embedder, load_embedder, load_tokenizer
 from .embed.tokenizer import EstimatedTokenizer
 from .errors import ModelMismatchError, ModelUnavailableError, PathMissingError
 from .extract.runner import InlineRunner, Runner
@@ -27,6 +27,7 @@ from .indexing import recut, reembed
 from .indexing.background import BackgroundEmbedder
 from .indexing.changes import find_changes
 from .indexing.embedding import EMBED_WINDOW, Encoder, embed_windows
+from .indexing.loading import ModelLoad
 from .indexing.reading import read_and_commit
 from .indexing.session import Session, writing
 from .indexing.tally import Tally
@@ -82,6 +83,8 @@ class Indexer:
         self._rechunk = rechunk  # re-cut every document to the settings' passage size (indexing/recut.py)
         self.control = control or Control()
         self._encoder: Encoder | None = None
+        self._loading: ModelLoad | None = None  # the model loading on a helper thread, if it is
+        self._bg: BackgroundEmbedder | None = None  # this run's embedding while reading
 
     # -- the runs ---------------------------------------------------------------------------------
 
@@ -96,6 +99,7 @@ class Indexer:
     def _session(self, body: Callable[[_Run], Iterator[Progress]]) -> Iterator[Progress]:
         with writing(self.settings) as session:
             run = _Run(session)
+            self._bg = None
             run.staging = self._plan_model(run.store)
             for progress in body(run):
                 yield progress
@@ -126,18 +130,33 @@ class Indexer:
         yield Progress(phase="scan")
         changes = yield from find_changes(run.store, roots, self.settings.excludes, run.tally)
         if changes.work:  # nothing to extract (an unchanged folder): no model needed
-            encoder = self._encoder_or_none(run)
-            tokenizer = encoder.emb.tokenizer if encoder is not None else EstimatedTokenizer()
-            cutting = Chunking(tokenizer, self.settings.chunk_tokens, self.settings.overlap_tokens)
-            # While staging a model switch this run's model is the new one: everything waits for the
-            # staging at the end (background vectors would land where the old model's belong).
-            background = (
-                BackgroundEmbedder(encoder, run.store)
-                if encoder is not None and BACKGROUND_EMBEDDING and not run.staging
-                else None
+            cutting = Chunking(self._tokenizer(run), self.settings.chunk_tokens, self.settings.overlap_tokens)
+            yield from read_and_commit(
+                self._runner, changes, cutting, run.store, run.tally, lambda: self._background(run), self.control
             )
-            yield from read_and_commit(self._runner, changes, cutting, run.store, run.tally, background, self.control)
         yield from self._finish(run)
+
+    def _tokenizer(self, run: _Run) -> Tokenizer:
+        """The tokenizer to cut passages with, at once: the model's tokenizer file while the model loads on
+        a helper thread (indexing/loading.py), else the model's own (loaded now), else an estimate."""
+        if self._encoder is None and self._embedder is None and self._loading is None:
+            tokenizer = load_tokenizer(self.settings.model)
+            if tokenizer is not None:
+                self._loading = ModelLoad(lambda: self._factory(self.settings.model, self.settings.device))
+                return tokenizer
+        encoder = self._encoder_or_none(run)
+        return encoder.emb.tokenizer if encoder is not None else EstimatedTokenizer()
+
+    def _background(self, run: _Run) -> BackgroundEmbedder | None:
+        """The embedder of the reading phase, once the model is in (never waiting for it). While staging
+        a model switch this run's model is the new one: everything waits for the staging at the end
+        (background vectors would land where the old model's belong)."""
+        ready = self._loading is None or self._loading.ready
+        if self._bg is None and BACKGROUND_EMBEDDING and not run.staging and ready:
+            encoder = self._encoder_or_none(run)
+            if encoder is not None:
+                self._bg = BackgroundEmbedder(encoder, run.store)
+        return self._bg
 
     def _encoder_or_none(self, run: _Run) -> Encoder | None:
         """The model, or None when a hub model cannot be had (offline before its first download, a failed
@@ -146,7 +165,11 @@ class Indexer:
         and a local model folder that fails to load is the person's to fix: both still raise)."""
         if self._encoder is None:
             try:
-                emb = self._embedder or self._factory(self.settings.model, self.settings.device)
+                emb = self._embedder or (
+                    self._loading.result()
+                    if self._loading is not None
+                    else self._factory(self.settings.model, self.settings.device)
+                )
             except ModelUnavailableError as exc:
                 if run.staging or os.path.isdir(os.path.expanduser(self.settings.model)):
                     raise

@@ -62,6 +62,17 @@ Source = Literal["semantic", "keyword"]
 
 
 @dataclass(frozen=True)
+class Evidence:
+    """Why a candidate is in the list: its cosine to the query (None without a vector yet), the share
+    of the query's words it holds (idf-weighted, in [0, 1]), and the share of the query's idf carried
+    by the handles (rare identifiers) it holds."""
+
+    cosine: float | None
+    words: float
+    handles: float
+
+
+@dataclass(frozen=True)
 class Hit:
     """One ranked search result with everything a view needs to show why it matched."""
 
@@ -82,6 +93,9 @@ class Hit:
     # Where the passage sits: the document's title and the passage's heading path.
     title: str = ""
     section: str = ""
+    # False for a weak hit, neither close in meaning nor holding the query's words (shown only on request).
+    close: bool = True
+    evidence: Evidence | None = None
 
     @property
     def highlights(self) -> list[tuple[int, int]]:

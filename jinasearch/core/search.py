@@ -13,9 +13,10 @@ import numpy as np
 from .config import Settings
 from .embed import Embedder, load_embedder
 from .errors import IndexEmptyError, ModelMismatchError
-from .models import MODES, Filters, Hit, Mode
+from .models import MODES, Evidence, Filters, Hit, Mode
 from .policy import model_key
 from .retrieval.binding import Binding
+from .retrieval.floor import floor_for, is_close
 from .retrieval.fusion import hybrid_rank, query_words
 from .retrieval.grouping import group_by_file
 from .retrieval.highlight import best_sentences, lexical_best_sentence, term_spans
@@ -114,12 +115,14 @@ class Searcher:
         per_file: int = 1,
         highlight: bool = True,
         sentences: bool = True,
+        weak: bool = False,
     ) -> list[Hit]:
         """The best `k` files for `query`, each with its best `per_file` passages (file by file, best
         first). `highlight` adds the query's word spans; with `sentences`
         too, each hit's best-matching sentence, which costs a model call over every sentence of
         the hits (~4x the search itself on a CPU): the app passes False, shows the results, then
-        asks `sentence_spans` for them."""
+        asks `sentence_spans` for them. Hits neither close in meaning nor holding the query's words
+        (retrieval/floor.py) are left out; with `weak`, they come too, marked `close=False`."""
         if mode not in MODES:
             raise ValueError(f"unknown mode '{mode}'; use one of {', '.join(MODES)}")
         query = query.strip()
@@ -132,7 +135,11 @@ class Searcher:
             if self.store.passage_count() == 0:
                 raise IndexEmptyError("the index is empty; add a folder first ('jinasearch index FOLDER')")
             n = max(CANDIDATES, 2 * k * per_file)
-            ranked, rows, sources, qvec = self._rank(query, n, mode, filters or None)
+            ranked, rows, sources, qvec, evidence = self._rank(query, n, mode, filters or None)
+            floor = floor_for(self.model) if qvec is not None and mode != "keyword" else None
+            weak_ids = {pid for pid, ev in evidence.items() if floor is not None and not is_close(ev, floor)}
+            if not weak:
+                ranked = [(pid, s) for pid, s in ranked if pid not in weak_ids]
             picked = group_by_file(ranked, rows, k, per_file)
             if qvec is not None:
                 self._last = (query, qvec, self._binding)
@@ -140,14 +147,21 @@ class Searcher:
             if highlight and sentences and picked:
                 spans = self.sentence_spans(query, [row.text for row, _ in picked], semantic=qvec is not None)
             return [
-                _hit(row, score, sources, query if highlight else None, span)
+                _hit(row, score, sources, query if highlight else None, span, evidence.get(row.passage_id), weak_ids)
                 for (row, score), span in zip(picked, spans)
             ]
 
     def _rank(
         self, query: str, n: int, mode: Mode, filters: Filters | None
-    ) -> tuple[list[tuple[int, float]], Mapping[int, HitRow], dict[int, tuple[str, ...]], np.ndarray | None]:
-        """(ranked (id, score), rows of the candidates read so far, each id's sources, query vector)."""
+    ) -> tuple[
+        list[tuple[int, float]],
+        Mapping[int, HitRow],
+        dict[int, tuple[str, ...]],
+        np.ndarray | None,
+        dict[int, Evidence],
+    ]:
+        """(ranked (id, score), rows of the candidates read so far, each id's sources, query vector, and
+        the evidence of each candidate when there is a query vector)."""
         # The keyword query runs on a second thread while the query is embedded and FAISS searched:
         # SQLite, torch and FAISS all release the GIL, so on two cores the retrievers overlap.
         keyword_job: Future[KeywordAnswer] | None = None
@@ -161,19 +175,21 @@ class Searcher:
         finally:
             keyword, freqs = keyword_job.result() if keyword_job is not None else ([], {})
         rows: Mapping[int, HitRow] = {}
+        evidence: dict[int, Evidence] = {}
         if mode == "semantic":
             ranked = dense
+            evidence = {pid: Evidence(cos, 0.0, 0.0) for pid, cos in dense}
         elif mode == "keyword" or qvec is None:  # no vectors yet (still embedding) or no model: words alone
             ranked = keyword
         else:
-            ranked, rows = self._hybrid(query, qvec, dense, keyword, freqs)
+            ranked, rows, evidence = self._hybrid(query, qvec, dense, keyword, freqs)
         rows = rows or self.store.hit_rows([i for i, _ in ranked])
         dense_ids, kw_ids = {i for i, _ in dense}, {i for i, _ in keyword}
         sources = {
             pid: tuple(s for s, ids in (("semantic", dense_ids), ("keyword", kw_ids)) if pid in ids)
             for pid, _ in ranked
         }
-        return ranked, rows, sources, qvec
+        return ranked, rows, sources, qvec, evidence
 
     def _dense(self, query: str, n: int, filters: Filters | None) -> tuple[np.ndarray | None, list[tuple[int, float]]]:
         """The query vector and FAISS's nearest passages; (None, []) without a model or vectors."""
@@ -193,7 +209,7 @@ class Searcher:
         dense: list[tuple[int, float]],
         keyword: list[tuple[int, float]],
         freqs: Mapping[str, int],
-    ) -> tuple[list[tuple[int, float]], dict[int, HitRow]]:
+    ) -> tuple[list[tuple[int, float]], dict[int, HitRow], dict[int, Evidence]]:
         """Score the union of both candidate lists with cosine + lexical evidence, with one round of
         vector feedback (see retrieval/fusion.py).
 
@@ -206,7 +222,8 @@ class Searcher:
         words = query_words(query, lambda w: freqs.get(w, 0), self.store.passage_count(), self.word_pieces)
         # Words count where the passage sits too: its file name, title and heading path.
         texts = {pid: f"{row.context}\n{row.text}" for pid, row in rows.items()}
-        return hybrid_rank(qvec, found.tolist(), mat, texts, words, ids), rows
+        ranked, evidence = hybrid_rank(qvec, found.tolist(), mat, texts, words, ids)
+        return ranked, rows, evidence
 
     def word_pieces(self, word: str) -> int:
         """Tokens the model cuts `word` into (2 when there is no model: treat it as rare)."""
@@ -244,6 +261,8 @@ def _hit(
     sources: Mapping[int, tuple[str, ...]],
     query: str | None,
     sentence: tuple[int, int] | None,
+    evidence: Evidence | None = None,
+    weak: set[int] | frozenset[int] = frozenset(),
 ) -> Hit:
     return Hit(
         passage_id=row.passage_id,
@@ -260,4 +279,6 @@ def _hit(
         mtime=row.mtime,
         title=row.title,
         section=row.section,
+        close=row.passage_id not in weak,
+        evidence=evidence,
     )

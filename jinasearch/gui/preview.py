@@ -8,6 +8,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QTextEdit, QVBoxLayout, QWidget
 
+from ..core.context import breadcrumb
 from ..core.models import Hit
 from .results import badge, short_path, span_format, when
 from .snippet import Span, hit_spans, spans_utf16
@@ -77,7 +78,7 @@ class PreviewPane(QWidget):
         self.hit = hit
         self.document = document
         label, _color = badge(hit)
-        self.title.setText(os.path.basename(hit.path) + (f" — page {hit.page}" if hit.page else ""))
+        self.title.setText(breadcrumb(hit.path, hit.title, hit.section, hit.page))
         self.where.setText(f"{short_path(os.path.dirname(hit.path))}  ·  {when(hit.mtime)}  ·  found by {label}")
         for b in (self.open_btn, self.folder_btn, self.copy_btn):
             b.setEnabled(True)

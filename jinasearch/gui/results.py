@@ -10,6 +10,7 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelInde
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QTextCharFormat, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
+from ..core.context import breadcrumb
 from ..core.models import Hit
 from .snippet import Span, hit_spans, snippet, spans_utf16
 
@@ -42,49 +43,94 @@ def when(mtime: float) -> str:
     return time.strftime("%Y-%m-%d", time.localtime(mtime)) if mtime else ""
 
 
+MoreRole = Qt.ItemDataRole.UserRole + 2  # how many more passages of the row's file are folded away (0: none)
+
+
 class ResultsModel(QAbstractListModel):
-    """Rows are hits, best first; views read the Hit itself through HitRole."""
+    """Rows are hits, file by file: each file's best passage, and its next ones when the person asks for
+    "more from this file". Views read the Hit itself through HitRole."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._hits: list[Hit] = []
+        self._groups: list[list[Hit]] = []  # the search's hits, one list per file, best first
+        self._open: set[int] = set()  # doc ids whose further passages are shown
+        self._rows: list[tuple[Hit, int]] = []  # (hit, passages folded behind it)
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._hits)
+        return 0 if parent.isValid() else len(self._rows)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self._hits):
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
-        hit = self._hits[index.row()]
+        hit, folded = self._rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             return os.path.basename(hit.path)
         if role == Qt.ItemDataRole.ToolTipRole:
             return hit.path + (f"\npage {hit.page}" if hit.page else "")
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{os.path.basename(hit.path)}: {hit.text[:200]}"
+            return f"{breadcrumb(hit.path, hit.title, hit.section, hit.page)}: {hit.text[:200]}"
         if role == HitRole:
             return hit
+        if role == MoreRole:
+            return folded
         return None
 
     def set_hits(self, hits: list[Hit]) -> None:
+        """Hits as the searcher gives them: file by file, each file's passages together, best first."""
         self.beginResetModel()
-        self._hits = list(hits)
+        self._groups = []
+        for hit in hits:
+            if self._groups and self._groups[-1][0].doc_id == hit.doc_id:
+                self._groups[-1].append(hit)
+            else:
+                self._groups.append([hit])
+        self._open = set()
+        self._layout()
         self.endResetModel()
+
+    def _layout(self) -> None:
+        self._rows = []
+        for group in self._groups:
+            if group[0].doc_id in self._open:
+                self._rows.extend((h, 0) for h in group)
+            else:
+                self._rows.append((group[0], len(group) - 1))
+
+    def toggle_more(self, row: int) -> bool:
+        """Show (or fold again) the other passages of the row's file; False when it has none."""
+        hit = self.hit(row)
+        group = next((g for g in self._groups if hit is not None and g[0].doc_id == hit.doc_id), None)
+        if group is None or len(group) < 2:
+            return False
+        self.beginResetModel()
+        self._open.symmetric_difference_update({group[0].doc_id})
+        self._layout()
+        self.endResetModel()
+        return True
 
     def set_sentences(self, spans: dict[int, tuple[int, int] | None]) -> None:
         """Fill in best-sentence spans (passage id -> span) that arrive after the hits."""
-        for row, hit in enumerate(self._hits):
-            if hit.passage_id in spans and spans[hit.passage_id] != hit.sentence_span:
-                self._hits[row] = replace(hit, sentence_span=spans[hit.passage_id])
+        for group in self._groups:
+            for i, hit in enumerate(group):
+                if hit.passage_id in spans and spans[hit.passage_id] != hit.sentence_span:
+                    group[i] = replace(hit, sentence_span=spans[hit.passage_id])
+        for row, (hit, folded) in enumerate(self._rows):
+            new = next((h for g in self._groups for h in g if h.passage_id == hit.passage_id), hit)
+            if new is not hit:
+                self._rows[row] = (new, folded)
                 idx = self.index(row)
                 self.dataChanged.emit(idx, idx)
 
     def hit(self, row: int) -> Hit | None:
-        return self._hits[row] if 0 <= row < len(self._hits) else None
+        return self._rows[row][0] if 0 <= row < len(self._rows) else None
 
     @property
     def hits(self) -> list[Hit]:
-        return list(self._hits)
+        return [h for h, _ in self._rows]
+
+    @property
+    def files(self) -> int:
+        return len(self._groups)
 
 
 @dataclass(frozen=True)
@@ -97,15 +143,18 @@ class Card:
     badge_color: QColor
     text: str
     spans: tuple[Span, ...]  # UTF-16 offsets into `text`
+    more: int = 0  # passages of the same file folded behind this card
 
 
-def card_for(hit: Hit, limit: int = 420) -> Card:
+def card_for(hit: Hit, limit: int = 420, more: int = 0) -> Card:
+    """The card of a hit; `more`: passages of its file folded behind it ("+2 more from this file")."""
     text, spans = snippet(hit.text, hit_spans(hit), limit)
     label, color = badge(hit)
     where = short_path(os.path.dirname(hit.path))
-    title = os.path.basename(hit.path) + (f"  ·  page {hit.page}" if hit.page else "")
-    sub = "  ·  ".join(x for x in (where, when(hit.mtime)) if x)
-    return Card(title, sub, label, color, text, tuple(spans_utf16(text, spans)))
+    title = breadcrumb(hit.path, hit.title, hit.section, hit.page)
+    folded = f"▸ {more} more from this file" if more else ""
+    sub = "  ·  ".join(x for x in (where, when(hit.mtime), folded) if x)
+    return Card(title, sub, label, color, text, tuple(spans_utf16(text, spans)), more)
 
 
 def passage_document(card: Card, font: QFont, width: float) -> QTextDocument:
@@ -161,6 +210,19 @@ class ResultDelegate(QStyledItemDelegate):
         width = view.width() - 2 * frame - style.pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
         return max(120, width - 2 * self.PAD)
 
+    def editorEvent(self, event, model, option, index) -> bool:  # type: ignore[no-untyped-def]
+        """A click on a card's "more from this file" line unfolds (or folds) that file's passages."""
+        from PySide6.QtCore import QEvent
+
+        if event.type() == QEvent.Type.MouseButtonRelease and index.data(MoreRole):
+            _base, title, small = self._fonts(option)
+            top = option.rect.top() + self.PAD + QFontMetrics(title).height()
+            line = QRect(option.rect.left(), top, option.rect.width(), QFontMetrics(small).height() + self.PAD)
+            if line.contains(event.position().toPoint()):
+                model.toggle_more(index.row())
+                return True
+        return super().editorEvent(event, model, option, index)
+
     def document_for(self, hit: Hit, option: QStyleOptionViewItem) -> QTextDocument:
         base, _title, _small = self._fonts(option)
         return passage_document(card_for(hit), base, self._text_width(option))
@@ -180,7 +242,7 @@ class ResultDelegate(QStyledItemDelegate):
         hit = index.data(HitRole)
         if not isinstance(hit, Hit):
             return super().paint(painter, option, index)
-        card = card_for(hit)
+        card = card_for(hit, more=index.data(MoreRole) or 0)
         base, title_font, small = self._fonts(option)
         r = option.rect
         painter.save()

@@ -4,16 +4,26 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
-from PySide6.QtWidgets import QAbstractItemView, QLabel, QListView, QMenu, QStackedWidget, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QLabel,
+    QListView,
+    QMenu,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ..core.models import Hit
 from . import actions
-from .results import HitRole, ResultDelegate, ResultsModel
+from .results import HitRole, MoreRole, ResultDelegate, ResultsModel
 
 
 class ResultsPane(QStackedWidget):
     selected = Signal(object)  # Hit: the current row changed
     activated = Signal(object)  # Hit: double-click or Enter
+    weakRequested = Signal()  # "show the nearest results anyway" after "No close matches"
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -33,13 +43,27 @@ class ResultsPane(QStackedWidget):
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setWordWrap(True)
         self.empty.setStyleSheet("color: #5f6368; font-size: 15pt; padding: 24px;")
-        self.addWidget(self.empty)
+        self.weak_btn = QPushButton()
+        self.weak_btn.setFlat(True)
+        self.weak_btn.setStyleSheet("color: #1565c0;")
+        self.weak_btn.clicked.connect(self.weakRequested)
+        self.weak_btn.hide()
+        empty_page = QWidget()
+        lay = QVBoxLayout(empty_page)
+        lay.setContentsMargins(0, 0, 0, 0)  # the label pads itself; the window's minimum size stays as it was
+        lay.addStretch(1)
+        lay.addWidget(self.empty)
+        lay.addWidget(self.weak_btn, 0, Qt.AlignmentFlag.AlignHCenter)
+        lay.addStretch(1)
+        self.empty_page = empty_page
+        self.addWidget(empty_page)
         self.addWidget(self.list)
         self.open_action = QAction("Open", self, triggered=lambda: self._with_hit(self.activated.emit))
         self.reveal_action = QAction(
             "Open containing folder", self, triggered=lambda: self._with_hit(actions.reveal_hit)
         )
         self.copy_action = QAction("Copy path", self, triggered=lambda: self._with_hit(actions.copy_hit_path))
+        self.more_action = QAction("More from this file", self, triggered=self.toggle_more)
         for key in ("Return", "Enter"):
             QShortcut(
                 QKeySequence(key),
@@ -56,19 +80,31 @@ class ResultsPane(QStackedWidget):
         if hits:
             self.list.setCurrentIndex(self.model.index(0))
 
-    def show_empty(self, text: str) -> None:
-        """`text` when the list is empty; the list itself otherwise."""
+    def show_empty(self, text: str, weak: int = 0) -> None:
+        """`text` when the list is empty (with a way to the `weak` nearest results, when there are any);
+        the list itself otherwise."""
         if self.model.rowCount():
             self.setCurrentWidget(self.list)
             return
         self.empty.setText(text)
-        self.setCurrentWidget(self.empty)
+        self.weak_btn.setText(f"Show the {weak} nearest results anyway")
+        self.weak_btn.setVisible(weak > 0)
+        self.setCurrentWidget(self.empty_page)
 
     def focus_first(self) -> None:
         if self.model.rowCount():
             self.list.setFocus()
             if not self.list.currentIndex().isValid():
                 self.list.setCurrentIndex(self.model.index(0))
+
+    def toggle_more(self) -> None:
+        """Unfold (or fold) the current file's other passages, keeping that file's row selected."""
+        row = self.list.currentIndex().row()
+        hit = self.current_hit()
+        if hit is None or not self.model.toggle_more(row):
+            return
+        first = next((i for i, h in enumerate(self.model.hits) if h.doc_id == hit.doc_id), 0)
+        self.list.setCurrentIndex(self.model.index(first))
 
     def current_hit(self) -> Hit | None:
         idx = self.list.currentIndex()
@@ -92,4 +128,9 @@ class ResultsPane(QStackedWidget):
         self.list.setCurrentIndex(idx)
         menu = QMenu(self)
         menu.addActions([self.open_action, self.reveal_action, self.copy_action])
+        folded = idx.data(MoreRole)
+        same_file = [h for h in self.model.hits if h.doc_id == getattr(self.current_hit(), "doc_id", None)]
+        if folded or len(same_file) > 1:
+            self.more_action.setText(f"Show {folded} more from this file" if folded else "Fold this file's passages")
+            menu.addAction(self.more_action)
         menu.exec(self.list.viewport().mapToGlobal(pos))

@@ -6,7 +6,7 @@ but the newest is dropped. The empty-list text is decided here too, from typed n
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from ..core.errors import JinaSearchError
 from ..core.models import Hit, SearchNote
@@ -20,6 +20,7 @@ class SearchSession:
     error: Exception | None = None
     preview_seq: int = 0  # the newest preview request's number
     preview_hit: Hit | None = None
+    weak: list[Hit] = field(default_factory=list)  # the nearest hits of a query with no close match
 
     def new_query(self, query: str) -> int:
         self.query = query
@@ -32,6 +33,12 @@ class SearchSession:
             return False
         self.note, self.error = note, error
         return True
+
+    def shown(self, hits: list[Hit]) -> list[Hit]:
+        """The hits to list: the close ones; none when none is close (they wait in `weak`)."""
+        close = [h for h in hits if h.close]
+        self.weak = [] if close else list(hits)
+        return close
 
     def preview(self, hit: Hit) -> int:
         """`hit` is selected: the number of the request for its document's text."""
@@ -66,6 +73,11 @@ class SearchSession:
             return "Type what you are looking for, in your own words."
         if self.note == "no-index":
             return "Nothing is indexed yet — the first files appear here as soon as they are read."
+        if self.weak:
+            return (
+                f"No close matches for <b>{escape(self.query)}</b>.<br><br>"
+                f"Nothing in your documents is close in meaning or holds its words."
+            )
         text = f"No passages match <b>{escape(self.query)}</b>."
         if self.note == "keyword-only":
             text += "<br><br>The language model is still loading: only exact words are searched so far."

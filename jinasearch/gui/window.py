@@ -108,6 +108,7 @@ class MainWindow(QMainWindow):
         self.progress_panel.cancel_btn.clicked.connect(c.cancel)
         self.banner.action.clicked.connect(self._banner_action)
         self.results.selected.connect(self._selected)
+        self.results.weakRequested.connect(lambda: self.results.show_hits(self.session.weak))
         self.results.activated.connect(actions.open_hit)
         self.preview.openRequested.connect(actions.open_hit)
         self.preview.folderRequested.connect(actions.reveal_hit)
@@ -139,6 +140,7 @@ class MainWindow(QMainWindow):
 
     def run_search(self, query: str) -> None:
         seq = self.session.new_query(query)
+        self.session.weak = []
         if not query:
             self.results.show_hits([])
             self.preview.clear()
@@ -149,7 +151,7 @@ class MainWindow(QMainWindow):
     def _results(self, seq: int, hits: list[Hit], note: SearchNote, error: Exception | None) -> None:
         if not self.session.answered(seq, note, error):
             return
-        self.results.show_hits(hits)
+        self.results.show_hits(self.session.shown(hits))
         if note == "error":
             self.banner.show_error(self.session.error_text(), key="search")
         if not hits:
@@ -167,9 +169,8 @@ class MainWindow(QMainWindow):
 
     def update_empty_state(self) -> None:
         c = self.controller
-        self.results.show_empty(
-            self.session.empty_text(has_folders=bool(c.known_folders()), busy=c.running is not None)
-        )
+        text = self.session.empty_text(has_folders=bool(c.known_folders()), busy=c.running is not None)
+        self.results.show_empty(text, weak=len(self.session.weak))
 
     def _selected(self, hit: Hit) -> None:
         seq = self.session.preview(hit)

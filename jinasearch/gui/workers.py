@@ -23,6 +23,10 @@ log = logging.getLogger(__name__)
 Loaders = Callable[[], list[ModelLoader]]
 
 PROGRESS_INTERVAL_S = 0.1
+# The app lists this many files, each with its best passage; up to PER_FILE - 1 more of each wait
+# behind "more from this file".
+RESULT_FILES = 30
+PER_FILE = 3
 # Model work is cut into slices of about this long, so pause and cancel act within it.
 SLICE_S = 0.25
 
@@ -148,7 +152,10 @@ class SearchWorker(QObject):
             # Hybrid falls back to keywords alone while the index's model is not (yet) loaded.
             # Results first (word highlights included); the best sentences, a model call over
             # every sentence of the hits, follow page by page below.
-            hits = searcher.search(query, k=40, mode="hybrid", filters=filters, sentences=False)
+            # Weak hits come too, marked: with nothing close, the window offers them behind "No close matches".
+            hits = searcher.search(
+                query, k=RESULT_FILES, per_file=PER_FILE, mode="hybrid", filters=filters, sentences=False, weak=True
+            )
             if searcher.embedder is not None:
                 note = "ok"
             elif searcher.model is not None and loader_for(self._loaders, searcher.model) is None:

@@ -67,3 +67,20 @@ def test_best_sentences_fill_in_after_the_hits() -> None:
     model.dataChanged.connect(lambda top, _bottom, *_r: changed.append(top.row()))
     model.set_sentences({1: (0, 7), 2: None, 99: (0, 1)})
     assert changed == [1] and model.hit(1).sentence_span == (0, 7) and model.hit(0).sentence_span is None
+
+
+def test_a_files_other_passages_fold_behind_its_best_and_unfold_on_request(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from jinasearch.core.models import Hit
+    from jinasearch.gui.results import MoreRole, ResultsModel, card_for
+
+    def hit(pid: int, doc: int, name: str) -> Hit:
+        return Hit(pid, doc, f"/docs/{name}", None, 1.0 - pid / 10, f"passage {pid}", 0, 9, ("keyword",))
+
+    model = ResultsModel()
+    model.set_hits([hit(1, 10, "a.txt"), hit(2, 10, "a.txt"), hit(3, 10, "a.txt"), hit(4, 20, "b.txt")])
+    assert model.files == 2 and [h.passage_id for h in model.hits] == [1, 4]
+    assert model.index(0).data(MoreRole) == 2 and model.index(1).data(MoreRole) == 0
+    assert "2 more from this file" in card_for(model.hit(0), more=2).subtitle  # type: ignore[arg-type]
+    assert model.toggle_more(0) and [h.passage_id for h in model.hits] == [1, 2, 3, 4]
+    assert not model.toggle_more(3)  # b.txt has nothing folded
+    assert model.toggle_more(1) and [h.passage_id for h in model.hits] == [1, 4]  # folds again

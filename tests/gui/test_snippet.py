@@ -48,4 +48,4 @@ def test_card_has_file_page_badge_and_ordered_spans() -> None:
     )
     assert hit_spans(hit) == [(0, 26, "sentence"), (0, 6, "term")]  # terms paint over the sentence
     card = card_for(hit)
-    assert card.title == "report.pdf  ·  page 7" and card.badge == "semantic"
+    assert card.title == "report.pdf · p. 7" and card.badge == "semantic"

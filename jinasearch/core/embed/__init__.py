@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..chunk import Tokenizer
 from .base import Embedder
 from .download import OnProgress
 
@@ -16,4 +17,31 @@ def load_embedder(
     return SentenceTransformerEmbedder(name, device=device, batch_size=batch_size, on_progress=on_progress)
 
 
-__all__ = ["Embedder", "load_embedder"]
+def load_tokenizer(name: str) -> Tokenizer | None:
+    """The model's tokenizer without the model: read from its tokenizer.json in the model's folder or the
+    local Hugging Face cache, in a fraction of a second (the model takes seconds to load). Passages can
+    then be cut, and files become keyword-searchable, while the model loads. None when there is no
+    such file (a slow tokenizer, a model not downloaded yet): then the model's own tokenizer is used."""
+    import os
+
+    from .tokenizer import FastTokenizer
+
+    folder = os.path.expanduser(name)
+    path: str | None = os.path.join(folder, "tokenizer.json") if os.path.isdir(folder) else None
+    if path is None:
+        try:
+            from huggingface_hub import try_to_load_from_cache
+
+            found = try_to_load_from_cache(name, "tokenizer.json")
+            path = found if isinstance(found, str) else None
+        except Exception:  # noqa: BLE001 - no cache, a bad name: the model's tokenizer will do
+            path = None
+    if path is None or not os.path.isfile(path):
+        return None
+    try:
+        return FastTokenizer.from_file(path)
+    except Exception:  # noqa: BLE001 - an unreadable file: the model's tokenizer will do
+        return None
+
+
+__all__ = ["Embedder", "load_embedder", "load_tokenizer"]

@@ -37,6 +37,16 @@ class FastTokenizer:
         tok.no_padding()
         return cls(tok)
 
+    @classmethod
+    def from_file(cls, path: str) -> FastTokenizer:
+        """From a model's tokenizer.json: the same definition the model's tokenizer is built from."""
+        from tokenizers import Tokenizer
+
+        tok = Tokenizer.from_file(path)
+        tok.no_truncation()
+        tok.no_padding()
+        return cls(tok)
+
     def count(self, texts: Sequence[str]) -> list[int]:
         if not texts:
             return []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from ..chunk import Chunking
 from ..control import Control
@@ -26,7 +26,7 @@ def read_and_commit(
     cutting: Chunking,
     store: Store,
     tally: Tally,
-    background: BackgroundEmbedder | None,
+    background: Callable[[], BackgroundEmbedder | None],
     control: Control,
 ) -> Iterator[Progress]:
     """Extract (and, where the runner can, cut) every changed file; yields a Progress per commit.
@@ -34,6 +34,7 @@ def read_and_commit(
     Passages are cut where files are extracted (worker processes with the sandboxed runner), which
     keeps the tokenizer off this thread: with a fast GPU, this thread's work set the pace."""
     completed = False
+    embedder: BackgroundEmbedder | None = None
     try:
         results = runner.run(changes.work, changes.known, cutting)
         for batch in ready_batches(results, runner, COMMIT_FILES):
@@ -43,13 +44,14 @@ def read_and_commit(
             # uncut: cut them here, before the write transaction, with the runner's own per-file guard.
             batch = [r if r.chunks is not None else cut(r, cutting) for r in batch]
             commit_batch(store, batch, changes.folder_of, tally)
-            embedded = background.step() if background is not None else 0
+            embedder = background()  # None until the model is in (it loads meanwhile)
+            embedded = embedder.step() if embedder is not None else 0
             yield tally.progress(
                 "extract", current=batch[-1].file.path, passages_total=tally.added, passages_done=embedded
             )
         completed = True
     finally:
-        if background is not None:
+        if embedder is not None:
             # Cancelled or failed: do not make the caller wait for the model's window in flight.
-            background.close(keep=completed and not control.cancelled)
-            tally.embedded += background.embedded
+            embedder.close(keep=completed and not control.cancelled)
+            tally.embedded += embedder.embedded

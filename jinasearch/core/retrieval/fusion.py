@@ -33,6 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..language import WORD_RE, query_terms, stem
+from ..models import Evidence
 
 # Most a full lexical match can add to a cosine similarity (the main parameter; see BENCHMARKS.md
 # for the sensitivity on both evaluation sets).
@@ -104,14 +105,18 @@ def lexical_evidence(text: str, q: QueryWords) -> tuple[float, float]:
     return lexical, handles
 
 
+def word_evidence(texts: Mapping[int, str], q: QueryWords, ids: Iterable[int]) -> dict[int, tuple[float, float]]:
+    """(L, handles) of each candidate (see lexical_evidence)."""
+    return {pid: lexical_evidence(texts[pid], q) if pid in texts else (0.0, 0.0) for pid in ids}
+
+
 def lexical_scores(texts: Mapping[int, str], q: QueryWords, ids: Iterable[int]) -> dict[int, float]:
     """What words add to each candidate's cosine: LEXICAL_WEIGHT * L plus the handle bonus."""
-    out: dict[int, float] = {}
-    for pid in ids:
-        text = texts.get(pid)
-        lexical, handles = lexical_evidence(text, q) if text is not None else (0.0, 0.0)
-        out[pid] = LEXICAL_WEIGHT * lexical + HANDLE_BONUS * handles
-    return out
+    return {pid: _lift(ev) for pid, ev in word_evidence(texts, q, ids).items()}
+
+
+def _lift(ev: tuple[float, float]) -> float:
+    return LEXICAL_WEIGHT * ev[0] + HANDLE_BONUS * ev[1]
 
 
 def combine(cosine: Mapping[int, float], lexical: Mapping[int, float], ids: Iterable[int]) -> list[tuple[int, float]]:
@@ -145,18 +150,22 @@ def hybrid_rank(
     texts: Mapping[int, str],
     q: QueryWords,
     ids: Iterable[int],
-) -> list[tuple[int, float]]:
+) -> tuple[list[tuple[int, float]], dict[int, Evidence]]:
     """The hybrid ranking of candidates `ids`: cosine + lexical evidence, then one round of Rocchio
-    feedback from that ranking's top FEEDBACK_DOCS and the same scoring with the moved query.
+    feedback from that ranking's top FEEDBACK_DOCS and the same scoring with the moved query; and
+    each candidate's evidence (cosine to the query itself, before the feedback).
     `vectors[i]` is the stored (unit) vector of passage `vec_ids[i]`; candidates missing from it
     have no vector yet. Scores stay cosine-like (q' is a unit vector), so the bounds of the lexical
     lift and the handle bonus hold in both passes."""
     ids = list(ids)
-    lexical = lexical_scores(texts, q, ids)
+    words = word_evidence(texts, q, ids)
+    lexical = {pid: _lift(ev) for pid, ev in words.items()}
     row = {int(pid): i for i, pid in enumerate(vec_ids)}
-    first = combine(dict(zip(row, (vectors @ qvec).tolist())), lexical, ids)
+    cosine = dict(zip(row, (vectors @ qvec).tolist()))
+    evidence = {pid: Evidence(cosine.get(pid), *words[pid]) for pid in ids}
+    first = combine(cosine, lexical, ids)
     top = [row[pid] for pid, _ in first[:FEEDBACK_DOCS] if pid in row]
     if not top or FEEDBACK_BETA == 0:
-        return first
+        return first, evidence
     moved = feedback_query(qvec, vectors[top])
-    return combine(dict(zip(row, (vectors @ moved).tolist())), lexical, ids)
+    return combine(dict(zip(row, (vectors @ moved).tolist())), lexical, ids), evidence

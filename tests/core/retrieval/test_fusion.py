@@ -89,28 +89,28 @@ def test_feedback_lifts_the_passage_in_the_top_results_direction(monkeypatch: py
     words = _words("zzz", {"zzz": 0})
     assert float(mat[ids.index(11)] @ q) > float(mat[ids.index(12)] @ q)
     monkeypatch.setattr(fusion, "FEEDBACK_DOCS", 10)
-    with_feedback = [pid for pid, _ in fusion.hybrid_rank(q, ids, mat, texts, words, ids)]
+    with_feedback = [pid for pid, _ in fusion.hybrid_rank(q, ids, mat, texts, words, ids)[0]]
     assert with_feedback.index(12) < with_feedback.index(11)
     monkeypatch.setattr(fusion, "FEEDBACK_BETA", 0.0)
-    plain = [pid for pid, _ in fusion.hybrid_rank(q, ids, mat, texts, words, ids)]
+    plain = [pid for pid, _ in fusion.hybrid_rank(q, ids, mat, texts, words, ids)[0]]
     assert plain.index(11) < plain.index(12)
 
 
 def test_feedback_keeps_the_handle_first_and_the_lexical_lift_bounded() -> None:
     q, ids, mat, texts = _consensus_case()
     texts = {**texts, 11: "raised err_4471 at start", 12: "alpha beta"}
-    ranked = fusion.hybrid_rank(q, ids, mat, texts, _words("err_4471", {"err_4471": 1}), ids)
+    ranked = fusion.hybrid_rank(q, ids, mat, texts, _words("err_4471", {"err_4471": 1}), ids)[0]
     assert ranked[0][0] == 11
     words = _words("alpha beta", {"alpha": 20, "beta": 20})
-    lifted = dict(fusion.hybrid_rank(q, ids, mat, texts, words, ids))
-    plain = dict(fusion.hybrid_rank(q, ids, mat, {i: "x" for i in ids}, words, ids))
+    lifted = dict(fusion.hybrid_rank(q, ids, mat, texts, words, ids)[0])
+    plain = dict(fusion.hybrid_rank(q, ids, mat, {i: "x" for i in ids}, words, ids)[0])
     assert 0 < lifted[12] - plain[12] <= fusion.LEXICAL_WEIGHT + 1e-6
 
 
 def test_feedback_ranks_a_candidate_without_vector_by_its_words() -> None:
     q, ids, mat, texts = _consensus_case()
     words = _words("gamma", {"gamma": 5})
-    ranked = dict(fusion.hybrid_rank(q, ids, mat, {**texts, 99: "gamma ray"}, words, [*ids, 99]))
+    ranked = dict(fusion.hybrid_rank(q, ids, mat, {**texts, 99: "gamma ray"}, words, [*ids, 99])[0])
     others = [s for pid, s in ranked.items() if pid != 99]  # none holds "gamma": cosine alone
     # No vector yet: the mean cosine of the others plus its words' lift, not the floor.
     assert ranked[99] == pytest.approx(float(np.mean(others)) + fusion.LEXICAL_WEIGHT)
