@@ -216,3 +216,16 @@ def test_status_shows_a_model_switch_under_way(capsys, docs: Path, tmp_path: Pat
     assert code == 0 and switch["model"] == "another-model" and switch["staged"] == 0 and switch["remaining"] > 0
     code, out, _ = run(capsys, "status")
     assert "switching to model another-model" in out and "--model another-model" in out
+
+
+def test_the_readme_lists_exactly_the_json_fields_search_prints() -> None:
+    import re
+
+    from jinasearch.cli_output import hit_json
+    from jinasearch.core.models import Hit
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    bullet = readme.split("`search --json` prints a JSON array of hits:", 1)[1].split("\n- ", 1)[0]
+    documented = {w for w in re.findall(r"`([^`]+)`", bullet) if re.fullmatch(r"[a-z_]+", w)}
+    printed = set(hit_json(Hit(1, 1, "/a.txt", None, 1.0, "text", 0, 4, ("keyword",))))
+    assert documented == printed == HIT_FIELDS

@@ -19,8 +19,11 @@ _NAME_SEPARATORS = re.compile(r"[-_.+]+")
 
 
 def name_words(path: str) -> str:
-    """A file's name as words: "garden-journal_2024.txt" -> "garden journal 2024 txt"."""
-    return _NAME_SEPARATORS.sub(" ", os.path.basename(path)).strip()
+    """A file's name as it is written (without its extension) and as words:
+    "garden-journal_2024.txt" -> "garden-journal_2024 garden journal 2024 txt"."""
+    name = os.path.basename(path)
+    stem = os.path.splitext(name)[0]
+    return f"{stem} {_NAME_SEPARATORS.sub(' ', name).strip()}".strip()
 
 
 def place(title: str, section: str) -> str:

@@ -153,3 +153,19 @@ def test_unavailable_model_is_one_clear_message_and_keyword_search_works(capsys,
         f"{tmp_path / 'docs'}: 1 files, 1 passages (1 keyword only, waiting for vectors), 0 failed"
         in capsys.readouterr().out
     )
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["how do I replace a bicycle chain?", "what is the boiling point of tungsten", "symptoms of a broken wrist"],
+)
+def test_a_question_nothing_answers_gets_no_results(searcher: Searcher, question: str) -> None:
+    """Nothing in the folder is close in meaning or holds the question's words: no results, not junk."""
+    assert searcher.search(question, k=10) == []
+    weak = searcher.search(question, k=10, weak=True)  # the nearest ones are there on request, marked
+    assert weak and not any(h.close for h in weak)
+
+
+def test_an_answered_question_keeps_its_results_under_the_floor(searcher: Searcher) -> None:
+    hits = searcher.search("how do green plants turn light into food?", k=10)
+    assert hits and hits[0].close and Path(hits[0].path).name == "history.pdf"

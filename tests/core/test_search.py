@@ -149,3 +149,20 @@ def test_best_sentences_can_follow_the_results(searcher: Searcher) -> None:
     assert later == [h.sentence_span for h in full] and any(s is not None for s in later)
     lexical = searcher.sentence_spans("lava cools into basalt", [h.text for h in fast], semantic=False)
     assert len(lexical) == len(fast)
+
+
+def test_a_file_is_found_by_its_name(tmp_path: Path) -> None:
+    """The words of a file's name are searchable even when its text never says them."""
+    root = tmp_path / "docs"
+    write(root / "garden-journal.txt", "Tomatoes went in on Saturday; the basil is struggling in the shade.")
+    write(root / "notes.txt", "A journal of the trip: we saw a garden and a lake. Nothing else to report.")
+    write(root / "recipes.md", "Lentil soup with cumin, simmered for forty minutes.")
+    settings = settings_for(tmp_path)
+    run_index(settings, [root], FakeEmbedder())
+    s = Searcher(settings, embedder=FakeEmbedder())
+    try:
+        for mode in ("keyword", "hybrid"):
+            hits = s.search("garden-journal", mode=mode)  # type: ignore[arg-type]
+            assert hits and Path(hits[0].path).name == "garden-journal.txt", (mode, names(hits))
+    finally:
+        s.close()

@@ -57,8 +57,10 @@ def _edges(lines: list[str]) -> tuple[list[int], list[int]]:
     return idx[:EDGE_LINES], idx[-EDGE_LINES:]
 
 
-def strip_running_lines(pages: Sequence[str]) -> list[str]:
-    """The pages without their running headers, footers and page numbers (lines joined by '\\n')."""
+def strip_running_lines(pages: Sequence[str], keep: Sequence[set[str]] = ()) -> list[str]:
+    """The pages without their running headers, footers and page numbers (lines joined by '\\n').
+    `keep[i]`: lines of page i that are headings (the outline's titles, lower case, spaces collapsed),
+    never dropped however often their pattern repeats ("Chapter 3" at the top of every chapter)."""
     if len(pages) < MIN_PAGES:
         return list(pages)
     lines = [p.split("\n") for p in pages]
@@ -77,6 +79,8 @@ def strip_running_lines(pages: Sequence[str]) -> list[str]:
     numbering = {o for o, n in offsets.items() if n >= MIN_PAGES}
 
     def running(line: str, index: int, edge: Counter[str]) -> bool:
+        if index < len(keep) and " ".join(line.split()).lower() in keep[index]:
+            return False
         number = _page_number(line)
         if number is not None:
             return (number[0], number[1] - index) in numbering

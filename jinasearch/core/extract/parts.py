@@ -95,7 +95,12 @@ class Collector:
         if not self._pages:
             return
         raw = [p.text for p in self._pages]
-        texts = [clean_text(t) for t in strip_running_lines(raw)]
+        titles: dict[int, set[str]] = {}
+        for e in self._outline:
+            if e.page_index is not None:
+                titles.setdefault(e.page_index + 1, set()).add(" ".join(e.title.split()).lower())
+        keep = [titles.get(p.number, set()) for p in self._pages]
+        texts = [clean_text(t) for t in strip_running_lines(raw, keep)]
         spans: list[tuple[int, int, int]] = []
         pieces: list[str] = []
         pos = self._pos
