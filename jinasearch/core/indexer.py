@@ -41,8 +41,11 @@ log = logging.getLogger(__name__)
 # Builds the model by name and device. The app's returns None when the run was cancelled while it
 # waited for the model to load.
 EmbedderFactory = Callable[[str, str], "Embedder | None"]
-# Embed while extracting (keyword results still come first); False: only after extraction.
-BACKGROUND_EMBEDDING = True
+# Embed while files are read: True, False, or "gpu" - only when the model runs on an accelerator. On a
+# CPU the model and the extraction workers share the same cores, and embedding while reading more than
+# doubled the time until every file was keyword-searchable (docs/benchmarks.md, "Indexing speed"); the
+# vectors do not come later for it, since embedding is most of the run either way.
+BACKGROUND_EMBEDDING: bool | str = "gpu"
 
 
 @dataclass
@@ -154,7 +157,8 @@ class Indexer:
         ready = self._loading is None or self._loading.ready
         if self._bg is None and BACKGROUND_EMBEDDING and not run.staging and ready:
             encoder = self._encoder_or_none(run)
-            if encoder is not None:
+            on_cpu = getattr(encoder.emb, "device", None) == "cpu" if encoder is not None else True
+            if encoder is not None and (BACKGROUND_EMBEDDING is True or not on_cpu):
                 self._bg = BackgroundEmbedder(encoder, run.store)
         return self._bg
 
@@ -163,7 +167,7 @@ class Indexer:
         download). Then this run indexes for keyword search only: passages are cut by an estimate and
         wait for their vectors, which the next run with the model adds (a model switch needs the model,
         and a local model folder that fails to load is the person's to fix: both still raise)."""
-        if self._encoder is None:
+        if self._encoder is None and run.keyword_only is None:
             try:
                 emb = self._embedder or (
                     self._loading.result()

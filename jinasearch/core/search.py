@@ -11,6 +11,7 @@ from concurrent.futures import Future
 import numpy as np
 
 from .config import Settings
+from .context import place
 from .embed import Embedder, load_embedder
 from .errors import IndexEmptyError, ModelMismatchError
 from .models import MODES, Evidence, Filters, Hit, Mode
@@ -120,7 +121,7 @@ class Searcher:
         """The best `k` files for `query`, each with its best `per_file` passages (file by file, best
         first). `highlight` adds the query's word spans; with `sentences`
         too, each hit's best-matching sentence, which costs a model call over every sentence of
-        the hits (~4x the search itself on a CPU): the app passes False, shows the results, then
+        the hits (5-8x the search itself on a CPU): the app passes False, shows the results, then
         asks `sentence_spans` for them. Hits neither close in meaning nor holding the query's words
         (retrieval/floor.py) are left out; with `weak`, they come too, marked `close=False`."""
         if mode not in MODES:
@@ -222,7 +223,8 @@ class Searcher:
         words = query_words(query, lambda w: freqs.get(w, 0), self.store.passage_count(), self.word_pieces)
         # Words count where the passage sits too: its file name, title and heading path.
         texts = {pid: f"{row.context}\n{row.text}" for pid, row in rows.items()}
-        ranked, evidence = hybrid_rank(qvec, found.tolist(), mat, texts, words, ids)
+        places = {pid: place(row.title, row.section) for pid, row in rows.items()}
+        ranked, evidence = hybrid_rank(qvec, found.tolist(), mat, texts, words, ids, places)
         return ranked, rows, evidence
 
     def word_pieces(self, word: str) -> int:

@@ -41,6 +41,7 @@ class SharedEmbedder:
         self.dim: int = inner.dim
         self.batch_size: int = inner.batch_size
         self.tokenizer = inner.tokenizer
+        self.device: str | None = getattr(inner, "device", None)
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         with self._lock:

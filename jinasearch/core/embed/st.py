@@ -65,7 +65,7 @@ class SentenceTransformerEmbedder:
     def encode_query(self, text: str) -> np.ndarray:
         """One query on one core. A few tokens gain little from a second thread, and search runs
         the keyword retriever on the other core meanwhile: two torch threads would fight it (and
-        keep spinning after the encode), which measured slower end to end (BENCHMARKS.md, issue 2).
+        keep spinning after the encode), which measured slower end to end (docs/benchmarks.md, "Search speed").
         torch's thread count is per calling thread, so an indexing thread elsewhere is unaffected."""
         if self.device != "cpu":
             return self.encode([text])[0]

@@ -12,6 +12,8 @@ on real manuals (docs/benchmarks.md, "Real documents (docs-dev)"):
 - a bare page number (arabic or roman) is dropped when number minus page index is the same on at
   least MIN_PAGES pages;
 - a page whose every line would be dropped keeps them all (they are its content).
+Lines of a table of contents or an index ("9.3.3 Modifiers . . . . . . . 156") go too, wherever they
+sit: they name every section and would match every query that names one.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ _DIGITS = re.compile(r"\d+")
 _SPACE = re.compile(r"\s+")
 _ROMAN = re.compile(r"^[ivxlcdm]{1,6}$", re.I)
 _LETTER = re.compile(r"[^\W\d_]")
+# A title, a dot leader (". . . ." or "......") and a page number (arabic or roman).
+_DOT_LEADER = re.compile(r"(?:\.\s?){4,}\s*(?:\d+|[ivxlcdm]+)\s*$", re.I)
 _ROMAN_VALUE = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
 
 
@@ -93,5 +97,6 @@ def strip_running_lines(pages: Sequence[str], keep: Sequence[set[str]] = ()) -> 
         drop = {j for j in head if running(page[j], index, top)} | {j for j in foot if running(page[j], index, bottom)}
         if drop and len(drop) == sum(1 for line in page if line.strip()):
             drop = set()  # a page of nothing but "running" lines: those lines are its content
+        drop |= {j for j, line in enumerate(page) if _DOT_LEADER.search(line)}
         out.append("\n".join(line for j, line in enumerate(page) if j not in drop))
     return out

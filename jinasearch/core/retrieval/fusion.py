@@ -2,7 +2,7 @@
 
 Why not fuse ranks or min-max-normalised scores: with a good embedding model, BM25 ranks are noisy
 next to cosine, and rank fusion or per-list normalisation let that noise reorder confident semantic
-results (plain RRF loses to semantic alone on both evaluation sets, see BENCHMARKS.md). Here the
+results (plain RRF loses to semantic alone on both evaluation sets: docs/benchmarks.md, "Search quality"). Here the
 cosine (already comparable across passages and queries) stays the backbone and lexical evidence
 can only lift a passage by at most LEXICAL_WEIGHT: about the cosine gap between a query's 1st and
 10th semantic hit, so word matches re-order near-ties but cannot bury a clear semantic winner.
@@ -21,7 +21,7 @@ first pass already holds the word matches, so the feedback carries them into the
 passages like the ones that both signals agree on rise, ones that merely share the query's
 surface drop. It re-scores the same candidates (no second vector search). The two parameters are
 the textbook Rocchio/RM3 values (beta 0.75, 10 feedback documents), not fitted to our sets;
-BENCHMARKS.md shows where they sit in a grid on both evaluation sets.
+docs/benchmarks.md, "Search quality", shows where they sit in a grid on both evaluation sets.
 """
 
 from __future__ import annotations
@@ -35,9 +35,11 @@ import numpy as np
 from ..language import WORD_RE, query_terms, stem
 from ..models import Evidence
 
-# Most a full lexical match can add to a cosine similarity (the main parameter; see BENCHMARKS.md
+# Most a full lexical match can add to a cosine similarity (the main parameter; see docs/benchmarks.md, "Search quality",
 # for the sensitivity on both evaluation sets).
 LEXICAL_WEIGHT = 0.2
+# Most the query's words in a passage's title and heading path can add (see `hybrid_rank`).
+PLACE_WEIGHT = 0.1
 # Share of the lexical evidence that comes from adjacent word pairs rather than single words.
 PAIR_SHARE = 0.25
 # A query word found in at most this many passages is a handle.
@@ -150,16 +152,22 @@ def hybrid_rank(
     texts: Mapping[int, str],
     q: QueryWords,
     ids: Iterable[int],
+    places: Mapping[int, str] | None = None,
 ) -> tuple[list[tuple[int, float]], dict[int, Evidence]]:
     """The hybrid ranking of candidates `ids`: cosine + lexical evidence, then one round of Rocchio
     feedback from that ranking's top FEEDBACK_DOCS and the same scoring with the moved query; and
     each candidate's evidence (cosine to the query itself, before the feedback).
     `vectors[i]` is the stored (unit) vector of passage `vec_ids[i]`; candidates missing from it
     have no vector yet. Scores stay cosine-like (q' is a unit vector), so the bounds of the lexical
-    lift and the handle bonus hold in both passes."""
+    lift and the handle bonus hold in both passes. `places`: each candidate's title and heading path;
+    the share of the query's words they hold adds up to PLACE_WEIGHT (a passage under a heading that
+    names the query's subject is about it, more than one that only mentions it)."""
     ids = list(ids)
     words = word_evidence(texts, q, ids)
     lexical = {pid: _lift(ev) for pid, ev in words.items()}
+    if places:
+        for pid, (share, _h) in word_evidence(places, q, ids).items():
+            lexical[pid] += PLACE_WEIGHT * share
     row = {int(pid): i for i, pid in enumerate(vec_ids)}
     cosine = dict(zip(row, (vectors @ qvec).tolist()))
     evidence = {pid: Evidence(cosine.get(pid), *words[pid]) for pid in ids}

@@ -23,7 +23,8 @@ def candidate_terms(terms: Sequence[str], doc_freq: Mapping[str, int], cap: int 
     """The words hybrid search looks candidates up by: those in fewer than `cap` passages.
 
     A word in more passages has the lowest idf (BM25 ranks by rare words anyway) and the longest
-    posting list: at 100k passages one such word made the FTS query 2-3x slower. It still counts in
+    posting list: at 100k passages leaving such words out took hybrid search from 21 / 45 ms to 17 / 28 ms
+    (p50 / p95; docs/benchmarks.md, "Search speed"). It still counts in
     the fusion's lexical evidence for every candidate, and dense retrieval does not need it. When
     every word is that common, all are kept, so a query of common words still finds passages."""
     rare = [t for t in terms if doc_freq.get(t, 0) < cap]

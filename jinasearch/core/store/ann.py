@@ -13,8 +13,9 @@ def faiss_module() -> Any:
     return faiss
 
 
-# Above this many vectors exact search gets slow and big (1M x 512 floats = 2 GB, ~100 ms a query on
-# two cores), so the index switches to IVF with 8-bit scalar quantisation: 4x smaller, a few ms.
+# Above this many vectors exact search gets slow and big (~100 ms a query at 100k on two cores, over
+# half a second and 1.9 GiB at 1M x 512), so the index switches to IVF with 8-bit scalar quantisation:
+# 4x smaller, a few ms (docs/benchmarks.md, "Search speed").
 ANN_THRESHOLD = 100_000
 # Rebuild (retrain the coarse clusters) when the index has grown this much since it was trained.
 ANN_REGROW = 4
@@ -35,7 +36,7 @@ def exact_index(dim: int) -> Any:
 
     Half the memory of float32 and ~35% faster to scan (a single query is memory-bound: 9 vs 14 ms
     at 100k x 384 on this machine), while the top-10 is the float32 top-10 (recall@10 0.9995 on
-    real MiniLM vectors, scores within 5e-5; BENCHMARKS.md, issue 2). SQLite keeps the float32s."""
+    real MiniLM vectors, scores within 5e-5; docs/benchmarks.md, "Float16 exact index"). SQLite keeps the float32s."""
     faiss = faiss_module()
     return faiss.IndexIDMap2(faiss.IndexScalarQuantizer(dim, faiss.ScalarQuantizer.QT_fp16, faiss.METRIC_INNER_PRODUCT))
 
