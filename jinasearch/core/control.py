@@ -40,7 +40,8 @@ class Control:
         self._resume.set()
 
     def reset(self) -> None:
-        """Ready for the next job (not paused unless `pause` is called again)."""
+        """Ready for the next job: no longer cancelled (a pause stays as it is; the app resumes it
+        itself when it is not paused)."""
         self._stop.clear()
 
     # -- polled by the job ------------------------------------------------------------------------

@@ -103,6 +103,8 @@ class Indexer:
         with writing(self.settings) as session:
             run = _Run(session)
             self._bg = None
+            if self._encoder is None:
+                self._loading = None  # a load an earlier run gave up on (cancelled or failed) starts afresh
             run.staging = self._plan_model(run.store)
             for progress in body(run):
                 yield progress

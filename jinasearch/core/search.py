@@ -19,8 +19,8 @@ from .policy import model_key
 from .retrieval.binding import Binding
 from .retrieval.floor import floor_for, is_close
 from .retrieval.fusion import hybrid_rank, query_words
-from .retrieval.grouping import group_by_file
-from .retrieval.highlight import best_sentences, lexical_best_sentence, term_spans
+from .retrieval.grouping import group_by_file, hit_from
+from .retrieval.highlight import best_sentences, lexical_best_sentence
 from .retrieval.keyword import DF_CAP, KeywordAnswer, KeywordRetriever, candidate_terms, doc_freq, fts_query
 from .store import HitRow, Store, VectorIndex, open_vectors
 
@@ -28,6 +28,8 @@ from .store import HitRow, Store, VectorIndex, open_vectors
 # 50, 100, 200 and 400 gave the same nDCG@10 on both evaluation sets, and the fusion's cost grows
 # with the pool (docs/benchmarks.md, "Search quality").
 CANDIDATES = 50
+# How often the candidate pool may grow (x4 each time) when it holds fewer than k files.
+GROW_ROUNDS = 2
 
 __all__ = ["CANDIDATES", "DF_CAP", "MODES", "Searcher", "candidate_terms", "doc_freq", "fts_query"]
 
@@ -135,22 +137,40 @@ class Searcher:
             self._follow_model()
             if self.store.passage_count() == 0:
                 raise IndexEmptyError("the index is empty; add a folder first ('jinasearch index FOLDER')")
-            n = max(CANDIDATES, 2 * k * per_file)
-            ranked, rows, sources, qvec, evidence = self._rank(query, n, mode, filters or None)
-            floor = floor_for(self.model) if qvec is not None and mode != "keyword" else None
-            weak_ids = {pid for pid, ev in evidence.items() if floor is not None and not is_close(ev, floor)}
-            if not weak:
-                ranked = [(pid, s) for pid, s in ranked if pid not in weak_ids]
-            picked = group_by_file(ranked, rows, k, per_file)
+            picked, sources, qvec, evidence, weak_ids = self._files(query, k, per_file, mode, filters or None, weak)
             if qvec is not None:
                 self._last = (query, qvec, self._binding)
             spans: list[tuple[int, int] | None] = [None] * len(picked)
             if highlight and sentences and picked:
                 spans = self.sentence_spans(query, [row.text for row, _ in picked], semantic=qvec is not None)
             return [
-                _hit(row, score, sources, query if highlight else None, span, evidence.get(row.passage_id), weak_ids)
+                hit_from(
+                    row, score, sources, query if highlight else None, span, evidence.get(row.passage_id), weak_ids
+                )
                 for (row, score), span in zip(picked, spans)
             ]
+
+    def _files(
+        self, query: str, k: int, per_file: int, mode: Mode, filters: Filters | None, weak: bool
+    ) -> tuple[
+        list[tuple[HitRow, float]], dict[int, tuple[str, ...]], np.ndarray | None, dict[int, Evidence], set[int]
+    ]:
+        """The best `k` files with their passages; the weak ones (retrieval/floor.py) left out, or put
+        after every close one with `weak`. Candidates are counted in passages: when one long document
+        fills them all and fewer than `k` files come out, the pool grows (at most GROW_ROUNDS times)."""
+        n = max(CANDIDATES, 2 * k * per_file)
+        for _round in range(GROW_ROUNDS + 1):
+            ranked, rows, sources, qvec, evidence = self._rank(query, n, mode, filters)
+            floor = floor_for(self.model) if qvec is not None and mode != "keyword" else None
+            weak_ids = {pid for pid, ev in evidence.items() if floor is not None and not is_close(ev, floor)}
+            close = [(pid, s) for pid, s in ranked if pid not in weak_ids]
+            picked = group_by_file(
+                close + ([(p, s) for p, s in ranked if p in weak_ids] if weak else []), rows, k, per_file
+            )
+            if len({row.doc_id for row, _ in picked}) >= k or len(ranked) < n:
+                break
+            n *= 4
+        return picked, sources, qvec, evidence, weak_ids
 
     def _rank(
         self, query: str, n: int, mode: Mode, filters: Filters | None
@@ -255,32 +275,3 @@ class Searcher:
     def document_text(self, doc_id: int) -> str | None:
         found = self.store.doc_text(doc_id)
         return found.text if found else None
-
-
-def _hit(
-    row: HitRow,
-    score: float,
-    sources: Mapping[int, tuple[str, ...]],
-    query: str | None,
-    sentence: tuple[int, int] | None,
-    evidence: Evidence | None = None,
-    weak: set[int] | frozenset[int] = frozenset(),
-) -> Hit:
-    return Hit(
-        passage_id=row.passage_id,
-        doc_id=row.doc_id,
-        path=row.path,
-        page=row.page,
-        score=float(score),
-        text=row.text,
-        char_start=row.char_start,
-        char_end=row.char_end,
-        sources=sources.get(row.passage_id, ()),  # type: ignore[arg-type]
-        term_spans=tuple(term_spans(row.text, query)) if query is not None else (),
-        sentence_span=sentence,
-        mtime=row.mtime,
-        title=row.title,
-        section=row.section,
-        close=row.passage_id not in weak,
-        evidence=evidence,
-    )

@@ -78,6 +78,7 @@ class ResultsPane(QStackedWidget):
     def show_hits(self, hits: list[Hit]) -> None:
         self.model.set_hits(hits)
         if hits:
+            self.setCurrentWidget(self.list)
             self.list.setCurrentIndex(self.model.index(0))
 
     def show_empty(self, text: str, weak: int = 0) -> None:

@@ -170,7 +170,7 @@ class MainWindow(QMainWindow):
     def update_empty_state(self) -> None:
         c = self.controller
         text = self.session.empty_text(has_folders=bool(c.known_folders()), busy=c.running is not None)
-        self.results.show_empty(text, weak=len(self.session.weak))
+        self.results.show_empty(text, weak=len({h.doc_id for h in self.session.weak}))
 
     def _selected(self, hit: Hit) -> None:
         seq = self.session.preview(hit)

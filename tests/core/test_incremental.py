@@ -118,3 +118,19 @@ def test_failed_file_is_retried_only_when_it_changes(tmp_path: Path) -> None:
     store = Store(settings.db_path)
     assert store.failed() == []
     store.close()
+
+
+def test_a_file_an_older_reader_failed_on_is_tried_again_once(tmp_path: Path) -> None:
+    root = tmp_path / "docs"
+    write(root / "ok.txt", "A healthy note about kettles.")
+    (root / "odd.pdf").write_bytes(b"%PDF-1.4 not really a pdf")
+    settings = settings_for(tmp_path)
+    first, _ = run_index(settings, [root], FakeEmbedder())
+    assert first.failed == 1
+    store = Store(settings.db_path)
+    store.conn.execute("UPDATE documents SET reader = 0 WHERE path LIKE '%odd.pdf'")  # failed under an old reader
+    store.close()
+    again, _ = run_index(settings, [root], FakeEmbedder())
+    assert (again.failed, again.unchanged) == (1, 1)  # read once more with the current reader
+    third, _ = run_index(settings, [root], FakeEmbedder())
+    assert (third.failed, third.unchanged) == (0, 2)  # and not again until it changes

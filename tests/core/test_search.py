@@ -166,3 +166,21 @@ def test_a_file_is_found_by_its_name(tmp_path: Path) -> None:
             assert hits and Path(hits[0].path).name == "garden-journal.txt", (mode, names(hits))
     finally:
         s.close()
+
+
+def test_a_long_document_filling_the_candidates_still_leaves_room_for_k_files(tmp_path: Path) -> None:
+    root = tmp_path / "docs"
+    write(
+        root / "manual.txt", "\n\n".join(f"Section {i}: the pump valve needs cleaning, step {i}." for i in range(400))
+    )
+    for i in range(12):
+        write(root / f"note{i:02}.txt", f"Note {i}: the pump in room {i} was checked.")
+    settings = settings_for(tmp_path, chunk_tokens=16, overlap_tokens=0)
+    run_index(settings, [root], FakeEmbedder())
+    s = Searcher(settings, embedder=FakeEmbedder())
+    try:
+        for mode in ("keyword", "hybrid", "semantic"):
+            files = names(s.search("pump valve cleaning", k=10, mode=mode))  # type: ignore[arg-type]
+            assert len(files) == 10 and files.count("manual.txt") == 1, (mode, files)
+    finally:
+        s.close()

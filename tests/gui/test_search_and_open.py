@@ -125,3 +125,17 @@ def test_ctrl_k_and_ctrl_f_focus_the_search_field(qtbot, make_window) -> None:
         assert w.focusWidget() is w.folders.tree
         qtbot.keyClick(w.folders.tree, key, Qt.KeyboardModifier.ControlModifier)  # the real key press
         assert w.focusWidget() is w.search_bar.field
+
+
+def test_no_close_matches_offers_the_nearest_results_on_request(qtbot, make_window, docs: Path, monkeypatch) -> None:
+    from jinasearch.core.retrieval import floor
+
+    monkeypatch.setitem(floor.FLOORS, "fake-embedder", floor.Floor(cosine=0.999))  # nothing is close in meaning
+    w = make_window()
+    index_folder(qtbot, w, docs)
+    hits = search(qtbot, w, "sunny weather forecast marathon")  # no passage holds these words either
+    assert hits and not any(h.close for h in hits)  # the window got them, marked weak
+    assert w.results.currentWidget() is w.results.empty_page and "No close matches" in w.results.empty.text()
+    assert w.results.weak_btn.isVisible() and "nearest results" in w.results.weak_btn.text()
+    w.results.weak_btn.click()
+    assert w.results.currentWidget() is w.results.list and w.results.model.rowCount() > 0

@@ -47,7 +47,10 @@ def _heading_level(paragraph: Any) -> int | None:
         lvl = ppr.find(qn("w:outlineLvl")) if ppr is not None else None
         if lvl is None:
             return None
-        value = int(lvl.get(qn("w:val")))
+        try:
+            value = int(lvl.get(qn("w:val")))
+        except (TypeError, ValueError):  # a level without a value: not a heading we can place
+            return None
         return value + 1 if value < 9 else 0  # 9 means body text
 
     found = outline_level(paragraph._p)

@@ -74,7 +74,7 @@ class _Writer:
             self.pending = kind
 
     def flowing(self, s: str) -> None:
-        squashed = _WS.sub(" ", s)
+        squashed = _WS.sub(" ", _CONTROL.sub(" ", s))
         if squashed.startswith(" "):
             self.sep(" ")
         core = squashed.strip(" ")

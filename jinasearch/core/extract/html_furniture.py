@@ -59,7 +59,9 @@ def is_furniture(tag: Any) -> bool:
     ident = (tag.get("id") or "").lower()
     if ident in _FURNITURE or ident in _FURNITURE_IDS or classes & _FURNITURE:
         return True
-    return tag.name == "header" and tag.find("h1") is None
+    # A page's own <header> (logo, site menu) is furniture; an article's or a section's, holding its
+    # heading, is content.
+    return tag.name == "header" and tag.find(list(_HEADINGS)) is None and not _in_main(tag)
 
 
 def drop_furniture(root: Any) -> None:

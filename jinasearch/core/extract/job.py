@@ -45,19 +45,22 @@ class Job:
         self.progressed = False
         self.finished = False
         self.attempts = 0
+        self.digest: str | None = None
 
     # -- the reading thread -----------------------------------------------------------------------
 
     def run(self, extract_fn: Callable[[FileInfo, str | None, SinkFactory], Result], known_hash: str | None) -> Result:
         return extract_fn(self.info, known_hash, self._new_sink)
 
-    def _new_sink(self) -> Collector:
+    def _new_sink(self, digest: str) -> Collector:
         """A Collector for one reading of the file (a second one means it changed while being read)."""
-        self.attempts += 1
-        if self.attempts > 1:
-            self.wire.send((RESET,))
-        self.cutter = self.chunking.cutter() if self.chunking is not None else None
-        self.collector = _Locked(self._send_part, progress=self._progress, lock=self.lock)
+        with self.lock:  # the watchdog must not end the read with the last attempt's collector
+            self.attempts += 1
+            self.digest = digest
+            self.cutter = self.chunking.cutter() if self.chunking is not None else None
+            self.collector = _Locked(self._send_part, progress=self._progress, lock=self.lock)
+            if self.attempts > 1:
+                self.wire.send((RESET,))
         return self.collector
 
     def _send_part(self, part: Part) -> None:
@@ -99,7 +102,8 @@ class Job:
                     collector.finish_locked()
                 if collector is not None and collector.has_text:
                     extracted = Extracted("", title=collector.title_text, partial=collector.partial)
-                    result = Result(self.info, None, extracted=extracted, streamed=True, last=True)
+                    # The hash of what was read: the file is not read again until it changes.
+                    result = Result(self.info, self.digest, extracted=extracted, streamed=True, last=True)
                 else:
                     result = Result(self.info, None, error=why, last=True)
                 self.wire.send(result)

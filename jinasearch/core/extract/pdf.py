@@ -21,6 +21,8 @@ from .parts import Collector
 # pypdf is chatty about every malformed object; the file's fate is reported once, by us. (Some of its
 # messages are logged at ERROR, so only CRITICAL passes.)
 logging.getLogger("pypdf").setLevel(logging.CRITICAL)
+# pypdfium2 warns about circular or too deep bookmarks; the outline is best effort, the text is what counts.
+logging.getLogger("pypdfium2").setLevel(logging.CRITICAL)
 
 MAX_PAGES = 5000
 # PDFium marks a hyphen it removed at a line end with U+0002 (and U+FFFE in the range API).

@@ -44,7 +44,8 @@ class Result:
     last: bool = False
 
 
-SinkFactory = Callable[[], Collector]
+# A worker's: a Collector for one reading of a file, given the content hash of what is read.
+SinkFactory = Callable[[str], Collector]
 
 
 class Runner(Protocol):
@@ -134,7 +135,7 @@ def _extract_checked(info: FileInfo, known_hash: str | None, sink: SinkFactory |
         if sink is None:
             extracted = extract(path)
         else:
-            collector = sink()
+            collector = sink(digest)
             extract_into(path, collector)
             extracted = Extracted("", title=collector.title_text, partial=collector.partial)
     except ExtractionError as exc:

@@ -78,7 +78,8 @@ def main(
         except ImportError:
             pass
     # Parsers log every malformed object; the file's fate is reported once, by the parent.
-    logging.getLogger("pypdf").setLevel(logging.CRITICAL)
+    for name in ("pypdf", "pypdfium2"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
     wire = Wire(conn)
     watchdog = Watchdog(wire, limits)
     wire.send(READY)

@@ -42,13 +42,9 @@ def find_changes(store: Store, roots: Sequence[str], excludes: tuple[str, ...], 
             seen.add(info.path)
             row = existing.get(info.path)
             current = row is not None and row.reader >= READER_VERSION
-            if (
-                row is not None
-                and row.size == info.size
-                and row.mtime == info.mtime
-                and (current or row.status == "failed")
-            ):
-                tally.skipped += 1  # failed files too: not retried until they change
+            if row is not None and row.size == info.size and row.mtime == info.mtime and current:
+                # Failed files too: retried when they change, or once when a newer reader comes.
+                tally.skipped += 1
             else:
                 changes.work.append(info)
                 changes.folder_of[info.path] = folder_id

@@ -28,6 +28,7 @@ def _commit_one(store: Store, folder_id: int, r: Result) -> tuple[Committed, int
             mtime=info.mtime,
             content_hash=r.content_hash,
             reason=r.error,
+            reader=READER_VERSION,
         )
         return "failed", 0
     if r.extracted is None:  # same bytes as before: only the mtime moved

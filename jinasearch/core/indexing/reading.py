@@ -35,8 +35,8 @@ def read_and_commit(
     keeps the tokenizer off this thread: with a fast GPU, this thread's work set the pace."""
     completed = False
     embedder: BackgroundEmbedder | None = None
+    results = runner.run(changes.work, changes.known, cutting)
     try:
-        results = runner.run(changes.work, changes.known, cutting)
         for batch in ready_batches(results, runner, COMMIT_FILES):
             if control.cancelled:
                 break
@@ -51,6 +51,9 @@ def read_and_commit(
             )
         completed = True
     finally:
+        close = getattr(results, "close", None)  # a generator: an error here must not leave the runner's
+        if close is not None:  # workers to the garbage collector
+            close()
         if embedder is not None:
             # Cancelled or failed: do not make the caller wait for the model's window in flight.
             embedder.close(keep=completed and not control.cancelled)

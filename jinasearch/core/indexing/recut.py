@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 from ..chunk import Chunking
 from ..context import model_input
-from ..extract import READER_VERSION
 from ..models import Chunk, Extracted
 from ..store import IndexedDoc, Store
 from ..store.documents import passage_hash
@@ -80,7 +79,7 @@ def recut_all(store: Store, cutting: Chunking, encoder: Encoder, group: int = GR
                     content_hash=doc.hash or "",
                     extracted=extracted,
                     chunks=chunks,
-                    reader=READER_VERSION,
+                    reader=doc.reader,  # re-cut, not re-read: the text is what that reader made of the file
                 )
             if len(vecs):
                 store.set_vectors(list(new), vecs)
@@ -97,7 +96,7 @@ def _recut_group(
         found = store.doc_text(doc.id)
         if found is None:
             continue
-        extracted = Extracted(found.text, found.pages, title=doc.title, headings=found.headings)
+        extracted = Extracted(found.text, found.pages, title=doc.title, headings=found.headings, partial=doc.error)
         chunks = cutting.cut(extracted)
         if store.passage_hashes(doc.id) != [passage_hash(doc.title, c) for c in chunks]:
             work.append((doc, extracted, chunks))

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from ..models import Evidence, Hit
 from ..store import HitRow
+from .highlight import term_spans
 
 
 def group_by_file(
@@ -26,3 +28,33 @@ def group_by_file(
         if len(group) < per_file:
             group.append((row, score))
     return [hit for group in groups.values() for hit in group]
+
+
+def hit_from(
+    row: HitRow,
+    score: float,
+    sources: Mapping[int, tuple[str, ...]],
+    query: str | None,
+    sentence: tuple[int, int] | None,
+    evidence: Evidence | None = None,
+    weak: set[int] | frozenset[int] = frozenset(),
+) -> Hit:
+    """A ranked passage as the Hit a front end shows (word spans when `query` is given)."""
+    return Hit(
+        passage_id=row.passage_id,
+        doc_id=row.doc_id,
+        path=row.path,
+        page=row.page,
+        score=float(score),
+        text=row.text,
+        char_start=row.char_start,
+        char_end=row.char_end,
+        sources=sources.get(row.passage_id, ()),  # type: ignore[arg-type]
+        term_spans=tuple(term_spans(row.text, query)) if query is not None else (),
+        sentence_span=sentence,
+        mtime=row.mtime,
+        title=row.title,
+        section=row.section,
+        close=row.passage_id not in weak,
+        evidence=evidence,
+    )

@@ -102,11 +102,20 @@ class Documents(Connected):
         return doc_id
 
     def mark_failed(
-        self, *, folder_id: int, path: str, size: int, mtime: float, content_hash: str | None, reason: str
+        self,
+        *,
+        folder_id: int,
+        path: str,
+        size: int,
+        mtime: float,
+        content_hash: str | None,
+        reason: str,
+        reader: int = 0,
     ) -> int:
-        """Record why a file could not be indexed; it is retried only when its size or mtime changes."""
+        """Record why a file could not be indexed; it is retried when it changes, or once a newer reader
+        (`reader`: the version that failed on it) might read it."""
         with self.db.atomic():
-            doc_id = self._upsert_doc(folder_id, path, size, mtime, content_hash, "failed", reason, 0, "", 0)
+            doc_id = self._upsert_doc(folder_id, path, size, mtime, content_hash, "failed", reason, 0, "", reader)
             self.conn.execute(sql.DELETE_PASSAGES_OF_DOC, (doc_id,))
             self.conn.execute(sql.DELETE_TEXT, (doc_id,))
             self.bump_vectors_version()

@@ -31,6 +31,8 @@ class IndexedDoc:
     mtime: float
     hash: str | None
     title: str = ""
+    reader: int = 0
+    error: str | None = None  # why it was read only in part, if it was
 
 
 @dataclass(frozen=True)

@@ -35,3 +35,17 @@ def test_html_in_legacy_encoding(tmp_path: Path) -> None:
         ("<html><body><p>" + "Prix spécial : déjà réduit, très élégant. " * 5 + "</p></body></html>").encode("cp1252")
     )
     assert "déjà réduit" in extract(f).text
+
+
+def test_an_articles_own_header_with_its_heading_is_content(tmp_path: Path) -> None:
+    f = tmp_path / "post.html"
+    f.write_text(
+        "<html><body><header><a href='/'>Site logo</a><nav>Home | Blog</nav></header><main><article>"
+        "<header><h2>Installing the widget</h2><p>Posted in May</p></header><p>Unpack it first.</p>"
+        + "<p>Then read the instructions that came in the box, twice, before you plug anything in.</p>" * 3
+        + "</article></main></body></html>",
+        encoding="utf-8",
+    )
+    ex = extract(f)
+    assert [(h.level, h.title) for h in ex.headings] == [(2, "Installing the widget")]
+    assert "Site logo" not in ex.text and "Installing the widget" in ex.text and "Unpack it first." in ex.text
