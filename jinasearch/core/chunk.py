@@ -109,8 +109,18 @@ class Cutter:
 
         def emit(current: list[_Seg], fresh: int) -> None:
             s, e = current[0].start, current[-1].end
-            first = current[len(current) - fresh]  # its place: where its own text starts
-            out.append(Chunk(self.ordinal, text[s:e], base + s, base + e, page, first.path))
+            own = current[len(current) - fresh :]
+            # Its place: where its own text starts, or the first heading in it when only a little text
+            # (under MIN_FILL) comes before that heading.
+            place, before = own[0].path, 0
+            for seg in own:
+                if seg.heading:
+                    place = seg.path
+                    break
+                before += seg.tokens
+                if before >= min_fill:
+                    break
+            out.append(Chunk(self.ordinal, text[s:e], base + s, base + e, page, place))
             self.ordinal += 1
 
         current: list[_Seg] = []

@@ -21,18 +21,19 @@ from .config import Settings
 from .control import Control
 from .embed import Embedder, load_embedder, load_tokenizer
 from .embed.tokenizer import EstimatedTokenizer
-from .errors import ModelMismatchError, ModelUnavailableError, PathMissingError
+from .errors import ModelUnavailableError, PathMissingError
 from .extract.runner import InlineRunner, Runner
 from .indexing import recut, reembed
 from .indexing.background import BackgroundEmbedder
-from .indexing.changes import find_changes
+from .indexing.changes import Changes, find_changes
 from .indexing.embedding import EMBED_WINDOW, Encoder, embed_windows
 from .indexing.loading import ModelLoad
 from .indexing.reading import read_and_commit
+from .indexing.refresh import refresh_all
 from .indexing.session import Session, writing
 from .indexing.tally import Tally
 from .models import Progress, RunOutcome
-from .policy import model_key, plan_run
+from .policy import model_key
 from .store import PendingPassage, Store, save_vectors
 from .store.staging import Staging
 
@@ -57,6 +58,7 @@ class _Run:
     staging: bool = False  # re-embedding into staging for a model switch (see indexing/reembed.py)
     keyword_only: Exception | None = None
     swap_seconds: float | None = None
+    changes: Changes | None = None  # what the scan found (None: a run without a scan)
 
     @property
     def store(self) -> Store:
@@ -105,35 +107,17 @@ class Indexer:
             self._bg = None
             if self._encoder is None:
                 self._loading = None  # a load an earlier run gave up on (cancelled or failed) starts afresh
-            run.staging = self._plan_model(run.store)
+            run.staging = reembed.plan(run.store, self.model, self._reembed)
             for progress in body(run):
                 yield progress
                 # Pause holds here, between steps; a cancel is noticed by the stages themselves.
                 self.control.checkpoint()
             session.clean = True
 
-    def _plan_model(self, store: Store) -> bool:
-        """Decide where this run's vectors go (core/policy.py); True: into staging for a model switch."""
-        staging = Staging(store)
-        plan = plan_run(
-            self.model, store.model(), staging.model, has_vectors=store.dim() is not None, reembed=self._reembed
-        )
-        if plan == "mismatch":
-            raise ModelMismatchError(
-                f"this index was built with model '{store.model()}', not '{self.model}'. Search it with that "
-                "model, use another --data-dir, or pass --reembed to re-embed everything with the new one."
-            )
-        if plan == "stage":
-            staging.begin(self.model)
-        elif staging.model is not None or store.model() != self.model:
-            with store.db.atomic():
-                staging.discard()  # switched back before the re-embed finished: nothing to swap
-                store.set_model(self.model)
-        return plan == "stage"
-
     def _index(self, run: _Run, roots: list[str]) -> Iterator[Progress]:
         yield Progress(phase="scan")
         changes = yield from find_changes(run.store, roots, self.settings.excludes, run.tally)
+        run.changes = changes
         if changes.work:  # nothing to extract (an unchanged folder): no model needed
             cutting = Chunking(self._tokenizer(run), self.settings.chunk_tokens, self.settings.overlap_tokens)
             yield from read_and_commit(
@@ -192,6 +176,7 @@ class Indexer:
         store, cancelled = run.store, self.control.cancelled
         if not cancelled and run.keyword_only is None:
             yield from self._embed(run)
+            yield from self._refresh(run)
         if run.staging and not self.control.cancelled:
             yield Progress(phase="save", task="swap")
             run.swap_seconds = reembed.swap(Staging(store), self.settings.faiss_path)
@@ -233,6 +218,24 @@ class Indexer:
                 failed=run.tally.failed,
             )
         run.tally.embedded += done
+
+    def _refresh(self, run: _Run) -> Iterator[Progress]:
+        """Read again the unchanged files an older extraction read (indexing/refresh.py). Not while a
+        model switch is staging (their vectors would be the new model's) nor without the model: they
+        keep their old passages, with vectors, until a run that can."""
+        stale = run.changes.stale if run.changes is not None else []
+        if not stale or run.staging or self.control.cancelled:
+            return
+        encoder = self._encoder_or_none(run)
+        if encoder is None:
+            return
+        cutting = Chunking(encoder.emb.tokenizer, self.settings.chunk_tokens, self.settings.overlap_tokens)
+        changes = run.changes
+        assert changes is not None
+        for step in refresh_all(self._runner, stale, changes.folder_of, cutting, run.store, encoder, run.tally):
+            yield Progress(
+                phase="extract", task="refresh", files_total=step.total, files_done=step.done, current=step.path
+            )
 
     def _need_encoder(self, run: _Run) -> Encoder:
         encoder = self._encoder_or_none(run)

@@ -135,8 +135,8 @@ SearchNote = Literal["ok", "keyword-only", "model-mismatch", "no-index", "error"
 
 Phase = Literal["scan", "extract", "embed", "save", "done"]
 # What a run's phase works for: its own files, a model switch (stage the new model's vectors, then
-# swap them in) or a re-cut to a new passage size.
-Task = Literal["index", "reembed", "swap", "recut"]
+# swap them in), a re-cut to a new passage size, or reading unchanged files again for a newer extraction.
+Task = Literal["index", "reembed", "swap", "recut", "refresh"]
 
 
 @dataclass(frozen=True)

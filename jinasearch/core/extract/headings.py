@@ -49,7 +49,7 @@ class HeadingFinder:
             h = self._line(lines, blank, i, skip)
             if h is not None:
                 level, title, rule = h
-                indent = len(line) - len(line.lstrip()) if rule != "atx" else line.index(title)
+                indent = len(line) - len(line.lstrip())  # an ATX heading starts at its "#"s
                 found.append((Heading(level, title, starts[i] + indent), rule))
         return _keep_real_numbered(found)
 

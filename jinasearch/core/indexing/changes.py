@@ -22,6 +22,9 @@ class Changes:
     work: list[FileInfo] = field(default_factory=list)
     folder_of: dict[str, int] = field(default_factory=dict)
     known: dict[str, str | None] = field(default_factory=dict)
+    # Unchanged, indexed files an older extraction read: read again after the run's own work, their new
+    # passages swapped in only with their vectors, so search by meaning never loses them (refresh.py).
+    stale: list[FileInfo] = field(default_factory=list)
 
 
 def find_changes(store: Store, roots: Sequence[str], excludes: tuple[str, ...], tally: Tally) -> Iterator[Progress]:
@@ -42,9 +45,13 @@ def find_changes(store: Store, roots: Sequence[str], excludes: tuple[str, ...], 
             seen.add(info.path)
             row = existing.get(info.path)
             current = row is not None and row.reader >= READER_VERSION
-            if row is not None and row.size == info.size and row.mtime == info.mtime and current:
+            same = row is not None and row.size == info.size and row.mtime == info.mtime
+            if same and current:
                 # Failed files too: retried when they change, or once when a newer reader comes.
                 tally.skipped += 1
+            elif same and row is not None and row.status == "indexed":
+                changes.stale.append(info)
+                changes.folder_of[info.path] = folder_id
             else:
                 changes.work.append(info)
                 changes.folder_of[info.path] = folder_id

@@ -13,7 +13,9 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
-from ..store import PendingPassage
+from ..errors import ModelMismatchError
+from ..policy import plan_run
+from ..store import PendingPassage, Store
 from ..store.staging import Staging
 from .embedding import EMBED_WINDOW, Encoder, Step, embed_windows
 
@@ -47,3 +49,23 @@ def swap(staging: Staging, faiss_path: Path) -> float | None:
     if not staging.swap(before_commit=lambda: faiss_path.unlink(missing_ok=True)):
         return None
     return time.monotonic() - t0
+
+
+def plan(store: Store, model: str, asked: bool) -> bool:
+    """Decide where this run's vectors go (core/policy.py); True: into staging for a model switch to
+    `model` (a model_key), which `asked` (--reembed) or an interrupted run began."""
+    staging = Staging(store)
+    recorded = store.model()
+    decision = plan_run(model, recorded, staging.model, has_vectors=store.dim() is not None, reembed=asked)
+    if decision == "mismatch":
+        raise ModelMismatchError(
+            f"this index was built with model '{recorded}', not '{model}'. Search it with that "
+            "model, use another --data-dir, or pass --reembed to re-embed everything with the new one."
+        )
+    if decision == "stage":
+        staging.begin(model)
+    elif staging.model is not None or recorded != model:
+        with store.db.atomic():
+            staging.discard()  # switched back before the re-embed finished: nothing to swap
+            store.set_model(model)
+    return decision == "stage"

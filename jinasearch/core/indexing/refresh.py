@@ -1,0 +1,89 @@
+"""Reading unchanged files again for a newer extraction, without a gap in search by meaning.
+
+When extraction improves (READER_VERSION), every indexed file is worth reading again, though none has
+changed. Replacing their passages at once would leave the whole library without vectors until the
+model has embedded everything anew (hours on a CPU with the Jina model). So, as the re-cut does, each
+group of files is read, its new passages' texts that no passage has a vector for are embedded first,
+and then, in one transaction, the documents' passages are replaced and those vectors written. A
+searcher sees a document's old passages (with vectors) or its new ones (with vectors), never one
+without. A cancelled run leaves the rest at the old reader: the next run continues with them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+
+from ..chunk import Chunking
+from ..context import model_input
+from ..extract.runner import Result, Runner, cut
+from ..models import FileInfo
+from ..store import Store
+from ..store.documents import passage_hash
+from .commit import commit_batch
+from .embedding import Encoder, batched
+from .tally import Tally
+
+# Files swapped in per transaction.
+GROUP = 16
+
+
+@dataclass(frozen=True)
+class RefreshStep:
+    done: int
+    total: int
+    path: str
+
+
+def refresh_all(
+    runner: Runner,
+    files: Sequence[FileInfo],
+    folder_of: Mapping[str, int],
+    cutting: Chunking,
+    store: Store,
+    encoder: Encoder,
+    tally: Tally,
+) -> Iterator[RefreshStep]:
+    """Read `files` again and swap each group in with its vectors; yields a RefreshStep per group."""
+    results = runner.run(files, {}, cutting)
+    done = 0
+    group: list[Result] = []
+    try:
+        for result in results:
+            group.append(result if result.chunks is not None else cut(result, cutting))
+            if len(group) < GROUP and runner.ready():
+                continue
+            if not _swap_in(store, group, folder_of, encoder, tally):
+                return
+            done += len(group)
+            yield RefreshStep(done, len(files), group[-1].file.path)
+            group = []
+        if group and _swap_in(store, group, folder_of, encoder, tally):
+            yield RefreshStep(done + len(group), len(files), group[-1].file.path)
+    finally:
+        close = getattr(results, "close", None)
+        if close is not None:
+            close()
+
+
+def _swap_in(store: Store, group: list[Result], folder_of: Mapping[str, int], encoder: Encoder, tally: Tally) -> bool:
+    """Embed what the group's new passages need, then commit the group and those vectors at once;
+    False when cancelled (nothing of the group is written)."""
+    new: dict[str, str] = {}
+    if store.dim() is not None:
+        for r in group:
+            if r.extracted is None or r.chunks is None:
+                continue
+            title = r.extracted.title
+            for c in r.chunks:
+                h = passage_hash(title, c)
+                if h not in new and not store.has_vector(h):
+                    new[h] = model_input(title, c.section, c.text)
+    vecs = batched(list(new.values()), encoder)
+    if vecs is None:
+        return False
+    with store.db.atomic():
+        commit_batch(store, group, folder_of, tally)
+        if len(vecs):
+            store.set_vectors(list(new), vecs)
+    return True
