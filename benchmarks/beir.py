@@ -4,7 +4,7 @@
 
 Each corpus document is written as one text file (title, blank line, text), the folder is indexed
 with `Indexer` (the app's scan/extract/chunk/embed/store path) and every judged query goes through
-`Searcher.search` in each mode. Results are passages; `max_per_file=1` makes them documents, which
+`Searcher.search` in each mode. Results are passages; `per_file=1` makes them documents, which
 is what the judgments are about. Metrics: nDCG@10 (graded gains, log2 discount), Recall@10, MRR@10.
 """
 
@@ -23,9 +23,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-from jinasearch.core import fusion  # noqa: E402
 from jinasearch.core.config import Settings  # noqa: E402
 from jinasearch.core.indexer import Indexer  # noqa: E402
+from jinasearch.core.retrieval import fusion  # noqa: E402
 from jinasearch.core.search import MODES, Searcher  # noqa: E402
 
 K = 10
@@ -110,7 +110,7 @@ def evaluate(
         lat: list[float] = []
         for qid in judged:
             t = time.perf_counter()
-            hits = searcher.search(queries[qid], k=K, mode=mode, max_per_file=1, highlight=False)  # type: ignore[arg-type]
+            hits = searcher.search(queries[qid], k=K, mode=mode, per_file=1, highlight=False)  # type: ignore[arg-type]
             lat.append(time.perf_counter() - t)
             ranked = [paths.get(h.path, "") for h in hits]
             grades = qrels[qid]
@@ -154,9 +154,9 @@ def main(argv: list[str] | None = None) -> int:
             fusion.LEXICAL_WEIGHT = w
             sweep[w] = evaluate(searcher, queries, qrels, paths, ("hybrid",))["hybrid"]["ndcg@10"]
         fusion.LEXICAL_WEIGHT = default
-    counts = searcher.store.counts()
+    passages = searcher.store.counts().passages
     searcher.close()
-    print(f"{args.dataset.name}: {len(paths)} documents, {counts['passages']} passages, indexing {index_s:.1f} s")
+    print(f"{args.dataset.name}: {len(paths)} documents, {passages} passages, indexing {index_s:.1f} s")
     print(f"{'mode':<9} {'nDCG@10':>8} {'R@10':>6} {'MRR@10':>7} {'p50 ms':>7} {'p95 ms':>7}")
     for mode, r in results.items():
         print(
@@ -171,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
                 {
                     "dataset": args.dataset.name,
                     "documents": len(paths),
-                    "passages": counts["passages"],
+                    "passages": passages,
                     "index_s": index_s,
                     "results": results,
                     "sweep": sweep,

@@ -67,9 +67,9 @@ def main() -> int:
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
 
-    from jinasearch.core.store.check import check_at_rest, check_finished, passage_keys
     from tests.core.robust import proc
     from tests.core.robust.files import make_corpus
+    from tests.core.store.check import check_at_rest, check_finished, passage_keys
 
     rng = random.Random(args.seed)
     work = Path(tempfile.mkdtemp(prefix="jinasearch-crash-"))

@@ -25,8 +25,9 @@ from engine_corpus import passage_texts, queries, write_corpus
 
 from jinasearch.core.chunk import chunk_text
 from jinasearch.core.config import Settings
-from jinasearch.core.indexer import Indexer, model_key
+from jinasearch.core.indexer import Indexer, run_to_end
 from jinasearch.core.models import Extracted
+from jinasearch.core.policy import model_key
 from jinasearch.core.search import Searcher
 from jinasearch.core.store import Store, VectorIndex
 
@@ -93,11 +94,9 @@ def bench_index(work: Path, model_path: str, emb, n_files: int) -> dict[str, flo
     timed = TimedEmbedder(emb)
     indexer = Indexer(settings, embedder=timed)
     t = time.perf_counter()
-    for _ in indexer.index([corpus]):
-        pass
+    s = run_to_end(indexer.index([corpus])).summary
     pipeline_s = time.perf_counter() - t
     log(f"pipeline: {timed.seconds:.1f} s of it inside the model's encode")
-    s = indexer.summary
     log(
         f"pipeline: {s.indexed} files, {s.passages_added} passages, {s.passages_embedded} embedded in {pipeline_s:.1f} s"
     )
@@ -160,9 +159,9 @@ def build_large(work: Path, model_path: str, emb, n_passages: int, n_real: int) 
     if built and settings.faiss_path.exists():  # --work reused: the large index is already there
         counts = store.counts()
         store.close()
-        log(f"reusing the large index in {settings.data_dir} ({counts['passages']} passages)")
-        return settings, {**json.loads(built), "passages": counts["passages"]}
-    store.set_meta("model", model_key(model_path))
+        log(f"reusing the large index in {settings.data_dir} ({counts.passages} passages)")
+        return settings, {**json.loads(built), "passages": counts.passages}
+    store.set_model(model_key(model_path))
     t = time.perf_counter()
     total = 0
     docs = 0
@@ -206,7 +205,7 @@ def build_large(work: Path, model_path: str, emb, n_passages: int, n_real: int) 
     t_real = time.perf_counter() - t
     log(f"embedded {len(real_rows)} real passages in {t_real:.1f} s")
     real_ids = {r[0]: i for i, r in enumerate(real_rows)}
-    store.set_meta("dim", str(emb.dim))
+    store.set_dim(emb.dim)
     for start in range(0, len(rows), 20_000):
         part = rows[start : start + 20_000]
         vecs = np.empty((len(part), emb.dim), dtype=np.float32)
@@ -218,14 +217,15 @@ def build_large(work: Path, model_path: str, emb, n_passages: int, n_real: int) 
                 vecs[j] = v / np.linalg.norm(v)
         store.set_vectors([h for _, _, h in part], vecs)
     t = time.perf_counter()
-    vi = VectorIndex.build(store, emb.dim)
+    vi = VectorIndex(emb.dim, model=store.model())
+    vi.sync(store)
     vi.save(settings.faiss_path)
     log(f"FAISS: {len(vi)} vectors built and saved in {time.perf_counter() - t:.1f} s")
     counts = store.counts()
     info = {
         "docs": docs,
-        "passages": counts["passages"],
-        "embedded": counts["embedded"],
+        "passages": counts.passages,
+        "embedded": counts.embedded,
         "real": len(real_rows),
         "text_s": t_text,
     }

@@ -27,8 +27,9 @@ import beir
 import common  # noqa: F401  (first: offline hub, this checkout on sys.path)
 import numpy as np
 
-from jinasearch.core import fusion, text
+from jinasearch.core import language as text
 from jinasearch.core.config import Settings
+from jinasearch.core.retrieval import fusion
 from jinasearch.core.search import CANDIDATES, Searcher, doc_freq, fts_query
 
 Ranking = list[tuple[int, float]]
@@ -98,7 +99,7 @@ def ndcg_docs(c: Corpus, ranked: Ranking, grades: dict[str, int]) -> float:
 def shipped(c: Corpus, q: Query, n_dense: int = CANDIDATES, n_kw: int = CANDIDATES) -> Ranking:
     ids = q.candidates(n_dense, n_kw)
     vec_ids, mat = c.vectors(ids)
-    return fusion.hybrid_rank(q.qvec, vec_ids, mat, c.text, q.words, ids)
+    return fusion.hybrid_rank(q.qvec, vec_ids, mat, c.text, q.words, ids)[0]
 
 
 def title_of(c: Corpus, pid: int, max_words: int = 15) -> str | None:
@@ -167,7 +168,7 @@ def framing_stop_words(c: Corpus, q: Query) -> Ranking:
         text.STOP_WORDS = saved
     ids = q.candidates()
     vec_ids, mat = c.vectors(ids)
-    return fusion.hybrid_rank(q.qvec, vec_ids, mat, c.text, words, ids)
+    return fusion.hybrid_rank(q.qvec, vec_ids, mat, c.text, words, ids)[0]
 
 
 class Params:
@@ -240,7 +241,7 @@ def main(argv: list[str] | None = None) -> int:
         per[ds.name] = {name: [ndcg_docs(c, f(c, q), q.grades) for q in queries] for name, f in variants.items()}
         real = statistics.fmean(
             beir.ndcg(
-                [c.doc.get(h.passage_id, "") for h in s.search(q.text, k=beir.K, max_per_file=1, highlight=False)],
+                [c.doc.get(h.passage_id, "") for h in s.search(q.text, k=beir.K, per_file=1, highlight=False)],
                 q.grades,
             )
             for q in queries

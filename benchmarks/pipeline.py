@@ -92,22 +92,25 @@ def index_once(
     inner = ProcessRunner(workers) if runner == "process" else InlineRunner()
     timed = TimedRunner(inner)
     ix = Indexer(settings, embedder=emb, runner=timed)
+    outcome = None
     for p in ix.index([folder]):
         if t_keyword is None and p.phase == "extract" and p.files_done == p.files_total:
             t_keyword = time.perf_counter() - t0
         if p.phase == "save" and t_semantic is None:
             t_semantic = time.perf_counter() - t0
+        outcome = p.outcome or outcome
     total = time.perf_counter() - t0
+    assert outcome is not None and outcome.state == "done", outcome
     store = Store(settings.db_path, readonly=True)
     counts = store.counts()
     distinct = store.conn.execute("SELECT COUNT(DISTINCT text_hash) FROM passages").fetchone()[0]
     store.close()
-    assert counts["indexed"] == n_files and counts["embedded"] == counts["passages"], counts
+    assert counts.indexed == n_files and counts.embedded == counts.passages, counts
     return {
         "keyword_s": t_keyword or total,
         "semantic_s": t_semantic or total,
         "total_s": total,
-        "passages": counts["passages"],
+        "passages": counts.passages,
         "distinct": distinct,
         "wait_for_files_s": timed.wait_s,
         "worker_file_s": timed.file_s,
@@ -151,9 +154,13 @@ def main() -> int:
         folder = work / "files"
         write_corpus(folder, args.files, model)
         print(f"{args.files} files, device {emb.device}, batch {emb.batch_size}, runner {args.runner}", flush=True)
-        modes = [("overlapped", indexer_mod.OVERLAP_BATCHES)] + ([("sequential", 0)] if args.sequential else [])
-        for name, batches in modes:
-            indexer_mod.OVERLAP_BATCHES = batches
+        # First the app's own schedule (the module default), then, with --sequential, embedding only after reading.
+        modes = [("overlapped", indexer_mod.BACKGROUND_EMBEDDING)] + (
+            [("sequential", False)] if args.sequential else []
+        )
+        for name, background in modes:
+            indexer_mod.BACKGROUND_EMBEDDING = background
+            out[f"{name}_background_embedding"] = background
             out[name] = r = index_once(folder, work / f"data-{name}", model, emb, args.runner, args.workers, args.files)
             r["pipeline_per_s"] = r["distinct"] / r["semantic_s"]
             print(

@@ -161,7 +161,7 @@ def child(out: Path, query: str, work: Path) -> int:
     wait(w.controller.modelLoaded)
     w.add_folders([str(sample)])
     result = wait(w.controller.runFinished)[0]
-    print(f"indexed: {result.status} {result.summary}", flush=True)
+    print(f"indexed: {result.status.value} {result.summary}", flush=True)
     pause(300)
     shaded: list[tuple] = []  # best sentences follow the results; they may land while those are handled
     w.controller.sentences.connect(lambda *a: shaded.append(a))
@@ -178,8 +178,8 @@ def child(out: Path, query: str, work: Path) -> int:
         subprocess.run(["import", "-window", "root", "-crop", "1600x980+0+0", str(out)], check=True)
     else:
         w.grab().save(str(out))
-    for i in range(w.results.rowCount()):
-        h = w.results.hit(i)
+    for i in range(w.results.model.rowCount()):
+        h = w.results.model.hit(i)
         print(f"{i + 1}. {os.path.basename(h.path)} page={h.page} {'+'.join(h.sources)} {h.score:.3f}")
     w.shutdown()
     return 0

@@ -19,7 +19,7 @@ from pathlib import Path
 from .chunk import Chunking, Tokenizer
 from .config import Settings
 from .control import Control
-from .embed import Embedder, load_embedder, load_tokenizer
+from .embed import Embedder, accelerator_likely, load_embedder, load_tokenizer
 from .embed.tokenizer import EstimatedTokenizer
 from .errors import ModelUnavailableError, PathMissingError
 from .extract.runner import InlineRunner, Runner
@@ -131,7 +131,10 @@ class Indexer:
         if self._encoder is None and self._embedder is None and self._loading is None:
             tokenizer = load_tokenizer(self.settings.model)
             if tokenizer is not None:
-                self._loading = ModelLoad(lambda: self._factory(self.settings.model, self.settings.device))
+                # On a CPU the model embeds only once reading is done (BACKGROUND_EMBEDDING): loading it
+                # now would only take the cores from the extraction workers. It loads when first needed.
+                if BACKGROUND_EMBEDDING is True or accelerator_likely(self.settings.device):
+                    self._loading = ModelLoad(lambda: self._factory(self.settings.model, self.settings.device))
                 return tokenizer
         encoder = self._encoder_or_none(run)
         return encoder.emb.tokenizer if encoder is not None else EstimatedTokenizer()
@@ -140,7 +143,13 @@ class Indexer:
         """The embedder of the reading phase, once the model is in (never waiting for it). While staging
         a model switch this run's model is the new one: everything waits for the staging at the end
         (background vectors would land where the old model's belong)."""
-        ready = self._loading is None or self._loading.ready
+        # Ready without waiting: loaded already, given, or its helper thread is done (never a load here,
+        # between two commits: that would hold keyword search back for the whole load).
+        ready = (
+            self._encoder is not None
+            or self._embedder is not None
+            or (self._loading is not None and self._loading.ready)
+        )
         if self._bg is None and BACKGROUND_EMBEDDING and not run.staging and ready:
             encoder = self._encoder_or_none(run)
             on_cpu = getattr(encoder.emb, "device", None) == "cpu" if encoder is not None else True

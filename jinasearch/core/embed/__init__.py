@@ -44,4 +44,11 @@ def load_tokenizer(name: str) -> Tokenizer | None:
         return None
 
 
-__all__ = ["Embedder", "load_embedder", "load_tokenizer"]
+def accelerator_likely(device: str) -> bool:
+    """Whether the model will probably run on an accelerator (see st.accelerator_likely; no torch import)."""
+    from .st import accelerator_likely as likely
+
+    return likely(device)
+
+
+__all__ = ["Embedder", "accelerator_likely", "load_embedder", "load_tokenizer"]

@@ -29,6 +29,21 @@ def pick_device(device: str) -> str:
     return "cpu"
 
 
+def accelerator_likely(device: str) -> bool:
+    """Whether the model will probably run on an accelerator, judged without importing torch: asked for
+    one, or "auto" on a machine with an NVIDIA driver or Apple silicon."""
+    if device in ("cuda", "gpu", "mps"):
+        return True
+    if device not in ("auto", "", None):
+        return False
+    import platform
+    import shutil
+
+    if os.path.exists("/proc/driver/nvidia") or shutil.which("nvidia-smi"):
+        return True
+    return platform.system() == "Darwin" and platform.machine() == "arm64"
+
+
 def needs_remote_code(name: str) -> bool:
     """Jina v2 ships its own BERT variant (ALiBi, 8k context) as remote code in the model repo."""
     return "jina" in name.lower()

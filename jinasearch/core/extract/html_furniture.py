@@ -30,51 +30,53 @@ _HEADINGS = frozenset(f"h{i}" for i in range(1, 7))
 GUARD = 0.3
 
 
-def _classes(tag: Any) -> set[str]:
-    cls = tag.get("class")
-    if not cls:
-        return set()
-    return {c.lower() for c in (cls if isinstance(cls, list) else str(cls).split())}
+def _classes(el: Any) -> set[str]:
+    return {c.lower() for c in (el.get("class") or "").split()}
 
 
-def _in_main(tag: Any) -> bool:
-    return (
-        tag.find_parent(lambda t: t.name in ("main", "article") or (t.get("role") or "").lower() == "main") is not None
-    )
+def _in_main(el: Any) -> bool:
+    return any(a.tag in ("main", "article") or (a.get("role") or "").lower() == "main" for a in el.iterancestors())
 
 
-def is_furniture(tag: Any) -> bool:
-    if tag.name in INVISIBLE:
+def _words(el: Any) -> int:
+    # Joined with spaces, as a reader counts them: "<li>a</li><li>b</li>" is two words.
+    return len(" ".join(el.itertext()).split())
+
+
+def is_furniture(el: Any) -> bool:
+    tag = el.tag
+    if tag in INVISIBLE:
         return True
-    if tag.name in _HEADINGS:
+    if tag in _HEADINGS:
         return False
-    classes = _classes(tag)
-    role = (tag.get("role") or "").lower()
+    classes = _classes(el)
+    role = (el.get("role") or "").lower()
     if classes & _CONTENT or role in ("note", "doc-footnote", "doc-endnotes"):
         return False
-    if tag.name == "aside" or "sidebar" in classes:
-        return not _in_main(tag)
+    if tag == "aside" or "sidebar" in classes:
+        return not _in_main(el)
     if role in _ROLES:
         return True
-    ident = (tag.get("id") or "").lower()
+    ident = (el.get("id") or "").lower()
     if ident in _FURNITURE or ident in _FURNITURE_IDS or classes & _FURNITURE:
         return True
     # A page's own <header> (logo, site menu) is furniture; an article's or a section's, holding its
     # heading, is content.
-    return tag.name == "header" and tag.find(list(_HEADINGS)) is None and not _in_main(tag)
+    return tag == "header" and not any(d.tag in _HEADINGS for d in el.iterdescendants()) and not _in_main(el)
 
 
 def drop_furniture(root: Any) -> None:
-    """Remove the furniture under `root` in place (outermost first), keeping big containers (GUARD)."""
-    total = max(1, len(root.get_text(" ").split()))
-    doomed = []
-    for tag in root.find_all(True):
-        if (
-            tag.name in INVISIBLE
-            or is_furniture(tag)
-            and (tag.name in ("nav", "aside") or len(tag.get_text(" ").split()) <= GUARD * total)
-        ):
-            doomed.append(tag)
-    for tag in doomed:
-        if tag.parent is not None:  # not already gone with an ancestor
-            tag.decompose()
+    """Remove the furniture under `root` in place (outermost first), keeping big containers (GUARD).
+
+    An element's tail (the text after it) belongs to its parent and stays (lxml's drop_tree)."""
+    total = max(1, _words(root))
+    doomed = [
+        el
+        for el in root.iterdescendants()
+        if isinstance(el.tag, str)  # comments and processing instructions are skipped when writing
+        and is_furniture(el)
+        and (el.tag in INVISIBLE or el.tag in ("nav", "aside") or _words(el) <= GUARD * total)
+    ]
+    for el in doomed:
+        if el.getparent() is not None:
+            el.drop_tree()

@@ -72,7 +72,7 @@ def main(
     limit_memory(max_bytes)
     extract_fn = resolve(target)
     # Import the parsers now, so the first file's limits are spent parsing, not importing.
-    for module in ("pypdfium2", "pypdf", "docx", "bs4", "lxml", "charset_normalizer"):
+    for module in ("pypdfium2", "pypdf", "docx", "lxml.html", "charset_normalizer"):
         try:
             importlib.import_module(module)
         except ImportError:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import sqlite3
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from . import schema as sql
+
+if TYPE_CHECKING:  # imported by Store._open: not at app start (84 modules, 0.1 s before the window)
+    import sqlite_utils
 
 
 class Connected:

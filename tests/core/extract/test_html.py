@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from jinasearch.core.errors import ExtractionError
 from jinasearch.core.extract import extract
 
 PAGE = """<!doctype html><html><head><title>Garden notes</title>
@@ -49,3 +52,27 @@ def test_an_articles_own_header_with_its_heading_is_content(tmp_path: Path) -> N
     ex = extract(f)
     assert [(h.level, h.title) for h in ex.headings] == [(2, "Installing the widget")]
     assert "Site logo" not in ex.text and "Installing the widget" in ex.text and "Unpack it first." in ex.text
+
+
+def test_a_log_saved_as_one_long_pre_is_read_to_its_end(tmp_path: Path) -> None:
+    # libxml2 drops text nodes over 10 MB unless asked not to; the whole page would read as empty.
+    f = tmp_path / "server-log.html"
+    lines = "".join(f"2026-11-30 12:00:{i % 60:02d} worker {i} finished batch\n" for i in range(250_000))
+    f.write_text(f"<html><body><pre>{lines}</pre><p>End of log marker</p></body></html>", encoding="utf-8")
+    assert len(lines) > 10_000_000
+    text = extract(f).text
+    assert "worker 249999 finished batch" in text and text.rstrip().endswith("End of log marker")
+
+
+def test_markup_nested_past_the_parsers_limit_is_reported_not_read_as_empty(tmp_path: Path) -> None:
+    f = tmp_path / "nested.html"
+    f.write_text("<html><body>" + "<div>" * 3000 + "deep text" + "</div>" * 3000 + "</body></html>")
+    with pytest.raises(ExtractionError, match="nested too deeply"):
+        extract(f)
+
+
+def test_unclosed_inline_tags_hundreds_deep_still_read(tmp_path: Path) -> None:
+    # Old generators leave <font> open; libxml2's default depth limit (256) would lose the rest of the page.
+    f = tmp_path / "fonts.html"
+    f.write_text("<html><body>" + "<font size=2>word " * 600 + "<p>last paragraph</p></body></html>")
+    assert "last paragraph" in extract(f).text
