@@ -1,9 +1,9 @@
-"""Engine benchmark (issue 2): indexing throughput vs bare encode, unchanged re-index, search latency.
+"""Engine benchmark: indexing throughput vs bare encode, unchanged re-index, search latency.
 
 Run from the repository root:
     python benchmarks/engine.py [--files 1000] [--passages 100000] [--queries 100] [--real 3000]
-Prints a Markdown report (and writes it to --report if given). See BENCHMARKS.md for how each
-figure is obtained, including the shortcut used to put vectors on 100,000 passages.
+Prints a Markdown report (and writes it to --report if given). See docs/benchmarks.md ("Indexing speed",
+"Search speed") for how each figure is obtained, including the shortcut used to put vectors on 100,000 passages.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Model switch benchmark (issue 3): search keeps answering by meaning during a re-embed; the swap's cost.
+"""Model switch benchmark: search keeps answering by meaning during a re-embed; the swap's cost.
 
 Run from the repository root:
     python benchmarks/model_switch.py [--files 400] [--swap-passages 100000] [--report FILE]
