@@ -6,9 +6,10 @@
 - numbered sections: a line like `4.7 Standards for Graphical Interfaces` standing alone between
   blank lines, at most 14 words, not ending like a sentence; a single-number line ("3. Title") must
   be followed by a "3.x" section or be a short capitalised title (else it is a list item);
-- a short ALL-CAPS line standing alone.
+- a short ALL-CAPS line standing alone: a top heading before any other, else a label one level
+  below the current section.
 On curl's FAQ and KNOWN_BUGS, the GNU coding standards and Markdown files these found every entry of
-the files' own tables of contents with one false positive (docs/benchmarks.md, "Real documents").
+the files' own tables of contents with one false positive (docs/benchmarks.md, "Real documents (docs-dev)").
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ _FENCE = re.compile(r"^ {0,3}(```+|~~~+)")
 _UNDER = re.compile(r"^([=\-~^\"'`#*+.:_])\1{2,}[ \t]*$")
 _NUMBERED = re.compile(r"^[ \t]{0,4}((?:\d{1,3}\.)*\d{1,3})\\?\.?[ \t]+(\S.{0,100}?)[ \t]*$")
 _APPENDIX = re.compile(r"^(Appendix [A-Z])[ \t]+(\S.{0,80})$")
-_CAPS = re.compile(r"^[ \t]{0,4}([A-Z][A-Z0-9 ,&/()'\-:]{2,60})$")
+# No colon inside: "PROGRAM:SOURCEFILE:LINENO: MESSAGE" is a format shown on its own line, not a heading.
+_CAPS = re.compile(r"^[ \t]{0,4}([A-Z][A-Z0-9 ,&/()'\-]{2,60}:?)$")
 _NUMBER = re.compile(r"(\d+)((?:\.\d+)*)")
 
 MARKDOWN = (".md", ".markdown")
@@ -36,6 +38,7 @@ class HeadingFinder:
         self.markdown = markdown
         self._levels: dict[tuple[str, bool], int] = {}
         self._fence: str | None = None
+        self._level: int | None = None  # the last heading's level, other than an ALL-CAPS line's
 
     def find(self, text: str) -> list[Heading]:
         lines = text.split("\n")
@@ -51,7 +54,16 @@ class HeadingFinder:
                 level, title, rule = h
                 indent = len(line) - len(line.lstrip())  # an ATX heading starts at its "#"s
                 found.append((Heading(level, title, starts[i] + indent), rule))
-        return _keep_real_numbered(found)
+        return [self._placed(h, rule) for h, rule in _keep_real_numbered(found)]
+
+    def _placed(self, h: Heading, rule: str) -> Heading:
+        """An ALL-CAPS line after numbered or underlined headings labels a part of the current section
+        (curl's FAQ: "SERVER CERTIFICATE" inside 3.18): one level below it, so the next section ends it
+        instead of becoming its child. Before any other heading (a man page's NAME, SYNOPSIS) it is a top one."""
+        if rule != "caps":
+            self._level = h.level
+            return h
+        return h if self._level is None else Heading(self._level + 1, h.title, h.start)
 
     def _line(self, lines: list[str], blank: list[bool], i: int, skip: set[int]) -> tuple[int, str, str] | None:
         line = lines[i]
@@ -99,10 +111,10 @@ class HeadingFinder:
         return self._levels.setdefault((rule[0], over), len(self._levels) + 1)
 
 
-def _keep_real_numbered(found: list[tuple[Heading, str]]) -> list[Heading]:
+def _keep_real_numbered(found: list[tuple[Heading, str]]) -> list[tuple[Heading, str]]:
     """Drop single-number lines that are list items: a real "3 Title" has a "3.x" section after it, or is
     a short capitalised title."""
-    keep: list[Heading] = []
+    keep: list[tuple[Heading, str]] = []
     for k, (h, rule) in enumerate(found):
         if rule == "numbered":
             num = _NUMBER.match(h.title)
@@ -110,7 +122,7 @@ def _keep_real_numbered(found: list[tuple[Heading, str]]) -> list[Heading]:
                 title = h.title[num.end() :].lstrip("\\. ")
                 if not (title[:1].isupper() and len(title.split()) <= 6 and not title.endswith(".")):
                     continue
-        keep.append(h)
+        keep.append((h, rule))
     return keep
 
 

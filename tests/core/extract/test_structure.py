@@ -127,3 +127,24 @@ def test_markdown_rst_numbered_and_docx_headings(tmp_path: Path) -> None:
     ex = extract(doc)
     assert [(h.level, h.title) for h in ex.headings] == [(1, "Findings")]
     assert chunk_text(ex, WordTokenizer())[0].section == "Findings"
+
+
+def test_all_caps_lines_head_a_man_page_but_only_label_a_part_of_a_numbered_section(tmp_path: Path) -> None:
+    man = tmp_path / "tool.txt"
+    man.write_text("NAME\n\ntool - does things\n\nSYNOPSIS\n\ntool [options]\n")
+    assert [(h.level, h.title) for h in extract(man).headings] == [(1, "NAME"), (1, "SYNOPSIS")]
+    faq = tmp_path / "FAQ.txt"
+    faq.write_text(
+        "3.16 What certificates do I need?\n\nThere are kinds.\n\n  SERVER CERTIFICATE\n\nThe server has one.\n\n"
+        "  PROGRAM:SOURCEFILE:LINENO: MESSAGE\n\nis the format.\n\n3.17 How do I list the root certificates?\n\n"
+        "Look in the bundle.\n"
+    )
+    ex = extract(faq)
+    assert [(h.level, h.title) for h in ex.headings] == [
+        (2, "3.16 What certificates do I need?"),
+        (3, "SERVER CERTIFICATE"),
+        (2, "3.17 How do I list the root certificates?"),
+    ]
+    # The next numbered section ends the label instead of sitting under it.
+    last = chunk_text(ex, WordTokenizer(), max_tokens=12, overlap_tokens=0)[-1]
+    assert last.section == "3.17 How do I list the root certificates?"
