@@ -9,7 +9,11 @@ hit's evidence is recorded: its cosine to the query, the share of the query's wo
 For a grid of cosine floors (the words rule as in core/retrieval/floor.py) the script reports
 - answered queries: file MRR@10 / success@10 / passage-hit@10 with the floor applied, and how many
   queries lose every relevant hit ("recall lost");
-- unanswerable queries: how many come back empty ("junk avoided") and how many weak hits they show.
+- unanswerable queries: how many come back empty ("junk avoided") and how many weak hits they show;
+- short personal notes (benchmarks/data/notes.jsonl: a note and a question in other words, no shared
+  word), embedded with the index's model: at each floor how many notes stay close to their own
+  question and how many (note, other question) pairs would pass as close. Long manuals put even an
+  unanswerable question near some passage; a desk of short notes is the other end of the scale.
 The model's floor in core/retrieval/floor.py is chosen from this table (docs/benchmarks.md, "Nothing found").
 """
 
@@ -29,12 +33,14 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 from jinasearch.core.config import Settings  # noqa: E402
+from jinasearch.core.embed import load_embedder  # noqa: E402
 from jinasearch.core.models import Hit  # noqa: E402
 from jinasearch.core.retrieval.floor import Floor, is_close  # noqa: E402
 from jinasearch.core.search import Searcher  # noqa: E402
 
 EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval" / "docs-dev"
 UNANSWERABLE = Path(__file__).resolve().parent / "data" / "unanswerable.txt"
+NOTES = Path(__file__).resolve().parent / "data" / "notes.jsonl"
 GRID = (0.0, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
 
 
@@ -85,6 +91,7 @@ def main() -> int:
     queries = [json.loads(line) for line in qfile.read_text(encoding="utf-8").splitlines() if line.strip()]
     unanswerable = [q for q in UNANSWERABLE.read_text(encoding="utf-8").splitlines() if q and not q.startswith("#")]
     searcher = Searcher(Settings(data_dir=args.data))
+    model = searcher.model
 
     def run(text: str) -> list[dict]:
         hits = searcher.search(text, k=10, mode=args.mode, weak=True, sentences=False)
@@ -138,10 +145,34 @@ def main() -> int:
             f"{label:>6}  {a['mrr']:.3f} / {a['success']:.3f} / {a['passage']:.3f} / {int(a['lost']):>2}"
             f"                {empty:>2}/{len(junk)} / {shown}"
         )
+    notes = notes_table(model) if model else []
     if args.json:
-        dump = {"table": table, "answered": answered, "unanswerable": junk}
+        dump = {"table": table, "notes": notes, "answered": answered, "unanswerable": junk}
         args.json.write_text(json.dumps(dump, default=_plain, indent=1), encoding="utf-8")
     return 0
+
+
+def notes_table(model: str) -> list[dict[str, float]]:
+    """Each note's cosine to its own question and to every other question, judged at each floor."""
+    import numpy as np
+
+    pairs = [json.loads(line) for line in NOTES.read_text(encoding="utf-8").splitlines() if line.strip()]
+    embedder = load_embedder(model, device="cpu")
+    notes = np.asarray(embedder.encode([p["note"] for p in pairs]))
+    queries = np.vstack([embedder.encode_query(p["query"]) for p in pairs])
+    sims = queries @ notes.T
+    own = np.diag(sims)
+    other = sims[~np.eye(len(pairs), dtype=bool)]
+    print(
+        f"short notes ({len(pairs)}): own question median {np.median(own):.3f} (min {own.min():.3f}); "
+        f"another note's question max {other.max():.3f}"
+    )
+    rows = []
+    for cos in GRID:
+        kept_own, passed = int((own >= cos).sum()), int((other >= cos).sum())
+        rows.append({"floor": cos, "own_kept": kept_own, "others_passed": passed})
+        print(f"{cos:>6.2f}  notes close to their own question {kept_own}/{len(pairs)}; wrong pairs passing {passed}")
+    return rows
 
 
 class _HitView(dict):  # type: ignore[type-arg]
