@@ -4,7 +4,7 @@
 
 Each library reads every page's text of each file in a fresh process (imports included, as an extraction
 worker would), `--repeat` times; the median wall time is reported with pages/s and the characters read.
-pdftotext (poppler-utils) runs when it is installed. docs/benchmarks.md, "Real documents (docs-dev)",
+pdftotext (poppler-utils) runs when it is installed. docs/benchmarks.md, "Reading speed",
 records the figures for the two docs-dev manuals.
 """
 

@@ -1,8 +1,8 @@
 """PDF, page by page, with pypdfium2 (PDFium): page numbers, the outline as headings, no running headers.
 
-PDFium reads real manuals 12-15x faster than pypdf (a 311-page manual in 0.5 s instead of 7 s),
+PDFium reads real manuals about 10x faster than pypdf (a 311-page manual in 0.8 s instead of 7.9 s),
 decomposes ligatures and marks line-end hyphenation instead of keeping "com-\\nmand", and logs nothing
-on damaged files (docs/benchmarks.md, "Real documents (docs-dev)"). It is not thread-safe: it runs
+on damaged files (docs/benchmarks.md, "Reading speed"). It is not thread-safe: it runs
 only in extraction workers (one document at a time per process) or in the indexer's own thread
 with the inline runner. pypdf stays as the fallback for files PDFium refuses.
 """
