@@ -7,7 +7,7 @@ import random
 import pytest
 
 from jinasearch.core.chunk import chunk_text
-from jinasearch.core.models import Extracted, Page
+from jinasearch.core.models import Extracted, Heading, Page
 from tests.fakes import WordTokenizer
 
 TOK = WordTokenizer()
@@ -112,3 +112,21 @@ def test_real_tokenizer_bounds(minilm) -> None:  # type: ignore[no-untyped-def]
     for c in chunks:
         assert c.text == text[c.char_start : c.char_end]
         assert tok.count([c.text])[0] <= 64
+
+
+def test_a_section_starts_at_its_heading_even_after_a_short_tail_of_the_one_before() -> None:
+    # Section A fills a passage and spills a few sentences into the next; section B's heading must
+    # start B's first passage (not leave A's last lines at its top under B's name).
+    a_text = " ".join(f"Alpha sentence {w} here." for w in WORDS * 2)  # 28 sentences, 4 tokens each
+    b_text = " ".join(f"Beta line {w} now." for w in WORDS)
+    text = f"A\n\n{a_text}\n\nB\n\n{b_text}"
+    b_at = text.index("B\n\n")
+    headings = (Heading(1, "A", 0), Heading(1, "B", b_at))
+    chunks = chunk_text(Extracted(text, headings=headings), TOK, max_tokens=100, overlap_tokens=10)
+    first_b = next(c for c in chunks if c.section == "B")
+    assert first_b.char_start == b_at
+    assert all(c.char_end <= b_at for c in chunks if c.section == "A")
+    assert all("Alpha" not in c.text for c in chunks if c.section == "B")
+    # Without the heading B, the same text packs across the seam as before.
+    plain = chunk_text(Extracted(text, headings=headings[:1]), TOK, max_tokens=100, overlap_tokens=10)
+    assert any("Alpha" in c.text and "Beta" in c.text for c in plain)

@@ -19,8 +19,10 @@ if TYPE_CHECKING:
 
 # The version of extraction: documents read by an older one are read again at the next run (their
 # bytes have not changed, but what is made of them has). 1: pages with PDFium, running headers and
-# footers dropped, HTML main content, headings and sections.
-READER_VERSION = 1
+# footers dropped, HTML main content, headings and sections. 2: an ALL-CAPS line inside a numbered
+# section labels a part of it; a section's first passage starts at its heading, not with the tail of
+# the section before.
+READER_VERSION = 2
 
 _EXTRACTORS: tuple[Extractor, ...] = (TextExtractor(), HtmlExtractor(), PdfExtractor(), DocxExtractor())
 REGISTRY: dict[str, Extractor] = {s: e for e in _EXTRACTORS for s in e.suffixes}

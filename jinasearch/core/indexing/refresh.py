@@ -86,4 +86,5 @@ def _swap_in(store: Store, group: list[Result], folder_of: Mapping[str, int], en
         commit_batch(store, group, folder_of, tally)
         if len(vecs):
             store.set_vectors(list(new), vecs)
+    tally.embedded += len(vecs)
     return True

@@ -33,6 +33,7 @@ def test_files_read_by_an_older_extraction_are_refreshed_with_their_vectors_thro
     assert refresh_steps >= 2  # in groups, not one swap at the end
     assert pending_seen and set(pending_seen) == {0}  # never a passage without its vector
     assert outcome is not None and outcome.summary.indexed == 40
+    assert outcome.summary.passages_embedded == 40  # their new texts, embedded by the refresh
     rows = watcher.conn.execute("SELECT COUNT(*), MIN(reader) FROM documents").fetchone()
     assert rows == (40, READER_VERSION)
     sections = {r[0] for r in watcher.conn.execute("SELECT section FROM passages")}
