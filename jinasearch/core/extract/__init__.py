@@ -66,16 +66,20 @@ def extract_into(path: str | Path, sink: Collector) -> None:
     except Exception as exc:  # noqa: BLE001 - a parser bug on one file must not stop indexing
         raise ExtractionError(f"could not extract ({type(exc).__name__}: {str(exc)[:100]})") from None
     if not sink.has_text:
-        if p.suffix.lower() == ".pdf":
-            raise ExtractionError("no text in PDF (scanned images need OCR, which is not supported)")
-        raise ExtractionError("no text found")
+        raise ExtractionError(extractor.no_text)
+
+
+def stopped_at(path: str, done: int, total: int) -> str:
+    """Where a read that stopped part-way got to, for a paged format: " at page 181 of 270"; else ""."""
+    extractor = REGISTRY.get(Path(path).suffix.lower())
+    return f" at page {done + 1} of {total}" if total and extractor is not None and extractor.paged else ""
 
 
 def default_runner() -> Runner:
     """The runner the app and the CLI use: sandboxed worker processes (see pool.py)."""
-    from .pool import ProcessRunner
+    from . import pool
 
-    return ProcessRunner()
+    return pool.default_runner()
 
 
 __all__ = [

@@ -16,6 +16,9 @@ MAX_FILE_BYTES = 200 * 1024 * 1024
 # Plain text files above this are truncated: passages past it rarely matter, memory always does.
 MAX_TEXT_CHARS = 20_000_000
 
+# What a file that yields no text is told, unless its format says more (Extractor.no_text).
+NO_TEXT = "no text found"
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 _SPACES = re.compile(r"[ \t\u00a0]+")
 _BLANKS = re.compile(r"\n{3,}")
@@ -26,6 +29,8 @@ class Extractor(Protocol):
     with its title and headings where the format has them; raises ExtractionError when it cannot."""
 
     suffixes: tuple[str, ...]
+    paged: bool  # progress counts pages (a stopped read says "at page N of M"), not bytes or blocks
+    no_text: str  # the reason given when a file of this format yields no text
 
     def extract(self, path: Path, sink: Collector) -> None: ...
 

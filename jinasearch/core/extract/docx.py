@@ -11,7 +11,7 @@ from typing import Any
 
 from ..errors import ExtractionError
 from ..models import Heading
-from .base import check_size, clean_text
+from .base import NO_TEXT, check_size, clean_text
 from .parts import Collector
 
 # A zip bomb expands a few KB into GBs; refuse archives whose declared content is absurd.
@@ -66,6 +66,8 @@ def _heading_level(paragraph: Any) -> int | None:
 
 class DocxExtractor:
     suffixes = (".docx",)
+    paged = False
+    no_text = NO_TEXT
 
     def extract(self, path: Path, sink: Collector) -> None:
         check_size(path)

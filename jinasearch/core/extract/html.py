@@ -16,7 +16,7 @@ from typing import Any
 
 from ..errors import ExtractionError
 from ..models import Heading
-from .base import check_size
+from .base import NO_TEXT, check_size
 from .html_furniture import INVISIBLE, drop_furniture
 from .parts import Collector
 from .plain import decode_bytes
@@ -157,6 +157,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 class HtmlExtractor:
     suffixes = (".html", ".htm", ".xhtml")
+    paged = False
+    no_text = NO_TEXT
 
     def extract(self, path: Path, sink: Collector) -> None:
         check_size(path, 50 * 1024 * 1024)

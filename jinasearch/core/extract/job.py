@@ -16,6 +16,7 @@ from multiprocessing.connection import Connection
 
 from ..chunk import Chunking, Cutter
 from ..models import Extracted, FileInfo
+from . import stopped_at
 from .limits import Limits
 from .parts import Collector, Part
 from .runner import Result, SinkFactory, cut
@@ -94,8 +95,7 @@ class Job:
                 return
             self.finished = True
             collector = self.collector
-            where = f" at page {self.done + 1} of {self.total}" if self.total and _paged(self.info) else ""
-            why = f"stopped reading{where}: {reason}"
+            why = f"stopped reading{stopped_at(self.info.path, self.done, self.total)}: {reason}"
             try:
                 if collector is not None:
                     collector.note(why)
@@ -109,10 +109,6 @@ class Job:
                 self.wire.send(result)
             finally:
                 os._exit(0)
-
-
-def _paged(info: FileInfo) -> bool:
-    return info.path.lower().endswith(".pdf")
 
 
 class Watchdog:

@@ -31,6 +31,8 @@ _SOFT_HYPHENS = {0x02: None, 0xFFFE: None}
 
 class PdfExtractor:
     suffixes = (".pdf",)
+    paged = True
+    no_text = "no text in PDF (scanned images need OCR, which is not supported)"
 
     def extract(self, path: Path, sink: Collector) -> None:
         check_size(path)
@@ -72,7 +74,7 @@ def _pdfium_pages(pdf: Any, sink: Collector) -> None:
         text = raw.translate(_SOFT_HYPHENS).replace("\r\n", "\n").replace("\r", "\n")
         sink.page(i + 1, text)
         sink.progress(i + 1, n)
-    _check_pages(n, bad, sink)
+    _check_pages(n, bad)
 
 
 def _pdfium_outline(pdf: Any) -> list[OutlineEntry]:
@@ -86,7 +88,7 @@ def _pdfium_outline(pdf: Any) -> list[OutlineEntry]:
     return entries
 
 
-def _check_pages(n: int, bad: int, sink: Collector) -> None:
+def _check_pages(n: int, bad: int) -> None:
     if n and bad == n:
         raise ExtractionError("damaged PDF: no page could be read")
 
@@ -137,7 +139,7 @@ def _pypdf(path: Path, sink: Collector, why: str | None = None) -> None:
             raw = ""
         sink.page(i + 1, raw)
         sink.progress(i + 1, n)
-    _check_pages(n, bad, sink)
+    _check_pages(n, bad)
 
 
 def _short(exc: BaseException) -> str:

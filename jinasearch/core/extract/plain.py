@@ -8,7 +8,7 @@ import unicodedata
 from pathlib import Path
 
 from ..errors import ExtractionError
-from .base import MAX_TEXT_CHARS, check_size, clean_text, looks_binary
+from .base import MAX_TEXT_CHARS, NO_TEXT, check_size, clean_text, looks_binary
 from .headings import MARKDOWN, PROSE, HeadingFinder
 from .parts import Collector
 
@@ -142,6 +142,8 @@ BLOCK_BYTES = 1 << 20
 
 class TextExtractor:
     suffixes = TEXT_SUFFIXES
+    paged = False
+    no_text = NO_TEXT
 
     def extract(self, path: Path, sink: Collector) -> None:
         check_size(path)

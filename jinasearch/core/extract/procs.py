@@ -11,7 +11,7 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from ..models import Chunk, Extracted, FileInfo
-from . import job, worker
+from . import job, stopped_at, worker
 from .limits import Limits
 from .parts import Part, assemble
 from .runner import Result
@@ -125,7 +125,8 @@ class WorkerProc:
         extracted = assemble([p for p, _ in parts], r.extracted.title, r.extracted.partial)
         chunks = None
         if all(c is not None for _, c in parts):
-            chunks = tuple(replace(c, ordinal=i) for i, c in enumerate(c for _, cs in parts for c in cs or ()))
+            # Numbered already: one Cutter per reading carries the count across parts (a re-read resets).
+            chunks = tuple(c for _, cs in parts for c in cs or ())
         return replace(r, extracted=extracted, chunks=chunks, streamed=False)
 
     def _lost(self, task: FileInfo, limits: Limits) -> Result:
@@ -137,12 +138,11 @@ class WorkerProc:
             reason = crash_reason(self.proc.exitcode)
             log.warning("extractor crashed on %s (%s); replacing the worker", task.path, reason)
         done, total = self.progress
-        where = f" at page {done + 1} of {total}" if total and task.path.lower().endswith(".pdf") else ""
         parts, self.parts = self.parts, []
         self.discard()
         seconds = time.monotonic() - self.started_at
         if parts:
-            why = f"stopped reading{where}: {reason}"
+            why = f"stopped reading{stopped_at(task.path, done, total)}: {reason}"
             extracted = Extracted("", partial=why)
             return self._joined(Result(task, None, extracted=extracted, streamed=True, seconds=seconds), parts)
         return Result(task, None, error=reason, seconds=seconds)

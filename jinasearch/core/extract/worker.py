@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import logging
 import os
 import signal
 import sys
@@ -77,9 +76,6 @@ def main(
             importlib.import_module(module)
         except ImportError:
             pass
-    # Parsers log every malformed object; the file's fate is reported once, by the parent.
-    for name in ("pypdf", "pypdfium2"):
-        logging.getLogger(name).setLevel(logging.CRITICAL)
     wire = Wire(conn)
     watchdog = Watchdog(wire, limits)
     wire.send(READY)
