@@ -183,6 +183,14 @@ class InlineRunner:
         pass
 
 
+def close_results(results: Iterator[Result]) -> None:
+    """Close a runner's result stream (a generator): an error or an early stop must not leave the
+    runner's workers to the garbage collector."""
+    close = getattr(results, "close", None)
+    if close is not None:
+        close()
+
+
 def ready_batches(results: Iterator[Result], runner: Runner, limit: int) -> Iterator[list[Result]]:
     """Group results that are already waiting (at most `limit`); a batch never waits for a result
     still being extracted, so grouping adds no delay before a file is searchable."""

@@ -14,9 +14,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..context import model_input
 from ..control import Control
 from ..embed import Embedder
-from ..store import PendingPassage
+from ..models import Chunk
+from ..store import PendingPassage, Store
+from ..store.documents import text_hash
 
 # Embed in windows of this many passages read from the store (each then in model batches), so a
 # cancel or pause waits for at most one batch and memory stays flat.
@@ -100,6 +103,19 @@ def embed_windows(
             yield Step(min(done, total), total, done / elapsed if elapsed > 0 else 0.0)
         if encoder.control.cancelled:
             return
+
+
+def texts_without_vectors(store: Store, docs: Iterable[tuple[str, Sequence[Chunk]]]) -> dict[str, str]:
+    """What the model must embed for these (title, passages) before they are committed: each input
+    by its text hash, for the texts no stored passage has a vector for (an unchanged passage keeps its own)."""
+    new: dict[str, str] = {}
+    for title, chunks in docs:
+        for c in chunks:
+            text = model_input(title, c.section, c.text)
+            h = text_hash(text)
+            if h not in new and not store.has_vector(h):
+                new[h] = text
+    return new
 
 
 def batched(texts: Sequence[str], encoder: Encoder) -> np.ndarray | None:

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 
 from ..chunk import Chunking
 from ..control import Control
-from ..extract.runner import Runner, cut, ready_batches
+from ..extract.runner import Runner, close_results, cut, ready_batches
 from ..models import Progress
 from ..store import Store
 from .background import BackgroundEmbedder
@@ -51,9 +51,7 @@ def read_and_commit(
             )
         completed = True
     finally:
-        close = getattr(results, "close", None)  # a generator: an error here must not leave the runner's
-        if close is not None:  # workers to the garbage collector
-            close()
+        close_results(results)
         if embedder is not None:
             # Cancelled or failed: do not make the caller wait for the model's window in flight.
             embedder.close(keep=completed and not control.cancelled)

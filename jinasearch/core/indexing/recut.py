@@ -13,12 +13,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..chunk import Chunking
-from ..context import model_input
 from ..models import Chunk, Extracted
 from ..store import IndexedDoc, Store
 from ..store.documents import passage_hash
 from ..store.schema import META_RECUT_TO
-from .embedding import Encoder, batched
+from .embedding import Encoder, batched, texts_without_vectors
 
 # Documents re-cut per transaction.
 GROUP = 32
@@ -59,13 +58,7 @@ def recut_all(store: Store, cutting: Chunking, encoder: Encoder, group: int = GR
             return
         cursor = docs[-1].id
         work = _recut_group(store, docs, cutting)
-        new: dict[str, str] = {}
-        if embed:
-            for doc, _ex, chunks in work:
-                for c in chunks:
-                    h = passage_hash(doc.title, c)
-                    if h not in new and not store.has_vector(h):
-                        new[h] = model_input(doc.title, c.section, c.text)
+        new = texts_without_vectors(store, ((doc.title, chunks) for doc, _ex, chunks in work)) if embed else {}
         vecs = batched(list(new.values()), encoder)
         if vecs is None:
             return

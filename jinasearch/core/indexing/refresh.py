@@ -15,13 +15,11 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from ..chunk import Chunking
-from ..context import model_input
-from ..extract.runner import Result, Runner, cut
+from ..extract.runner import Result, Runner, close_results, cut, ready_batches
 from ..models import FileInfo
 from ..store import Store
-from ..store.documents import passage_hash
 from .commit import commit_batch
-from .embedding import Encoder, batched
+from .embedding import Encoder, batched, texts_without_vectors
 from .tally import Tally
 
 # Files swapped in per transaction.
@@ -47,23 +45,15 @@ def refresh_all(
     """Read `files` again and swap each group in with its vectors; yields a RefreshStep per group."""
     results = runner.run(files, {}, cutting)
     done = 0
-    group: list[Result] = []
     try:
-        for result in results:
-            group.append(result if result.chunks is not None else cut(result, cutting))
-            if len(group) < GROUP and runner.ready():
-                continue
+        for batch in ready_batches(results, runner, GROUP):
+            group = [r if r.chunks is not None else cut(r, cutting) for r in batch]
             if not _swap_in(store, group, folder_of, encoder, tally):
                 return
             done += len(group)
             yield RefreshStep(done, len(files), group[-1].file.path)
-            group = []
-        if group and _swap_in(store, group, folder_of, encoder, tally):
-            yield RefreshStep(done + len(group), len(files), group[-1].file.path)
     finally:
-        close = getattr(results, "close", None)
-        if close is not None:
-            close()
+        close_results(results)
 
 
 def _swap_in(store: Store, group: list[Result], folder_of: Mapping[str, int], encoder: Encoder, tally: Tally) -> bool:
@@ -71,14 +61,8 @@ def _swap_in(store: Store, group: list[Result], folder_of: Mapping[str, int], en
     False when cancelled (nothing of the group is written)."""
     new: dict[str, str] = {}
     if store.dim() is not None:
-        for r in group:
-            if r.extracted is None or r.chunks is None:
-                continue
-            title = r.extracted.title
-            for c in r.chunks:
-                h = passage_hash(title, c)
-                if h not in new and not store.has_vector(h):
-                    new[h] = model_input(title, c.section, c.text)
+        read = [(r.extracted.title, r.chunks) for r in group if r.extracted is not None and r.chunks is not None]
+        new = texts_without_vectors(store, read)
     vecs = batched(list(new.values()), encoder)
     if vecs is None:
         return False
