@@ -159,9 +159,11 @@ class Searcher:
         after every close one with `weak`. Candidates are counted in passages: when one long document
         fills them all and fewer than `k` files come out, the pool grows (at most GROW_ROUNDS times)."""
         n = max(CANDIDATES, 2 * k * per_file)
+        model_floor = floor_for(self.model) if mode != "keyword" else None
+        qvec: np.ndarray | None = None  # embedded in the first round, reused by the next
         for _round in range(GROW_ROUNDS + 1):
-            ranked, rows, sources, qvec, evidence = self._rank(query, n, mode, filters)
-            floor = floor_for(self.model) if qvec is not None and mode != "keyword" else None
+            ranked, rows, sources, qvec, evidence = self._rank(query, n, mode, filters, qvec)
+            floor = model_floor if qvec is not None else None
             weak_ids = {pid for pid, ev in evidence.items() if floor is not None and not is_close(ev, floor)}
             close = [(pid, s) for pid, s in ranked if pid not in weak_ids]
             picked = group_by_file(
@@ -173,7 +175,7 @@ class Searcher:
         return picked, sources, qvec, evidence, weak_ids
 
     def _rank(
-        self, query: str, n: int, mode: Mode, filters: Filters | None
+        self, query: str, n: int, mode: Mode, filters: Filters | None, known: np.ndarray | None = None
     ) -> tuple[
         list[tuple[int, float]],
         Mapping[int, HitRow],
@@ -182,7 +184,8 @@ class Searcher:
         dict[int, Evidence],
     ]:
         """(ranked (id, score), rows of the candidates read so far, each id's sources, query vector, and
-        the evidence of each candidate when there is a query vector)."""
+        the evidence of each candidate when there is a query vector). `known`: the query's vector
+        from an earlier round, not embedded again."""
         # The keyword query runs on a second thread while the query is embedded and FAISS searched:
         # SQLite, torch and FAISS all release the GIL, so on two cores the retrievers overlap.
         keyword_job: Future[KeywordAnswer] | None = None
@@ -192,7 +195,7 @@ class Searcher:
         dense: list[tuple[int, float]] = []
         try:
             if mode in ("hybrid", "semantic"):
-                qvec, dense = self._dense(query, n, filters)
+                qvec, dense = self._dense(query, n, filters, known)
         finally:
             keyword, freqs = keyword_job.result() if keyword_job is not None else ([], {})
         rows: Mapping[int, HitRow] = {}
@@ -212,14 +215,16 @@ class Searcher:
         }
         return ranked, rows, sources, qvec, evidence
 
-    def _dense(self, query: str, n: int, filters: Filters | None) -> tuple[np.ndarray | None, list[tuple[int, float]]]:
+    def _dense(
+        self, query: str, n: int, filters: Filters | None, known: np.ndarray | None = None
+    ) -> tuple[np.ndarray | None, list[tuple[int, float]]]:
         """The query vector and FAISS's nearest passages; (None, []) without a model or vectors."""
         # The model first: without one (still loading, or another model's index) FAISS is not even loaded.
         emb = self.embedder if self.store.dim() is not None else None
         vi = self.vectors() if emb is not None else None
         if vi is None or not len(vi) or emb is None:
             return None, []
-        qvec = emb.encode_query(query)
+        qvec = known if known is not None else emb.encode_query(query)
         allowed = self.store.filtered_ids(filters) if filters else None
         return qvec, vi.search(qvec, n, allowed)
 

@@ -12,7 +12,7 @@ from ..core.config import Settings
 from ..core.control import Control
 from ..core.errors import IndexEmptyError, JinaSearchError, ModelUnavailableError
 from ..core.jobs import IndexJob, Job, JobResult, JobState, RemoveJob
-from ..core.models import SearchNote
+from ..core.models import Hit, SearchNote
 from ..core.policy import model_key
 from .model import ModelLoader, SharedEmbedder
 
@@ -170,10 +170,10 @@ class SearchWorker(QObject):
             hits, note, error = [], "error", exc
         self.results.emit(seq, hits, note, error)
         if hits:
-            self._fill_sentences(seq, query, hits, semantic=note == "ok")
+            self._fill_sentences(seq, query, _listed_first(hits), semantic=note == "ok")
 
     def _fill_sentences(self, seq: int, query: str, hits: list, *, semantic: bool) -> None:
-        """Best sentences for the hits, the visible page first; dropped as soon as the user types on."""
+        """Best sentences for the hits, in pages, in the order given; dropped as soon as the user types on."""
         for start in range(0, len(hits), SENTENCE_PAGE):
             if seq < self.latest or self._searcher is None:
                 return
@@ -206,3 +206,15 @@ class SearchWorker(QObject):
             log.exception("status failed")
             st = LibraryStatus()
         self.status.emit(st)
+
+
+def _listed_first(hits: list[Hit]) -> list[Hit]:
+    """The hits in the order the list shows them: the close ones only when there are any (the weak
+    wait behind "No close matches"), each file's first passage before those folded under "more"."""
+    shown = [h for h in hits if h.close] or hits
+    seen: set[int] = set()
+    lead, folded = [], []
+    for h in shown:
+        (folded if h.doc_id in seen else lead).append(h)
+        seen.add(h.doc_id)
+    return lead + folded
