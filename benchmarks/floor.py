@@ -21,22 +21,19 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import re
 import statistics
 import sys
-import unicodedata
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+import common  # noqa: F401 - this checkout first on the path, offline hub
+from docs_dev import load_score_module
 
-from jinasearch.core.config import Settings  # noqa: E402
-from jinasearch.core.embed import load_embedder  # noqa: E402
-from jinasearch.core.models import Hit  # noqa: E402
-from jinasearch.core.retrieval.floor import Floor, is_close  # noqa: E402
-from jinasearch.core.search import Searcher  # noqa: E402
+from jinasearch.core.config import Settings
+from jinasearch.core.embed import load_embedder
+from jinasearch.core.retrieval.floor import Floor, is_close
+from jinasearch.core.search import Searcher
 
 EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval" / "docs-dev"
 UNANSWERABLE = Path(__file__).resolve().parent / "data" / "unanswerable.txt"
@@ -44,37 +41,26 @@ NOTES = Path(__file__).resolve().parent / "data" / "notes.jsonl"
 GRID = (0.0, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
 
 
-def norm(text: str) -> str:
-    """The set's normalisation (README: NFKC, lower case, runs of non-alphanumerics -> one space)."""
-    return re.sub(r"[^0-9a-z]+", " ", unicodedata.normalize("NFKC", text).lower()).strip()
-
-
-def rel_path(path: str, corpus: Path) -> str:
-    try:
-        return str(Path(path).resolve().relative_to(corpus.resolve()))
-    except ValueError:
-        return path
-
-
-def kept(hits: list[Hit], floor: Floor | None) -> list[Hit]:
+def kept(hits: list[dict[str, Any]], floor: Floor | None) -> list[dict[str, Any]]:
     if floor is None:
         return hits
-    return [h for h in hits if h.evidence is None or is_close(h.evidence, floor)]
+    return [h for h in hits if h["evidence"] is None or is_close(h["evidence"], floor)]
 
 
-def answered_metrics(rows: list[dict], floor: Floor | None) -> dict[str, float]:
-    mrr = succ = passage = lost = 0.0
-    for row in rows:
-        hits = kept(row["hits"], floor)
-        files = list(dict.fromkeys(h["file"] for h in hits))
-        rank = next((i + 1 for i, f in enumerate(files) if f in row["relevant"]), None)
-        mrr += 1 / rank if rank else 0.0
-        succ += rank is not None
-        passage += any(h["file"] in row["relevant"] and row["answer"] in norm(h["text"]) for h in hits)
-        had = any(h["file"] in row["relevant"] for h in row["hits"])
-        lost += had and rank is None
-    n = len(rows) or 1
-    return {"mrr": mrr / n, "success": succ / n, "passage": passage / n, "lost": lost}
+def answered_metrics(
+    score: ModuleType, rows: list[dict[str, Any]], floor: Floor | None, corpus: Path
+) -> dict[str, float]:
+    """The set's own metrics (score.py) on the hits the floor keeps, and the queries that lose every relevant file."""
+    judged = [score.score_one(row["query"], kept(row["hits"], floor), str(corpus)) for row in rows]
+    full = [score.score_one(row["query"], row["hits"], str(corpus)) for row in rows]
+    summary = score.summarise(judged)["all"]
+    lost = sum(before["success"] and not after["success"] for before, after in zip(full, judged))
+    return {
+        "mrr": summary["file_mrr@10"],
+        "success": summary["success@10"],
+        "passage": summary["passage_hit@10"],
+        "lost": float(lost),
+    }
 
 
 def main() -> int:
@@ -88,44 +74,26 @@ def main() -> int:
     qfile = args.eval_dir / "queries.jsonl"
     if not qfile.exists():
         sys.exit(f"no docs-dev queries at {qfile} (../shared must sit beside the repository)")
-    queries = [json.loads(line) for line in qfile.read_text(encoding="utf-8").splitlines() if line.strip()]
+    score = load_score_module(args.eval_dir)
+    queries = score.load_queries(str(qfile))
     unanswerable = [q for q in UNANSWERABLE.read_text(encoding="utf-8").splitlines() if q and not q.startswith("#")]
     searcher = Searcher(Settings(data_dir=args.data))
     model = searcher.model
 
-    def run(text: str) -> list[dict]:
+    def run(text: str) -> list[dict[str, Any]]:
         hits = searcher.search(text, k=10, mode=args.mode, weak=True, sentences=False)
-        return [
-            {
-                "file": rel_path(h.path, args.corpus),
-                "text": h.text,
-                "cosine": h.evidence.cosine if h.evidence else None,
-                "words": h.evidence.words if h.evidence else None,
-                "handles": h.evidence.handles if h.evidence else None,
-                "evidence": h.evidence,
-            }
-            for h in hits
-        ]
+        return [{"path": h.path, "text": h.text, "page": h.page, "evidence": h.evidence} for h in hits]
 
-    answered = [
-        {
-            "id": q["id"],
-            "kind": q["kind"],
-            "relevant": set(q["relevant"]),
-            "answer": norm(q["answer"]),
-            "hits": run(q["query"]),
-        }
-        for q in queries
-    ]
+    answered = [{"query": q, "hits": run(q["query"])} for q in queries]
     junk = [{"query": q, "hits": run(q)} for q in unanswerable]
     searcher.close()
 
-    for rows in (answered, junk):  # the floor test works on Hit-like dicts
-        for row in rows:
-            row["hits"] = [_HitView(h) for h in row["hits"]]
-
-    def top_cos(rows: list[dict]) -> list[float]:
-        return [max((h["cosine"] for h in r["hits"] if h["cosine"] is not None), default=0.0) for r in rows]
+    def top_cos(rows: list[dict[str, Any]]) -> list[float]:
+        cosines = (
+            [h["evidence"].cosine for h in r["hits"] if h["evidence"] and h["evidence"].cosine is not None]
+            for r in rows
+        )
+        return [max(c, default=0.0) for c in cosines]
 
     print(
         f"best cosine among the 10 hits: answered median {statistics.median(top_cos(answered)):.3f} "
@@ -136,7 +104,7 @@ def main() -> int:
     table = []
     for cos in (None, *GRID):
         floor = Floor(cosine=cos) if cos is not None else None
-        a = answered_metrics(answered, floor)
+        a = answered_metrics(score, answered, floor, args.corpus)
         empty = sum(not kept(r["hits"], floor) for r in junk)
         shown = sum(len(kept(r["hits"], floor)) for r in junk)
         table.append({"floor": cos, **a, "junk_empty": empty, "junk_shown": shown})
@@ -173,14 +141,6 @@ def notes_table(model: str) -> list[dict[str, float]]:
         rows.append({"floor": cos, "own_kept": kept_own, "others_passed": passed})
         print(f"{cos:>6.2f}  notes close to their own question {kept_own}/{len(pairs)}; wrong pairs passing {passed}")
     return rows
-
-
-class _HitView(dict):  # type: ignore[type-arg]
-    """A recorded hit that `kept` can judge like a Hit."""
-
-    @property
-    def evidence(self):  # type: ignore[no-untyped-def]
-        return self["evidence"]
 
 
 def _plain(o: object) -> object:
