@@ -6,7 +6,7 @@ import os
 import time
 from dataclasses import dataclass, replace
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtCore import QAbstractListModel, QEvent, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QTextCharFormat, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
@@ -210,13 +210,16 @@ class ResultDelegate(QStyledItemDelegate):
         width = view.width() - 2 * frame - style.pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
         return max(120, width - 2 * self.PAD)
 
+    @staticmethod
+    def _first_line(title: QFont, small: QFont) -> int:
+        """The height of a card's first line: the title, or the badge beside it when that is taller."""
+        return max(QFontMetrics(title).height(), QFontMetrics(small).height() + 4)
+
     def editorEvent(self, event, model, option, index) -> bool:  # type: ignore[no-untyped-def]
         """A click on a card's "more from this file" line unfolds (or folds) that file's passages."""
-        from PySide6.QtCore import QEvent
-
         if event.type() == QEvent.Type.MouseButtonRelease and index.data(MoreRole):
             _base, title, small = self._fonts(option)
-            top = option.rect.top() + self.PAD + QFontMetrics(title).height()
+            top = option.rect.top() + self.PAD + self._first_line(title, small)
             line = QRect(option.rect.left(), top, option.rect.width(), QFontMetrics(small).height() + self.PAD)
             if line.contains(event.position().toPoint()):
                 model.toggle_more(index.row())
@@ -233,7 +236,7 @@ class ResultDelegate(QStyledItemDelegate):
             return super().sizeHint(option, index)
         _base, title, small = self._fonts(option)
         doc = self.document_for(hit, option)
-        h = QFontMetrics(title).height() + QFontMetrics(small).height() + int(doc.size().height()) + 3 * self.PAD
+        h = self._first_line(title, small) + QFontMetrics(small).height() + int(doc.size().height()) + 3 * self.PAD
         return QSize(self._text_width(option) + 2 * self.PAD, h)
 
     def paint(
@@ -272,7 +275,7 @@ class ResultDelegate(QStyledItemDelegate):
         painter.setPen(text_color)
         title = tfm.elidedText(card.title, Qt.TextElideMode.ElideMiddle, brect.left() - x - 8)
         painter.drawText(QRect(x, y, brect.left() - x - 8, tfm.height()), Qt.AlignmentFlag.AlignVCenter, title)
-        y += max(tfm.height(), bh)
+        y += self._first_line(title_font, small)
 
         sfm = QFontMetrics(small)
         painter.setFont(small)
