@@ -130,7 +130,8 @@ class ResultsPane(QStackedWidget):
         menu = QMenu(self)
         menu.addActions([self.open_action, self.reveal_action, self.copy_action])
         folded = idx.data(MoreRole)
-        same_file = [h for h in self.model.hits if h.doc_id == getattr(self.current_hit(), "doc_id", None)]
+        doc_id = getattr(self.current_hit(), "doc_id", None)
+        same_file = [h for h in self.model.hits if h.doc_id == doc_id]
         if folded or len(same_file) > 1:
             self.more_action.setText(f"Show {folded} more from this file" if folded else "Fold this file's passages")
             menu.addAction(self.more_action)
