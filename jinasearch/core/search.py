@@ -145,7 +145,13 @@ class Searcher:
                 spans = self.sentence_spans(query, [row.text for row, _ in picked], semantic=qvec is not None)
             return [
                 hit_from(
-                    row, score, sources, query if highlight else None, span, evidence.get(row.passage_id), weak_ids
+                    row,
+                    score,
+                    sources,
+                    query if highlight else None,
+                    span,
+                    evidence.get(row.passage_id),
+                    close=row.passage_id not in weak_ids,
                 )
                 for (row, score), span in zip(picked, spans)
             ]

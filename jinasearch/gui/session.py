@@ -24,6 +24,7 @@ class SearchSession:
 
     def new_query(self, query: str) -> int:
         self.query = query
+        self.weak = []
         self.seq += 1
         return self.seq
 

@@ -140,7 +140,6 @@ class MainWindow(QMainWindow):
 
     def run_search(self, query: str) -> None:
         seq = self.session.new_query(query)
-        self.session.weak = []
         if not query:
             self.results.show_hits([])
             self.preview.clear()

@@ -112,13 +112,10 @@ def word_evidence(texts: Mapping[int, str], q: QueryWords, ids: Iterable[int]) -
     return {pid: lexical_evidence(texts[pid], q) if pid in texts else (0.0, 0.0) for pid in ids}
 
 
-def lexical_scores(texts: Mapping[int, str], q: QueryWords, ids: Iterable[int]) -> dict[int, float]:
-    """What words add to each candidate's cosine: LEXICAL_WEIGHT * L plus the handle bonus."""
-    return {pid: _lift(ev) for pid, ev in word_evidence(texts, q, ids).items()}
-
-
-def _lift(ev: tuple[float, float]) -> float:
-    return LEXICAL_WEIGHT * ev[0] + HANDLE_BONUS * ev[1]
+def lifts(words: Mapping[int, tuple[float, float]]) -> dict[int, float]:
+    """What words add to each candidate's cosine, from its (L, handles): LEXICAL_WEIGHT * L plus the
+    handle bonus."""
+    return {pid: LEXICAL_WEIGHT * lexical + HANDLE_BONUS * handles for pid, (lexical, handles) in words.items()}
 
 
 def combine(cosine: Mapping[int, float], lexical: Mapping[int, float], ids: Iterable[int]) -> list[tuple[int, float]]:
@@ -164,7 +161,7 @@ def hybrid_rank(
     names the query's subject is about it, more than one that only mentions it)."""
     ids = list(ids)
     words = word_evidence(texts, q, ids)
-    lexical = {pid: _lift(ev) for pid, ev in words.items()}
+    lexical = lifts(words)
     if places:
         for pid, (share, _h) in word_evidence(places, q, ids).items():
             lexical[pid] += PLACE_WEIGHT * share

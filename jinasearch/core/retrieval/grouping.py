@@ -36,8 +36,8 @@ def hit_from(
     sources: Mapping[int, tuple[str, ...]],
     query: str | None,
     sentence: tuple[int, int] | None,
-    evidence: Evidence | None = None,
-    weak: set[int] | frozenset[int] = frozenset(),
+    evidence: Evidence | None,
+    close: bool,
 ) -> Hit:
     """A ranked passage as the Hit a front end shows (word spans when `query` is given)."""
     return Hit(
@@ -55,6 +55,6 @@ def hit_from(
         mtime=row.mtime,
         title=row.title,
         section=row.section,
-        close=row.passage_id not in weak,
+        close=close,
         evidence=evidence,
     )

@@ -6,13 +6,13 @@ import numpy as np
 import pytest
 
 from jinasearch.core.retrieval import fusion
-from jinasearch.core.retrieval.fusion import combine, lexical_evidence, lexical_scores, query_words
+from jinasearch.core.retrieval.fusion import combine, lexical_evidence, lifts, query_words, word_evidence
 
 
 def hybrid_scores(cosine, texts, q, ids):  # type: ignore[no-untyped-def]
     """One pass of the hybrid scoring, no feedback: cosine (or combine's stand-in) + lexical evidence."""
     ids = list(ids)
-    return combine(cosine, lexical_scores(texts, q, ids), ids)
+    return combine(cosine, lifts(word_evidence(texts, q, ids)), ids)
 
 
 def _words(query: str, df: dict[str, int], n: int = 1000) -> fusion.QueryWords:
