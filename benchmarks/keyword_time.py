@@ -25,15 +25,13 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+import common  # noqa: F401 - this checkout first on the path, offline hub
 
-from jinasearch.core import indexer as indexer_mod  # noqa: E402
-from jinasearch.core.config import Settings  # noqa: E402
-from jinasearch.core.extract.pool import ProcessRunner  # noqa: E402
-from jinasearch.core.indexer import Indexer  # noqa: E402
-from jinasearch.core.indexing import commit, reading  # noqa: E402
+from jinasearch.core import indexer as indexer_mod
+from jinasearch.core.config import Settings
+from jinasearch.core.extract.pool import ProcessRunner
+from jinasearch.core.indexer import Indexer
+from jinasearch.core.indexing import commit, reading
 
 
 class Timed:

@@ -44,6 +44,11 @@ def clean_text(text: str) -> str:
     return _BLANKS.sub("\n\n", text).strip()
 
 
+def squash(text: str) -> str:
+    """Text compared loosely: lower case, runs of whitespace as one space."""
+    return " ".join(text.split()).lower()
+
+
 def check_size(path: Path, limit: int = MAX_FILE_BYTES) -> int:
     """Refuse files too large to parse safely; returns the size."""
     size = path.stat().st_size

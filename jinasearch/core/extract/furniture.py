@@ -23,6 +23,8 @@ import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 
+from .base import squash
+
 EDGE_LINES = 2
 MIN_PAGES = 3
 EDGE_SHARE = 0.9
@@ -83,7 +85,7 @@ def strip_running_lines(pages: Sequence[str], keep: Sequence[set[str]] = ()) -> 
     numbering = {o for o, n in offsets.items() if n >= MIN_PAGES}
 
     def running(line: str, index: int, edge: Counter[str]) -> bool:
-        if index < len(keep) and " ".join(line.split()).lower() in keep[index]:
+        if index < len(keep) and squash(line) in keep[index]:
             return False
         number = _page_number(line)
         if number is not None:

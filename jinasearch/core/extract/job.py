@@ -117,19 +117,20 @@ class Watchdog:
     def __init__(self, wire: Wire, limits: Limits) -> None:
         self.wire, self.limits = wire, limits
         self._job: Job | None = None
+        self._clock: _Clock | None = None
         self._guard = threading.Lock()
         threading.Thread(target=self._loop, name="jinasearch-extract-watchdog", daemon=True).start()
 
     def watch(self, job: Job | None) -> None:
         with self._guard:
             self._job = job
-            self._state = _Clock.start(time.process_time(), time.monotonic())
+            self._clock = _Clock(time.process_time(), time.monotonic())
 
     def _loop(self) -> None:
         while True:
             time.sleep(self.limits.heartbeat_s)
             with self._guard:
-                job, clock = self._job, getattr(self, "_state", None)
+                job, clock = self._job, self._clock
             if job is None or clock is None or job.finished:
                 continue
             reason = clock.check(job, self.limits, time.process_time(), time.monotonic())
@@ -150,10 +151,6 @@ class _Clock:
         self.start_cpu = self.last_cpu = self.progress_cpu = cpu
         self.active_at = now
         self.done = -1
-
-    @classmethod
-    def start(cls, cpu: float, now: float) -> _Clock:
-        return cls(cpu, now)
 
     def check(self, job: Job, limits: Limits, cpu: float, now: float) -> str | None:
         if job.done != self.done:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..models import Heading, Page
+from .base import squash
 
 
 @dataclass(frozen=True)
@@ -13,10 +14,6 @@ class OutlineEntry:
     level: int  # 1 = top
     title: str
     page_index: int | None  # 0-based; None when the bookmark points nowhere
-
-
-def _squash(text: str) -> str:
-    return " ".join(text.split()).lower()
 
 
 def place_outline(entries: Sequence[OutlineEntry], text: str, base: int, pages: Sequence[Page]) -> tuple[Heading, ...]:
@@ -31,10 +28,10 @@ def place_outline(entries: Sequence[OutlineEntry], text: str, base: int, pages: 
         if not title or page is None:
             continue
         start = page.start
-        want = _squash(title)
+        want = squash(title)
         pos = page.start - base
         for line in text[page.start - base : page.end - base].split("\n"):
-            if want and want in _squash(line):
+            if want and want in squash(line):
                 start = base + pos + (len(line) - len(line.lstrip()))
                 break
             pos += len(line) + 1

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from ..models import Extracted, Heading, Page
-from .base import clean_text
+from .base import clean_text, squash
 from .furniture import strip_running_lines
 from .outline import OutlineEntry, place_outline
 
@@ -98,7 +98,7 @@ class Collector:
         titles: dict[int, set[str]] = {}
         for e in self._outline:
             if e.page_index is not None:
-                titles.setdefault(e.page_index + 1, set()).add(" ".join(e.title.split()).lower())
+                titles.setdefault(e.page_index + 1, set()).add(squash(e.title))
         keep = [titles.get(p.number, set()) for p in self._pages]
         texts = [clean_text(t) for t in strip_running_lines(raw, keep)]
         spans: list[tuple[int, int, int]] = []

@@ -87,16 +87,7 @@ _BOMS = (
 def decode_bytes(data: bytes) -> str:
     """Decode bytes by detecting their encoding (charset-normalizer), falling back to UTF-8 with
     replacement so that one odd byte never costs a whole document."""
-    if not data:
-        return ""
-    for bom, enc in _BOMS:
-        if data.startswith(bom):
-            return data.decode(enc, errors="replace")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    return data.decode(_detect(data), errors="replace")
+    return data.decode(_encoding(data, whole=True), errors="replace") if data else ""
 
 
 def _detect(data: bytes) -> str:
@@ -174,8 +165,10 @@ class TextExtractor:
                 sink.progress(read, size)
 
 
-def _encoding(head: bytes) -> str:
-    """The encoding of a text file, judged by its first block (see decode_bytes)."""
+def _encoding(head: bytes, *, whole: bool = False) -> str:
+    """The encoding of a text, judged by its first block: its BOM, else UTF-8 when it decodes as
+    UTF-8, else what charset-normalizer finds. Of a first block (not `whole`), a UTF-8 character cut
+    by the block's end does not count against UTF-8."""
     for bom, enc in _BOMS:
         if head.startswith(bom):
             return enc
@@ -183,7 +176,7 @@ def _encoding(head: bytes) -> str:
         head.decode("utf-8")
         return "utf-8"
     except UnicodeDecodeError as exc:
-        if exc.start >= len(head) - 4:  # a character cut by the end of the block: still UTF-8
+        if not whole and exc.start >= len(head) - 4:
             return "utf-8"
     return _detect(head)
 
