@@ -150,10 +150,11 @@ class MainWindow(QMainWindow):
     def _results(self, seq: int, hits: list[Hit], note: SearchNote, error: Exception | None) -> None:
         if not self.session.answered(seq, note, error):
             return
-        self.results.show_hits(self.session.shown(hits))
+        shown = self.session.shown(hits)
+        self.results.show_hits(shown)
         if note == "error":
             self.banner.show_error(self.session.error_text(), key="search")
-        if not hits:
+        if not shown:  # nothing listed (or only weak hits, behind a button): no stale document either
             self.preview.clear()
         self.update_empty_state()
 

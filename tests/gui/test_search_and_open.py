@@ -139,3 +139,17 @@ def test_no_close_matches_offers_the_nearest_results_on_request(qtbot, make_wind
     assert w.results.weak_btn.isVisible() and "nearest results" in w.results.weak_btn.text()
     w.results.weak_btn.click()
     assert w.results.currentWidget() is w.results.list and w.results.model.rowCount() > 0
+
+
+def test_a_query_with_only_weak_hits_clears_the_previous_preview(qtbot, make_window, docs: Path, monkeypatch) -> None:
+    from jinasearch.core.retrieval import floor
+
+    monkeypatch.setitem(floor.FLOORS, "fake-embedder", floor.Floor(cosine=0.999))  # only words make a hit close
+    w = make_window()
+    index_folder(qtbot, w, docs)
+    with qtbot.waitSignal(w.controller.preview, timeout=10_000):
+        hits = search(qtbot, w, "tomatoes watering")
+    assert hits[0].close and w.preview.hit is not None
+    hits = search(qtbot, w, "sunny weather forecast marathon")
+    assert hits and not any(h.close for h in hits)
+    assert w.preview.hit is None
