@@ -135,6 +135,21 @@ def test_error_missing_and_empty_index(capsys, tmp_path: Path) -> None:  # type:
     assert_one_line_error(code, err, "not an indexed folder")
 
 
+def test_search_during_a_first_run_that_has_committed_nothing(capsys, docs: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from jinasearch.core.config import Settings
+    from jinasearch.core.indexer import Indexer
+
+    run_ = Indexer(Settings(data_dir=tmp_path / "data", model="fake-model")).index([docs])
+    assert next(run_).phase == "scan"  # holding the writer lock, nothing committed
+    code, _, err = run(capsys, "search", "lava")
+    assert_one_line_error(code, err, "indexing, nothing committed yet; try again in a moment")
+    assert code == 2
+    for _ in run_:
+        pass
+    code, out, _ = run(capsys, "search", "lava", "--json")
+    assert code == 0 and json.loads(out)
+
+
 def test_error_model_mismatch(capsys, docs: Path) -> None:  # type: ignore[no-untyped-def]
     run(capsys, "index", str(docs))
     code, _, err = run(capsys, "index", str(docs), "--model", "another-model")

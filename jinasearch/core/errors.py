@@ -15,6 +15,12 @@ class IndexEmptyError(JinaSearchError):
     """Search was asked of an index that has nothing in it yet."""
 
 
+class IndexFillingError(IndexEmptyError):
+    """Search was asked while an indexing run holds the writer lock and has committed nothing yet.
+
+    An IndexEmptyError still (there is nothing to search), which the index stops being in a moment."""
+
+
 class ModelMismatchError(JinaSearchError):
     """The index was built with another model; mixing vectors would give nonsense."""
 

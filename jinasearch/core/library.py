@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from .config import Settings, ensure_data_dir
 from .errors import IndexBusyError
+from .lock import GRACE_S
 from .models import FailedFile, FolderStats
 from .store import DocText, Store, save_vectors
 from .store.staging import Staging
@@ -103,7 +104,7 @@ def remove_folder(settings: Settings, path: str) -> int:
     path = os.path.abspath(os.path.expanduser(path))
     lock = FileLock(str(settings.lock_path))
     try:
-        lock.acquire(timeout=0)
+        lock.acquire(timeout=GRACE_S)
     except Timeout:
         raise IndexBusyError("another jinasearch process is indexing; try again when it has finished") from None
     try:

@@ -127,8 +127,9 @@ MODES: tuple[Mode, ...] = ("hybrid", "semantic", "keyword")
 # "keyword-only"  - the index's model is not loaded (yet): words alone;
 # "model-mismatch"- the index was built with a model this front end does not have: words alone;
 # "no-index"      - nothing indexed yet;
+# "indexing"      - nothing committed yet, but a run is indexing: ask again in a moment;
 # "error"         - the search failed; the error travels with it as an exception object.
-SearchNote = Literal["ok", "keyword-only", "model-mismatch", "no-index", "error"]
+SearchNote = Literal["ok", "keyword-only", "model-mismatch", "no-index", "indexing", "error"]
 
 
 # -- indexing ---------------------------------------------------------------------------------------

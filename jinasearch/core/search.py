@@ -13,7 +13,8 @@ import numpy as np
 from .config import Settings
 from .context import place
 from .embed import Embedder, load_embedder
-from .errors import IndexEmptyError, ModelMismatchError
+from .errors import IndexEmptyError, IndexFillingError, ModelMismatchError
+from .lock import held
 from .models import MODES, Evidence, Filters, Hit, Mode
 from .policy import model_key
 from .retrieval.binding import Binding
@@ -34,6 +35,14 @@ GROW_ROUNDS = 2
 __all__ = ["CANDIDATES", "DF_CAP", "MODES", "Searcher", "candidate_terms", "doc_freq", "fts_query"]
 
 
+def _empty(settings: Settings, message: str) -> IndexEmptyError:
+    """Nothing to search: an IndexFillingError while a run holds the writer lock (its first commit is
+    moments away), else IndexEmptyError(message)."""
+    if held(settings.lock_path):
+        return IndexFillingError("indexing, nothing committed yet; try again in a moment")
+    return IndexEmptyError(message)
+
+
 class Searcher:
     """Reads the index (its own connection) and answers queries; safe to use while indexing runs.
 
@@ -52,8 +61,9 @@ class Searcher:
         embedders: Callable[[str], Embedder | None] | None = None,
     ) -> None:
         if not settings.db_path.exists():
-            raise IndexEmptyError(
-                f"no index in {settings.data_dir} yet; run 'jinasearch index FOLDER' first (or pass --data-dir)"
+            raise _empty(
+                settings,
+                f"no index in {settings.data_dir} yet; run 'jinasearch index FOLDER' first (or pass --data-dir)",
             )
         self.settings = settings
         self.store = Store(settings.db_path)
@@ -136,7 +146,7 @@ class Searcher:
         with self.store.snapshot():
             self._follow_model()
             if self.store.passage_count() == 0:
-                raise IndexEmptyError("the index is empty; add a folder first ('jinasearch index FOLDER')")
+                raise _empty(self.settings, "the index is empty; add a folder first ('jinasearch index FOLDER')")
             picked, sources, qvec, evidence, weak_ids = self._files(query, k, per_file, mode, filters or None, weak)
             if qvec is not None:
                 self._last = (query, qvec, self._binding)

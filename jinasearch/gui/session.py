@@ -74,6 +74,8 @@ class SearchSession:
             return "Type what you are looking for, in your own words."
         if self.note == "no-index":
             return "Nothing is indexed yet — the first files appear here as soon as they are read."
+        if self.note == "indexing":
+            return "Indexing has begun; nothing is committed yet. Search again in a moment."
         if self.weak:
             return (
                 f"No close matches for <b>{escape(self.query)}</b>.<br><br>"

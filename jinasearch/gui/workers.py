@@ -10,7 +10,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from ..core.config import Settings
 from ..core.control import Control
-from ..core.errors import IndexEmptyError, JinaSearchError, ModelUnavailableError
+from ..core.errors import IndexEmptyError, IndexFillingError, JinaSearchError, ModelUnavailableError
 from ..core.jobs import IndexJob, Job, JobResult, JobState, RemoveJob
 from ..core.models import Hit, SearchNote
 from ..core.policy import model_key
@@ -162,6 +162,8 @@ class SearchWorker(QObject):
                 note = "model-mismatch"  # an index of another model, and no switch to this one under way
             else:
                 note = "keyword-only"
+        except IndexFillingError:
+            hits, note = [], "indexing"
         except IndexEmptyError:
             hits, note = [], "no-index"
         except Exception as exc:  # noqa: BLE001 - shown in the window, never a crash

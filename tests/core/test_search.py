@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from jinasearch.core.errors import IndexEmptyError, ModelMismatchError
+from jinasearch.core.errors import IndexEmptyError, IndexFillingError, ModelMismatchError
+from jinasearch.core.indexer import Indexer
 from jinasearch.core.models import Filters
 from jinasearch.core.search import Searcher, candidate_terms, fts_query
 from tests.core.helpers import run_index, settings_for, write
@@ -116,6 +117,35 @@ def test_errors_for_missing_and_empty_index_and_model(tmp_path: Path) -> None:
     s.close()
     with pytest.raises(ModelMismatchError, match="fake-embedder"):
         Searcher(settings, model="some/other-model", embedder=FakeEmbedder())
+
+
+def test_a_first_run_that_has_committed_nothing_yet_says_so(tmp_path: Path) -> None:
+    settings = settings_for(tmp_path)
+    write(tmp_path / "docs" / "volcano.txt", "Volcanoes erupt molten lava. Basalt forms when lava cools.")
+    run = Indexer(settings, embedder=FakeEmbedder()).index([tmp_path / "docs"])
+    assert next(run).phase == "scan"  # the run holds the writer lock and has opened the database
+    s = Searcher(settings, embedder=FakeEmbedder())
+    try:
+        with pytest.raises(IndexFillingError, match="indexing, nothing committed yet; try again in a moment"):
+            s.search("basalt")
+        for _ in run:  # the run goes on to commit: the same searcher finds the file
+            pass
+        assert names(s.search("basalt", mode="keyword")) == ["volcano.txt"]
+    finally:
+        s.close()
+
+
+def test_no_database_yet_while_a_run_holds_the_lock(tmp_path: Path) -> None:
+    from filelock import FileLock
+
+    settings = settings_for(tmp_path)
+    settings.data_dir.mkdir()
+    with FileLock(str(settings.lock_path)):  # a run that has taken the lock and not yet created the database
+        with pytest.raises(IndexFillingError):
+            Searcher(settings, embedder=FakeEmbedder())
+    with pytest.raises(IndexEmptyError, match="no index") as err:
+        Searcher(settings, embedder=FakeEmbedder())
+    assert not isinstance(err.value, IndexFillingError)
 
 
 def test_candidate_terms_drop_only_words_too_common_to_rank_by() -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..config import Settings, ensure_data_dir
 from ..errors import IndexBusyError
+from ..lock import GRACE_S
 from ..store import Store
 from ..store.recovery import disk_error
 from ..store.vectors import cleanup_temp_files
@@ -51,7 +52,7 @@ def writing(settings: Settings) -> Iterator[Session]:
     data_dir = ensure_data_dir(settings.data_dir)
     lock = FileLock(str(settings.lock_path))
     try:
-        lock.acquire(timeout=0)
+        lock.acquire(timeout=GRACE_S)
     except Timeout:
         raise IndexBusyError(f"another jinasearch process is indexing into {data_dir}; wait for it to finish") from None
     db_path = settings.db_path

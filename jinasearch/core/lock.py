@@ -1,0 +1,29 @@
+"""The data directory's one-writer lock: a run holds it from start to end; a reader may ask whether one does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+# How long a writer waits for the lock before calling the index busy. A reader's probe (`held`) takes
+# the lock for a few microseconds; without this wait a run starting in that instant would be turned away.
+GRACE_S = 0.25
+
+
+def held(lock_path: Path) -> bool:
+    """Whether an indexing run (in this process or another) holds the writer lock now.
+
+    File locks cannot be tested without taking them, so this takes it and lets go at once; writers
+    wait GRACE_S for it, so the probe never costs a run its start."""
+    from filelock import FileLock, Timeout
+
+    if not lock_path.exists():
+        return False  # no run ever started here (a run creates the file and leaves it)
+    lock = FileLock(str(lock_path))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        return True
+    except OSError:
+        return False  # a data directory we may not write: no run of ours can be writing it either
+    lock.release()
+    return False
