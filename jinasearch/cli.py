@@ -9,10 +9,10 @@ import os
 import sys
 import time
 from collections.abc import Sequence
-from datetime import datetime, timedelta
 from pathlib import Path
 
 from . import __version__
+from .cli_args import date, date_end, file_type, filters_from, positive
 from .cli_output import ProgressBar, hit_json, print_hits
 from .core.config import (
     DEFAULT_CHUNK_TOKENS,
@@ -25,31 +25,6 @@ from .core.config import (
 )
 from .core.errors import JinaSearchError
 from .core.models import MODES
-
-
-def _date(text: str) -> float:
-    try:
-        return datetime.fromisoformat(text).timestamp()
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a date; use YYYY-MM-DD") from None
-
-
-def _date_end(text: str) -> float:
-    """`--before 2024-05-31` includes that whole day: a bare date means the end of it."""
-    start = _date(text)
-    if len(text.strip()) <= 10:  # YYYY-MM-DD without a time
-        return (datetime.fromtimestamp(start) + timedelta(days=1)).timestamp() - 1e-6
-    return start
-
-
-def _positive(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        n = 0
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a positive whole number")
-    return n
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -86,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ix.add_argument("--reembed", action="store_true", help="allow switching the index to another model")
     ix.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda", "mps"), help="where to embed")
-    ix.add_argument("--chunk-tokens", type=_positive, default=DEFAULT_CHUNK_TOKENS, help="passage size in model tokens")
+    ix.add_argument("--chunk-tokens", type=positive, default=DEFAULT_CHUNK_TOKENS, help="passage size in model tokens")
     ix.add_argument(
         "--overlap-tokens", type=int, default=DEFAULT_OVERLAP_TOKENS, help="tokens shared by neighbouring passages"
     )
@@ -95,15 +70,17 @@ def build_parser() -> argparse.ArgumentParser:
     se = sub.add_parser("search", parents=[common], help="search the index")
     se.add_argument("query", nargs="?", help="what you are looking for, in plain language")
     se.add_argument("--queries", type=Path, metavar="FILE", help="run every line of FILE as a query")
-    se.add_argument("-k", type=_positive, default=10, help="number of files to show (default 10)")
+    se.add_argument("-k", type=positive, default=10, help="number of files to show (default 10)")
     se.add_argument(
-        "--per-file", type=_positive, default=1, metavar="N", help="passages shown per file, best first (default 1)"
+        "--per-file", type=positive, default=1, metavar="N", help="passages shown per file, best first (default 1)"
     )
     se.add_argument("--mode", choices=MODES, default="hybrid", help="hybrid (default), semantic or keyword")
-    se.add_argument("--folder", help="only results under this folder")
-    se.add_argument("--type", action="append", default=[], metavar="EXT", help="only this file type, e.g. pdf")
-    se.add_argument("--after", type=_date, help="only files modified on or after YYYY-MM-DD")
-    se.add_argument("--before", type=_date_end, help="only files modified on or before YYYY-MM-DD")
+    se.add_argument("--folder", help="only results under this folder (an indexed folder or one inside it)")
+    se.add_argument(
+        "--type", action="append", default=[], type=file_type, metavar="EXT", help="only this file type, e.g. pdf"
+    )
+    se.add_argument("--after", type=date, help="only files modified on or after YYYY-MM-DD")
+    se.add_argument("--before", type=date_end, help="only files modified on or before YYYY-MM-DD")
     se.add_argument("--model", help="must match the index's model (default: the one recorded in the index)")
     se.add_argument("--json", action="store_true", help="print a JSON array of hits")
 
@@ -165,7 +142,7 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from .core.models import Filters
+    from .core.library import check_filters
     from .core.search import Searcher
 
     if bool(args.query) == bool(args.queries):
@@ -179,8 +156,12 @@ def cmd_search(args: argparse.Namespace) -> int:
         queries = [args.query]
     settings = settings_from(args)
     searcher = Searcher(settings, model=args.model)
-    filters = Filters(folder=args.folder, exts=tuple(args.type), modified_after=args.after, modified_before=args.before)
     try:
+        filters = filters_from(args)
+        # Filters that can find nothing at all are an error (raised); some asked types missing, a note.
+        lacking = check_filters(settings, filters)
+        if lacking:
+            print(f"jinasearch: the index has no {' or '.join(lacking)} files; searching the others", file=sys.stderr)
         for q in queries:
             hits = searcher.search(q, k=args.k, per_file=args.per_file, mode=args.mode, filters=filters)
             if not hits:

@@ -186,6 +186,23 @@ def test_usage_errors(capsys, docs: Path) -> None:  # type: ignore[no-untyped-de
     assert main([]) == 0
 
 
+def test_filters_that_can_find_nothing_say_why(capsys, docs: Path, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(SystemExit) as exc:
+        main(["search", "lava", "--type", ""])
+    assert exc.value.code == 2 and "'' is not a file type; give a suffix such as pdf" in capsys.readouterr().err
+    run(capsys, "index", str(docs))
+    code, out, err = run(capsys, "search", "lava", "--folder", str(tmp_path / "nonexistent"))
+    assert_one_line_error(code, err, "is not under any indexed folder", f"indexed: {docs}")
+    assert code == 2 and out == ""
+    code, _, err = run(capsys, "search", "lava", "--type", "docx")
+    assert_one_line_error(code, err, "no docx files", "it has: html, md, txt")
+    code, out, err = run(capsys, "search", "lava", "--mode", "keyword", "--type", "docx", "--type", ".TXT", "--json")
+    assert code == 0 and "no docx files" in err and [Path(h["path"]).name for h in json.loads(out)] == ["volcano.txt"]
+    monkeypatch.chdir(docs)  # a relative folder is taken from where the command runs
+    code, out, _ = run(capsys, "search", "lava", "--mode", "keyword", "--folder", "sub", "--json")
+    assert code == 0 and [Path(h["path"]).name for h in json.loads(out)] == ["tides.html"]
+
+
 def test_cli_process_exits_cleanly_without_loading_torch(tmp_path: Path) -> None:
     env = {**os.environ, "JINASEARCH_DATA_DIR": str(tmp_path / "d")}
     proc = subprocess.run(

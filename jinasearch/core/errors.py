@@ -21,6 +21,24 @@ class IndexFillingError(IndexEmptyError):
     An IndexEmptyError still (there is nothing to search), which the index stops being in a moment."""
 
 
+class UnknownFolderError(JinaSearchError):
+    """A search's folder filter lies outside every indexed folder: it could only ever find nothing."""
+
+    def __init__(self, message: str, folder: str, indexed: tuple[str, ...]) -> None:
+        super().__init__(message)
+        self.folder = folder
+        self.indexed = indexed
+
+
+class UnknownTypeError(JinaSearchError):
+    """A search's type filter names only file types the index has no searchable file of."""
+
+    def __init__(self, message: str, asked: tuple[str, ...], known: tuple[str, ...]) -> None:
+        super().__init__(message)
+        self.asked = asked
+        self.known = known
+
+
 class ModelMismatchError(JinaSearchError):
     """The index was built with another model; mixing vectors would give nonsense."""
 

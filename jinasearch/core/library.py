@@ -6,9 +6,9 @@ import os
 from dataclasses import dataclass
 
 from .config import Settings, ensure_data_dir
-from .errors import IndexBusyError
+from .errors import IndexBusyError, UnknownFolderError, UnknownTypeError
 from .lock import GRACE_S
-from .models import FailedFile, FolderStats
+from .models import FailedFile, Filters, FolderStats
 from .store import DocText, Store, save_vectors
 from .store.staging import Staging
 
@@ -92,6 +92,43 @@ def indexed_folders(settings: Settings) -> list[str]:
         return [f.path for f in store.folders()]
     finally:
         store.close()
+
+
+def check_filters(settings: Settings, filters: Filters) -> tuple[str, ...]:
+    """Refuse filters that can only find nothing, saying why; else the asked file types the index lacks.
+
+    UnknownFolderError: the folder is neither under an indexed folder nor holds one. UnknownTypeError:
+    the index has no searchable file of any asked type. An index with nothing searchable passes: the
+    search itself then says it is empty (or still filling)."""
+    if not settings.db_path.exists():
+        return ()
+    store = Store(settings.db_path, readonly=True)
+    try:
+        folders, known = tuple(f.path for f in store.folders()), tuple(store.file_types())
+    finally:
+        store.close()
+    if not folders or not known:
+        return ()
+    if filters.folder and not any(_overlaps(filters.folder, f) for f in folders):
+        raise UnknownFolderError(
+            f"{filters.folder} is not under any indexed folder, so nothing can be found there "
+            f"(indexed: {', '.join(folders)})",
+            filters.folder,
+            folders,
+        )
+    asked = tuple(dict.fromkeys(e.lower().lstrip(".") for e in filters.exts))
+    missing = tuple(e for e in asked if e not in known)
+    if asked and missing == asked:
+        raise UnknownTypeError(
+            f"the index has no {' or '.join(asked)} files (it has: {', '.join(known) or 'none'})", asked, known
+        )
+    return missing
+
+
+def _overlaps(folder: str, indexed: str) -> bool:
+    """Whether a search under `folder` can meet documents of `indexed`: one holds the other."""
+    a, b = os.path.abspath(folder).rstrip(os.sep) + os.sep, indexed.rstrip(os.sep) + os.sep
+    return a.startswith(b) or b.startswith(a)
 
 
 def remove_folder(settings: Settings, path: str) -> int:

@@ -75,6 +75,10 @@ class Reads(Connected):
         """Passages in the index: one b-tree count (~0.04 ms at 100k), fit for every query."""
         return int(self.conn.execute(sql.PASSAGE_COUNT).fetchone()[0])
 
+    def file_types(self) -> list[str]:
+        """The suffixes (lowercase, no dot) of the files that have passages."""
+        return [r[0] for r in self.conn.execute(sql.FILE_TYPES)]
+
     def counts(self) -> Counts:
         return Counts(*(int(x) for x in self.conn.execute(sql.COUNTS).fetchone()))
 

@@ -207,6 +207,8 @@ HITS_FOR = """
     FROM passages p JOIN documents d ON d.id = p.doc_id WHERE p.id IN ({ids})
 """
 PASSAGE_COUNT = "SELECT COUNT(*) FROM passages"
+# The file types searches can find (a filter on any other finds nothing).
+FILE_TYPES = "SELECT DISTINCT ext FROM documents WHERE n_passages > 0 AND ext != '' ORDER BY ext"
 # Filter clauses, AND-ed into the queries below (on documents d).
 FILTER_FOLDER = "substr(d.path, 1, ?) = ?"
 FILTER_EXTS = "d.ext IN ({marks})"

@@ -1,0 +1,55 @@
+"""The command line's argument types (a bad value is an argparse error that says what to give) and the filters they make."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .core.models import Filters
+
+
+def date(text: str) -> float:
+    try:
+        return datetime.fromisoformat(text).timestamp()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date; use YYYY-MM-DD") from None
+
+
+def date_end(text: str) -> float:
+    """`--before 2024-05-31` includes that whole day: a bare date means the end of it."""
+    start = date(text)
+    if len(text.strip()) <= 10:  # YYYY-MM-DD without a time
+        return (datetime.fromtimestamp(start) + timedelta(days=1)).timestamp() - 1e-6
+    return start
+
+
+def positive(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a positive whole number")
+    return n
+
+
+def file_type(text: str) -> str:
+    """`--type pdf` (or `.PDF`): the suffix as the index keeps it, lowercase without the dot."""
+    ext = text.strip().lower().lstrip(".")
+    if not ext or any(c in ext for c in "/\\*?. "):
+        # An empty type used to filter on files without a suffix and find nothing, silently.
+        raise argparse.ArgumentTypeError(f"'{text}' is not a file type; give a suffix such as pdf, md or txt")
+    return ext
+
+
+def filters_from(args: argparse.Namespace) -> Filters:
+    """`search`'s filters as the core takes them: the folder absolute, as records hold paths."""
+    from .core.models import Filters
+    from .core.scan import record_path
+
+    # `~/docs` or a relative folder would otherwise be compared as given and match nothing.
+    folder = record_path(os.path.abspath(os.path.expanduser(args.folder))) if args.folder else None
+    return Filters(folder=folder, exts=tuple(args.type), modified_after=args.after, modified_before=args.before)
