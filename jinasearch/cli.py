@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import __version__
 from .cli_args import date, date_end, file_type, filters_from, positive
-from .cli_output import ProgressBar, hit_json, print_hits
+from .cli_output import PATH_BYTES_HELP, ProgressBar, hit_json, path_json, print_hits, shown_path
 from .core.config import (
     DEFAULT_CHUNK_TOKENS,
     DEFAULT_OVERLAP_TOKENS,
@@ -82,10 +82,10 @@ def build_parser() -> argparse.ArgumentParser:
     se.add_argument("--after", type=date, help="only files modified on or after YYYY-MM-DD")
     se.add_argument("--before", type=date_end, help="only files modified on or before YYYY-MM-DD")
     se.add_argument("--model", help="must match the index's model (default: the one recorded in the index)")
-    se.add_argument("--json", action="store_true", help="print a JSON array of hits")
+    se.add_argument("--json", action="store_true", help=f"print a JSON array of hits ({PATH_BYTES_HELP})")
 
     st = sub.add_parser("status", parents=[common], help="folders, counts, failed files with reasons")
-    st.add_argument("--json", action="store_true", help="print JSON")
+    st.add_argument("--json", action="store_true", help=f"print JSON ({PATH_BYTES_HELP})")
 
     rm = sub.add_parser("remove", parents=[common], help="forget a folder and its data")
     rm.add_argument("path", metavar="PATH", help="a folder given to 'index' before")
@@ -198,10 +198,10 @@ def cmd_status(args: argparse.Namespace) -> int:
             {"model": switch.model, "staged": switch.staged, "remaining": switch.remaining} if switch else None
         ),
         "folders": [
-            {"path": f.path, "files": f.files, "failed": f.failed, "passages": f.passages, "pending": f.pending}
+            {**path_json(f.path), "files": f.files, "failed": f.failed, "passages": f.passages, "pending": f.pending}
             for f in st.folders
         ],
-        "failed_files": [{"path": f.path, "reason": f.reason} for f in st.failed],
+        "failed_files": [{**path_json(f.path), "reason": f.reason} for f in st.failed],
     }
     if args.json:
         print(json.dumps(info, ensure_ascii=False, indent=2))
@@ -217,11 +217,11 @@ def cmd_status(args: argparse.Namespace) -> int:
     for f in st.folders:
         # Passages without a vector are found by keyword only: say so per folder, as the app does.
         waiting = f" ({f.pending} keyword only, waiting for vectors)" if f.pending else ""
-        print(f"  {f.path}: {f.files} files, {f.passages} passages{waiting}, {f.failed} failed")
+        print(f"  {shown_path(f.path)}: {f.files} files, {f.passages} passages{waiting}, {f.failed} failed")
     if st.failed:
         print("failed files:")
         for f in st.failed:
-            print(f"  {f.path}: {f.reason}")
+            print(f"  {shown_path(f.path)}: {f.reason}")
     return 0
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import sys
 from collections.abc import Sequence
 
 from .core.context import breadcrumb
 from .core.models import Hit, Progress
+from .core.scan import fs_path
 
 
 class ProgressBar:
@@ -50,10 +52,29 @@ def _short_path(path: str, width: int = 40) -> str:
     return path if len(path) <= width else "…" + path[-(width - 1) :]
 
 
+# What --json's help says of path_bytes (README.md, "Command line", has the whole story).
+PATH_BYTES_HELP = "path_bytes: each file's exact name as base64, to open names that are not UTF-8"
+
+
+def shown_path(record: str) -> str:
+    """A record's path as text a person reads: each byte of the name that is not UTF-8 shown as U+FFFD."""
+    return os.fsencode(fs_path(record)).decode("utf-8", "replace")
+
+
+def path_json(record: str) -> dict[str, str]:
+    """`path` to read and `path_bytes` to open: the name's exact bytes (os.fsencode), base64.
+
+    JSON text cannot hold a name that is not valid UTF-8 (Python sees its stray bytes as lone
+    surrogates; records move them to private-use characters, see core/scan.py), and no script could
+    open either form. `open(base64.b64decode(path_bytes))` opens the file on every OS."""
+    raw = os.fsencode(fs_path(record))
+    return {"path": shown_path(record), "path_bytes": base64.b64encode(raw).decode("ascii")}
+
+
 def hit_json(h: Hit) -> dict[str, object]:
     """Exactly the fields the command line promises (README.md, "Command line"), nothing more."""
     return {
-        "path": h.path,
+        **path_json(h.path),
         "page": h.page,
         "title": h.title,
         "section": h.section,
@@ -73,8 +94,9 @@ def print_hits(query: str, hits: Sequence[Hit], *, many: bool) -> None:
     if not hits:
         print("no results")
     for rank, h in enumerate(hits, 1):
-        print(f"{rank:>2}. {breadcrumb(h.path, h.title, h.section, h.page)}  [{'+'.join(h.sources)} {h.score:.3f}]")
-        print(f"    {h.path}")
+        path = shown_path(h.path)
+        print(f"{rank:>2}. {breadcrumb(path, h.title, h.section, h.page)}  [{'+'.join(h.sources)} {h.score:.3f}]")
+        print(f"    {path}")
         print("    " + _marked(h, color).replace("\n", " ")[:600])
 
 

@@ -16,7 +16,19 @@ from jinasearch.cli import main
 from tests.core.helpers import write
 from tests.fakes import FakeEmbedder
 
-HIT_FIELDS = {"path", "page", "title", "section", "score", "text", "char_start", "char_end", "sources", "highlights"}
+HIT_FIELDS = {
+    "path",
+    "path_bytes",
+    "page",
+    "title",
+    "section",
+    "score",
+    "text",
+    "char_start",
+    "char_end",
+    "sources",
+    "highlights",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -201,6 +213,34 @@ def test_filters_that_can_find_nothing_say_why(capsys, docs: Path, tmp_path: Pat
     monkeypatch.chdir(docs)  # a relative folder is taken from where the command runs
     code, out, _ = run(capsys, "search", "lava", "--mode", "keyword", "--folder", "sub", "--json")
     assert code == 0 and [Path(h["path"]).name for h in json.loads(out)] == ["tides.html"]
+
+
+@pytest.mark.skipif(sys.platform in ("win32", "darwin"), reason="these file systems only take UTF-8 names")
+def test_a_name_that_is_not_utf8_comes_out_openable(capsys, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import base64
+
+    root = tmp_path / "docs"
+    root.mkdir()
+    name = os.path.join(os.fsencode(root), b"caf\xe9.txt")
+    with open(name, "wb") as fh:
+        fh.write(b"Espresso is brewed under pressure.")
+    with open(os.path.join(os.fsencode(root), b"bro\xffken.pdf"), "wb") as fh:
+        fh.write(b"%PDF-1.4 nothing")
+    assert run(capsys, "index", str(root))[0] == 0
+    code, out, _ = run(capsys, "search", "espresso", "--mode", "keyword", "--json")
+    hit = json.loads(out)[0]
+    assert code == 0 and hit["path"] == str(root / "caf\ufffd.txt")  # readable; the exact name is in path_bytes
+    assert base64.b64decode(hit["path_bytes"]) == name
+    with open(base64.b64decode(hit["path_bytes"]), "rb") as fh:
+        assert fh.read().startswith(b"Espresso")
+    code, out, _ = run(capsys, "search", "espresso", "--mode", "keyword")
+    assert code == 0 and "caf\ufffd.txt" in out
+    code, out, _ = run(capsys, "status", "--json")
+    failed = json.loads(out)["failed_files"][0]
+    assert failed["path"].endswith("bro\ufffdken.pdf") and failed["reason"]
+    assert os.path.exists(base64.b64decode(failed["path_bytes"]))
+    folder = json.loads(out)["folders"][0]
+    assert base64.b64decode(folder["path_bytes"]) == os.fsencode(root) and folder["path"] == str(root)
 
 
 def test_cli_process_exits_cleanly_without_loading_torch(tmp_path: Path) -> None:
