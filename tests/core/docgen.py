@@ -11,8 +11,9 @@ def _pdf_escape(line: str) -> str:
     return line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
 
 
-def pdf_bytes(pages: Sequence[str]) -> bytes:
-    """A valid PDF with one page per string (Helvetica, wrapped lines), with a correct xref table."""
+def pdf_bytes(pages: Sequence[str], *, brotli: bool = False) -> bytes:
+    """A valid PDF with one page per string (Helvetica, wrapped lines), with a correct xref table.
+    `brotli`: content streams compressed with /BrotliDecode (PDF 2.0, ISO/TS 32001)."""
     objects: list[bytes] = []
     n = len(pages)
     font_id = 3
@@ -30,12 +31,17 @@ def pdf_bytes(pages: Sequence[str]) -> bytes:
         ops += [f"({_pdf_escape(line)}) Tj T*" for line in lines]
         ops.append("ET")
         stream = "\n".join(ops).encode("latin-1")
+        filt = ""
+        if brotli:
+            import brotli as brotli_codec
+
+            stream, filt = brotli_codec.compress(stream), " /Filter /BrotliDecode"
         objects.append(
             f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 842] /Resources << /Font << /F1 {font_id} 0 R >> >> "
             f"/Contents {first_page + 2 * i + 1} 0 R >>".encode()
         )
-        objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
-    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+        objects.append(b"<< /Length %d%s >>\nstream\n" % (len(stream), filt.encode()) + stream + b"\nendstream")
+    out = bytearray(b"%%PDF-%s\n%%\xe2\xe3\xcf\xd3\n" % (b"2.0" if brotli else b"1.4"))
     offsets = []
     for num, body in enumerate(objects, start=1):
         offsets.append(len(out))

@@ -4,12 +4,14 @@ PDFium reads real manuals about 10x faster than pypdf (a 311-page manual in 0.8 
 decomposes ligatures and marks line-end hyphenation instead of keeping "com-\\nmand", and logs nothing
 on damaged files (docs/benchmarks.md, "Reading speed"). It is not thread-safe: it runs
 only in extraction workers (one document at a time per process) or in the indexer's own thread
-with the inline runner. pypdf stays as the fallback for files PDFium refuses.
+with the inline runner. pypdf stays as the fallback for files PDFium refuses, and reads PDF 2.0's
+Brotli-compressed files, which PDFium shows as blank pages.
 """
 
 from __future__ import annotations
 
 import logging
+import mmap
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +43,11 @@ class PdfExtractor:
         except ImportError:  # a build without PDFium: pypdf does the whole job
             _pypdf(path, sink)
             return
+        if _uses_brotli(path):
+            # PDFium (pypdfium2 5.x) has no /BrotliDecode: such pages come out blank, the file "without
+            # text". pypdf decodes them with the brotli package (a dependency for this reason).
+            _pypdf(path, sink)
+            return
         try:
             pdf = pdfium.PdfDocument(str(path))
         except pdfium.PdfiumError as exc:
@@ -52,6 +59,17 @@ class PdfExtractor:
             _pdfium_pages(pdf, sink)
         finally:
             pdf.close()
+
+
+def _uses_brotli(path: Path) -> bool:
+    """Whether some stream of the file is Brotli-compressed: a stream's dictionary, where its filter
+    is named, is never itself compressed, so the name is in the raw bytes (found at memory speed)."""
+    with path.open("rb") as fh:
+        try:
+            with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+                return mm.find(b"/BrotliDecode") != -1
+        except ValueError:  # an empty file cannot be mapped (and holds no stream)
+            return False
 
 
 def _pdfium_pages(pdf: Any, sink: Collector) -> None:
