@@ -301,3 +301,32 @@ def test_the_readme_lists_exactly_the_json_fields_search_prints() -> None:
     documented = {w for w in re.findall(r"`([^`]+)`", bullet) if re.fullmatch(r"[a-z_]+", w)}
     printed = set(hit_json(Hit(1, 1, "/a.txt", None, 1.0, "text", 0, 4, ("keyword",))))
     assert documented == printed == HIT_FIELDS
+
+
+def json_keys(value: object) -> set[str]:
+    """Every key of a JSON value, nested ones included."""
+    if isinstance(value, dict):
+        return set(value) | {k for v in value.values() for k in json_keys(v)}
+    if isinstance(value, list):
+        return {k for v in value for k in json_keys(v)}
+    return set()
+
+
+def test_the_readme_lists_exactly_the_json_keys_status_prints(capsys, docs: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import re
+
+    from jinasearch.core.store import Store
+    from jinasearch.core.store.staging import Staging
+
+    write(docs / "node_modules" / "pkg" / "readme.md", "A package readme.")  # skipped, where a rule skips it
+    run(capsys, "index", str(docs))
+    store = Store(tmp_path / "data" / "index.sqlite3")
+    try:
+        Staging(store).begin("another-model")  # so that switching_to is an object, not null
+    finally:
+        store.close()
+    code, out, _ = run(capsys, "status", "--json")
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    bullet = readme.split("`status --json` prints one object:", 1)[1].split("\n- ", 1)[0]
+    documented = {w for w in re.findall(r"`([^`]+)`", bullet) if re.fullmatch(r"[a-z_]+", w)}
+    assert code == 0 and documented == json_keys(json.loads(out))
