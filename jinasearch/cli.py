@@ -13,7 +13,16 @@ from pathlib import Path
 
 from . import __version__
 from .cli_args import date, date_end, file_type, filters_from, positive
-from .cli_output import PATH_BYTES_HELP, ProgressBar, hit_json, path_json, print_hits, shown_path
+from .cli_output import (
+    PATH_BYTES_HELP,
+    ProgressBar,
+    hit_json,
+    path_json,
+    print_hits,
+    print_skipped,
+    rules_help,
+    shown_path,
+)
 from .core.config import (
     DEFAULT_CHUNK_TOKENS,
     DEFAULT_OVERLAP_TOKENS,
@@ -57,8 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="GLOB",
-        help="skip files or folders matching GLOB (repeatable), e.g. '*.log' or '*/drafts/*'",
+        help="skip files or folders matching GLOB (repeatable; on top of the built-in rules), e.g. '*.log'",
     )
+    ix.add_argument("--no-default-excludes", action="store_true", help=rules_help())
     ix.add_argument("--reembed", action="store_true", help="allow switching the index to another model")
     ix.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda", "mps"), help="where to embed")
     ix.add_argument("--chunk-tokens", type=positive, default=DEFAULT_CHUNK_TOKENS, help="passage size in model tokens")
@@ -101,6 +111,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
             "chunk_tokens": args.chunk_tokens,
             "overlap_tokens": args.overlap_tokens,
             "excludes": tuple(args.exclude),
+            "default_excludes": not args.no_default_excludes,
             "device": args.device,
         }
     return Settings(data_dir=Path(data_dir).expanduser(), model=model, **extra)
@@ -130,6 +141,8 @@ def cmd_index(args: argparse.Namespace) -> int:
     )
     if s.failed:
         print(f"failed files: run 'jinasearch status' to see why ({s.failed})", file=sys.stderr)
+    if s.excluded:
+        print(f"skipped by built-in rules: 'jinasearch status' lists them ({s.excluded})", file=sys.stderr)
     if outcome.keyword_only is not None:
         # Not a failure (the files are searchable by keyword), but not the whole job either: exit 3 tells a script.
         print(
@@ -202,6 +215,7 @@ def cmd_status(args: argparse.Namespace) -> int:
             for f in st.folders
         ],
         "failed_files": [{**path_json(f.path), "reason": f.reason} for f in st.failed],
+        "skipped": [{**path_json(s.path), "rule": s.rule} for s in st.skipped],
     }
     if args.json:
         print(json.dumps(info, ensure_ascii=False, indent=2))
@@ -222,6 +236,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         print("failed files:")
         for f in st.failed:
             print(f"  {shown_path(f.path)}: {f.reason}")
+    print_skipped(st.skipped)
     return 0
 
 

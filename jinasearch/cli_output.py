@@ -1,4 +1,4 @@
-"""What the command line prints: the progress bar while indexing, hits as text or JSON."""
+"""What the command line prints: the progress bar while indexing, hits as text or JSON, what was skipped."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ import os
 import sys
 from collections.abc import Sequence
 
+from .core.config import DEFAULT_EXCLUDE_RULES
 from .core.context import breadcrumb
-from .core.models import Hit, Progress
+from .core.models import Hit, Progress, Skipped
 from .core.scan import fs_path
 
 
@@ -111,3 +112,18 @@ def _marked(h: Hit, color: bool) -> str:
         pos = e
     out.append(h.text[pos:])
     return "".join(out)
+
+
+def rules_help() -> str:
+    """`index --no-default-excludes`'s help: the built-in rules it switches off, from their one source."""
+    rules = "; ".join(f"{rule}: {what}" for rule, what in DEFAULT_EXCLUDE_RULES.items())
+    return f"also index what the built-in rules skip ({rules}); 'jinasearch status' lists what they skipped"
+
+
+def print_skipped(skipped: Sequence[Skipped]) -> None:
+    """Status's list of what the built-in rules left out, each with its rule, and how to include it."""
+    if not skipped:
+        return
+    print("skipped by built-in rules (include them with: jinasearch index FOLDER --no-default-excludes):")
+    for s in skipped:
+        print(f"  {shown_path(s.path)}: {s.rule}")

@@ -290,6 +290,33 @@ def test_status_shows_a_model_switch_under_way(capsys, docs: Path, tmp_path: Pat
     assert "switching to model another-model" in out and "--model another-model" in out
 
 
+def test_status_lists_what_the_built_in_rules_skipped_and_the_switch_indexes_it(capsys, docs: Path) -> None:  # type: ignore[no-untyped-def]
+    write(docs / "node_modules" / "pkg" / "readme.md", "A package readme about left padding.")
+    write(docs / "env" / "plan.txt", "The glaze recipe for the spring firing.")  # a user's folder, no pyvenv.cfg
+    code, out, err = run(capsys, "index", str(docs))
+    assert code == 0 and "5 files: 4 indexed" in out and "skipped by built-in rules" in err
+    code, out, _ = run(capsys, "status", "--json")
+    [skip] = json.loads(out)["skipped"]
+    assert (skip["path"], skip["rule"]) == (str(docs / "node_modules"), "node_modules") and skip["path_bytes"]
+    code, out, _ = run(capsys, "status")
+    assert f"{docs / 'node_modules'}: node_modules" in out and "--no-default-excludes" in out
+
+    code, out, err = run(capsys, "index", str(docs), "--no-default-excludes")
+    assert code == 0 and "1 indexed" in out and "skipped by built-in rules" not in err
+    code, out, _ = run(capsys, "status", "--json")
+    assert json.loads(out)["skipped"] == [] and json.loads(out)["indexed"] == 5
+
+
+def test_the_readme_and_the_help_name_every_built_in_rule() -> None:
+    from jinasearch.cli_output import rules_help
+    from jinasearch.core.config import DEFAULT_EXCLUDE_RULES
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert "--no-default-excludes" in readme
+    for rule in DEFAULT_EXCLUDE_RULES:
+        assert f"`{rule}`" in readme and rule in rules_help(), rule
+
+
 def test_the_readme_lists_exactly_the_json_fields_search_prints() -> None:
     import re
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import DataDirError
+from .models import ExcludeRule
 
 DEFAULT_MODEL = "jinaai/jina-embeddings-v2-small-en"
 LARGE_MODEL = "jinaai/jina-embeddings-v2-base-en"
@@ -15,22 +16,29 @@ APP_NAME = "jinasearch"
 ENV_DATA_DIR = "JINASEARCH_DATA_DIR"
 ENV_MODEL = "JINASEARCH_MODEL"
 
-# Folders nobody wants searched: version control, dependency caches, virtual environments.
-DEFAULT_EXCLUDES: tuple[str, ...] = (
-    ".git",
-    ".hg",
-    ".svn",
-    "node_modules",
-    "__pycache__",
-    ".venv",
-    "venv",
-    "env",
-    ".tox",
-    ".nox",
-    ".mypy_cache",
-    ".pytest_cache",
-    "site-packages",
-)
+# What a scan leaves out on its own, unless switched off (`index --no-default-excludes`, or "Skip
+# hidden files, Python environments and package folders" in the app's settings). Each rule is kept
+# narrow on purpose: a rule on a bare name such as `env`, `venv`, `build` or `lib` would drop a
+# person's own folder of that name without a word. So a folder counts as a Python environment by what
+# it holds (pyvenv.cfg, which venv and virtualenv write; conda-meta/, which conda writes), whatever it
+# is called; only names no person picks for their documents are matched by name. Rules never apply
+# to a folder given to `index` itself, only to what is found beneath it. Every skip is recorded
+# (core/models.py: Skipped) and shown by `jinasearch status` and the app's "Skipped…" list.
+DEFAULT_EXCLUDE_RULES: dict[ExcludeRule, str] = {
+    "hidden": "names starting with '.' (.git, .venv, .tox, .cache, ...)",
+    "python-env": "folders holding pyvenv.cfg or conda-meta (Python environments, whatever their name)",
+    "node_modules": "folders named node_modules",
+    "__pycache__": "folders named __pycache__",
+    "site-packages": "folders named site-packages or dist-packages",
+}
+# The names behind the rules above, in one place for the scanner.
+PYTHON_ENV_MARKERS: frozenset[str] = frozenset({"pyvenv.cfg", "conda-meta"})
+EXCLUDED_FOLDER_NAMES: dict[str, ExcludeRule] = {
+    "node_modules": "node_modules",
+    "__pycache__": "__pycache__",
+    "site-packages": "site-packages",
+    "dist-packages": "site-packages",
+}
 
 # Passage size in model tokens, and the tokens neighbouring passages share (see docs/benchmarks.md,
 # "Passage size"). Every default lives here; the CLI, the app's settings and the re-cut read these.
@@ -50,8 +58,12 @@ class Settings:
     model: str = DEFAULT_MODEL
     chunk_tokens: int = DEFAULT_CHUNK_TOKENS
     overlap_tokens: int = DEFAULT_OVERLAP_TOKENS
-    # The user's exclusion globs, on top of DEFAULT_EXCLUDES.
+    # The user's exclusion globs, on top of DEFAULT_EXCLUDE_RULES.
     excludes: tuple[str, ...] = field(default_factory=tuple)
+    # False: the built-in rules skip nothing, only the user's globs do. One choice for every folder, as
+    # the app's exclusion globs are: a person who wants hidden folders or node_modules searched wants it
+    # wherever they are, and a per-folder switch would have to be found again for each folder.
+    default_excludes: bool = True
     device: str = "auto"
 
     @property

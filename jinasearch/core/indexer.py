@@ -116,7 +116,7 @@ class Indexer:
 
     def _index(self, run: _Run, roots: list[str]) -> Iterator[Progress]:
         yield Progress(phase="scan")
-        changes = yield from find_changes(run.store, roots, self.settings.excludes, run.tally)
+        changes = yield from find_changes(run.store, roots, self.settings, run.tally)
         run.changes = changes
         if changes.work:  # nothing to extract (an unchanged folder): no model needed
             cutting = Chunking(self._tokenizer(run), self.settings.chunk_tokens, self.settings.overlap_tokens)

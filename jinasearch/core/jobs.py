@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from .config import Settings
-from .models import FailedFile, FolderStats, IndexSummary, RunOutcome
+from .models import FailedFile, FolderStats, IndexSummary, RunOutcome, Skipped
 
 
 @dataclass(frozen=True)
@@ -76,6 +76,7 @@ class FolderRow:
     files: int = 0
     passages: int = 0
     failed: int = 0
+    skipped: int = 0  # folders and files the built-in exclusion rules left out
 
 
 @dataclass
@@ -119,7 +120,9 @@ class JobQueue:
         """Waiting jobs run with new choices; the running one finishes with its own."""
         self.waiting = [replace(j, settings=settings) for j in self.waiting]
 
-    def folder_rows(self, known: Sequence[str], stats: Iterable[FolderStats]) -> list[FolderRow]:
+    def folder_rows(
+        self, known: Sequence[str], stats: Iterable[FolderStats], skipped: Sequence[Skipped] = ()
+    ) -> list[FolderRow]:
         by_path = {f.path: f for f in stats}
         running = set(self.running.paths) if isinstance(self.running, IndexJob) else set()
         queued = {p for j in self.waiting if isinstance(j, IndexJob) for p in j.paths}
@@ -133,6 +136,7 @@ class JobQueue:
                     st.files if st else 0,
                     st.passages if st else 0,
                     st.failed if st else 0,
+                    len(skipped_under(skipped, path)),
                 )
             )
         return rows
@@ -170,3 +174,11 @@ def failed_under(failed: Iterable[FailedFile], folder: str | None) -> list[Faile
         return list(failed)
     prefix = folder.rstrip(os.sep) + os.sep
     return [f for f in failed if f.path.startswith(prefix)]
+
+
+def skipped_under(skipped: Iterable[Skipped], folder: str | None) -> list[Skipped]:
+    """What the built-in rules left out under `folder` (all of it for None)."""
+    if folder is None:
+        return list(skipped)
+    prefix = folder.rstrip(os.sep) + os.sep
+    return [s for s in skipped if s.path.startswith(prefix)]

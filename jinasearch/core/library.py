@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from .config import Settings, ensure_data_dir
 from .errors import IndexBusyError, UnknownFolderError, UnknownTypeError
 from .lock import GRACE_S
-from .models import FailedFile, Filters, FolderStats
+from .models import FailedFile, Filters, FolderStats, Skipped
 from .store import DocText, Store, save_vectors
 from .store.staging import Staging
 
@@ -24,10 +24,12 @@ class SwitchStatus:
 
 @dataclass(frozen=True)
 class LibraryStatus:
-    """A snapshot for a folder panel or `jinasearch status`: counts per folder and failed files, with reasons."""
+    """A snapshot for a folder panel or `jinasearch status`: counts per folder, failed files with reasons,
+    and what the built-in exclusion rules left out, with the rule."""
 
     folders: tuple[FolderStats, ...] = ()
     failed: tuple[FailedFile, ...] = ()
+    skipped: tuple[Skipped, ...] = ()
     model: str | None = None
     dim: int | None = None
     indexed: int = 0
@@ -61,6 +63,7 @@ def read_status(settings: Settings, *, switch_counts: bool = False) -> LibrarySt
         return LibraryStatus(
             folders=tuple(store.folder_stats()),
             failed=tuple(store.failed()),
+            skipped=tuple(store.skipped()),
             model=store.model(),
             dim=store.dim(),
             indexed=counts.indexed,

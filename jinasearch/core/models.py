@@ -149,6 +149,7 @@ class IndexSummary:
     indexed: int = 0
     failed: int = 0
     removed: int = 0
+    excluded: int = 0  # folders and files the built-in rules left out (listed by `status`)
     passages_added: int = 0
     passages_embedded: int = 0
     seconds: float = 0.0
@@ -209,3 +210,17 @@ class FolderStats:
 class FailedFile:
     path: str
     reason: str
+
+
+# The built-in rules that leave a folder or file out of a scan; what each means is in
+# core/config.py (DEFAULT_EXCLUDE_RULES), which is also where they are switched off.
+ExcludeRule = Literal["hidden", "python-env", "node_modules", "__pycache__", "site-packages"]
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A folder or file a built-in rule left out of the index, with the rule. A user's own exclusion
+    globs are not recorded: the person asked for those."""
+
+    path: str
+    rule: ExcludeRule

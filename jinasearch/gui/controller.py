@@ -9,9 +9,9 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QSettings, Signal
 
 from ..core.config import Settings
-from ..core.jobs import FolderRow, IndexJob, Job, JobQueue, JobResult, RemoveJob, failed_under
+from ..core.jobs import FolderRow, IndexJob, Job, JobQueue, JobResult, RemoveJob, failed_under, skipped_under
 from ..core.library import LibraryStatus
-from ..core.models import FailedFile, Filters
+from ..core.models import FailedFile, Filters, Skipped
 from ..core.watch import FolderWatcher
 from .model import EmbedderFactory
 from .models_in_use import Models
@@ -240,7 +240,7 @@ class Controller(QObject):
         rechunk = (prefs.chunk_tokens, prefs.overlap_tokens) != (old.chunk_tokens, old.overlap_tokens)
         if prefs.model != old.model or rechunk:
             self.reindex_all(reembed=prefs.model != old.model, rechunk=rechunk)
-        elif prefs.excludes != old.excludes:
+        elif (prefs.excludes, prefs.default_excludes) != (old.excludes, old.default_excludes):
             self.reindex_all()
 
     # -- search and status ------------------------------------------------------------------------
@@ -264,10 +264,13 @@ class Controller(QObject):
         self._emit_folders()
 
     def folder_rows(self) -> list[FolderRow]:
-        return self.jobs.folder_rows(self.known_folders(), self.status.folders)
+        return self.jobs.folder_rows(self.known_folders(), self.status.folders, self.status.skipped)
 
     def _emit_folders(self) -> None:
         self.foldersChanged.emit(self.folder_rows())
 
     def failed_files(self, folder: str | None = None) -> list[FailedFile]:
         return failed_under(self.status.failed, folder)
+
+    def skipped_files(self, folder: str | None = None) -> list[Skipped]:
+        return skipped_under(self.status.skipped, folder)

@@ -1,4 +1,4 @@
-"""Dialogs: settings (model, passages, exclusions, device) and the list of files that failed, with reasons."""
+"""Dialogs: settings (model, passages, exclusions, device), the files that failed with reasons, what rules skipped."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import os
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -24,7 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.models import FailedFile
+from ..core.config import DEFAULT_EXCLUDE_RULES
+from ..core.models import FailedFile, Skipped
 from .prefs import DEVICES, MODEL_CHOICES, Prefs
 
 
@@ -79,6 +81,12 @@ class SettingsDialog(QDialog):
         self.excludes = QPlainTextEdit("\n".join(prefs.excludes))
         self.excludes.setPlaceholderText("one pattern per line, e.g.\n*.log\n*/drafts/*")
         self.excludes.setFixedHeight(90)
+        self.default_excludes = QCheckBox("Skip hidden files, Python environments and package folders")
+        self.default_excludes.setChecked(prefs.default_excludes)
+        self.default_excludes.setToolTip(
+            "\n".join(f"{rule}: {what}" for rule, what in DEFAULT_EXCLUDE_RULES.items())
+            + "\n\nFor every folder. What they skip is listed under Skipped… in the folder panel."
+        )
         self.device = QComboBox()
         self.device.addItems(["auto", "cpu", "cuda (NVIDIA GPU)", "mps (Apple GPU)"])
         self.device.setCurrentIndex(DEVICES.index(prefs.device) if prefs.device in DEVICES else 0)
@@ -87,6 +95,7 @@ class SettingsDialog(QDialog):
         form.addRow("Passage size", self.chunk)
         form.addRow("Overlap", self.overlap)
         form.addRow("Exclude", self.excludes)
+        form.addRow("", self.default_excludes)
         form.addRow("Device", self.device)
         note = QLabel(
             "A new passage size re-cuts every indexed file in the background (search keeps working). "
@@ -118,30 +127,65 @@ class SettingsDialog(QDialog):
             overlap_tokens=min(self.overlap.value(), self.chunk.value() // 2),
             excludes=excludes,
             device=DEVICES[self.device.currentIndex()],
+            default_excludes=self.default_excludes.isChecked(),
         )
 
 
-class FailedFilesDialog(QDialog):
-    def __init__(self, failed: list[FailedFile], folder: str | None, parent: QWidget | None = None) -> None:
+class PathListDialog(QDialog):
+    """A table of paths with one more column (why a file failed, which rule skipped it), and a line above."""
+
+    def __init__(
+        self,
+        title: str,
+        info: str,
+        rows: list[tuple[str, str]],
+        headers: tuple[str, str],
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Files that could not be indexed" + (f" — {os.path.basename(folder)}" if folder else ""))
+        self.setWindowTitle(title)
         self.resize(820, 420)
-        self.table = QTableWidget(len(failed), 2)
-        self.table.setHorizontalHeaderLabels(["File", "Reason"])
+        self.table = QTableWidget(len(rows), 2)
+        self.table.setHorizontalHeaderLabels(list(headers))
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        for i, (path, reason) in enumerate((f.path, f.reason) for f in failed):
+        for i, (path, why) in enumerate(rows):
             item = QTableWidgetItem(path)
             item.setToolTip(path)
             self.table.setItem(i, 0, item)
-            self.table.setItem(i, 1, QTableWidgetItem(reason or "unknown"))
-        info = QLabel("These files are retried when they change." if failed else "No file failed. ")
-        info.setAlignment(Qt.AlignmentFlag.AlignLeft)
+            self.table.setItem(i, 1, QTableWidgetItem(why))
+        label = QLabel(info)
+        label.setWordWrap(True)
+        label.setAlignment(Qt.AlignmentFlag.AlignLeft)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         lay = QVBoxLayout(self)
-        lay.addWidget(info)
+        lay.addWidget(label)
         lay.addWidget(self.table, 1)
         lay.addWidget(buttons)
+
+
+def _titled(title: str, folder: str | None) -> str:
+    return title + (f" — {os.path.basename(folder)}" if folder else "")
+
+
+class FailedFilesDialog(PathListDialog):
+    def __init__(self, failed: list[FailedFile], folder: str | None, parent: QWidget | None = None) -> None:
+        info = "These files are retried when they change." if failed else "No file failed. "
+        rows = [(f.path, f.reason or "unknown") for f in failed]
+        super().__init__(_titled("Files that could not be indexed", folder), info, rows, ("File", "Reason"), parent)
+
+
+class SkippedDialog(PathListDialog):
+    def __init__(self, skipped: list[Skipped], folder: str | None, parent: QWidget | None = None) -> None:
+        info = (
+            "Left out by the built-in rules. To index them, clear “Skip hidden files, Python environments "
+            "and package folders” in Settings."
+            if skipped
+            else "Nothing was left out by the built-in rules."
+        )
+        rows = [(s.path, f"{s.rule}: {DEFAULT_EXCLUDE_RULES.get(s.rule, '')}") for s in skipped]
+        headers = ("Folder or file", "Rule")
+        super().__init__(_titled("Skipped by built-in rules", folder), info, rows, headers, parent)

@@ -34,6 +34,7 @@ class FolderPanel(QWidget):
     addRequested = Signal()
     removeRequested = Signal(str)  # a folder path, once the person confirmed
     failedRequested = Signal(object)  # folder path or None for all
+    skippedRequested = Signal(object)  # folder path or None for all
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -42,7 +43,7 @@ class FolderPanel(QWidget):
         f.setBold(True)
         head.setFont(f)
         self.tree = QTreeWidget()
-        self.tree.setHeaderLabels(["Folder", "State", "Files", "Passages", "Failed"])
+        self.tree.setHeaderLabels(["Folder", "State", "Files", "Passages", "Failed", "Skipped"])
         self.tree.setRootIsDecorated(False)
         self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(True)
@@ -50,27 +51,37 @@ class FolderPanel(QWidget):
         hdr = self.tree.header()
         hdr.setStretchLastSection(False)
         hdr.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for c in range(1, 5):
+        for c in range(1, 6):
             hdr.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
         self.add_btn = QPushButton("Add folder…")
         self.remove_btn = QPushButton("Remove")
         self.failed_btn = QPushButton("Failed files…")
+        # What the built-in rules left out is listed, never silent: a folder of yours may match one.
+        self.skipped_btn = QPushButton("Skipped…")
         self.remove_btn.setEnabled(False)
         self.failed_btn.setEnabled(False)
+        self.skipped_btn.setEnabled(False)
         self.add_btn.clicked.connect(self.addRequested)
         self.remove_btn.clicked.connect(self._remove)
         self.failed_btn.clicked.connect(lambda: self.failedRequested.emit(self.selected()))
+        self.skipped_btn.clicked.connect(lambda: self.skippedRequested.emit(self.selected()))
         self.tree.itemSelectionChanged.connect(lambda: self.remove_btn.setEnabled(self.selected() is not None))
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_btn)
         buttons.addWidget(self.remove_btn)
-        buttons.addWidget(self.failed_btn)
         buttons.addStretch(1)
+        # The two lists on a row of their own: four buttons in one row would widen the window's
+        # minimum past a small screen.
+        lists = QHBoxLayout()
+        lists.addWidget(self.failed_btn)
+        lists.addWidget(self.skipped_btn)
+        lists.addStretch(1)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(head)
         lay.addWidget(self.tree, 1)
         lay.addLayout(buttons)
+        lay.addLayout(lists)
         self.rows: list[FolderRow] = []
 
     def selected(self) -> str | None:
@@ -97,13 +108,12 @@ class FolderPanel(QWidget):
         self.rows = list(rows)
         self.tree.clear()
         for row in rows:
-            item = QTreeWidgetItem(
-                [short_path(row.path), row.state.value, str(row.files), str(row.passages), str(row.failed)]
-            )
+            counts = [str(n) for n in (row.files, row.passages, row.failed, row.skipped)]
+            item = QTreeWidgetItem([short_path(row.path), row.state.value, *counts])
             item.setData(0, Qt.ItemDataRole.UserRole, row.path)
             item.setToolTip(0, row.path)
             item.setForeground(1, QColor(STATE_COLORS.get(row.state, "#000000")))
-            for c in (2, 3, 4):
+            for c in (2, 3, 4, 5):
                 item.setTextAlignment(c, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             if row.failed:
                 item.setForeground(4, QColor("#c62828"))
@@ -111,3 +121,4 @@ class FolderPanel(QWidget):
             if row.path == keep:
                 item.setSelected(True)
         self.failed_btn.setEnabled(any(r.failed for r in rows))
+        self.skipped_btn.setEnabled(any(r.skipped for r in rows))

@@ -31,6 +31,7 @@ class Prefs:
     overlap_tokens: int = DEFAULT_OVERLAP_TOKENS
     excludes: tuple[str, ...] = field(default_factory=tuple)
     device: str = "auto"
+    default_excludes: bool = True  # the built-in rules (core/config.py), for every folder
 
     def settings(self, data_dir: Path) -> Settings:
         return Settings(
@@ -40,6 +41,7 @@ class Prefs:
             overlap_tokens=self.overlap_tokens,
             excludes=self.excludes,
             device=self.device,
+            default_excludes=self.default_excludes,
         )
 
 
@@ -58,6 +60,15 @@ def _int(value: object, default: int) -> int:
         return default
 
 
+def _bool(value: object, default: bool) -> bool:
+    """QSettings gives a bool back as a bool or, from an ini file, as the text 'true' / 'false'."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    return default
+
+
 def load_prefs(qs: QSettings) -> Prefs:
     """Saved choices; $JINASEARCH_MODEL, when set, wins over the saved model (tests, scripts)."""
     model = os.environ.get(ENV_MODEL) or str(qs.value("model", "") or "") or DEFAULT_MODEL
@@ -68,6 +79,7 @@ def load_prefs(qs: QSettings) -> Prefs:
         overlap_tokens=max(0, _int(qs.value("overlap_tokens"), DEFAULT_OVERLAP_TOKENS)),
         excludes=tuple(_str_list(qs.value("excludes"))),
         device=device if device in DEVICES else "auto",
+        default_excludes=_bool(qs.value("default_excludes"), True),
     )
 
 
@@ -77,6 +89,7 @@ def save_prefs(qs: QSettings, prefs: Prefs) -> None:
     qs.setValue("overlap_tokens", prefs.overlap_tokens)
     qs.setValue("excludes", list(prefs.excludes))
     qs.setValue("device", prefs.device)
+    qs.setValue("default_excludes", prefs.default_excludes)
     qs.sync()
 
 

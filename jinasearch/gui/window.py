@@ -15,7 +15,7 @@ from ..core.library import LibraryStatus
 from ..core.models import Hit, Progress, SearchNote
 from . import actions
 from .controller import Controller
-from .dialogs import FailedFilesDialog, SettingsDialog
+from .dialogs import FailedFilesDialog, SettingsDialog, SkippedDialog
 from .folders import FolderPanel
 from .model import EmbedderFactory
 from .preview import PreviewPane
@@ -104,6 +104,7 @@ class MainWindow(QMainWindow):
         self.folders.addRequested.connect(self.choose_folder)
         self.folders.removeRequested.connect(self.controller.remove_folder)
         self.folders.failedRequested.connect(self.show_failed)
+        self.folders.skippedRequested.connect(self.show_skipped)
         self.progress_panel.pause_btn.clicked.connect(lambda: c.resume() if c.is_paused else c.pause())
         self.progress_panel.cancel_btn.clicked.connect(c.cancel)
         self.banner.action.clicked.connect(self._banner_action)
@@ -215,6 +216,9 @@ class MainWindow(QMainWindow):
 
     def show_failed(self, folder: str | None) -> None:
         FailedFilesDialog(self.controller.failed_files(folder), folder, self).exec()
+
+    def show_skipped(self, folder: str | None) -> None:
+        SkippedDialog(self.controller.skipped_files(folder), folder, self).exec()
 
     def _progress(self, p: Progress) -> None:
         self.progress_panel.show_progress(p, self.controller.is_paused)

@@ -1,4 +1,4 @@
-"""scan(): junk and hidden folders skipped, exclusion globs, symlink loops end, special files never yielded."""
+"""scan(): built-in rules skip junk and record each skip, user globs, symlink loops end, special files never yielded."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from jinasearch.core.config import DEFAULT_EXCLUDE_RULES
+from jinasearch.core.models import Skipped
 from jinasearch.core.scan import is_excluded, scan
 
 
@@ -20,7 +22,7 @@ def names(root: Path, **kw) -> list[str]:  # type: ignore[no-untyped-def]
     return [os.path.relpath(f.path, root) for f in scan([root], **kw)]
 
 
-def test_skips_hidden_and_junk_folders(tmp_path: Path) -> None:
+def test_skips_hidden_and_junk_folders_and_records_each_with_its_rule(tmp_path: Path) -> None:
     touch(tmp_path / "a.txt")
     touch(tmp_path / "sub" / "b.md")
     for junk in (
@@ -28,12 +30,70 @@ def test_skips_hidden_and_junk_folders(tmp_path: Path) -> None:
         "node_modules/pkg/readme.md",
         "__pycache__/m.txt",
         ".venv/lib/x.txt",
-        "venv/x.txt",
+        "myenv/pyvenv.cfg",
+        "myenv/lib/x.txt",
+        "conda/conda-meta/history",
+        "conda/x.txt",
+        "py/site-packages/x.txt",
         ".hidden/y.txt",
         "sub/.secret.txt",
     ):
         touch(tmp_path / junk)
-    assert names(tmp_path) == ["a.txt", os.path.join("sub", "b.md")]
+    skipped: list[Skipped] = []
+    assert names(tmp_path, on_skip=skipped.append) == ["a.txt", os.path.join("sub", "b.md")]
+    assert {(os.path.relpath(s.path, tmp_path), s.rule) for s in skipped} == {
+        (".git", "hidden"),
+        (".hidden", "hidden"),
+        (".venv", "hidden"),
+        ("__pycache__", "__pycache__"),
+        ("conda", "python-env"),
+        ("myenv", "python-env"),
+        ("node_modules", "node_modules"),
+        (os.path.join("py", "site-packages"), "site-packages"),
+        (os.path.join("sub", ".secret.txt"), "hidden"),
+    }
+    assert set(DEFAULT_EXCLUDE_RULES) == {s.rule for s in skipped}  # every rule has been seen to work
+
+
+def test_a_users_folders_named_env_venv_build_or_lib_are_indexed(tmp_path: Path) -> None:
+    for folder in ("env", "venv", "build", "lib"):
+        touch(tmp_path / folder / "notes.txt")
+    skipped: list[Skipped] = []
+    got = names(tmp_path, on_skip=skipped.append)
+    assert got == [os.path.join(f, "notes.txt") for f in ("build", "env", "lib", "venv")]
+    assert skipped == []
+
+
+def test_switched_off_the_built_in_rules_skip_nothing_and_the_users_globs_still_do(tmp_path: Path) -> None:
+    touch(tmp_path / "node_modules" / "pkg" / "readme.md")
+    touch(tmp_path / "venv" / "pyvenv.cfg")
+    touch(tmp_path / "venv" / "notes.txt")
+    touch(tmp_path / ".notes" / "n.txt")
+    touch(tmp_path / "app.log")
+    skipped: list[Skipped] = []
+    got = names(tmp_path, excludes=["*.log"], default_excludes=False, on_skip=skipped.append)
+    assert got == [
+        os.path.join(".notes", "n.txt"),
+        os.path.join("node_modules", "pkg", "readme.md"),
+        os.path.join("venv", "notes.txt"),
+        os.path.join("venv", "pyvenv.cfg"),
+    ]
+    assert skipped == []
+
+
+def test_a_root_is_indexed_even_when_a_rule_would_skip_it(tmp_path: Path) -> None:
+    env = tmp_path / ".env-docs"
+    touch(env / "pyvenv.cfg")
+    touch(env / "notes.txt")
+    assert names(env, accept=lambda p: p.endswith(".txt")) == ["notes.txt"]
+
+
+def test_hidden_files_nobody_would_read_are_not_listed(tmp_path: Path) -> None:
+    touch(tmp_path / ".DS_Store")
+    touch(tmp_path / ".todo.txt")
+    skipped: list[Skipped] = []
+    list(scan([tmp_path], accept=lambda p: p.endswith(".txt"), on_skip=skipped.append))
+    assert [os.path.basename(s.path) for s in skipped] == [".todo.txt"]
 
 
 def test_exclude_globs_match_names_and_paths(tmp_path: Path) -> None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
+from ..config import Settings
 from ..extract import READER_VERSION, supported
-from ..models import FileInfo, Progress
+from ..models import FileInfo, Progress, Skipped
 from ..scan import record_path, scan
 from ..store import Store
 from .tally import Tally
@@ -27,19 +28,26 @@ class Changes:
     stale: list[FileInfo] = field(default_factory=list)
 
 
-def find_changes(store: Store, roots: Sequence[str], excludes: tuple[str, ...], tally: Tally) -> Iterator[Progress]:
+def find_changes(store: Store, roots: Sequence[str], settings: Settings, tally: Tally) -> Iterator[Progress]:
     """Scan `roots`; yields scan Progress and returns the Changes (`changes = yield from ...`).
 
     A file is read again when its size or mtime differs from the stored ones (its content hash then
     decides whether anything changed). Failed files are not retried until they change. Documents no
-    longer found under a root are deleted here, one transaction per root."""
+    longer found under a root are deleted here, one transaction per root; what the built-in rules
+    skipped under it replaces the root's list from its last scan."""
     changes = Changes()
     for root in roots:
-        folder_id = store.add_folder(record_path(root), excludes)
+        folder_id = store.add_folder(record_path(root), settings.excludes)
         existing = store.documents_in(folder_id)
         seen: set[str] = set()
+        skipped: list[Skipped] = []
         for info in scan(
-            [root], excludes=excludes, accept=supported, on_error=lambda p, r: tally.errors.append((p, r))
+            [root],
+            excludes=settings.excludes,
+            accept=supported,
+            on_error=lambda p, r: tally.errors.append((p, r)),
+            default_excludes=settings.default_excludes,
+            on_skip=skipped.append,
         ):
             tally.scanned += 1
             seen.add(info.path)
@@ -59,6 +67,8 @@ def find_changes(store: Store, roots: Sequence[str], excludes: tuple[str, ...], 
                 changes.known[info.path] = row.hash if row is not None and row.status == "indexed" and current else None
             if tally.scanned % SCAN_PROGRESS_EVERY == 0:
                 yield Progress(phase="scan", files_total=tally.scanned, current=info.path)
+        store.replace_skipped(folder_id, skipped)
+        tally.excluded += len(skipped)
         gone = [row.id for path, row in existing.items() if path not in seen]
         if gone:
             store.delete_documents(gone)

@@ -21,6 +21,7 @@ class Tally:
     scanned: int = 0
     skipped: int = 0
     removed: int = 0
+    excluded: int = 0  # folders and files the built-in rules left out
     to_read: int = 0
     indexed: int = 0
     failed: int = 0
@@ -62,6 +63,7 @@ class Tally:
             indexed=self.indexed,
             failed=self.failed,
             removed=self.removed,
+            excluded=self.excluded,
             passages_added=self.added,
             passages_embedded=self.embedded,
             seconds=time.monotonic() - self.started,

@@ -9,7 +9,7 @@ from hashlib import blake2b
 from pathlib import Path
 
 from ..context import keyword_context, model_input
-from ..models import Chunk, Extracted, Heading, Page
+from ..models import Chunk, Extracted, Heading, Page, Skipped
 from . import schema as sql
 from .connection import Connected
 from .records import DocRow, DocText, FolderRecord, IndexedDoc
@@ -37,6 +37,12 @@ class Documents(Connected):
     def folder_id(self, path: str) -> int | None:
         row = self.conn.execute(sql.FOLDER_ID, (path,)).fetchone()
         return int(row[0]) if row else None
+
+    def replace_skipped(self, folder_id: int, skipped: Iterable[Skipped]) -> None:
+        """What the built-in rules left out of a folder at this scan, in place of the last scan's list."""
+        with self.db.atomic():
+            self.conn.execute(sql.DELETE_SKIPPED_OF_FOLDER, (folder_id,))
+            self.conn.executemany(sql.INSERT_SKIPPED, ((folder_id, s.path, s.rule) for s in skipped))
 
     def remove_folder(self, folder_id: int) -> int:
         """Forget a folder and everything under it; returns the number of documents removed."""

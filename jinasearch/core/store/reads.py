@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..models import FailedFile, Filters, FolderStats
+from ..models import FailedFile, Filters, FolderStats, Skipped
 from . import schema as sql
 from .connection import Connected
 from .records import Counts, HitRow
@@ -91,3 +91,10 @@ class Reads(Connected):
             return [FailedFile(r[0], r[1]) for r in self.conn.execute(sql.FAILED_DOCS.format(folder=""))]
         q = sql.FAILED_DOCS.format(folder="AND folder_id = ?")
         return [FailedFile(r[0], r[1]) for r in self.conn.execute(q, (folder_id,))]
+
+    def skipped(self) -> list[Skipped]:
+        """Folders and files the built-in rules left out, in path order."""
+        # An index not yet brought up to date by a writer has no such table: nothing was recorded.
+        if self.conn.execute(sql.HAS_TABLE, ("skipped",)).fetchone() is None:
+            return []
+        return [Skipped(r[0], r[1]) for r in self.conn.execute(sql.SKIPPED)]

@@ -99,6 +99,16 @@ MIGRATIONS: tuple[str, ...] = (
     END;
     INSERT INTO passages_fts(passages_fts) VALUES ('rebuild');
     """,
+    # 4: what the built-in exclusion rules (core/config.py) left out of each folder at its last scan,
+    # with the rule, so `status` and the app can show it; replaced whole by every scan of the folder.
+    """
+    CREATE TABLE skipped (
+        folder_id INTEGER NOT NULL REFERENCES folders(id) ON DELETE CASCADE,
+        path TEXT NOT NULL,
+        rule TEXT NOT NULL,
+        PRIMARY KEY (folder_id, path)
+    );
+    """,
 )
 
 # Meta keys: the one list of what the index records about itself.
@@ -259,3 +269,9 @@ HAS_VECTOR = "SELECT 1 FROM passages WHERE text_hash = ? AND vector IS NOT NULL 
 
 # Failed files, and files read only in part (indexed, with the reason in `error`).
 FAILED_DOCS = "SELECT path, error FROM documents WHERE error IS NOT NULL {folder} ORDER BY path"
+
+# What the built-in exclusion rules left out of each folder at its last scan (core/scan.py).
+HAS_TABLE = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"
+DELETE_SKIPPED_OF_FOLDER = "DELETE FROM skipped WHERE folder_id = ?"
+INSERT_SKIPPED = "INSERT OR IGNORE INTO skipped(folder_id, path, rule) VALUES (?, ?, ?)"
+SKIPPED = "SELECT path, rule FROM skipped ORDER BY path"
