@@ -191,14 +191,19 @@ def close_results(results: Iterator[Result]) -> None:
         close()
 
 
-def ready_batches(results: Iterator[Result], runner: Runner, limit: int) -> Iterator[list[Result]]:
-    """Group results that are already waiting (at most `limit`); a batch never waits for a result
-    still being extracted, so grouping adds no delay before a file is searchable."""
+def ready_batches(
+    results: Iterator[Result], runner: Runner, limit: int | Callable[[int], int]
+) -> Iterator[list[Result]]:
+    """Group results that are already waiting (at most `limit`, or `limit(n)` for the n-th batch,
+    counted from 0); a batch never waits for a result still being extracted, so grouping adds no
+    delay before a file is searchable."""
     batch: list[Result] = []
+    n = 0
     for result in results:
         batch.append(result)
-        if len(batch) >= limit or not runner.ready():
+        cap = limit(n) if callable(limit) else limit
+        if len(batch) >= cap or not runner.ready():
             yield batch
-            batch = []
+            batch, n = [], n + 1
     if batch:
         yield batch

@@ -20,6 +20,14 @@ from .tally import Tally
 COMMIT_FILES = 16
 
 
+def commit_limit(batch_no: int) -> int:
+    """How many ready files the `batch_no`-th commit of a run (from 0) may hold: the first alone, then
+    doubling up to COMMIT_FILES. Whatever the runner has waiting when it starts, the first file is
+    searchable after one file's transaction, and a kill then loses no more than what was in flight
+    (docs/benchmarks.md, "Robustness"); the few small commits cost nothing measurable."""
+    return min(COMMIT_FILES, 1 << min(batch_no, 16))
+
+
 def read_and_commit(
     runner: Runner,
     changes: Changes,
@@ -37,7 +45,7 @@ def read_and_commit(
     embedder: BackgroundEmbedder | None = None
     results = runner.run(changes.work, changes.known, cutting)
     try:
-        for batch in ready_batches(results, runner, COMMIT_FILES):
+        for batch in ready_batches(results, runner, commit_limit):
             if control.cancelled:
                 break
             # A runner that could not take the chunking along (a slow Python tokenizer) returns files

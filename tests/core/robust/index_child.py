@@ -86,7 +86,12 @@ def main() -> int:
     ap.add_argument("--inline", action="store_true")
     ap.add_argument("--embed-delay", type=float, default=0.0)
     ap.add_argument("--kill-at", default=None)
-    ap.add_argument("--progress-file", type=Path, help="append each new phase here (to see where a kill landed)")
+    ap.add_argument(
+        "--progress-file",
+        type=Path,
+        help="append a line per step here (to see where a kill landed): "
+        "monotonic time, phase, files done, files total, passages done, passages total",
+    )
     args = ap.parse_args()
 
     from jinasearch.core.config import Settings
@@ -105,13 +110,16 @@ def main() -> int:
     settings = Settings(data_dir=args.data_dir, model="fake-embedder", chunk_tokens=40, overlap_tokens=8)
     runner = InlineRunner() if args.inline else ProcessRunner(2, timeout_s=20)
     indexer = Indexer(settings, embedder=SlowFake(), runner=runner)
-    phase = None
     log = open(args.progress_file, "a", buffering=1) if args.progress_file else None  # noqa: SIM115
     outcome = None
     for prog in indexer.index([args.corpus]):
-        if log is not None and prog.phase != phase:
-            phase = prog.phase
-            log.write(phase + "\n")
+        if log is not None:
+            # Every step (each follows a commit, once reading starts), timed on the clock the parent
+            # shares (CLOCK_MONOTONIC), so it can tell what the kill cost since the last commit.
+            log.write(
+                f"{time.monotonic():.4f} {prog.phase} {prog.files_done} {prog.files_total} "
+                f"{prog.passages_done} {prog.passages_total}\n"
+            )
         outcome = prog.outcome or outcome
     assert outcome is not None
     s = outcome.summary
