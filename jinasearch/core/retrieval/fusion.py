@@ -32,6 +32,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..cjk import contains, has_cjk
 from ..language import WORD_RE, query_terms, stem
 from ..models import Evidence
 
@@ -88,9 +89,12 @@ def lexical_evidence(text: str, q: QueryWords) -> tuple[float, float]:
     """(L in [0, 1], share of the query's idf carried by handles found in text)."""
     if not q.stems:
         return 0.0, 0.0
-    toks = WORD_RE.findall(text.lower())
+    low = text.lower()
+    toks = WORD_RE.findall(low)
     # Stem each distinct word once (map over the C-level lru_cache): this runs for ~200 candidates a query.
     present = set(map(stem, set(toks)))
+    # A CJK query word is found inside a run of characters, as FTS5's bigram columns found it (core/cjk.py).
+    present.update(s for s in q.stems if has_cjk(s) and contains(low, s))
     cover = sum(q.idf[s] for s in q.stems if s in present) / q.total
     pairs = list(zip(q.stems, q.stems[1:]))
     if pairs:
@@ -99,12 +103,18 @@ def lexical_evidence(text: str, q: QueryWords) -> tuple[float, float]:
         if any(a in present and b in present for a, b in pairs):  # else no pair can be adjacent
             seq = list(map(stem, toks))
             found = set(zip(seq, seq[1:]))
+            found.update((a, b) for a, b in pairs if has_cjk(a + b) and _side_by_side(low, a, b))
             phrase = sum(q.idf[a] + q.idf[b] for a, b in pairs if (a, b) in found) / weight
         lexical = (1 - PAIR_SHARE) * cover + PAIR_SHARE * phrase
     else:
         lexical = cover
     handles = sum(q.idf[s] for s in q.handles if s in present) / q.total
     return lexical, handles
+
+
+def _side_by_side(low: str, a: str, b: str) -> bool:
+    """Two query words next to each other in a text that may write no space between CJK words."""
+    return a + b in low or f"{a} {b}" in low
 
 
 def word_evidence(texts: Mapping[int, str], q: QueryWords, ids: Iterable[int]) -> dict[int, tuple[float, float]]:

@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from ..cjk import contains, has_cjk, substring_spans
 from ..language import query_terms, sentences, stem, words
 
 Span = tuple[int, int]
@@ -14,8 +15,29 @@ SentenceEncoder = Callable[[Sequence[str]], np.ndarray]
 
 def term_spans(text: str, query: str) -> list[Span]:
     """Spans of words in `text` that match a query word by stem (runs ~ running) or exactly
-    (identifiers like `parse_header` or `E1234` are matched as written, case-insensitively)."""
+    (identifiers like `parse_header` or `E1234` are matched as written, case-insensitively); a
+    Chinese, Japanese or Korean query word marks the characters it matched inside a longer run."""
     terms = query_terms(query)
+    cjk_terms = [t for t in terms if has_cjk(t)]
+    if cjk_terms:
+        return _with_substrings(_word_spans(text, terms), text, cjk_terms)
+    return _word_spans(text, terms)
+
+
+def _with_substrings(spans: list[Span], text: str, cjk_terms: Sequence[str]) -> list[Span]:
+    """Word spans plus the CJK query words' occurrences, in order, without overlaps: the words FTS5
+    matched in its bigram columns (core/cjk.py) are substrings of a run, not whole words."""
+    found = sorted({*spans, *(span for t in cjk_terms for span in substring_spans(text, t))})
+    out: list[Span] = []
+    for s, e in found:
+        if out and s < out[-1][1]:
+            out[-1] = (out[-1][0], max(e, out[-1][1]))
+        else:
+            out.append((s, e))
+    return out
+
+
+def _word_spans(text: str, terms: Sequence[str]) -> list[Span]:
     exact = {t.lower() for t in terms}
     stems = {stem(t) for t in terms}
     spans: list[Span] = []
@@ -36,10 +58,13 @@ def lexical_best_sentence(text: str, query: str) -> Span | None:
     sents = sentences(text)
     if not sents:
         return None
-    stems = {stem(t) for t in query_terms(query)}
+    terms = query_terms(query)
+    stems = {stem(t) for t in terms}
+    cjk_terms = [t for t in terms if has_cjk(t)]
     best, best_score = sents[0], 0
     for s, e in sents:
         found = {stem(w) for _, _, w in words(text[s:e])} & stems
+        found |= {t for t in cjk_terms if contains(text[s:e].lower(), t)}
         if len(found) > best_score:
             best, best_score = (s, e), len(found)
     return best if best_score > 0 else None

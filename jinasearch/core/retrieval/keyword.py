@@ -6,6 +6,8 @@ from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
+from ..cjk import has_cjk
+from ..cjk import match as cjk_match
 from ..language import FTS_PIECE_RE, query_terms
 from ..models import Filters
 from ..store import Store
@@ -34,12 +36,15 @@ def candidate_terms(terms: Sequence[str], doc_freq: Mapping[str, int], cap: int 
 def fts_query(query: str) -> str | None:
     """An FTS5 MATCH expression from natural language: meaningful words, each quoted (so `AND`, `-`,
     `:` or a stray quote in the user's text are never parsed as syntax), OR-ed so BM25 ranks
-    passages by how many and how rare the words they contain are."""
+    passages by how many and how rare the words they contain are. A word with Chinese, Japanese or
+    Korean in it is looked up in the bigram columns (core/cjk.py), as a substring."""
     parts: list[str] = []
     for term in query_terms(query):
         pieces = FTS_PIECE_RE.findall(term)
         pieces = [p for p in pieces if p != "_"]
-        if pieces:
+        if pieces and has_cjk(term):
+            parts.append(cjk_match(pieces))
+        elif pieces:
             # Pieces of one word (err_42 -> err 42) must appear together: a phrase.
             parts.append('"' + " ".join(pieces).replace('"', '""') + '"')
     return " OR ".join(parts) if parts else None

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from .. import cjk
 from . import recovery
 from . import schema as sql
 from .documents import Documents
@@ -50,6 +51,8 @@ class Store(Documents, Passages, Reads):
                 conn.execute(pragma)
             # Reading the schema touches the header and the first page: garbage fails here, at open.
             conn.execute(sql.TOUCH_SCHEMA).fetchone()
+            # Passage inserts and the CJK migration fill the bigram columns through it (core/cjk.py).
+            conn.create_function("cjk_grams", 1, cjk.grams, deterministic=True)
             self.db = sqlite_utils.Database(conn)
             if not self.readonly:
                 self._migrate()

@@ -109,6 +109,41 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (folder_id, path)
     );
     """,
+    # 5: Chinese, Japanese and Korean found by substrings: the CJK runs of a passage's text and
+    # context as overlapping bigrams (core/cjk.py) in two more FTS5 columns, empty for other text.
+    # `cjk_grams` is that Python function, registered on every connection the Store opens.
+    """
+    ALTER TABLE passages ADD COLUMN cjk TEXT NOT NULL DEFAULT '';
+    ALTER TABLE passages ADD COLUMN cjk_context TEXT NOT NULL DEFAULT '';
+    DROP TRIGGER passages_ai;
+    DROP TRIGGER passages_ad;
+    DROP TRIGGER passages_au;
+    DROP TABLE passages_fts;
+    -- Only rows holding CJK are rewritten: the others (with their vectors) stay as they are.
+    UPDATE passages SET cjk = cjk_grams(text), cjk_context = cjk_grams(context)
+    WHERE cjk_grams(text) <> '' OR cjk_grams(context) <> '';
+    CREATE VIRTUAL TABLE passages_fts USING fts5(
+        text, context, cjk, cjk_context, content='passages', content_rowid='id',
+        tokenize='porter unicode61 remove_diacritics 2'
+    );
+    CREATE TRIGGER passages_ai AFTER INSERT ON passages BEGIN
+        INSERT INTO passages_fts(rowid, text, context, cjk, cjk_context)
+        VALUES (new.id, new.text, new.context, new.cjk, new.cjk_context);
+    END;
+    CREATE TRIGGER passages_ad AFTER DELETE ON passages BEGIN
+        INSERT INTO passages_fts(passages_fts, rowid, text, context, cjk, cjk_context)
+        VALUES ('delete', old.id, old.text, old.context, old.cjk, old.cjk_context);
+    END;
+    -- The bigram columns are written with the text (INSERT_PASSAGE); an update of the text alone
+    -- keeps the old bigrams, which the store never does.
+    CREATE TRIGGER passages_au AFTER UPDATE OF text, context, cjk, cjk_context ON passages BEGIN
+        INSERT INTO passages_fts(passages_fts, rowid, text, context, cjk, cjk_context)
+        VALUES ('delete', old.id, old.text, old.context, old.cjk, old.cjk_context);
+        INSERT INTO passages_fts(rowid, text, context, cjk, cjk_context)
+        VALUES (new.id, new.text, new.context, new.cjk, new.cjk_context);
+    END;
+    INSERT INTO passages_fts(passages_fts) VALUES ('rebuild');
+    """,
 )
 
 # Meta keys: the one list of what the index records about itself.
@@ -188,9 +223,12 @@ UPSERT_TEXT = """
 DELETE_TEXT = "DELETE FROM texts WHERE doc_id = ?"
 # Reuse a vector already computed for identical text: duplicated files and boilerplate embed once.
 INSERT_PASSAGE = """
-    INSERT INTO passages(doc_id, ord, page, char_start, char_end, text, text_hash, section, context, vector)
+    INSERT INTO passages(
+        doc_id, ord, page, char_start, char_end, text, text_hash, section, context, vector, cjk, cjk_context
+    )
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,
-            (SELECT vector FROM passages WHERE text_hash = ?7 AND vector IS NOT NULL LIMIT 1))
+            (SELECT vector FROM passages WHERE text_hash = ?7 AND vector IS NOT NULL LIMIT 1),
+            cjk_grams(?6), cjk_grams(?9))
 """
 # (id, text, text_hash, document title, section): the model embeds the passage with its place.
 PENDING = """
@@ -205,9 +243,9 @@ VECTORS_PAGE = "SELECT id, vector FROM passages WHERE vector IS NOT NULL AND id 
 VECTORS_FOR = "SELECT id, vector FROM passages WHERE id IN ({ids}) AND vector IS NOT NULL"
 
 # The text column counts fully, the context column (file name, title, heading path: the same for
-# many passages of a document) at CONTEXT_WEIGHT (retrieval/keyword.py).
+# many passages of a document) at CONTEXT_WEIGHT (retrieval/keyword.py); their CJK bigrams likewise.
 KEYWORD = """
-    SELECT rowid, bm25(passages_fts, 1.0, {context_weight}) AS rank FROM passages_fts
+    SELECT rowid, bm25(passages_fts, 1.0, {context_weight}, 1.0, {context_weight}) AS rank FROM passages_fts
     WHERE passages_fts MATCH ? {filter} ORDER BY rank LIMIT ?
 """
 # How many passages hold a term (for idf), counted no further than a cap: past it a word is common.
