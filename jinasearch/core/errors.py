@@ -56,11 +56,13 @@ class IndexBusyError(JinaSearchError):
 
 
 class ExtractionError(Exception):
-    """A file could not be read; `reason` is short and meant for a person."""
+    """A file could not be read; `reason` is short and meant for a person. `limited`: a limit of this
+    machine stopped it (memory), not the file itself, so a later run tries again."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, *, limited: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.limited = limited
 
 
 class CorruptIndexError(JinaSearchError):

@@ -58,7 +58,7 @@ def extract_into(path: str | Path, sink: Collector) -> None:
     except FileNotFoundError:
         raise ExtractionError("file disappeared before it could be read") from None
     except MemoryError:
-        raise ExtractionError("too large to extract in memory") from None
+        raise ExtractionError("too large to extract in memory", limited=True) from None
     except RecursionError:
         raise ExtractionError("damaged file (nested too deeply)") from None
     except OSError as exc:

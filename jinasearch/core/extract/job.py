@@ -82,7 +82,7 @@ class Job:
         try:
             self.wire.send(result)
         except MemoryError:
-            self.wire.send(Result(self.info, None, error="too large to extract in memory"))
+            self.wire.send(Result(self.info, None, error="too large to extract in memory", limited=True))
         except (EOFError, OSError):
             return False
         return True
@@ -103,9 +103,9 @@ class Job:
                 if collector is not None and collector.has_text:
                     extracted = Extracted("", title=collector.title_text, partial=collector.partial)
                     # The hash of what was read: the file is not read again until it changes.
-                    result = Result(self.info, self.digest, extracted=extracted, streamed=True, last=True)
+                    result = Result(self.info, self.digest, extracted=extracted, streamed=True, last=True, limited=True)
                 else:
-                    result = Result(self.info, None, error=why, last=True)
+                    result = Result(self.info, None, error=why, last=True, limited=True)
                 self.wire.send(result)
             finally:
                 os._exit(0)

@@ -131,11 +131,15 @@ class WorkerProc:
 
     def _lost(self, task: FileInfo, limits: Limits) -> Result:
         """The worker died with the file in hand: what it sent is kept, with the reason."""
+        # Silent, or killed (the kernel's OOM killer): this machine's limits, worth a later try. A
+        # crash of its own (SIGSEGV in a parser) comes from the file and would only repeat.
+        limited = self.killed_silent
         if self.killed_silent:
             reason = f"stopped responding for {limits.silent_s:g} s"
         else:
             self.proc.join(timeout=2)
             reason = crash_reason(self.proc.exitcode)
+            limited = self.proc.exitcode == -getattr(signal, "SIGKILL", -1)  # Windows has no SIGKILL
             log.warning("extractor crashed on %s (%s); replacing the worker", task.path, reason)
         done, total = self.progress
         parts, self.parts = self.parts, []
@@ -144,8 +148,9 @@ class WorkerProc:
         if parts:
             why = f"stopped reading{stopped_at(task.path, done, total)}: {reason}"
             extracted = Extracted("", partial=why)
-            return self._joined(Result(task, None, extracted=extracted, streamed=True, seconds=seconds), parts)
-        return Result(task, None, error=reason, seconds=seconds)
+            partial = Result(task, None, extracted=extracted, streamed=True, seconds=seconds, limited=limited)
+            return self._joined(partial, parts)
+        return Result(task, None, error=reason, seconds=seconds, limited=limited)
 
     def stop(self) -> None:
         """Ask an idle worker to exit, then make sure it did."""

@@ -42,6 +42,9 @@ class Result:
     streamed: bool = False
     # The worker ends after sending this (it stopped a stalled read and cannot be trusted with more).
     last: bool = False
+    # Failed or read in part because of this machine's limits (time, memory, a lost worker), not
+    # because of the file: worth another try on a later run (config.LIMIT_TRIES).
+    limited: bool = False
 
 
 # A worker's: a Collector for one reading of a file, given the content hash of what is read.
@@ -139,7 +142,7 @@ def _extract_checked(info: FileInfo, known_hash: str | None, sink: SinkFactory |
             extract_into(path, collector)
             extracted = Extracted("", title=collector.title_text, partial=collector.partial)
     except ExtractionError as exc:
-        return Result(info, digest, error=exc.reason, streamed=streamed)
+        return Result(info, digest, error=exc.reason, streamed=streamed, limited=exc.limited)
     if not _same(path, info):
         if not os.path.lexists(path):
             return Result(info, None, error="file disappeared while being read", streamed=streamed)

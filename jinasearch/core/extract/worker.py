@@ -96,7 +96,7 @@ def main(
         try:
             result = job.run(extract_fn, known_hash)
         except MemoryError:
-            result = Result(info, None, error="too large to extract in memory")
+            result = Result(info, None, error="too large to extract in memory", limited=True)
         except Exception as exc:  # noqa: BLE001 - report it; the parent records the file as failed
             result = Result(info, None, error=f"extractor failed ({type(exc).__name__})")
         watchdog.watch(None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from ..config import Settings
+from ..config import LIMIT_TRIES, Settings
 from ..extract import READER_VERSION, supported
 from ..models import FileInfo, Progress, Skipped
 from ..scan import record_path, scan
@@ -32,7 +32,8 @@ def find_changes(store: Store, roots: Sequence[str], settings: Settings, tally: 
     """Scan `roots`; yields scan Progress and returns the Changes (`changes = yield from ...`).
 
     A file is read again when its size or mtime differs from the stored ones (its content hash then
-    decides whether anything changed). Failed files are not retried until they change. Documents no
+    decides whether anything changed). Failed files are not retried until they change, except those a
+    limit of this machine stopped (config.LIMIT_TRIES runs at most). Documents no
     longer found under a root are deleted here, one transaction per root; what the built-in rules
     skipped under it replaces the root's list from its last scan."""
     changes = Changes()
@@ -52,12 +53,14 @@ def find_changes(store: Store, roots: Sequence[str], settings: Settings, tally: 
             tally.scanned += 1
             seen.add(info.path)
             row = existing.get(info.path)
-            current = row is not None and row.reader >= READER_VERSION
+            # A limit of this machine (time, memory) cut the last reading short: try again, a few times.
+            again = row is not None and 0 < row.limit_tries < LIMIT_TRIES
+            current = row is not None and row.reader >= READER_VERSION and not again
             same = row is not None and row.size == info.size and row.mtime == info.mtime
             if same and current:
                 # Failed files too: retried when they change, or once when a newer reader comes.
                 tally.skipped += 1
-            elif same and row is not None and row.status == "indexed":
+            elif same and row is not None and row.status == "indexed" and not again:
                 changes.stale.append(info)
                 changes.folder_of[info.path] = folder_id
             else:

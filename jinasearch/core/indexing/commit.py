@@ -29,6 +29,7 @@ def _commit_one(store: Store, folder_id: int, r: Result) -> tuple[Committed, int
             content_hash=r.content_hash,
             reason=r.error,
             reader=READER_VERSION,
+            limited=r.limited,
         )
         return "failed", 0
     if r.extracted is None:  # same bytes as before: only the mtime moved
@@ -47,5 +48,6 @@ def _commit_one(store: Store, folder_id: int, r: Result) -> tuple[Committed, int
         extracted=r.extracted,
         chunks=chunks,
         reader=READER_VERSION,
+        limited=r.limited,
     )
     return "indexed", len(chunks)

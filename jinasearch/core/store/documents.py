@@ -72,14 +72,19 @@ class Documents(Connected):
         extracted: Extracted,
         chunks: Sequence[Chunk],
         reader: int = 0,
+        limited: bool = False,
     ) -> int:
         """Swap in a document's new text and passages in one transaction: readers see old or new, never a mix.
-        A document read only in part (`extracted.partial`) keeps the reason as its error."""
+        A document read only in part (`extracted.partial`) keeps the reason as its error; `limited`: a
+        limit of this machine cut it short (counted in `limit_tries`)."""
         title = extracted.title
         with self.db.atomic():
+            if limited and (kept := self._better_reading(path, size, mtime, len(chunks))) is not None:
+                return kept
             doc_id = self._upsert_doc(
-                folder_id, path, size, mtime, content_hash, "indexed", extracted.partial, len(chunks), title, reader
-            )
+                folder_id, path, size, mtime, content_hash, "indexed", extracted.partial, len(chunks), title,
+                reader=reader, limited=limited,
+            )  # fmt: skip
             old_max = self.conn.execute(sql.MAX_PASSAGE_OF_DOC, (doc_id,)).fetchone()[0]
             pages = json.dumps([[p.number, p.start, p.end] for p in extracted.pages])
             headings = json.dumps([[h.level, h.title, h.start] for h in extracted.headings], ensure_ascii=False)
@@ -117,11 +122,17 @@ class Documents(Connected):
         content_hash: str | None,
         reason: str,
         reader: int = 0,
+        limited: bool = False,
     ) -> int:
-        """Record why a file could not be indexed; it is retried when it changes, or once a newer reader
-        (`reader`: the version that failed on it) might read it."""
+        """Record why a file could not be indexed; it is retried when it changes, once a newer reader
+        (`reader`: the version that failed on it) might read it, or (`limited`: a limit of this
+        machine stopped it) on the next runs, a few times."""
         with self.db.atomic():
-            doc_id = self._upsert_doc(folder_id, path, size, mtime, content_hash, "failed", reason, 0, "", reader)
+            if limited and (kept := self._better_reading(path, size, mtime, 0)) is not None:
+                return kept
+            doc_id = self._upsert_doc(
+                folder_id, path, size, mtime, content_hash, "failed", reason, 0, "", reader=reader, limited=limited
+            )
             self.conn.execute(sql.DELETE_PASSAGES_OF_DOC, (doc_id,))
             self.conn.execute(sql.DELETE_TEXT, (doc_id,))
             self.bump_vectors_version()
@@ -136,6 +147,14 @@ class Documents(Connected):
             self.conn.executemany(sql.DELETE_DOC, ((i,) for i in doc_ids))
             self.bump_vectors_version()
 
+    def _better_reading(self, path: str, size: int, mtime: float, n: int) -> int | None:
+        """The id of a stored reading of this same file with more than `n` passages, counted as one
+        more try; None when there is none (the new reading is stored)."""
+        row = self.conn.execute(
+            sql.KEEP_BETTER_READING, {"path": path, "size": size, "mtime": mtime, "n": n}
+        ).fetchone()
+        return int(row[0]) if row else None
+
     def _upsert_doc(
         self,
         folder_id: int,
@@ -147,7 +166,9 @@ class Documents(Connected):
         error: str | None,
         n: int,
         title: str,
+        *,
         reader: int,
+        limited: bool,
     ) -> int:
         params = {
             "folder_id": folder_id,
@@ -162,6 +183,7 @@ class Documents(Connected):
             "now": time.time(),
             "title": title,
             "reader": reader,
+            "limited": int(limited),
         }
         return int(self.conn.execute(sql.UPSERT_DOC, params).fetchone()[0])
 

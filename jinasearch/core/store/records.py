@@ -18,6 +18,7 @@ class DocRow:
     hash: str | None
     status: str  # "indexed" | "failed"
     reader: int = 0  # the version of extraction that read it (core/extract: READER_VERSION)
+    limit_tries: int = 0  # runs in a row a limit of this machine cut its reading short (schema 6)
 
 
 @dataclass(frozen=True)

@@ -144,6 +144,12 @@ MIGRATIONS: tuple[str, ...] = (
     END;
     INSERT INTO passages_fts(passages_fts) VALUES ('rebuild');
     """,
+    # 6: how many runs in a row a limit of this machine (time, memory, a lost worker) stopped a
+    # document's reading, failed or partial; 0 when the last reading was not cut short by one. A
+    # change detection reads such a file again, a bounded number of times (config.LIMIT_TRIES).
+    """
+    ALTER TABLE documents ADD COLUMN limit_tries INTEGER NOT NULL DEFAULT 0;
+    """,
 )
 
 # Meta keys: the one list of what the index records about itself.
@@ -198,19 +204,35 @@ DELETE_FOLDER = "DELETE FROM folders WHERE id = ?"
 FOLDER_ID = "SELECT id FROM folders WHERE path = ?"
 COUNT_DOCS_IN_FOLDER = "SELECT COUNT(*) FROM documents WHERE folder_id = ?"
 
-DOCS_IN_FOLDER = "SELECT id, path, size, mtime, hash, status, reader FROM documents WHERE folder_id = ?"
-DOC_BY_PATH = "SELECT id, size, mtime, hash, status, reader FROM documents WHERE path = ?"
+DOCS_IN_FOLDER = "SELECT id, path, size, mtime, hash, status, reader, limit_tries FROM documents WHERE folder_id = ?"
+DOC_BY_PATH = "SELECT id, size, mtime, hash, status, reader, limit_tries FROM documents WHERE path = ?"
 UPSERT_DOC = """
-    INSERT INTO documents(folder_id, path, ext, size, mtime, hash, status, error, n_passages, updated_at, title, reader)
-    VALUES (:folder_id, :path, :ext, :size, :mtime, :hash, :status, :error, :n_passages, :now, :title, :reader)
+    INSERT INTO documents(
+        folder_id, path, ext, size, mtime, hash, status, error, n_passages, updated_at, title, reader, limit_tries
+    )
+    VALUES (
+        :folder_id, :path, :ext, :size, :mtime, :hash, :status, :error, :n_passages, :now, :title, :reader, :limited
+    )
     ON CONFLICT(path) DO UPDATE SET
         folder_id = excluded.folder_id, ext = excluded.ext, size = excluded.size,
         mtime = excluded.mtime, hash = excluded.hash, status = excluded.status,
         error = excluded.error, n_passages = excluded.n_passages, updated_at = excluded.updated_at,
-        title = excluded.title, reader = excluded.reader
+        title = excluded.title, reader = excluded.reader,
+        -- Counted while the same file keeps hitting a limit; a changed file starts counting again.
+        limit_tries = CASE
+            WHEN excluded.limit_tries = 0 THEN 0
+            WHEN documents.size = excluded.size AND documents.mtime = excluded.mtime THEN documents.limit_tries + 1
+            ELSE 1
+        END
     RETURNING id
 """
 TOUCH_DOC = "UPDATE documents SET size = ?, mtime = ? WHERE id = ?"
+# A retry cut short again that read less of the same file than the reading stored: keep that one.
+KEEP_BETTER_READING = """
+    UPDATE documents SET limit_tries = limit_tries + 1
+    WHERE path = :path AND status = 'indexed' AND size = :size AND mtime = :mtime AND n_passages > :n
+    RETURNING id
+"""
 DELETE_DOC = "DELETE FROM documents WHERE id = ?"
 DELETE_PASSAGES_OF_DOC = "DELETE FROM passages WHERE doc_id = ?"
 MAX_PASSAGE_OF_DOC = "SELECT COALESCE(MAX(id), 0) FROM passages WHERE doc_id = ?"
