@@ -216,6 +216,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         ],
         "failed_files": [{**path_json(f.path), "reason": f.reason} for f in st.failed],
         "skipped": [{**path_json(s.path), "rule": s.rule} for s in st.skipped],
+        "damaged_copies": [str(p) for p in st.damaged_copies],
     }
     if args.json:
         print(json.dumps(info, ensure_ascii=False, indent=2))
@@ -237,6 +238,10 @@ def cmd_status(args: argparse.Namespace) -> int:
         for f in st.failed:
             print(f"  {shown_path(f.path)}: {f.reason}")
     print_skipped(st.skipped)
+    if st.damaged_copies:
+        print("damaged copies set aside by a repair (removed after the next complete run):")
+        for p in st.damaged_copies:
+            print(f"  {p}")
     return 0
 
 

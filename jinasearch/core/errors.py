@@ -66,4 +66,8 @@ class ExtractionError(Exception):
 
 
 class CorruptIndexError(JinaSearchError):
-    """The index database is damaged and could not be set aside (another process is using it)."""
+    """The index database is damaged: a reader cannot use it, or a writer cannot repair it now."""
+
+
+class IndexOutdatedError(JinaSearchError):
+    """A reader found an index made by an older version; only a writer may migrate it."""

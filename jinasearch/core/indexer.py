@@ -272,6 +272,7 @@ class Indexer:
     def _done(self, run: _Run) -> Progress:
         summary = run.tally.summary()
         state = "cancelled" if self.control.cancelled else "keyword-only" if run.keyword_only else "done"
+        run.session.complete = state == "done"
         outcome = RunOutcome(state, summary, run.keyword_only, run.session.notice, run.swap_seconds)
         return Progress(
             phase="done",

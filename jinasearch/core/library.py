@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from pathlib import Path
 
 from .config import Settings, ensure_data_dir
 from .errors import IndexBusyError, UnknownFolderError, UnknownTypeError
 from .lock import GRACE_S
 from .models import FailedFile, Filters, FolderStats, Skipped
 from .store import DocText, Store, save_vectors
+from .store.recovery import leftovers
 from .store.staging import Staging
 
 
@@ -37,6 +39,8 @@ class LibraryStatus:
     embedded: int = 0
     # A model switch under way (the index still answers with `model`); None otherwise.
     switch: SwitchStatus | None = None
+    # Damaged copies of the index set aside by a repair, kept until the next complete run.
+    damaged_copies: tuple[Path, ...] = ()
 
     @property
     def staged_model(self) -> str | None:
@@ -50,27 +54,29 @@ def read_status(settings: Settings, *, switch_counts: bool = False) -> LibrarySt
         return LibraryStatus()
     store = Store(settings.db_path, readonly=True)
     try:
-        counts = store.counts()
-        staging = Staging(store)
-        staged = staging.model
-        switch = None
-        if staged is not None:
-            switch = SwitchStatus(
-                staged,
-                staging.count_staged() if switch_counts else 0,
-                staging.count_unstaged() if switch_counts else 0,
+        with store.snapshot():  # one committed state; a damaged page is a CorruptIndexError
+            counts = store.counts()
+            staging = Staging(store)
+            staged = staging.model
+            switch = None
+            if staged is not None:
+                switch = SwitchStatus(
+                    staged,
+                    staging.count_staged() if switch_counts else 0,
+                    staging.count_unstaged() if switch_counts else 0,
+                )
+            return LibraryStatus(
+                folders=tuple(store.folder_stats()),
+                failed=tuple(store.failed()),
+                skipped=tuple(store.skipped()),
+                model=store.model(),
+                dim=store.dim(),
+                indexed=counts.indexed,
+                passages=counts.passages,
+                embedded=counts.embedded,
+                switch=switch,
+                damaged_copies=tuple(leftovers(settings.data_dir)),
             )
-        return LibraryStatus(
-            folders=tuple(store.folder_stats()),
-            failed=tuple(store.failed()),
-            skipped=tuple(store.skipped()),
-            model=store.model(),
-            dim=store.dim(),
-            indexed=counts.indexed,
-            passages=counts.passages,
-            embedded=counts.embedded,
-            switch=switch,
-        )
     finally:
         store.close()
 

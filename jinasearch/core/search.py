@@ -66,7 +66,7 @@ class Searcher:
                 f"no index in {settings.data_dir} yet; run 'jinasearch index FOLDER' first (or pass --data-dir)",
             )
         self.settings = settings
-        self.store = Store(settings.db_path)
+        self.store = Store(settings.db_path, readonly=True)
         recorded = self.store.model()
         if model is not None and recorded is not None and model_key(model) != recorded:
             raise ModelMismatchError(

@@ -230,6 +230,8 @@ class MainWindow(QMainWindow):
             self.banner.show_error(failure_text(result.error), key="index", action=action)
         elif isinstance(result.job, IndexJob) and result.status == JobState.DONE:
             self.banner.clear("index")
+            if result.outcome is not None and result.outcome.notice:
+                self.banner.show_info(result.outcome.notice, key="index")  # e.g. a damaged index repaired
         if self.session.query:
             self.run_search(self.session.query)  # new passages and vectors are committed now
 

@@ -105,3 +105,17 @@ def test_changing_the_model_re_embeds_in_the_background(qtbot, make_window, docs
     assert done.args[0].status == "done" and done.args[0].summary.passages_embedded >= 3
     st = read_status(c.settings)
     assert st.model == "another-model" != old and st.embedded == st.passages
+
+
+def test_a_repaired_index_says_what_was_kept(qtbot, make_window, docs: Path, tmp_path: Path) -> None:
+    w = make_window()
+    with qtbot.waitSignal(w.controller.runFinished, timeout=30_000):
+        drop_paths(w, [docs])
+    w.shutdown()
+    (tmp_path / "data" / "index.sqlite3").write_bytes(b"not an index at all" * 300)
+    w2 = make_window(start=False)
+    with qtbot.waitSignal(w2.controller.runFinished, timeout=30_000) as done:
+        w2.start()
+    assert done.args[0].status == "done"
+    assert w2.banner.isVisible() and "damaged" in w2.banner.text.text()
+    assert list((tmp_path / "data").glob("index.sqlite3.corrupt-*"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,7 +12,7 @@ from ..config import Settings, ensure_data_dir
 from ..errors import IndexBusyError
 from ..lock import GRACE_S
 from ..store import Store
-from ..store.recovery import disk_error
+from ..store.recovery import disk_error, remove_leftovers
 from ..store.vectors import cleanup_temp_files
 
 # Database path -> signature of its files when this process last finished a checked run on it.
@@ -33,10 +34,14 @@ def _db_signature(path: Path) -> tuple[tuple[int, int, int] | None, ...]:
 class Session:
     """What a run holds while it writes: the Store, and what opening it had to say."""
 
-    def __init__(self, store: Store, notice: str | None) -> None:
+    def __init__(self, store: Store, notice: str | None, started: float) -> None:
         self.store = store
         self.notice = notice
         self.clean = False  # set by the run when it ends normally: the database is then known sound
+        # Set when the run read and embedded everything: damaged copies set aside before it began
+        # (recovery.leftovers) have then been rebuilt from the files, and are removed.
+        self.complete = False
+        self.started = started  # before the Store opened: what opening it set aside is this run's
 
 
 @contextmanager
@@ -56,6 +61,7 @@ def writing(settings: Settings) -> Iterator[Session]:
     except Timeout:
         raise IndexBusyError(f"another jinasearch process is indexing into {data_dir}; wait for it to finish") from None
     db_path = settings.db_path
+    started = time.time()
     store: Store | None = None
     session: Session | None = None
     try:
@@ -63,7 +69,7 @@ def writing(settings: Settings) -> Iterator[Session]:
         store = Store(db_path, lock_held=True)
         notice = (None if unchanged else store.recover_if_damaged()) or store.notice
         cleanup_temp_files(data_dir, settings.faiss_path.name)
-        session = Session(store, notice)
+        session = Session(store, notice, started)
         yield session
     except (sqlite3.Error, OSError) as exc:
         err = disk_error(exc, data_dir)
@@ -75,6 +81,8 @@ def writing(settings: Settings) -> Iterator[Session]:
             store.close()
         if session is not None and session.clean:
             _CHECKED[str(db_path)] = _db_signature(db_path)
+            if session.complete:
+                remove_leftovers(data_dir, before=session.started)
         else:
             _CHECKED.pop(str(db_path), None)
         lock.release()

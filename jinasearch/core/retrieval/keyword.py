@@ -72,8 +72,9 @@ class KeywordRetriever:
         frequencies come first (the fusion needs them anyway) and pick which words look candidates
         up; keyword mode searches every word, as asked."""
         if self._store is None:
-            self._store = Store(self._db_path)
+            self._store = Store(self._db_path, readonly=True)
         store = self._store
+        store.follow()  # a repair may have swapped the database in since the last query
         terms = query_terms(query)
         freqs: dict[str, int] = {}
         if hybrid:

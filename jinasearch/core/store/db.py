@@ -6,6 +6,7 @@ Its parts live beside it: `documents` (folders, documents, their text and passag
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -13,42 +14,58 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .. import cjk
+from ..config import LOCK_NAME
+from ..errors import IndexFillingError, IndexOutdatedError
 from . import recovery
 from . import schema as sql
+from .connection import connect_reader, connect_writer, file_signature
 from .documents import Documents
 from .passages import Passages
 from .reads import Reads
+
+log = logging.getLogger(__name__)
 
 
 class Store(Documents, Passages, Reads):
     """One connection. The indexer owns a writable Store; each searcher opens its own for reading."""
 
-    def __init__(self, path: Path | str, *, readonly: bool = False, lock_held: bool = False) -> None:
-        """Open (creating if needed). A damaged database is set aside and a fresh one started, never a
-        crash loop: `notice` then says what happened. `lock_held`: the caller holds the indexer lock."""
+    def __init__(
+        self, path: Path | str, *, readonly: bool = False, lock_held: bool = False, repair: bool = True
+    ) -> None:
+        """Open (creating if needed). `readonly`: a reader (search, status) that never writes — not a
+        migration, not a pragma that writes, not a move — so it works on a read-only copy or a full
+        disk. A writer that finds the database damaged salvages it (recovery.py; not when `repair` is
+        off): `notice` then says what happened. `lock_held`: the caller holds the indexer lock."""
         self.path = Path(path)
         self.readonly = readonly
         self.notice: str | None = None
+        self._opened: tuple[int, ...] | None = None  # a reader's view of the file it opened (`follow`)
         try:
-            self._open()
+            try:
+                self._open()
+            except IndexOutdatedError:
+                # A reader may not migrate, but a writer opened for a moment may (the CLI's first
+                # search after an upgrade), when no run holds the lock; else the error stands.
+                if not self._upgraded():
+                    raise
+                self._open()
         except sqlite3.DatabaseError as exc:
-            if readonly or not recovery.is_corruption(exc):
+            if not recovery.is_corruption(exc):
                 raise
-            self.notice = recovery.set_aside(self.path, str(exc), lock_held=lock_held)
+            if readonly or not repair:
+                raise recovery.damaged_for_readers(self.path, exc) from exc
+            self.notice = recovery.salvage_or_set_aside(self.path, str(exc), lock_held=lock_held)
             self._open()
 
     def _open(self) -> None:
         import sqlite_utils
 
         if self.readonly:
-            conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False, isolation_level=None)
+            conn, immutable = connect_reader(self.path)
+            self._opened = file_signature(self.path, immutable=immutable)
         else:
-            conn = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None)
+            conn = connect_writer(self.path)
         try:
-            for pragma in sql.PRAGMAS:
-                if self.readonly and "journal_mode" in pragma:
-                    continue
-                conn.execute(pragma)
             # Reading the schema touches the header and the first page: garbage fails here, at open.
             conn.execute(sql.TOUCH_SCHEMA).fetchone()
             # Passage inserts and the CJK migration fill the bigram columns through it (core/cjk.py).
@@ -56,9 +73,47 @@ class Store(Documents, Passages, Reads):
             self.db = sqlite_utils.Database(conn)
             if not self.readonly:
                 self._migrate()
+            elif self.schema_version < len(sql.MIGRATIONS):
+                raise IndexOutdatedError(
+                    f"the index in {self.path.parent} was made by an older jinasearch; "
+                    "run 'jinasearch index' (or open the app) once to bring it up to date"
+                )
         except BaseException:
             conn.close()
             raise
+
+    def _upgraded(self) -> bool:
+        from filelock import FileLock, Timeout
+
+        lock = FileLock(str(self.path.with_name(LOCK_NAME)))
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            # A run holds it and is creating or migrating the schema: moments away.
+            new = self.schema_version == 0
+            raise IndexFillingError(
+                "indexing, nothing committed yet; try again in a moment"
+                if new
+                else "an indexing run is bringing the index up to date; try again in a moment"
+            ) from None
+        except OSError:
+            return False  # the directory is read-only
+        try:
+            Store(self.path, lock_held=True, repair=False).close()
+        except (sqlite3.OperationalError, OSError):
+            return False
+        finally:
+            lock.release()
+        return True
+
+    def follow(self) -> None:
+        """A reader's: reopen when the file is no longer the one opened — a repair swapped a salvaged
+        database in, or one opened `immutable` (connection.py) was written after all."""
+        if self.readonly and self._opened is not None:
+            immutable = len(self._opened) > 2
+            if file_signature(self.path, immutable=immutable) != self._opened:
+                self.close()
+                self._open()
 
     def recover_if_damaged(self) -> str | None:
         """Run SQLite's quick_check (reads every page: once per indexing run, not per query); a damaged
@@ -67,7 +122,7 @@ class Store(Documents, Passages, Reads):
         if problem is None:
             return None
         self.close()
-        self.notice = recovery.set_aside(self.path, problem, lock_held=True)
+        self.notice = recovery.salvage_or_set_aside(self.path, problem, lock_held=True)
         self._open()
         return self.notice
 
@@ -102,9 +157,16 @@ class Store(Documents, Passages, Reads):
         if self.conn.in_transaction:
             yield
             return
-        self.conn.execute("BEGIN")
         try:
-            yield
-        finally:
-            if self.conn.in_transaction:
-                self.conn.execute("COMMIT")  # nothing was written: this only ends the snapshot
+            self.follow()
+            self.conn.execute("BEGIN")
+            try:
+                yield
+            finally:
+                if self.conn.in_transaction:
+                    self.conn.execute("COMMIT")  # nothing was written: this only ends the snapshot
+        except sqlite3.DatabaseError as exc:
+            # A damaged page met mid-query: a reader says so (the writer repairs it), never a traceback.
+            if self.readonly and recovery.is_corruption(exc):
+                raise recovery.damaged_for_readers(self.path, exc) from exc
+            raise

@@ -167,6 +167,8 @@ PRAGMAS = (
     "PRAGMA foreign_keys=ON",
     "PRAGMA busy_timeout=10000",
 )
+# A reader's: nothing that writes (journal_mode=WAL would), and query_only so a slip cannot write either.
+READ_PRAGMAS = ("PRAGMA busy_timeout=10000", "PRAGMA query_only=1")
 
 GET_META = "SELECT value FROM meta WHERE key = ?"
 SET_META = "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value"
@@ -178,6 +180,47 @@ BUMP_VECTORS_VERSION = """
 SCHEMA_VERSION = "PRAGMA user_version"
 TOUCH_SCHEMA = "SELECT count(*) FROM sqlite_master"
 QUICK_CHECK = "PRAGMA quick_check(3)"
+
+# Salvage (salvage.py): the ordinary tables to copy, parents first (FTS5 and its shadow tables are
+# refilled by the insert triggers); then what is not whole is dropped.
+SALVAGE_TABLES = r"""
+    SELECT name FROM sqlite_master AS t
+    WHERE type = 'table' AND name NOT LIKE 'sqlite\_%' ESCAPE '\' AND sql NOT LIKE 'CREATE VIRTUAL TABLE%'
+      AND NOT EXISTS (
+          SELECT 1 FROM sqlite_master AS v
+          WHERE v.type = 'table' AND v.sql LIKE 'CREATE VIRTUAL TABLE%' AND t.name LIKE v.name || '\_%' ESCAPE '\'
+      )
+"""
+SALVAGE_ORDER = ("meta", "folders", "documents", "texts", "passages", "staged_vectors")
+SALVAGE_DROP_ORPHANS = (
+    "DELETE FROM documents WHERE folder_id NOT IN (SELECT id FROM folders)",
+    "DELETE FROM passages WHERE doc_id NOT IN (SELECT id FROM documents)",
+    "DELETE FROM texts WHERE doc_id NOT IN (SELECT id FROM documents)",
+    "DELETE FROM skipped WHERE folder_id NOT IN (SELECT id FROM folders)",
+)
+# A document that lost its text or a passage is read again by the next scan (a size no file has); what
+# survived of it stays searchable meanwhile, and its passages' vectors pass by text hash to the new ones.
+SALVAGE_MARK_BROKEN = """
+    UPDATE documents SET size = -1, hash = NULL,
+        n_passages = (SELECT count(*) FROM passages AS p WHERE p.doc_id = documents.id)
+    WHERE status = 'indexed' AND (
+        NOT EXISTS (SELECT 1 FROM texts AS t WHERE t.doc_id = documents.id)
+        OR (SELECT count(DISTINCT p.ord) FROM passages AS p
+            WHERE p.doc_id = documents.id AND p.ord >= 0 AND p.ord < documents.n_passages) != documents.n_passages
+    )
+"""
+SALVAGE_BAD_VECTORS = "UPDATE passages SET vector = NULL WHERE vector IS NOT NULL AND length(vector) != ?"
+SALVAGE_READ_SEQUENCE = "SELECT seq FROM sqlite_sequence WHERE name = 'passages'"
+SALVAGE_KEEP_SEQUENCE = (
+    "UPDATE sqlite_sequence SET seq = max(seq, :seq) WHERE name = 'passages'",
+    "INSERT INTO sqlite_sequence(name, seq) SELECT 'passages', :seq "
+    "WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'passages')",
+)
+SALVAGE_FILL_CJK = """
+    UPDATE passages SET cjk = cjk_grams(text), cjk_context = cjk_grams(context)
+    WHERE cjk_grams(text) <> '' OR cjk_grams(context) <> ''
+"""
+SALVAGE_COUNT_VECTORS = "SELECT count(*) FROM passages WHERE vector IS NOT NULL"
 # A new database starts its vectors_version at a clock value, not 0: a FAISS cache left over from a
 # deleted or set-aside database can then never pass for this one's.
 SEED_VECTORS_VERSION = "INSERT OR IGNORE INTO meta(key, value) VALUES ('vectors_version', '{now}');"

@@ -246,6 +246,8 @@ class VectorIndex:
             aside = path.with_name(f"{path.name}.damaged-{int(time.time())}")
             try:
                 os.replace(path, aside)
+                # Set aside now: recovery.remove_leftovers goes by this time.
+                os.utime(aside, (time.time(), time.time()))
             except OSError:
                 aside = path
             log.warning(

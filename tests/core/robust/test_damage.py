@@ -10,9 +10,11 @@ import pytest
 from filelock import FileLock
 
 from jinasearch.core.errors import CorruptIndexError
+from jinasearch.core.library import read_status
 from jinasearch.core.search import Searcher
 from jinasearch.core.store import Store
 from tests.core.store.check import check_finished, passage_keys
+from tests.core.store.damage import pages_of, scribble
 from tests.fakes import FakeEmbedder
 
 from . import proc
@@ -83,36 +85,87 @@ def test_corrupt_database_is_set_aside_by_the_indexer(built: tuple[Path, Path], 
     assert again.notice is None and again.summary.unchanged == again.summary.scanned
 
 
+def _checkpointed(data: Path) -> Path:
+    """The database with its WAL folded in, so damaging the file is damaging the index."""
+    db = proc.settings(data).db_path
+    s = Store(db)
+    s.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    s.close()
+    return db
+
+
 def test_corrupt_pages_found_by_quick_check(built: tuple[Path, Path], tmp_path: Path) -> None:
     corpus, original = built
     data = copy_index(original, tmp_path / "data")
-    db = proc.settings(data).db_path
-    s = Store(db)  # fold the WAL into the main file so damaging it is damaging the index
-    s.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    s.close()
+    db = _checkpointed(data)
     raw = bytearray(db.read_bytes())
     page = 4096
     for off in range(len(raw) // 2, len(raw) // 2 + 3 * page, 7):  # scribble over pages mid-file
         raw[off] = 0xA5
     db.write_bytes(bytes(raw))
     ix = proc.index(data, corpus)
-    assert ix.notice is not None
+    assert ix.notice is not None  # salvaged, or (when the damage hit the schema's own pages) rebuilt
     assert check_finished(proc.settings(data)) == []
     assert passage_keys(proc.settings(data)) == passage_keys(proc.settings(original))
 
 
-def test_searcher_on_corrupt_database_starts_fresh_with_notice(tmp_path: Path) -> None:
+def test_damaged_passage_pages_are_salvaged_not_rebuilt(built: tuple[Path, Path], tmp_path: Path) -> None:
+    """Two damaged leaves of the passages table: the folders and every whole document stay, only the
+    documents that lost a passage are read again, and a search before the repair moves nothing."""
+    corpus, original = built
+    data = copy_index(original, tmp_path / "data")
+    db = _checkpointed(data)
+    leaves = pages_of(db, "passages")
+    scribble(db, [leaves[1], leaves[len(leaves) // 2]])
+    damaged = db.read_bytes()
+    try:  # a reader never repairs: it may fail on the damaged page, but it moves and writes nothing
+        semantic_ids(data)
+    except CorruptIndexError as exc:
+        assert "run 'jinasearch index'" in str(exc)
+    assert db.read_bytes() == damaged and not list(data.glob("*.corrupt-*"))
+    ix = proc.index(data, corpus)
+    assert ix.notice is not None and "1 folders" in ix.notice and "were kept" in ix.notice
+    total = ix.summary.scanned
+    assert 0 < ix.summary.indexed < total // 2  # the documents on the damaged pages, not all of them
+    assert ix.summary.unchanged == total - ix.summary.indexed
+    # What survived of a re-read document hands its vectors on: only the lost passages are embedded.
+    assert 0 < ix.summary.passages_embedded < ix.summary.passages_added
+    assert check_finished(proc.settings(data)) == []
+    assert passage_keys(proc.settings(data)) == passage_keys(proc.settings(original))
+    copies = list(data.glob("index.sqlite3.corrupt-*"))
+    assert copies and read_status(proc.settings(data)).damaged_copies
+    # The next complete run removes what the repair set aside before it.
+    again = proc.index(data, corpus)
+    assert again.notice is None and not list(data.glob("*.corrupt-*"))
+    assert read_status(proc.settings(data)).damaged_copies == ()
+
+
+def test_a_reader_open_during_a_repair_follows_it(built: tuple[Path, Path], tmp_path: Path) -> None:
+    """The app's searcher stays open across runs: after a repair swaps the database, it reads the new one."""
+    corpus, original = built
+    data = copy_index(original, tmp_path / "data")
+    db = _checkpointed(data)
+    reader = Store(db, readonly=True)
+    try:
+        with reader.snapshot():
+            before = reader.counts()
+        leaves = pages_of(db, "passages")
+        scribble(db, [leaves[1], leaves[len(leaves) // 2]])
+        assert proc.index(data, corpus).notice is not None
+        with reader.snapshot():
+            assert reader.counts() == before
+    finally:
+        reader.close()
+
+
+def test_searcher_on_corrupt_database_says_so_and_moves_nothing(tmp_path: Path) -> None:
     data = tmp_path / "data"
     data.mkdir()
-    proc.settings(data).db_path.write_bytes(b"\x00garbage" * 1000)
-    s = Searcher(proc.settings(data), embedder=FakeEmbedder())
-    try:
-        assert s.store.notice and "fresh index" in s.store.notice
-    finally:
-        s.close()
-    s = Searcher(proc.settings(data), embedder=FakeEmbedder())  # second start: fine, nothing to report
-    assert s.store.notice is None
-    s.close()
+    db = proc.settings(data).db_path
+    db.write_bytes(b"\x00garbage" * 1000)
+    with pytest.raises(CorruptIndexError, match="damaged.*run 'jinasearch index'"):
+        Searcher(proc.settings(data), embedder=FakeEmbedder())
+    assert db.read_bytes() == b"\x00garbage" * 1000 and not list(data.glob("*.corrupt-*"))
 
 
 def test_corrupt_database_in_use_by_an_indexer_is_left_alone(tmp_path: Path) -> None:
@@ -122,7 +175,7 @@ def test_corrupt_database_in_use_by_an_indexer_is_left_alone(tmp_path: Path) -> 
     settings.db_path.write_bytes(b"\x00garbage" * 1000)
     with FileLock(str(settings.lock_path)):  # stands for an indexer running in another process
         with pytest.raises(CorruptIndexError, match="another jinasearch process"):
-            Searcher(settings, embedder=FakeEmbedder())
+            Store(settings.db_path)
     assert settings.db_path.read_bytes().startswith(b"\x00garbage")
 
 

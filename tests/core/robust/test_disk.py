@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from jinasearch.core.errors import DataDirError
+from jinasearch.core.library import read_status
 from jinasearch.core.store import vectors
 from tests.core.store.check import check_at_rest, check_finished, passage_keys
 
@@ -125,3 +126,56 @@ def test_database_full_is_a_clear_error(
     proc.index(data, corpus)
     assert check_finished(proc.settings(data)) == []
     assert passage_keys(proc.settings(data)) == passage_keys(proc.settings(clean))
+
+
+def _search_and_status(data: Path) -> tuple[list[list[tuple[str, int]]], int]:
+    return proc.top_results(data), read_status(proc.settings(data)).indexed
+
+
+def _fill(mnt: Path) -> None:
+    """Write until the filesystem is full (ENOSPC), leaving the filler in place."""
+    with open(mnt / "filler", "wb") as f:
+        try:
+            while True:
+                f.write(b"\0" * 65536)
+                f.flush()
+        except OSError as exc:
+            assert exc.errno == errno.ENOSPC
+
+
+def test_readers_work_on_a_read_only_data_dir(small_fs: Path, corpus_and_clean: tuple[Path, Path]) -> None:
+    """A shared drive, a backup, a second user: search and status read it without writing a byte."""
+    corpus, clean = corpus_and_clean
+    assert _mount("-o", "remount,size=64m", str(small_fs))
+    data = small_fs / "data"
+    proc.index(data, corpus)
+    expected = _search_and_status(data)
+    # The hard case: no -shm to share (a reader in a writable directory leaves one; a copy has none).
+    (data / "index.sqlite3-shm").unlink(missing_ok=True)
+    wal = data / "index.sqlite3-wal"
+    if wal.exists() and wal.stat().st_size == 0:
+        wal.unlink()
+    assert _mount("-o", "remount,ro", str(small_fs))
+    try:
+        assert _search_and_status(data) == expected
+        assert expected[1] > 0 and any(expected[0])
+    finally:
+        assert _mount("-o", "remount,rw", str(small_fs))
+
+
+def test_readers_work_on_a_full_disk_and_the_writer_names_it(
+    small_fs: Path, corpus_and_clean: tuple[Path, Path], tmp_path: Path
+) -> None:
+    corpus, clean = corpus_and_clean
+    assert _mount("-o", "remount,size=64m", str(small_fs))
+    data = small_fs / "data"
+    proc.index(data, corpus)
+    expected = _search_and_status(data)
+    _fill(small_fs)
+    assert _search_and_status(data) == expected
+    more = tmp_path / "more"
+    more.mkdir()
+    (more / "new.txt").write_text("a new note about glaciers and fjords " * 200)
+    with pytest.raises(DataDirError, match="out of disk space"):
+        proc.index(data, corpus, more)
+    assert _search_and_status(data) == expected  # the failed run lost nothing
