@@ -109,7 +109,9 @@ def main() -> None:
             damage(data / "index.sqlite3", n, rng)
             repair_s, out = index(data, args.corpus, args.model)
             got = facts(data / "index.sqlite3")
-            kept = re.search(r"(\d+) folders, (\d+) documents and (\d+) passages \((\d+) with vectors\) were kept", out)
+            kept = re.search(
+                r"(\d+) folders?, (\d+) documents? and (\d+) passages? \((\d+) with vectors\) were kept", out
+            )
             summary = re.search(r"(\d+) indexed, (\d+) unchanged", out)
             took = re.search(r"salvaged .* in ([\d.]+) s", out)
             embedded = re.search(r"(\d+) passages added, (\d+) embedded", out)

@@ -41,13 +41,14 @@ EXCLUDED_FOLDER_NAMES: dict[str, ExcludeRule] = {
 }
 
 # Passage size in model tokens, and the tokens neighbouring passages share (see docs/benchmarks.md,
-# "Passage size"). Every default lives here; the CLI, the app's settings and the re-cut read these.
+# "Tokenizer estimate and passage size"). Every default lives here; the CLI, the app's settings and the re-cut read these.
+DEFAULT_CHUNK_TOKENS = 200
+DEFAULT_OVERLAP_TOKENS = 32
+
 # Runs in a row that may read a file again after a limit of this machine (time, memory, a lost worker)
 # stopped it: a busy hour at first indexing must not cost the file for good, a file that always hits
 # the limit must not cost every run its time.
 LIMIT_TRIES = 3
-DEFAULT_CHUNK_TOKENS = 200
-DEFAULT_OVERLAP_TOKENS = 32
 
 DB_NAME = "index.sqlite3"
 FAISS_NAME = "vectors.faiss"

@@ -231,7 +231,8 @@ class MainWindow(QMainWindow):
         elif isinstance(result.job, IndexJob) and result.status == JobState.DONE:
             self.banner.clear("index")
             if result.outcome is not None and result.outcome.notice:
-                self.banner.show_info(result.outcome.notice, key="index")  # e.g. a damaged index repaired
+                notice = result.outcome.notice  # e.g. a damaged index repaired: what was kept
+                self.banner.show_info(notice[:1].upper() + notice[1:], key="index")
         if self.session.query:
             self.run_search(self.session.query)  # new passages and vectors are committed now
 

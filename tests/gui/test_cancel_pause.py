@@ -23,6 +23,18 @@ def many(tmp_path: Path) -> Path:
     return root
 
 
+def _passages(db: Path) -> int:
+    if not db.exists():
+        return 0
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        return int(con.execute("SELECT count(*) FROM passages").fetchone()[0])
+    except sqlite3.Error:
+        return 0  # the schema is not there yet
+    finally:
+        con.close()
+
+
 def assert_consistent(db: Path) -> tuple[int, int]:
     """Every indexed document has its passages and text; FTS matches passages; nothing is orphaned."""
     con = sqlite3.connect(db)
@@ -73,6 +85,8 @@ def test_pause_holds_the_worker_and_resume_finishes(qtbot, make_window, many: Pa
     w = make_window()
     with qtbot.waitSignal(w.controller.progress, timeout=10_000):
         drop_paths(w, [many])
+    # Pause once something is committed (on a busy machine the first progress can come before that).
+    qtbot.waitUntil(lambda: _passages(w.controller.settings.db_path) > 0, timeout=20_000)
     with qtbot.waitSignal(w.controller.indexer.paused, timeout=5_000):
         w.progress_panel.pause_btn.click()
     assert w.progress_panel.pause_btn.text() == "Resume"

@@ -122,7 +122,8 @@ class Store(Documents, Passages, Reads):
         if problem is None:
             return None
         self.close()
-        self.notice = recovery.salvage_or_set_aside(self.path, problem, lock_held=True)
+        log.warning("quick_check of %s: %s", self.path, problem)  # the details; the notice says it plainly
+        self.notice = recovery.salvage_or_set_aside(self.path, "its check found damaged pages", lock_held=True)
         self._open()
         return self.notice
 

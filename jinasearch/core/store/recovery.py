@@ -127,7 +127,7 @@ def salvage_or_set_aside(db_path: Path, reason: str, *, lock_held: bool) -> str:
     else:
         notice = (
             f"the index database was damaged ({reason}); {kept.describe()} were kept, and the "
-            f"{kept.reread} documents that lost a part are read again now. The damaged copy is {aside.name}, "
+            f"{kept.reread} that lost a part are read again now. The damaged copy is {aside.name}, "
             "removed after the next complete run."
         )
     log.warning("%s", notice)

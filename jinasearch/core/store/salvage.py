@@ -42,9 +42,13 @@ class Salvaged:
 
     def describe(self) -> str:
         return (
-            f"{self.folders} folders, {self.documents} documents and {self.passages} passages "
+            f"{_n(self.folders, 'folder')}, {_n(self.documents, 'document')} and {_n(self.passages, 'passage')} "
             f"({self.vectors} with vectors)"
         )
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 class NothingToSalvage(Exception):

@@ -124,7 +124,7 @@ def test_damaged_passage_pages_are_salvaged_not_rebuilt(built: tuple[Path, Path]
         assert "run 'jinasearch index'" in str(exc)
     assert db.read_bytes() == damaged and not list(data.glob("*.corrupt-*"))
     ix = proc.index(data, corpus)
-    assert ix.notice is not None and "1 folders" in ix.notice and "were kept" in ix.notice
+    assert ix.notice is not None and "1 folder," in ix.notice and "were kept" in ix.notice
     total = ix.summary.scanned
     assert 0 < ix.summary.indexed < total // 2  # the documents on the damaged pages, not all of them
     assert ix.summary.unchanged == total - ix.summary.indexed

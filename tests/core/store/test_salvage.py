@@ -119,7 +119,7 @@ def test_an_interrupted_salvage_moves_nothing_and_the_next_one_finishes(tmp_path
     assert not list(tmp_path.glob("*.salvage*")) and not recovery.leftovers(tmp_path)  # nothing half-built or moved
     monkeypatch.undo()
     notice = recovery.salvage_or_set_aside(db, "test", lock_held=True)
-    assert "1 folders, 60 documents" in notice
+    assert "1 folder, 60 documents" in notice
     assert [p.name.split("-")[0] for p in recovery.leftovers(tmp_path)] == ["index.sqlite3.corrupt"]
     store = Store(db, readonly=True)
     try:
