@@ -221,7 +221,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(info, ensure_ascii=False, indent=2))
         return 0
-    print(f"index: {info['data_dir']}\nmodel: {info['model']} ({info['dim']} dimensions)")
+    vectors = f"{st.dim} dimensions" if st.dim else "no vectors yet"
+    print(f"index: {info['data_dir']}\nmodel: {info['model'] or 'none yet'} ({vectors})")
     print(f"{st.indexed} files indexed, {failed_count} failed, {st.passages} passages ({st.embedded} embedded)")
     if switch:
         print(

@@ -357,3 +357,20 @@ def test_the_readme_lists_exactly_the_json_keys_status_prints(capsys, docs: Path
     bullet = readme.split("`status --json` prints one object:", 1)[1].split("\n- ", 1)[0]
     documented = {w for w in re.findall(r"`([^`]+)`", bullet) if re.fullmatch(r"[a-z_]+", w)}
     assert code == 0 and documented == json_keys(json.loads(out))
+
+
+def test_status_of_an_index_without_vectors_says_so(capsys, monkeypatch, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Not 'None dimensions': an index made while the model could not be loaded has no vectors yet."""
+    from jinasearch.core.errors import ModelUnavailableError
+
+    def unavailable(name: str, device: str = "auto") -> FakeEmbedder:
+        raise ModelUnavailableError(f"model '{name}' is not downloaded yet")
+
+    monkeypatch.setattr(indexer_mod, "load_embedder", unavailable)
+    write(tmp_path / "d" / "a.txt", "a note about glaciers")
+    data = tmp_path / "data"
+    assert main(["index", "--data-dir", str(data), "--no-progress", str(tmp_path / "d")]) == 3  # keyword only
+    capsys.readouterr()
+    assert main(["status", "--data-dir", str(data)]) == 0
+    out = capsys.readouterr().out
+    assert "None" not in out and "(no vectors yet)" in out

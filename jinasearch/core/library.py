@@ -161,6 +161,7 @@ def remove_folder(settings: Settings, path: str) -> int:
                 return 0  # never indexed (or already removed): nothing to forget
             n = store.remove_folder(folder_id)
             save_vectors(store, settings.faiss_path)
+            store.vacuum()
             return n
         finally:
             store.close()

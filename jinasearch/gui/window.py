@@ -17,6 +17,7 @@ from . import actions
 from .controller import Controller
 from .dialogs import FailedFilesDialog, SettingsDialog, SkippedDialog
 from .folders import FolderPanel
+from .menu import build_menu
 from .model import EmbedderFactory
 from .preview import PreviewPane
 from .progress import Banner, ProgressPanel
@@ -88,6 +89,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.counts)
         for key in ("Ctrl+K", "Ctrl+F"):
             QShortcut(QKeySequence(key), self, activated=self.focus_search)
+        self.quit_action = build_menu(self)
         QShortcut(
             QKeySequence("Down"),
             self.search_bar.field,
@@ -210,7 +212,7 @@ class MainWindow(QMainWindow):
         self.update_empty_state()
 
     def choose_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Add a folder to search")
+        folder = QFileDialog.getExistingDirectory(self, "Add a folder to search", str(Path.home()))
         if folder:
             self.add_folders([folder])
 

@@ -53,3 +53,21 @@ def test_an_index_with_nothing_searchable_leaves_the_search_to_say_so(tmp_path: 
     (tmp_path / "empty").mkdir()
     run_index(settings, [tmp_path / "empty"], FakeEmbedder())
     assert check_filters(settings, Filters(folder="/nowhere", exts=("pdf",))) == ()
+
+
+def test_removing_a_folder_gives_its_space_back(tmp_path: Path) -> None:
+    """The file shrinks when a folder goes (VACUUM), so removing the only folder leaves a small index."""
+    from jinasearch.core.library import remove_folder
+
+    root = tmp_path / "docs"
+    for i in range(60):
+        write(root / f"note{i}.txt", f"Note {i}. " + " ".join(f"word{i}x{j}" for j in range(400)))
+    settings = settings_for(tmp_path)
+    run_index(settings, [root], FakeEmbedder())
+
+    def size() -> int:
+        return sum(p.stat().st_size for p in settings.data_dir.glob("index.sqlite3*"))
+
+    full = size()
+    assert remove_folder(settings, str(root)) == 60
+    assert size() < full / 4

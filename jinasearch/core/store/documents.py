@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import logging
+import sqlite3
 import time
 from collections.abc import Iterable, Sequence
 from hashlib import blake2b
@@ -13,6 +15,8 @@ from ..models import Chunk, Extracted, Heading, Page, Skipped
 from . import schema as sql
 from .connection import Connected
 from .records import DocRow, DocText, FolderRecord, IndexedDoc
+
+log = logging.getLogger(__name__)
 
 
 def text_hash(text: str) -> str:
@@ -51,6 +55,18 @@ class Documents(Connected):
             self.conn.execute(sql.DELETE_FOLDER, (folder_id,))
             self.bump_vectors_version()
         return int(n)
+
+    def vacuum(self) -> bool:
+        """Give the space of what was deleted back to the disk; False when it could not be done now
+        (a reader in the middle of a query, or too little room for the rewrite): the next removal tries
+        again, and nothing is lost either way."""
+        try:
+            for statement in sql.VACUUM:
+                self.conn.execute(statement)
+        except sqlite3.OperationalError as exc:
+            log.info("vacuum skipped: %s", exc)
+            return False
+        return True
 
     # -- documents -------------------------------------------------------------------------------
 

@@ -180,6 +180,14 @@ BUMP_VECTORS_VERSION = """
 SCHEMA_VERSION = "PRAGMA user_version"
 TOUCH_SCHEMA = "SELECT count(*) FROM sqlite_master"
 QUICK_CHECK = "PRAGMA quick_check(3)"
+# Removing a folder hands its pages back to the file system: FTS5 keeps a deleted row's entries as
+# tombstones until its segments are merged ('optimize', FTS5 docs section 6.8), VACUUM then rewrites
+# the file without free pages (into the WAL first, hence the checkpoint).
+VACUUM = (
+    "INSERT INTO passages_fts(passages_fts) VALUES ('optimize')",
+    "VACUUM",
+    "PRAGMA wal_checkpoint(TRUNCATE)",
+)
 
 # Salvage (salvage.py): the ordinary tables to copy, parents first (FTS5 and its shadow tables are
 # refilled by the insert triggers); then what is not whole is dropped.
