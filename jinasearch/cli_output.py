@@ -7,7 +7,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from .core.config import DEFAULT_EXCLUDE_RULES
+from .core.config import DEFAULT_EXCLUDE_RULES, SKIP_REASONS
 from .core.context import breadcrumb
 from .core.models import Hit, Progress, Skipped
 from .core.scan import fs_path
@@ -124,6 +124,13 @@ def print_skipped(skipped: Sequence[Skipped]) -> None:
     """Status's list of what the built-in rules left out, each with its rule, and how to include it."""
     if not skipped:
         return
-    print("skipped by built-in rules (include them with: jinasearch index FOLDER --no-default-excludes):")
-    for s in skipped:
-        print(f"  {shown_path(s.path)}: {s.rule}")
+    ruled = [s for s in skipped if s.rule in DEFAULT_EXCLUDE_RULES]
+    if ruled:
+        print("skipped by built-in rules (include them with: jinasearch index FOLDER --no-default-excludes):")
+        for s in ruled:
+            print(f"  {shown_path(s.path)}: {s.rule}")
+    empty = [s for s in skipped if s.rule not in DEFAULT_EXCLUDE_RULES]
+    if empty:
+        print("skipped, nothing to index:")
+        for s in empty:
+            print(f"  {shown_path(s.path)}: {SKIP_REASONS.get(s.rule, s.rule)}")

@@ -31,6 +31,8 @@ DEFAULT_EXCLUDE_RULES: dict[ExcludeRule, str] = {
     "__pycache__": "folders named __pycache__",
     "site-packages": "folders named site-packages or dist-packages",
 }
+# Every reason a scan leaves something out, as status and the app's Skipped list explain it.
+SKIP_REASONS: dict[ExcludeRule, str] = {**DEFAULT_EXCLUDE_RULES, "empty": "an empty file: nothing to index"}
 # The names behind the rules above, in one place for the scanner.
 PYTHON_ENV_MARKERS: frozenset[str] = frozenset({"pyvenv.cfg", "conda-meta"})
 EXCLUDED_FOLDER_NAMES: dict[str, ExcludeRule] = {

@@ -214,7 +214,8 @@ class FailedFile:
 
 # The built-in rules that leave a folder or file out of a scan; what each means is in
 # core/config.py (DEFAULT_EXCLUDE_RULES), which is also where they are switched off.
-ExcludeRule = Literal["hidden", "python-env", "node_modules", "__pycache__", "site-packages"]
+# "empty" is not a rule one switches off: an empty file has nothing to index, and is not a failure.
+ExcludeRule = Literal["hidden", "python-env", "node_modules", "__pycache__", "site-packages", "empty"]
 
 
 @dataclass(frozen=True)

@@ -116,6 +116,9 @@ class _Walker:
         if _unsupported_name(path):
             self.report(path, "unsupported file name (private-use characters U+10FF80..U+10FFFF)")
             return None
+        if st.st_size == 0:
+            self.skip(path, "empty")  # listed, not failed: a folder with an empty file has no errors
+            return None
         return FileInfo(path=record_path(path), size=st.st_size, mtime=st.st_mtime)
 
     def folder(self, folder: str, subdirs: list[str], *, is_root: bool = False) -> Iterator[FileInfo]:

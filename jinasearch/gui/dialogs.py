@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.config import DEFAULT_EXCLUDE_RULES
+from ..core.config import DEFAULT_EXCLUDE_RULES, SKIP_REASONS
 from ..core.models import FailedFile, Skipped
 from .prefs import DEVICES, MODEL_CHOICES, Prefs
 
@@ -186,6 +186,6 @@ class SkippedDialog(PathListDialog):
             if skipped
             else "Nothing was left out by the built-in rules."
         )
-        rows = [(s.path, f"{s.rule}: {DEFAULT_EXCLUDE_RULES.get(s.rule, '')}") for s in skipped]
+        rows = [(s.path, f"{s.rule}: {SKIP_REASONS.get(s.rule, '')}") for s in skipped]
         headers = ("Folder or file", "Rule")
         super().__init__(_titled("Skipped by built-in rules", folder), info, rows, headers, parent)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
@@ -50,7 +52,10 @@ class FolderPanel(QWidget):
         self.tree.setTextElideMode(Qt.TextElideMode.ElideLeft)  # the folder's own name matters most
         hdr = self.tree.header()
         hdr.setStretchLastSection(False)
-        hdr.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # The folder's name gets room first; the counts fit their contents and scroll in a narrow panel
+        # (a stretched first column was squeezed to nothing by them).
+        hdr.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        hdr.resizeSection(0, FOLDER_COLUMN_PX)
         for c in range(1, 6):
             hdr.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
         self.add_btn = QPushButton("Add folder…")
@@ -107,9 +112,10 @@ class FolderPanel(QWidget):
         keep = self.selected()
         self.rows = list(rows)
         self.tree.clear()
-        for row in rows:
+        names = folder_names([r.path for r in rows])
+        for row, name in zip(rows, names):
             counts = [str(n) for n in (row.files, row.passages, row.failed, row.skipped)]
-            item = QTreeWidgetItem([short_path(row.path), row.state.value, *counts])
+            item = QTreeWidgetItem([name, row.state.value, *counts])
             item.setData(0, Qt.ItemDataRole.UserRole, row.path)
             item.setToolTip(0, row.path)
             item.setForeground(1, QColor(STATE_COLORS.get(row.state, "#000000")))
@@ -122,3 +128,13 @@ class FolderPanel(QWidget):
                 item.setSelected(True)
         self.failed_btn.setEnabled(any(r.failed for r in rows))
         self.skipped_btn.setEnabled(any(r.skipped for r in rows))
+
+
+FOLDER_COLUMN_PX = 120
+
+
+def folder_names(paths: list[str]) -> list[str]:
+    """What the narrow Folder column shows: each folder's own name (the whole path is its tooltip);
+    the path as a person reads it (~) where two folders share a name."""
+    base = [os.path.basename(p.rstrip(os.sep)) or p for p in paths]
+    return [short_path(p) if base.count(b) > 1 else b for p, b in zip(paths, base)]

@@ -119,3 +119,13 @@ def test_a_repaired_index_says_what_was_kept(qtbot, make_window, docs: Path, tmp
     assert done.args[0].status == "done"
     assert w2.banner.isVisible() and w2.banner.text.text().startswith("The index database was damaged")
     assert list((tmp_path / "data").glob("index.sqlite3.corrupt-*"))
+
+
+def test_the_folder_column_shows_each_folders_own_name() -> None:
+    import os
+
+    from jinasearch.gui.folders import folder_names
+
+    home = os.path.expanduser("~")
+    paths = ["/srv/manuals/curl", f"{home}/a/docs", "/mnt/b/docs"]
+    assert folder_names(paths) == ["curl", "~/a/docs", "/mnt/b/docs"]  # a shared name keeps its path

@@ -52,3 +52,20 @@ def test_removing_a_folder_forgets_its_skips(tmp_path: Path) -> None:
     run_index(settings, [root], FakeEmbedder())
     remove_folder(settings, str(root))
     assert read_status(settings).skipped == ()
+
+
+def test_an_empty_file_is_listed_as_skipped_not_failed(tmp_path: Path) -> None:
+    """An empty file is not an error (a folder with one must not stay red): skipped, with its reason,
+    whatever the rules say; once it has text it is indexed."""
+    root = tmp_path / "docs"
+    write(root / "notes.txt", "The kiln reaches cone six by midnight.")
+    write(root / "todo.md", "")
+    settings = settings_for(tmp_path)
+    for rules in (True, False):
+        summary, _ = run_index(replace(settings, default_excludes=rules), [root], FakeEmbedder())
+        st = read_status(settings)
+        assert st.failed == () and st.folders[0].failed == 0
+        assert st.skipped == (Skipped(str(root / "todo.md"), "empty"),)
+    write(root / "todo.md", "Buy more glaze.")
+    summary, _ = run_index(settings, [root], FakeEmbedder())
+    assert summary.indexed == 1 and read_status(settings).skipped == ()
