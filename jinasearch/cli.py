@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .cli_args import date, date_end, file_type, filters_from, positive
+from .cli_args import date, date_end, device, file_type, filters_from, positive
 from .cli_output import (
     PATH_BYTES_HELP,
     ProgressBar,
@@ -70,7 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ix.add_argument("--no-default-excludes", action="store_true", help=rules_help())
     ix.add_argument("--reembed", action="store_true", help="allow switching the index to another model")
-    ix.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda", "mps"), help="where to embed")
+    ix.add_argument(
+        "--device", default="auto", type=device, help="where to embed: auto (default), cpu, cuda or mps (if present)"
+    )
     ix.add_argument("--chunk-tokens", type=positive, default=DEFAULT_CHUNK_TOKENS, help="passage size in model tokens")
     ix.add_argument(
         "--overlap-tokens", type=int, default=DEFAULT_OVERLAP_TOKENS, help="tokens shared by neighbouring passages"

@@ -26,6 +26,17 @@ def date_end(text: str) -> float:
     return start
 
 
+def device(text: str) -> str:
+    """A device this machine has: `--device cuda` on the CPU build is refused here, with the reason,
+    not after the model failed to load."""
+    from .core.embed import device_problem
+
+    problem = device_problem(text)
+    if problem is not None:
+        raise argparse.ArgumentTypeError(f"{problem}; use cpu, or leave --device out (auto)")
+    return text
+
+
 def positive(text: str) -> int:
     try:
         n = int(text)

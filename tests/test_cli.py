@@ -374,3 +374,15 @@ def test_status_of_an_index_without_vectors_says_so(capsys, monkeypatch, tmp_pat
     assert main(["status", "--data-dir", str(data)]) == 0
     out = capsys.readouterr().out
     assert "None" not in out and "(no vectors yet)" in out
+
+
+def test_a_device_this_machine_lacks_is_refused_with_the_reason(capsys, docs: Path) -> None:  # type: ignore[no-untyped-def]
+    import torch
+
+    if torch.cuda.is_available():
+        pytest.skip("this machine has a CUDA GPU")
+    with pytest.raises(SystemExit) as exit_:
+        main(["index", "--device", "cuda", str(docs)])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert "argument --device" in err and "no CUDA" in err and "use cpu" in err

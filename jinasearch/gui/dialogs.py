@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.config import DEFAULT_EXCLUDE_RULES, SKIP_REASONS
+from ..core.embed import device_problem
 from ..core.models import FailedFile, Skipped
 from .prefs import DEVICES, MODEL_CHOICES, Prefs
 
@@ -89,7 +90,14 @@ class SettingsDialog(QDialog):
         )
         self.device = QComboBox()
         self.device.addItems(["auto", "cpu", "cuda (NVIDIA GPU)", "mps (Apple GPU)"])
-        self.device.setCurrentIndex(DEVICES.index(prefs.device) if prefs.device in DEVICES else 0)
+        for i, device in enumerate(DEVICES):  # a device this machine lacks is greyed out, with the reason
+            problem = device_problem(device)
+            if problem is not None:
+                item = self.device.model().item(i)  # type: ignore[attr-defined]
+                item.setEnabled(False)
+                item.setToolTip(problem)
+        chosen = DEVICES.index(prefs.device) if prefs.device in DEVICES else 0
+        self.device.setCurrentIndex(chosen if device_problem(DEVICES[chosen]) is None else 0)
         form = QFormLayout()
         form.addRow("Model", model_row)
         form.addRow("Passage size", self.chunk)

@@ -23,6 +23,7 @@ from .results import HitRole, MoreRole, ResultDelegate, ResultsModel
 class ResultsPane(QStackedWidget):
     selected = Signal(object)  # Hit: the current row changed
     activated = Signal(object)  # Hit: double-click or Enter
+    revealRequested = Signal(object)  # Hit: "Open containing folder"
     weakRequested = Signal()  # "show the nearest results anyway" after "No close matches"
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -60,7 +61,7 @@ class ResultsPane(QStackedWidget):
         self.addWidget(self.list)
         self.open_action = QAction("Open", self, triggered=lambda: self._with_hit(self.activated.emit))
         self.reveal_action = QAction(
-            "Open containing folder", self, triggered=lambda: self._with_hit(actions.reveal_hit)
+            "Open containing folder", self, triggered=lambda: self._with_hit(self.revealRequested.emit)
         )
         self.copy_action = QAction("Copy path", self, triggered=lambda: self._with_hit(actions.copy_hit_path))
         self.more_action = QAction("More from this file", self, triggered=self.toggle_more)

@@ -112,9 +112,10 @@ class MainWindow(QMainWindow):
         self.banner.action.clicked.connect(self._banner_action)
         self.results.selected.connect(self._selected)
         self.results.weakRequested.connect(lambda: self.results.show_hits(self.session.weak))
-        self.results.activated.connect(actions.open_hit)
-        self.preview.openRequested.connect(actions.open_hit)
-        self.preview.folderRequested.connect(actions.reveal_hit)
+        self.results.activated.connect(lambda hit: actions.open_or_say(hit, self.banner))
+        self.results.revealRequested.connect(lambda hit: actions.reveal_or_say(hit, self.banner))
+        self.preview.openRequested.connect(lambda hit: actions.open_or_say(hit, self.banner))
+        self.preview.folderRequested.connect(lambda hit: actions.reveal_or_say(hit, self.banner))
         self.preview.copyRequested.connect(actions.copy_hit_path)
         c.progress.connect(self._progress)
         c.runStarted.connect(lambda job: self.progress_panel.started(job, c.is_paused))
@@ -259,6 +260,8 @@ class MainWindow(QMainWindow):
         elif self.banner.key == "index":
             self.banner.clear("index")
             self.controller.reindex_all(reembed=True)
+        elif self.banner.key == "open":
+            actions.copy_said_path(self.banner)
 
     # -- settings ---------------------------------------------------------------------------------
 

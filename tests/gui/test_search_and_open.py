@@ -100,6 +100,23 @@ def test_open_actions_call_the_system_opener_with_the_right_path(qtbot, make_win
     assert opened[-1].toLocalFile() == hits[0].path
 
 
+def test_with_no_opener_the_window_says_so_and_offers_the_path(qtbot, make_window, docs: Path, monkeypatch) -> None:
+    """No application answers (a bare desktop): not silence on stderr, but a message and Copy path."""
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: False)
+    w = make_window()
+    index_folder(qtbot, w, docs)
+    hits = search(qtbot, w, "train to Lisbon passport")
+    w.results.list.setFocus()
+    qtbot.keyClick(w.results.list, Qt.Key.Key_Return)
+    assert w.banner.isVisible() and "Could not open travel.txt" in w.banner.text.text()
+    assert w.banner.action.text() == "Copy path"
+    QGuiApplication.clipboard().setText("")
+    w.banner.action.click()
+    assert QGuiApplication.clipboard().text() == hits[0].path and not w.banner.isVisible()
+    w.results.reveal_action.trigger()
+    assert "Could not show the folder of travel.txt" in w.banner.text.text()
+
+
 def test_filters_and_empty_states(qtbot, make_window, docs: Path) -> None:
     w = make_window()
     index_folder(qtbot, w, docs)

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+import torch
+
 from jinasearch.gui.dialogs import SettingsDialog
-from jinasearch.gui.prefs import Prefs, load_prefs
+from jinasearch.gui.prefs import DEVICES, Prefs, load_prefs
 from tests.gui.helpers import index_folder, search
 
 
@@ -141,3 +144,14 @@ def test_a_first_download_does_not_hold_keyword_search_back(qtbot, make_window, 
         qtbot.waitUntil(lambda: [f.pending for f in w.controller.status.folders] == [0], timeout=10_000)
     finally:
         release.set()
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has a CUDA GPU")
+def test_settings_offer_only_devices_this_machine_has(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """On the CPU build, cuda is greyed out with the reason, and a saved 'cuda' opens as auto."""
+    dlg = SettingsDialog(Prefs(device="cuda"), "/data")
+    qtbot.addWidget(dlg)
+    item = dlg.device.model().item(DEVICES.index("cuda"))
+    assert not item.isEnabled() and "CUDA" in item.toolTip()
+    assert dlg.device.model().item(DEVICES.index("cpu")).isEnabled()
+    assert dlg.prefs().device == "auto"

@@ -17,6 +17,13 @@ def load_embedder(
     return SentenceTransformerEmbedder(name, device=device, batch_size=batch_size, on_progress=on_progress)
 
 
+def device_problem(device: str) -> str | None:
+    """Why `device` ("auto", "cpu", "cuda", "mps") cannot embed here, or None (imports torch)."""
+    from .st import device_problem as problem
+
+    return problem(device)
+
+
 def load_tokenizer(name: str) -> Tokenizer | None:
     """The model's tokenizer without the model: read from its tokenizer.json in the model's folder or the
     local Hugging Face cache, in a fraction of a second (the model takes seconds to load). Passages can

@@ -29,6 +29,22 @@ def pick_device(device: str) -> str:
     return "cpu"
 
 
+def device_problem(device: str) -> str | None:
+    """Why `device` cannot embed on this machine, or None when it can ("auto" always can)."""
+    if device in ("auto", "", None, "cpu"):
+        return None
+    import torch
+
+    if device in ("cuda", "gpu"):
+        if torch.version.cuda is None:
+            return "this build of torch has no CUDA (the CPU build is installed)"
+        return None if torch.cuda.is_available() else "no NVIDIA GPU is visible to CUDA"
+    if device == "mps":
+        mps = getattr(torch.backends, "mps", None)
+        return None if mps is not None and mps.is_available() else "no Apple GPU (MPS) on this machine"
+    return f"unknown device '{device}' (choose auto, cpu, cuda or mps)"
+
+
 def accelerator_likely(device: str) -> bool:
     """Whether the model will probably run on an accelerator, judged without importing torch: asked for
     one, or "auto" on a machine with an NVIDIA driver or Apple silicon."""
@@ -56,6 +72,9 @@ class SentenceTransformerEmbedder:
         self, name: str, *, device: str = "auto", batch_size: int | None = None, on_progress: OnProgress | None = None
     ) -> None:
         self.name = name
+        problem = device_problem(device)
+        if problem is not None:  # say so, instead of a load error that blames the model
+            raise ModelUnavailableError(f"cannot embed on '{device}': {problem}; choose 'cpu' or 'auto' as the device")
         self.device = pick_device(device)
         self._model = _load(name, self.device, on_progress)
         get_dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
