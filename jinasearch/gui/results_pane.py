@@ -25,6 +25,7 @@ class ResultsPane(QStackedWidget):
     activated = Signal(object)  # Hit: double-click or Enter
     revealRequested = Signal(object)  # Hit: "Open containing folder"
     weakRequested = Signal()  # "show the nearest results anyway" after "No close matches"
+    status = Signal(str)  # for the status bar: "Searching…" while a query runs, then how many results
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -76,8 +77,16 @@ class ResultsPane(QStackedWidget):
         self.list.doubleClicked.connect(lambda _i: self._with_hit(self.activated.emit))
         self.list.customContextMenuRequested.connect(self._context_menu)
 
+    def searching(self) -> None:
+        """A sign of work the moment a query is sent: the last query's results stay until the new ones come."""
+        self.status.emit("Searching…")
+
     def show_hits(self, hits: list[Hit]) -> None:
         self.model.set_hits(hits)
+        # A card per file (its other passages folded under it): count the cards first.
+        files = len({h.path for h in hits})
+        count = f"{files} file{'s' * (files != 1)}"
+        self.status.emit("" if not hits else count if files == len(hits) else f"{count} · {len(hits)} passages")
         if hits:
             self.setCurrentWidget(self.list)
             self.list.setCurrentIndex(self.model.index(0))

@@ -114,6 +114,7 @@ class MainWindow(QMainWindow):
         self.results.weakRequested.connect(lambda: self.results.show_hits(self.session.weak))
         self.results.activated.connect(lambda hit: actions.open_or_say(hit, self.banner))
         self.results.revealRequested.connect(lambda hit: actions.reveal_or_say(hit, self.banner))
+        self.results.status.connect(self.statusBar().showMessage)
         self.preview.openRequested.connect(lambda hit: actions.open_or_say(hit, self.banner))
         self.preview.folderRequested.connect(lambda hit: actions.reveal_or_say(hit, self.banner))
         self.preview.copyRequested.connect(actions.copy_hit_path)
@@ -149,6 +150,7 @@ class MainWindow(QMainWindow):
             self.preview.clear()
             self.update_empty_state()
             return
+        self.results.searching()
         self.controller.search(seq, query, self.search_bar.filters())
 
     def _results(self, seq: int, hits: list[Hit], note: SearchNote, error: Exception | None) -> None:
@@ -195,9 +197,7 @@ class MainWindow(QMainWindow):
         if event.mimeData().hasUrls():
             event.acceptProposedAction()
 
-    def dragMoveEvent(self, event) -> None:  # type: ignore[no-untyped-def]
-        if event.mimeData().hasUrls():
-            event.acceptProposedAction()
+    dragMoveEvent = dragEnterEvent  # type: ignore[assignment]  # the same answer while the drag moves
 
     def dropEvent(self, event: QDropEvent) -> None:
         folders, problems = classify_drop(list(event.mimeData().urls()))

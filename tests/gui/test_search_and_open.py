@@ -170,3 +170,13 @@ def test_a_query_with_only_weak_hits_clears_the_previous_preview(qtbot, make_win
     hits = search(qtbot, w, "sunny weather forecast marathon")
     assert hits and not any(h.close for h in hits)
     assert w.preview.hit is None
+
+
+def test_a_query_shows_a_sign_of_work_then_the_count(qtbot, make_window, docs: Path) -> None:
+    w = make_window()
+    index_folder(qtbot, w, docs)
+    with qtbot.waitSignal(w.controller.results, timeout=10_000):
+        w.run_search("train to Lisbon passport")
+        assert w.statusBar().currentMessage() == "Searching…"  # before any result came back
+    files = len({h.path for h in w.results.model.hits})
+    assert files > 0 and w.statusBar().currentMessage().startswith(f"{files} file")
