@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QSettings, Signal
@@ -11,7 +12,7 @@ from PySide6.QtCore import QObject, QSettings, Signal
 from ..core.config import Settings
 from ..core.jobs import FolderRow, IndexJob, Job, JobQueue, JobResult, RemoveJob, failed_under, skipped_under
 from ..core.library import LibraryStatus
-from ..core.models import FailedFile, Filters, Skipped
+from ..core.models import FailedFile, Filters, Progress, Skipped
 from ..core.watch import FolderWatcher
 from .model import EmbedderFactory
 from .models_in_use import Models
@@ -23,6 +24,10 @@ log = logging.getLogger(__name__)
 
 
 class Controller(QObject):
+    # The folder panel's counts follow a run at this pace: one status read (a few small queries) on the
+    # search thread every so often, not a wait until the run ends with counts of 0 meanwhile.
+    STATUS_EVERY_S = 2.0
+
     # to the workers (queued: they live on other threads)
     _run = Signal(object)
     _search = Signal(int, str, object)
@@ -79,6 +84,8 @@ class Controller(QObject):
         self._status.connect(self.searcher.refresh_status)
         self._reset.connect(self.searcher.reset)
         self.indexer.progress.connect(self.progress)
+        self.indexer.progress.connect(self._progressed)
+        self._status_at = 0.0
         self.indexer.finished.connect(self._finished)
         self.searcher.results.connect(self.results)
         self.searcher.sentences.connect(self.sentences)
@@ -254,6 +261,12 @@ class Controller(QObject):
 
     def refresh_status(self) -> None:
         self._status.emit()
+
+    def _progressed(self, p: Progress) -> None:
+        now = time.monotonic()
+        if p.phase in ("extract", "embed") and now - self._status_at >= self.STATUS_EVERY_S:
+            self._status_at = now
+            self.refresh_status()
 
     def _got_status(self, status: LibraryStatus) -> None:
         self.status = status

@@ -110,3 +110,16 @@ def test_cancel_while_paused_ends_the_run(qtbot, make_window, many: Path) -> Non
     assert done.args[0].status == "cancelled"
     assert not w.controller.is_paused
     assert_consistent(w.controller.settings.db_path)
+
+
+def test_folder_counts_follow_a_run_instead_of_reading_0(qtbot, make_window, many: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from jinasearch.gui.controller import Controller
+
+    monkeypatch.setattr(Controller, "STATUS_EVERY_S", 0.0)  # every progress step: the mechanism, not the pace
+    w = make_window()
+    during: list[int] = []
+    w.controller.statusChanged.connect(lambda st: w.controller.running is not None and during.append(st.indexed))
+    with qtbot.waitSignal(w.controller.runFinished, timeout=60_000):
+        drop_paths(w, [many])
+    assert any(0 < n < 300 for n in during)  # counts grew while the run was still going
+    qtbot.waitUntil(lambda: w.folders.rows and w.folders.rows[0].files == 300, timeout=10_000)
