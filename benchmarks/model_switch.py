@@ -31,11 +31,12 @@ from gencorpus import Generator, vocabulary, write_corpus
 
 from jinasearch.core.config import Settings
 from jinasearch.core.indexer import Indexer, run_to_end
-from jinasearch.core.models import Chunk, Extracted
+from jinasearch.core.models import Extracted
 from jinasearch.core.policy import model_key
 from jinasearch.core.search import Searcher
 from jinasearch.core.store import Store
 from jinasearch.core.store.staging import Staging
+from tests.core.helpers import joined_chunks
 
 
 def during_reembed(work: Path, model_a: str, n_files: int, pause: float) -> list[str]:
@@ -133,11 +134,7 @@ def swap_at_scale(work: Path, model_a: str, n_passages: int, dim: int = 384) -> 
     store.conn.execute("BEGIN")
     while total < n_passages:
         paras = texts[total : total + 50]
-        text = "\n\n".join(paras)
-        chunks, pos = [], 0
-        for j, p in enumerate(paras):
-            chunks.append(Chunk(ordinal=j, text=p, char_start=pos, char_end=pos + len(p)))
-            pos += len(p) + 2
+        text, chunks = joined_chunks(paras, "\n\n")
         store.replace_document(
             folder_id=folder,
             path=f"/bench/d{doc:06}.txt",

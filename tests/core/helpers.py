@@ -8,7 +8,7 @@ from pathlib import Path
 
 from jinasearch.core.config import Settings
 from jinasearch.core.indexer import Indexer
-from jinasearch.core.models import IndexSummary, Progress
+from jinasearch.core.models import Chunk, IndexSummary, Progress
 from tests.fakes import FakeEmbedder
 
 
@@ -36,3 +36,12 @@ def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def joined_chunks(parts: Sequence[str], sep: str = "\n") -> tuple[str, list[Chunk]]:
+    """A document's text made of `parts` joined by `sep`, and one Chunk per part at its offsets."""
+    chunks, pos = [], 0
+    for i, part in enumerate(parts):
+        chunks.append(Chunk(ordinal=i, text=part, char_start=pos, char_end=pos + len(part)))
+        pos += len(part) + len(sep)
+    return sep.join(parts), chunks

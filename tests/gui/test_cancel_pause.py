@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.core.store.check import read_count
 from tests.gui.helpers import drop_paths, folder_state, search
 
 
@@ -21,18 +22,6 @@ def many(tmp_path: Path) -> Path:
             encoding="utf-8",
         )
     return root
-
-
-def _passages(db: Path) -> int:
-    if not db.exists():
-        return 0
-    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        return int(con.execute("SELECT count(*) FROM passages").fetchone()[0])
-    except sqlite3.Error:
-        return 0  # the schema is not there yet
-    finally:
-        con.close()
 
 
 def assert_consistent(db: Path) -> tuple[int, int]:
@@ -86,7 +75,9 @@ def test_pause_holds_the_worker_and_resume_finishes(qtbot, make_window, many: Pa
     with qtbot.waitSignal(w.controller.progress, timeout=10_000):
         drop_paths(w, [many])
     # Pause once something is committed (on a busy machine the first progress can come before that).
-    qtbot.waitUntil(lambda: _passages(w.controller.settings.db_path) > 0, timeout=20_000)
+    qtbot.waitUntil(
+        lambda: read_count(w.controller.settings.db_path, "SELECT count(*) FROM passages") > 0, timeout=20_000
+    )
     with qtbot.waitSignal(w.controller.indexer.paused, timeout=5_000):
         w.progress_panel.pause_btn.click()
     assert w.progress_panel.pause_btn.text() == "Resume"

@@ -83,18 +83,9 @@ def top_results(data: Path, k: int = 5) -> list[list[tuple[str, int]]]:
 
 def schema_version(data: Path) -> int:
     """The database's schema version (0: not created, or killed before its first commit)."""
-    import sqlite3
+    from tests.core.store.check import read_count
 
-    db = settings(data).db_path
-    if not db.exists():
-        return 0
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        return int(conn.execute("PRAGMA user_version").fetchone()[0])
-    except sqlite3.Error:
-        return 0
-    finally:
-        conn.close()
+    return read_count(settings(data).db_path, "PRAGMA user_version")
 
 
 def wait_for_schema(data: Path, child: subprocess.Popen[str], timeout: float) -> bool:

@@ -18,6 +18,19 @@ def _connect(db_path: Path) -> sqlite3.Connection:
     return conn
 
 
+def read_count(db_path: Path, query: str) -> int:
+    """One number read from a database that may not exist yet, or not have its schema yet (then 0)."""
+    if not db_path.exists():
+        return 0
+    conn = _connect(db_path)
+    try:
+        return int(conn.execute(query).fetchone()[0])
+    except sqlite3.Error:
+        return 0
+    finally:
+        conn.close()
+
+
 def check_at_rest(settings: Settings) -> list[str]:
     """Problems that must never exist, even right after a SIGKILL (before any restart)."""
     problems: list[str] = []

@@ -9,9 +9,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from jinasearch.core.models import Chunk, Extracted
+from jinasearch.core.models import Extracted
 from jinasearch.core.store import Store, recovery, text_hash
 from jinasearch.core.store.salvage import NothingToSalvage, RowReader, salvage
+from tests.core.helpers import joined_chunks
 from tests.core.store.damage import pages_of, scribble
 
 
@@ -23,11 +24,7 @@ def build(db: Path, n_docs: int = 60, per_doc: int = 8) -> None:
         store.set_dim(4)
         for d in range(n_docs):
             parts = [f"document {d} passage {i} " + "words " * 60 for i in range(per_doc)]
-            text = "\n".join(parts)
-            chunks, pos = [], 0
-            for i, part in enumerate(parts):
-                chunks.append(Chunk(ordinal=i, text=part, char_start=pos, char_end=pos + len(part)))
-                pos += len(part) + 1
+            text, chunks = joined_chunks(parts)
             doc = store.replace_document(
                 folder_id=folder,
                 path=f"/docs/{d}.txt",
