@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from filelock import FileLock
 
 # How long a writer waits for the lock before calling the index busy. A reader's probe (`held`) takes
 # the lock for a few microseconds; without this wait a run starting in that instant would be turned away.
@@ -14,16 +18,26 @@ def held(lock_path: Path) -> bool:
 
     File locks cannot be tested without taking them, so this takes it and lets go at once; writers
     wait GRACE_S for it, so the probe never costs a run its start."""
-    from filelock import FileLock, Timeout
-
     if not lock_path.exists():
         return False  # no run ever started here (a run creates the file and leaves it)
+    try:
+        lock = take_now(lock_path)
+    except OSError:
+        return False  # a data directory we may not write: no run of ours can be writing it either
+    if lock is None:
+        return True
+    lock.release()
+    return False
+
+
+def take_now(lock_path: Path) -> FileLock | None:
+    """The writer lock, taken without waiting (release it when done); None when a run holds it. An
+    OSError (a read-only directory) is the caller's to judge."""
+    from filelock import FileLock, Timeout
+
     lock = FileLock(str(lock_path))
     try:
         lock.acquire(timeout=0)
     except Timeout:
-        return True
-    except OSError:
-        return False  # a data directory we may not write: no run of ours can be writing it either
-    lock.release()
-    return False
+        return None
+    return lock

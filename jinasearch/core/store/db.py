@@ -16,6 +16,7 @@ from pathlib import Path
 from .. import cjk
 from ..config import LOCK_NAME
 from ..errors import IndexFillingError, IndexOutdatedError
+from ..lock import take_now
 from . import recovery
 from . import schema as sql
 from .connection import connect_reader, connect_writer, file_signature
@@ -40,6 +41,7 @@ class Store(Documents, Passages, Reads):
         self.readonly = readonly
         self.notice: str | None = None
         self._opened: tuple[int, ...] | None = None  # a reader's view of the file it opened (`follow`)
+        self._found_version = 0  # an outdated reader's: the schema version it found
         try:
             try:
                 self._open()
@@ -73,7 +75,8 @@ class Store(Documents, Passages, Reads):
             self.db = sqlite_utils.Database(conn)
             if not self.readonly:
                 self._migrate()
-            elif self.schema_version < len(sql.MIGRATIONS):
+            elif (found := self.schema_version) < len(sql.MIGRATIONS):
+                self._found_version = found  # the connection closes below; _upgraded still needs it
                 raise IndexOutdatedError(
                     f"the index in {self.path.parent} was made by an older jinasearch; "
                     "run 'jinasearch index' (or open the app) once to bring it up to date"
@@ -83,28 +86,31 @@ class Store(Documents, Passages, Reads):
             raise
 
     def _upgraded(self) -> bool:
-        from filelock import FileLock, Timeout
-
-        lock = FileLock(str(self.path.with_name(LOCK_NAME)))
         try:
-            lock.acquire(timeout=0)
-        except Timeout:
-            # A run holds it and is creating or migrating the schema: moments away.
-            new = self.schema_version == 0
-            raise IndexFillingError(
-                "indexing, nothing committed yet; try again in a moment"
-                if new
-                else "an indexing run is bringing the index up to date; try again in a moment"
-            ) from None
+            lock = take_now(self.path.with_name(LOCK_NAME))
         except OSError:
             return False  # the directory is read-only
         try:
+            if lock is None:
+                raise self._filling()  # a run holds it and is creating or migrating the schema
             Store(self.path, lock_held=True, repair=False).close()
-        except (sqlite3.OperationalError, OSError):
+        except sqlite3.OperationalError as exc:
+            if recovery.disk_error(exc, self.path.parent) is not None:
+                return False  # read-only or full: the error stands
+            raise self._filling() from exc  # busy: another process is writing the schema right now
+        except OSError:
             return False
         finally:
-            lock.release()
+            if lock is not None:
+                lock.release()
         return True
+
+    def _filling(self) -> IndexFillingError:
+        return IndexFillingError(
+            "indexing, nothing committed yet; try again in a moment"
+            if self._found_version == 0
+            else "an indexing run is bringing the index up to date; try again in a moment"
+        )
 
     def follow(self) -> None:
         """A reader's: reopen when the file is no longer the one opened — a repair swapped a salvaged

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ..config import DB_NAME, FAISS_NAME, LOCK_NAME
 from ..errors import CorruptIndexError, DataDirError
+from ..lock import take_now
 from . import schema as sql
 
 log = logging.getLogger(__name__)
@@ -160,19 +161,15 @@ def set_aside(db_path: Path, reason: str, *, lock_held: bool) -> str:
 
 @contextmanager
 def _writer_lock(db_path: Path, reason: str, *, held: bool) -> Iterator[None]:
-    from filelock import FileLock, Timeout
-
     if held:
         yield
         return
-    lock = FileLock(str(db_path.with_name(LOCK_NAME)))
-    try:
-        lock.acquire(timeout=0)
-    except Timeout:
+    lock = take_now(db_path.with_name(LOCK_NAME))
+    if lock is None:
         raise CorruptIndexError(
             f"the index database {db_path} is damaged ({reason}) and another jinasearch process is using it; "
             "close it and start again to repair the index"
-        ) from None
+        )
     try:
         yield
     finally:
