@@ -12,25 +12,25 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .cli_args import date, date_end, device, file_type, filters_from, positive
+from .cli_args import add_server_args, date, date_end, device, file_type, filters_from, positive, where_embedded
 from .cli_output import (
     PATH_BYTES_HELP,
     ProgressBar,
     hit_json,
-    path_json,
     print_hits,
-    print_skipped,
     rules_help,
-    shown_path,
 )
+from .cli_status import cmd_status
 from .core.config import (
     DEFAULT_CHUNK_TOKENS,
     DEFAULT_OVERLAP_TOKENS,
     ENV_DATA_DIR,
     ENV_MODEL,
     Settings,
+    default_api,
     default_data_dir,
     default_model,
+    default_server,
 )
 from .core.errors import JinaSearchError
 from .core.models import MODES
@@ -41,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="jinasearch",
         description="Search your own documents by meaning and by words, privately on this computer.",
         epilog=f"Environment: {ENV_DATA_DIR} (data directory), {ENV_MODEL} (embedding model). Exit codes: 0 done, "
-        "2 error, 3 indexed for keyword search only (the model could not be loaded), 130 interrupted.",
+        "2 error, 3 indexed for keyword search only (the model or its server was not available), 130 interrupted.",
     )
     p.add_argument("--version", action="version", version=f"jinasearch {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
@@ -70,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ix.add_argument("--no-default-excludes", action="store_true", help=rules_help())
     ix.add_argument("--reembed", action="store_true", help="allow switching the index to another model")
+    add_server_args(ix)
     ix.add_argument(
         "--device", default="auto", type=device, help="where to embed: auto (default), cpu, cuda or mps (if present)"
     )
@@ -95,6 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     se.add_argument("--before", type=date_end, help="only files modified on or before YYYY-MM-DD")
     se.add_argument("--model", help="must match the index's model (default: the one recorded in the index)")
     se.add_argument("--json", action="store_true", help=f"print a JSON array of hits ({PATH_BYTES_HELP})")
+    add_server_args(se)
 
     st = sub.add_parser("status", parents=[common], help="folders, counts, failed files with reasons")
     st.add_argument("--json", action="store_true", help=f"print JSON ({PATH_BYTES_HELP})")
@@ -116,7 +118,17 @@ def settings_from(args: argparse.Namespace) -> Settings:
             "default_excludes": not args.no_default_excludes,
             "device": args.device,
         }
+    if args.command in ("index", "search"):
+        extra["server"] = args.server or server_from_env()
+        extra["api"] = args.api or default_api()
     return Settings(data_dir=Path(data_dir).expanduser(), model=model, **extra)
+
+
+def server_from_env() -> str | None:
+    from .core.embed.server import parse_address
+
+    env = default_server()
+    return parse_address(env).url if env else None  # a bad value: ServerAddressError, said as an error
 
 
 # -- commands ---------------------------------------------------------------------------------------
@@ -127,6 +139,8 @@ def cmd_index(args: argparse.Namespace) -> int:
     from .core.indexer import Indexer
 
     settings = settings_from(args)
+    if settings.server is not None:
+        print(f"jinasearch: embedding on {where_embedded(settings.server)}", file=sys.stderr)
     indexer = Indexer(settings, reembed=args.reembed, runner=default_runner())
     show = not args.no_progress and sys.stderr.isatty()
     outcome = None
@@ -188,63 +202,6 @@ def cmd_search(args: argparse.Namespace) -> int:
                 print_hits(q, hits, many=len(queries) > 1)
     finally:
         searcher.close()
-    return 0
-
-
-def cmd_status(args: argparse.Namespace) -> int:
-    from .core.library import read_status
-
-    settings = settings_from(args)
-    if not settings.db_path.exists():
-        raise JinaSearchError(f"no index in {settings.data_dir} yet; run 'jinasearch index FOLDER' first")
-    st = read_status(settings, switch_counts=True)
-    switch = st.switch
-    failed_count = len(st.failed)
-    info = {
-        "data_dir": str(settings.data_dir),
-        "model": st.model,
-        "dim": st.dim,
-        "indexed": st.indexed,
-        "failed": failed_count,
-        "passages": st.passages,
-        "embedded": st.embedded,
-        "pending": st.passages - st.embedded,
-        "switching_to": (
-            {"model": switch.model, "staged": switch.staged, "remaining": switch.remaining} if switch else None
-        ),
-        "folders": [
-            {**path_json(f.path), "files": f.files, "failed": f.failed, "passages": f.passages, "pending": f.pending}
-            for f in st.folders
-        ],
-        "failed_files": [{**path_json(f.path), "reason": f.reason} for f in st.failed],
-        "skipped": [{**path_json(s.path), "rule": s.rule} for s in st.skipped],
-        "damaged_copies": [str(p) for p in st.damaged_copies],
-    }
-    if args.json:
-        print(json.dumps(info, ensure_ascii=False, indent=2))
-        return 0
-    vectors = f"{st.dim} dimensions" if st.dim else "no vectors yet"
-    print(f"index: {info['data_dir']}\nmodel: {info['model'] or 'none yet'} ({vectors})")
-    print(f"{st.indexed} files indexed, {failed_count} failed, {st.passages} passages ({st.embedded} embedded)")
-    if switch:
-        print(
-            f"switching to model {switch.model}: {switch.staged} passage texts re-embedded, "
-            f"{switch.remaining} to go; searches use the current model until then "
-            f"(continue with: jinasearch index FOLDER --model {switch.model})"
-        )
-    for f in st.folders:
-        # Passages without a vector are found by keyword only: say so per folder, as the app does.
-        waiting = f" ({f.pending} keyword only, waiting for vectors)" if f.pending else ""
-        print(f"  {shown_path(f.path)}: {f.files} files, {f.passages} passages{waiting}, {f.failed} failed")
-    if st.failed:
-        print("failed files:")
-        for f in st.failed:
-            print(f"  {shown_path(f.path)}: {f.reason}")
-    print_skipped(st.skipped)
-    if st.damaged_copies:
-        print("damaged copies set aside by a repair (removed after the next complete run):")
-        for p in st.damaged_copies:
-            print(f"  {p}")
     return 0
 
 

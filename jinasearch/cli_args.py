@@ -37,6 +37,44 @@ def device(text: str) -> str:
     return text
 
 
+def server_url(text: str) -> str:
+    """An embedding server's base URL, normalised (`gpu-box:11434` means http://gpu-box:11434)."""
+    from .core.embed.server import parse_address
+    from .core.errors import ServerAddressError
+
+    try:
+        return parse_address(text).url
+    except ServerAddressError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def add_server_args(p: argparse.ArgumentParser) -> None:
+    """`--server` and `--api`, on `index` and `search` alike."""
+    from .core.config import ENV_API, ENV_SERVER
+
+    p.add_argument(
+        "--server",
+        type=server_url,
+        metavar="URL",
+        help=f"embed on this embedding server (Ollama, or any OpenAI-compatible /v1/embeddings) instead of this "
+        f"computer, e.g. http://gpu-box:11434; --model names the model as the server does (default: ${ENV_SERVER})",
+    )
+    p.add_argument(
+        "--api",
+        choices=("ollama", "openai"),
+        help=f"the server's API (default: ${ENV_API}, else asked of the server)",
+    )
+
+
+def where_embedded(server: str | None, device: str | None = None) -> str:
+    """Where embeddings are computed, in words (status, the index command's privacy note)."""
+    if server is None:
+        return "this computer" + (f" ({device})" if device and device != "auto" else "")
+    from .core.embed.server import parse_address
+
+    return parse_address(server).where()
+
+
 def positive(text: str) -> int:
     try:
         n = int(text)

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-import jinasearch.core.indexer as indexer_mod
-import jinasearch.core.search as search_mod
+import jinasearch.core.indexing.loading as loading_mod
+import jinasearch.core.retrieval.binding as binding_mod
 from jinasearch.cli import main
 from tests.core.helpers import write
 from tests.fakes import FakeEmbedder
@@ -34,8 +34,8 @@ HIT_FIELDS = {
 @pytest.fixture(autouse=True)
 def fake_model(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Every model name loads the fake embedder (the real one is exercised in the model tests)."""
-    monkeypatch.setattr(indexer_mod, "load_embedder", lambda name, device="auto": FakeEmbedder(name=name))
-    monkeypatch.setattr(search_mod, "load_embedder", lambda name, device="auto": FakeEmbedder(name=name))
+    monkeypatch.setattr(loading_mod, "load_embedder", lambda name, device="auto": FakeEmbedder(name=name))
+    monkeypatch.setattr(binding_mod, "load_embedder", lambda name, device="auto": FakeEmbedder(name=name))
     monkeypatch.setenv("JINASEARCH_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("JINASEARCH_MODEL", "fake-model")
 
@@ -366,7 +366,7 @@ def test_status_of_an_index_without_vectors_says_so(capsys, monkeypatch, tmp_pat
     def unavailable(name: str, device: str = "auto") -> FakeEmbedder:
         raise ModelUnavailableError(f"model '{name}' is not downloaded yet")
 
-    monkeypatch.setattr(indexer_mod, "load_embedder", unavailable)
+    monkeypatch.setattr(loading_mod, "load_embedder", unavailable)
     write(tmp_path / "d" / "a.txt", "a note about glaciers")
     data = tmp_path / "data"
     assert main(["index", "--data-dir", str(data), "--no-progress", str(tmp_path / "d")]) == 3  # keyword only

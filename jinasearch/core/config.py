@@ -15,6 +15,8 @@ APP_NAME = "jinasearch"
 
 ENV_DATA_DIR = "JINASEARCH_DATA_DIR"
 ENV_MODEL = "JINASEARCH_MODEL"
+ENV_SERVER = "JINASEARCH_SERVER"
+ENV_API = "JINASEARCH_API"
 
 # What a scan leaves out on its own, unless switched off (`index --no-default-excludes`, or "Skip
 # hidden files, Python environments and package folders" in the app's settings). Each rule is kept
@@ -72,6 +74,17 @@ class Settings:
     # wherever they are, and a per-folder switch would have to be found again for each folder.
     default_excludes: bool = True
     device: str = "auto"
+    # An embedding server's base URL (None: the model runs here), and the API it speaks ("ollama" or
+    # "openai"; None: found out by asking it). See core/embed/server/.
+    server: str | None = None
+    api: str | None = None
+
+    @property
+    def model_key(self) -> str:
+        """How this run's model is recorded in the index (core/policy.py)."""
+        from .policy import model_key
+
+        return model_key(self.model, served=self.server is not None)
 
     @property
     def db_path(self) -> Path:
@@ -99,6 +112,16 @@ def default_data_dir() -> Path:
 def default_model() -> str:
     """The model name: $JINASEARCH_MODEL, else the Jina small English model."""
     return os.environ.get(ENV_MODEL) or DEFAULT_MODEL
+
+
+def default_server() -> str | None:
+    """The embedding server: $JINASEARCH_SERVER, else None (the model runs on this computer)."""
+    return os.environ.get(ENV_SERVER) or None
+
+
+def default_api() -> str | None:
+    """$JINASEARCH_API ("ollama" or "openai"), else None: asked of the server."""
+    return os.environ.get(ENV_API) or None
 
 
 def ensure_data_dir(path: Path) -> Path:

@@ -71,3 +71,46 @@ class CorruptIndexError(JinaSearchError):
 
 class IndexOutdatedError(JinaSearchError):
     """A reader found an index made by an older version; only a writer may migrate it."""
+
+
+class ServerAddressError(JinaSearchError):
+    """An embedding server's URL cannot be used as given (not http(s), no host, credentials in it)."""
+
+
+class ServerError(ModelUnavailableError):
+    """An embedding server gave no usable vectors. A ModelUnavailableError: a run without them indexes
+    for keyword search, and the passages wait for their vectors. `transient`: worth trying again (the
+    server is down, busy or slow), as opposed to a request it will always refuse."""
+
+    def __init__(self, message: str, url: str, *, transient: bool) -> None:
+        super().__init__(message)
+        self.url = url
+        self.transient = transient
+
+
+class ServerUnreachableError(ServerError):
+    """No answer: connection refused, unknown host, TLS failure, or a timeout."""
+
+    def __init__(self, message: str, url: str, *, timed_out: bool = False) -> None:
+        super().__init__(message, url, transient=True)
+        self.timed_out = timed_out
+
+
+class ServerReplyError(ServerError):
+    """The server answered with an HTTP error; `detail` is its own message."""
+
+    def __init__(self, message: str, url: str, *, status: int, detail: str) -> None:
+        super().__init__(message, url, transient=status >= 500 or status in (408, 429))
+        self.status = status
+        self.detail = detail
+
+
+class ServerModelMissingError(ServerReplyError):
+    """The server does not have the model (Ollama: not pulled)."""
+
+
+class ServerVectorsError(ServerError):
+    """The server answered, but with vectors that cannot be stored: wrong count or dimension, NaN, zero."""
+
+    def __init__(self, message: str, url: str) -> None:
+        super().__init__(message, url, transient=False)

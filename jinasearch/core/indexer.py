@@ -19,7 +19,7 @@ from pathlib import Path
 from .chunk import Chunking, Tokenizer
 from .config import Settings
 from .control import Control
-from .embed import Embedder, accelerator_likely, load_embedder, load_tokenizer
+from .embed import Embedder, accelerator_likely, load_tokenizer
 from .embed.tokenizer import EstimatedTokenizer
 from .errors import ModelUnavailableError, PathMissingError
 from .extract.runner import InlineRunner, Runner
@@ -27,21 +27,17 @@ from .indexing import recut, reembed
 from .indexing.background import BackgroundEmbedder
 from .indexing.changes import Changes, find_changes
 from .indexing.embedding import EMBED_WINDOW, Encoder, embed_windows
-from .indexing.loading import ModelLoad
+from .indexing.loading import EmbedderFactory, ModelLoad, default_factory
 from .indexing.reading import read_and_commit
 from .indexing.refresh import refresh_all
 from .indexing.session import Session, writing
 from .indexing.tally import Tally
 from .models import Progress, RunOutcome
-from .policy import model_key
 from .store import PendingPassage, Store, save_vectors
 from .store.staging import Staging
 
 log = logging.getLogger(__name__)
 
-# Builds the model by name and device. The app's returns None when the run was cancelled while it
-# waited for the model to load.
-EmbedderFactory = Callable[[str, str], "Embedder | None"]
 # Embed while files are read: True, False, or "gpu" - only when the model runs on an accelerator. On a
 # CPU the model and the extraction workers share the same cores, and embedding while reading more than
 # doubled the time until every file was keyword-searchable (docs/benchmarks.md, "Indexing speed"); the
@@ -80,9 +76,9 @@ class Indexer:
         control: Control | None = None,
     ) -> None:
         self.settings = settings
-        self.model = model_key(settings.model)
+        self.model = settings.model_key
         self._embedder = embedder
-        self._factory = embedder_factory or (lambda name, device: load_embedder(name, device=device))
+        self._factory = embedder_factory or default_factory(settings)
         self._runner = runner or InlineRunner()
         self._reembed = reembed
         self._rechunk = rechunk  # re-cut every document to the settings' passage size (indexing/recut.py)
@@ -107,7 +103,7 @@ class Indexer:
             self._bg = None
             if self._encoder is None:
                 self._loading = None  # a load an earlier run gave up on (cancelled or failed) starts afresh
-            run.staging = reembed.plan(run.store, self.model, self._reembed)
+            run.staging = reembed.plan(run.store, self.settings, self._reembed)
             for progress in body(run):
                 yield progress
                 # Pause holds here, between steps; a cancel is noticed by the stages themselves.
@@ -162,6 +158,8 @@ class Indexer:
         download). Then this run indexes for keyword search only: passages are cut by an estimate and
         wait for their vectors, which the next run with the model adds (a model switch needs the model,
         and a local model folder that fails to load is the person's to fix: both still raise)."""
+        if self._encoder is not None and self._encoder.lost is not None:
+            return None  # the server failed mid-run: embedding pauses until the next run (see _done)
         if self._encoder is None and run.keyword_only is None:
             try:
                 emb = self._embedder or (
@@ -188,7 +186,7 @@ class Indexer:
             yield from self._refresh(run)
         if run.staging and not self.control.cancelled:
             yield Progress(phase="save", task="swap")
-            run.swap_seconds = reembed.swap(Staging(store), self.settings.faiss_path)
+            run.swap_seconds = reembed.swap(Staging(store), self.settings)
             run.staging = run.swap_seconds is None
         if run.keyword_only is None:
             yield from self._recut(run)
@@ -270,6 +268,9 @@ class Indexer:
             )
 
     def _done(self, run: _Run) -> Progress:
+        if self._encoder is not None and self._encoder.lost is not None:
+            # The server failed mid-run (retries spent): the rest waits, keyword-searchable, for the next run.
+            run.keyword_only = run.keyword_only or self._encoder.lost
         summary = run.tally.summary()
         state = "cancelled" if self.control.cancelled else "keyword-only" if run.keyword_only else "done"
         run.session.complete = state == "done"

@@ -41,6 +41,9 @@ class LibraryStatus:
     switch: SwitchStatus | None = None
     # Damaged copies of the index set aside by a repair, kept until the next complete run.
     damaged_copies: tuple[Path, ...] = ()
+    # A served model's embedding server and API (None: the model runs on this computer).
+    server: str | None = None
+    server_api: str | None = None
 
     @property
     def staged_model(self) -> str | None:
@@ -76,6 +79,8 @@ def read_status(settings: Settings, *, switch_counts: bool = False) -> LibrarySt
                 embedded=counts.embedded,
                 switch=switch,
                 damaged_copies=tuple(leftovers(settings.data_dir)),
+                server=store.server()[0],
+                server_api=store.server()[1],
             )
     finally:
         store.close()

@@ -18,10 +18,27 @@ from typing import Literal
 RunPlan = Literal["adopt", "same", "stage", "mismatch"]
 
 
-def model_key(name: str) -> str:
-    """How a model is recorded in the index: local folders by absolute path, hub models by name."""
+# A model on an embedding server is recorded as this prefix + the name the server knows it by. The
+# server's address is recorded beside it (store meta "server"), not in the key: the same model served
+# from another host (the GPU box moved) gives the same vectors, while a local model and a served one
+# of the same name are different models (another runtime, maybe quantised) unless the user says so.
+SERVED = "server:"
+
+
+def model_key(name: str, *, served: bool = False) -> str:
+    """How a model is recorded in the index: local folders by absolute path, hub models by name, a
+    served model (`served`, or a key already) as SERVED + its name on the server."""
+    if name.startswith(SERVED):
+        return name
+    if served:
+        return SERVED + name
     expanded = os.path.expanduser(name)
     return os.path.abspath(expanded) if os.path.isdir(expanded) else name
+
+
+def served_name(key: str) -> str | None:
+    """The server's name for a served model's key; None for a local model."""
+    return key[len(SERVED) :] if key.startswith(SERVED) else None
 
 
 def plan_run(chosen: str, recorded: str | None, staged: str | None, *, has_vectors: bool, reembed: bool) -> RunPlan:

@@ -12,12 +12,12 @@ import numpy as np
 
 from .config import Settings
 from .context import place
-from .embed import Embedder, load_embedder
+from .embed import Embedder
 from .errors import IndexEmptyError, IndexFillingError, ModelMismatchError
 from .lock import held
 from .models import MODES, Evidence, Filters, Hit, Mode
 from .policy import model_key
-from .retrieval.binding import Binding
+from .retrieval.binding import Binding, load_model
 from .retrieval.floor import floor_for, is_close
 from .retrieval.fusion import hybrid_rank, query_words
 from .retrieval.grouping import group_by_file, hit_from
@@ -68,12 +68,13 @@ class Searcher:
         self.settings = settings
         self.store = Store(settings.db_path, readonly=True)
         recorded = self.store.model()
-        if model is not None and recorded is not None and model_key(model) != recorded:
+        chosen = model_key(model, served=settings.server is not None) if model is not None else None
+        if chosen is not None and recorded is not None and chosen != recorded:
             raise ModelMismatchError(
                 f"this index was built with model '{recorded}'; searching it with '{model}' would give nonsense. "
                 "Leave out --model, or re-index with --reembed."
             )
-        current = recorded or (model_key(model) if model else None)
+        current = recorded or chosen
         self._binding = Binding(current, embedder, current)
         self._embedders = embedders
         self._load_model = load_model
@@ -98,7 +99,7 @@ class Searcher:
             if self._embedders is not None:
                 b.set_embedder(self._embedders(b.model))
             elif self._load_model:
-                b.set_embedder(load_embedder(b.model, device=self.settings.device))
+                b.set_embedder(load_model(b.model, self.settings, self.store))
         return b.embedder
 
     def _follow_model(self) -> None:

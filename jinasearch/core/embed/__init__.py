@@ -8,13 +8,41 @@ from .download import OnProgress
 
 
 def load_embedder(
-    name: str, *, device: str = "auto", batch_size: int | None = None, on_progress: OnProgress | None = None
+    name: str,
+    *,
+    device: str = "auto",
+    batch_size: int | None = None,
+    on_progress: OnProgress | None = None,
+    server: str | None = None,
+    api: str | None = None,
 ) -> Embedder:
-    """Load a sentence-transformers model by hub name or local folder (lazily importing torch); a hub
-    model not yet cached is downloaded first, reporting bytes to `on_progress`."""
+    """The one factory. With `server` (or a served model's key, core/policy.py), the model on that
+    embedding server (embed/server/); else a sentence-transformers model by hub name or local folder
+    (lazily importing torch), a hub model not yet cached downloaded first, reporting bytes to `on_progress`."""
+    from ..policy import served_name
+
+    served = served_name(name)
+    if server is not None or served is not None:
+        return _served(served or name, server, api)
     from .st import SentenceTransformerEmbedder
 
     return SentenceTransformerEmbedder(name, device=device, batch_size=batch_size, on_progress=on_progress)
+
+
+def _served(name: str, server: str | None, api: str | None) -> Embedder:
+    from ..errors import ModelUnavailableError, ServerAddressError
+    from .server import APIS, ServerEmbedder, parse_address
+    from .server.secrets import api_key_for
+
+    if server is None:
+        raise ModelUnavailableError(
+            f"the index's vectors come from '{name}' on an embedding server; give its URL with --server "
+            "(or JINASEARCH_SERVER)"
+        )
+    if api is not None and api not in APIS:
+        raise ServerAddressError(f"unknown server API '{api}'; choose {' or '.join(APIS)}, or leave it out")
+    address = parse_address(server)
+    return ServerEmbedder(address, name, api=api, api_key=api_key_for(address.url))  # type: ignore[arg-type]
 
 
 def device_problem(device: str) -> str | None:

@@ -44,7 +44,7 @@ class BackgroundEmbedder:
         """Collect finished windows and queue the next while a full window is pending."""
         while self.futures and self.futures[0].done():
             self._collect()
-        while len(self.futures) < self.DEPTH and not self.encoder.control.cancelled:
+        while len(self.futures) < self.DEPTH and not self.encoder.control.cancelled and self.encoder.lost is None:
             window = self._window()
             if window is None:
                 break

@@ -8,6 +8,7 @@ puts similar lengths in one batch, so the model wastes little on padding.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ import numpy as np
 from ..context import model_input
 from ..control import Control
 from ..embed import Embedder
+from ..errors import ServerError
 from ..models import Chunk
 from ..store import PendingPassage, Store
 from ..store.documents import text_hash
@@ -24,6 +26,8 @@ from ..store.documents import text_hash
 # Embed in windows of this many passages read from the store (each then in model batches), so a
 # cancel or pause waits for at most one batch and memory stays flat.
 EMBED_WINDOW = 1024
+
+log = logging.getLogger(__name__)
 
 Write = Callable[[Sequence[str], np.ndarray], int]
 
@@ -60,6 +64,19 @@ class Encoder:
     def __init__(self, emb: Embedder, control: Control) -> None:
         self.emb, self.control = emb, control
         self._per_text: float | None = None  # seconds per text, a running estimate
+        # The embedding server's failure, once its retries are spent: from then on `encode` returns
+        # None as for a cancel, so every stage stops where it is with what it has written kept.
+        self.lost: ServerError | None = None
+
+    def _model(self, texts: Sequence[str]) -> np.ndarray | None:
+        if self.lost is not None:
+            return None
+        try:
+            return self.emb.encode(texts)
+        except ServerError as exc:
+            log.warning("embedding paused: %s", exc)
+            self.lost = exc
+            return None
 
     def _step(self) -> int:
         if self._per_text is None or self.control.slice_s is None:
@@ -68,7 +85,7 @@ class Encoder:
 
     def encode(self, texts: Sequence[str]) -> np.ndarray | None:
         if self.control.slice_s is None:
-            return self.emb.encode(texts) if self.control.checkpoint() else None
+            return self._model(texts) if self.control.checkpoint() else None
         parts: list[np.ndarray] = []
         i = 0
         while i < len(texts):
@@ -76,7 +93,10 @@ class Encoder:
                 return None
             chunk = list(texts[i : i + self._step()])
             t0 = time.monotonic()
-            parts.append(self.emb.encode(chunk))
+            vecs = self._model(chunk)
+            if vecs is None:
+                return None
+            parts.append(vecs)
             per = (time.monotonic() - t0) / len(chunk)
             self._per_text = per if self._per_text is None else 0.5 * self._per_text + 0.5 * per
             i += len(chunk)

@@ -10,9 +10,13 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from ..embed import Embedder
+from ..config import Settings
+from ..embed import Embedder, load_embedder
 
 Factory = Callable[[], "Embedder | None"]
+# Builds the model by name and device. The app's returns None when the run was cancelled while it
+# waited for the model to load.
+EmbedderFactory = Callable[[str, str], "Embedder | None"]
 
 
 class ModelLoad:
@@ -43,3 +47,10 @@ class ModelLoad:
         if self._error is not None:
             raise self._error
         return self._embedder
+
+
+def default_factory(settings: Settings) -> EmbedderFactory:
+    """The model by name: on the settings' embedding server where they name one, else on this computer."""
+    if settings.server is None:
+        return lambda name, device: load_embedder(name, device=device)
+    return lambda name, device: load_embedder(name, device=device, server=settings.server, api=settings.api)

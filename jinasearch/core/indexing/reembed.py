@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator, Sequence
-from pathlib import Path
 
+from ..config import Settings
 from ..errors import ModelMismatchError
 from ..policy import plan_run
 from ..store import PendingPassage, Store
+from ..store.schema import META_API, META_SERVER
 from ..store.staging import Staging
 from .embedding import EMBED_WINDOW, Encoder, Step, embed_windows
 
@@ -40,20 +41,24 @@ def stage_all(staging: Staging, encoder: Callable[[], Encoder], window: int = EM
     yield from embed_windows(encoder(), windows(), staging.stage, total)
 
 
-def swap(staging: Staging, faiss_path: Path) -> float | None:
-    """Swap the staged vectors in (one transaction); returns its duration, None if incomplete.
+def swap(staging: Staging, settings: Settings) -> float | None:
+    """Swap the staged vectors in (one transaction) and record where the new model runs; returns its
+    duration, None if incomplete.
 
     The FAISS file goes inside the transaction: until the commit a searcher that loads it finds the
     old model's vectors with the old model's meta; after it, no file (rebuilt from SQLite) or a new one."""
     t0 = time.monotonic()
-    if not staging.swap(before_commit=lambda: faiss_path.unlink(missing_ok=True)):
+    if not staging.swap(before_commit=lambda: settings.faiss_path.unlink(missing_ok=True)):
         return None
+    record_server(staging.store, settings)
     return time.monotonic() - t0
 
 
-def plan(store: Store, model: str, asked: bool) -> bool:
+def plan(store: Store, settings: Settings, asked: bool) -> bool:
     """Decide where this run's vectors go (core/policy.py); True: into staging for a model switch to
-    `model` (a model_key), which `asked` (--reembed) or an interrupted run began."""
+    the settings' model, which `asked` (--reembed) or an interrupted run began. Otherwise the run's
+    server is recorded (a served model's server may move without a re-embed)."""
+    model = settings.model_key
     staging = Staging(store)
     recorded = store.model()
     decision = plan_run(model, recorded, staging.model, has_vectors=store.dim() is not None, reembed=asked)
@@ -68,4 +73,22 @@ def plan(store: Store, model: str, asked: bool) -> bool:
         with store.db.atomic():
             staging.discard()  # switched back before the re-embed finished: nothing to swap
             store.set_model(model)
+    if decision != "stage":
+        record_server(store, settings)
     return decision == "stage"
+
+
+def record_server(store: Store, settings: Settings) -> None:
+    """Record where the index's model runs (core/policy.py: SERVED): a served model's server URL and
+    API, so search and status know where queries go; nothing for a local model."""
+    if store.model() != settings.model_key:
+        return  # the index records another model (a switch staging): its server stays
+    want = (settings.server, settings.api or "") if settings.server else (None, None)
+    if want == (store.get_meta(META_SERVER), store.get_meta(META_API)):
+        return
+    with store.db.atomic():
+        for key, value in zip((META_SERVER, META_API), want):
+            if value is None:
+                store.delete_meta(key)
+            else:
+                store.set_meta(key, value)

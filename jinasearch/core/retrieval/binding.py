@@ -7,8 +7,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..embed import Embedder
-from ..store import VectorIndex
+from ..config import Settings
+from ..embed import Embedder, load_embedder
+from ..policy import served_name
+from ..store import Store, VectorIndex
 
 # Sentence vectors kept for re-running or refining a query (a few MB with a 512-d model).
 SENTENCE_CACHE = 20_000
@@ -52,3 +54,12 @@ class Binding:
         while len(self._sentences) > SENTENCE_CACHE:
             self._sentences.popitem(last=False)
         return out
+
+
+def load_model(model: str, settings: Settings, store: Store) -> Embedder:
+    """The query embedder for a model key: a served model (core/policy.py: SERVED) at the server the
+    settings name (it moved), else at the one the index recorded; a local model on the settings' device."""
+    if served_name(model) is None:
+        return load_embedder(model, device=settings.device)
+    recorded_server, recorded_api = store.server()
+    return load_embedder(model, server=settings.server or recorded_server, api=settings.api or recorded_api)

@@ -43,6 +43,10 @@ class Connected:
         """The model_key the index's vectors come from (None: a new index)."""
         return self.get_meta(sql.META_MODEL)
 
+    def server(self) -> tuple[str | None, str | None]:
+        """Where a served model runs: the embedding server's URL and API ("" or None: asked of it)."""
+        return self.get_meta(sql.META_SERVER), self.get_meta(sql.META_API) or None
+
     def dim(self) -> int | None:
         """The vectors' dimension (None until the first vector is about to be written)."""
         dim = self.get_meta(sql.META_DIM)

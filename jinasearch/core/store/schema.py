@@ -158,6 +158,8 @@ META_DIM = "dim"  # their dimension; recorded with the first vector, so a run st
 META_VECTORS_VERSION = "vectors_version"  # bumped by every write that changes which passages have vectors
 META_STAGED_MODEL = "staged_model"  # a model switch under way: the model being staged
 META_STAGED_DIM = "staged_dim"
+META_SERVER = "server"  # a served model's embedding server (its base URL), core/policy.py: SERVED
+META_API = "server_api"  # the API it speaks ("ollama", "openai"; "": asked of the server)
 META_RECUT_TO = "rechunk_to"  # a re-cut under way: the passage size it is for ("tokens/overlap")
 
 PRAGMAS = (
