@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -12,6 +14,12 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 from tests.fakes import FakeEmbedder  # noqa: E402
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
+
+    from tests.servers.infinity import InfinityServer
+    from tests.servers.ollama_standin import OllamaStandIn
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
@@ -40,3 +48,52 @@ def shared_dir() -> Path:
     if not SHARED.is_dir():
         pytest.skip(f"../shared is not present next to the repository ({SHARED}); skipping tests that read it")
     return SHARED
+
+
+# -- Real embedding servers on 127.0.0.1 (tests/servers/): infinity-emb and the Ollama stand-in. --
+
+
+@pytest.fixture(scope="session")
+def minilm_sentence_transformer(minilm_path: str) -> SentenceTransformer:
+    """The MiniLM folder loaded by sentence-transformers itself, once, for the Ollama stand-ins to share."""
+    from sentence_transformers import SentenceTransformer
+
+    return SentenceTransformer(minilm_path, device="cpu")
+
+
+@pytest.fixture(scope="session")
+def _infinity_session(minilm_path: str) -> Iterator[InfinityServer]:
+    """One infinity-emb server for the whole session (building its venv the first time: ~100 s)."""
+    from tests.servers.infinity import InfinityServer, InfinityStartError, infinity_executable, unavailable_reason
+
+    exe = infinity_executable()
+    if exe is None:
+        pytest.skip(f"infinity-emb is not available: {unavailable_reason()}")
+    server = InfinityServer(minilm_path, executable=exe)
+    try:
+        server.start()
+    except InfinityStartError as exc:
+        server.stop()
+        pytest.skip(f"infinity-emb did not start: {exc}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def infinity_server(_infinity_session: InfinityServer) -> InfinityServer:
+    """The session's running infinity-emb server (OpenAI-style: .url ends in /v1, .model_name).
+
+    A test that killed it (a fault test) does not break the tests after it: it is started again here.
+    """
+    if not _infinity_session.alive():
+        _infinity_session.start()
+    return _infinity_session
+
+
+@pytest.fixture
+def ollama_standin(minilm_sentence_transformer: SentenceTransformer) -> Iterator[OllamaStandIn]:
+    """A fresh Ollama stand-in for this test (its own port, requests and fault knobs), serving "all-minilm"."""
+    from tests.servers.ollama_standin import OllamaStandIn
+
+    with OllamaStandIn(model="all-minilm", st_model=minilm_sentence_transformer) as standin:
+        yield standin
