@@ -71,8 +71,9 @@ class Controller(QObject):
         self.models.loaded.connect(self.modelLoaded)
         self.models.failed.connect(self.modelFailed)
         self.models.downloading.connect(self.modelDownloading)
-        # Runs made during a first download indexed for keyword search only: add the vectors now.
-        self.models.downloadedFirst.connect(self._index_added_folders)
+        # Runs made during a first download, or while the server was down, indexed for keyword search
+        # only: add the vectors now.
+        self.models.cameBack.connect(self._index_added_folders)
 
         self.indexer = IndexWorker(self.models.loaders)
         self.searcher = SearchWorker(self.settings, self.models.loaders)
@@ -124,7 +125,7 @@ class Controller(QObject):
             self.enqueue(IndexJob(self.settings, tuple(existing)))
 
     def load_model(self) -> None:
-        self.models.load(self.prefs.model, self.prefs.device)
+        self.models.load(self.prefs.embed_model, self.prefs.backend)
 
     def shutdown(self) -> None:
         """Stop everything and wait for the threads; what was committed stays committed."""
@@ -136,6 +137,7 @@ class Controller(QObject):
         stop_thread(self.search_thread)
         self.searcher.close()
         self.models.join(timeout=2)
+        self.models.close()
 
     # -- folders and jobs -------------------------------------------------------------------------
 
@@ -232,21 +234,24 @@ class Controller(QObject):
     # -- settings ---------------------------------------------------------------------------------
 
     def apply_prefs(self, prefs: Prefs) -> None:
-        """Save new choices. A new model re-embeds in the background (the old one answers until then); a
-        new passage size re-cuts every document from its stored text; new exclusions rescan."""
+        """Save new choices. A new model (a served one is another model than a local one of the same
+        name) re-embeds in the background, the old one answering until then; the same model elsewhere
+        (a device, the server's new URL) is only loaded again; a new passage size re-cuts every document
+        from its stored text; new exclusions rescan."""
         old = self.prefs
         self.prefs = prefs
         save_prefs(self.qsettings, prefs)
         self._reset.emit(self.settings)
         # Queued jobs run with the new choices; one already running finishes with its own model.
         self.jobs.with_settings(self.settings)
-        if prefs.model != old.model:
-            self.models.switch(prefs.model, prefs.device, self.status.model)
-        elif prefs.device != old.device:
-            self.load_model()
+        new_model = prefs.model_key != old.model_key
+        if new_model:
+            self.models.switch(prefs.embed_model, prefs.backend, self.status.model)
+        elif prefs.backend != old.backend or self.models.chosen.error is not None:
+            self.load_model()  # OK in the settings tries a model that failed again
         rechunk = (prefs.chunk_tokens, prefs.overlap_tokens) != (old.chunk_tokens, old.overlap_tokens)
-        if prefs.model != old.model or rechunk:
-            self.reindex_all(reembed=prefs.model != old.model, rechunk=rechunk)
+        if new_model or rechunk:
+            self.reindex_all(reembed=new_model, rechunk=rechunk)
         elif (prefs.excludes, prefs.default_excludes) != (old.excludes, old.default_excludes):
             self.reindex_all()
 
@@ -270,7 +275,7 @@ class Controller(QObject):
 
     def _got_status(self, status: LibraryStatus) -> None:
         self.status = status
-        self.models.follow(status, self.prefs.model, self.prefs.device)
+        self.models.follow(status, self.prefs.embed_model, self.prefs.backend)
         for f in status.folders:
             self._watch(f.path)
         self.statusChanged.emit(status)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -12,10 +13,24 @@ from PySide6.QtCore import QObject, Signal
 
 from ..core.control import Control
 from ..core.errors import JinaSearchError, ModelUnavailableError
+from ..core.policy import model_key
 
 log = logging.getLogger(__name__)
 
 EmbedderFactory = Callable[[str, str], Any]
+
+
+@dataclass(frozen=True)
+class Backend:
+    """Where a model runs: on this computer's `device`, or on the embedding server at `server`."""
+
+    device: str = "auto"
+    server: str | None = None
+    api: str | None = None  # "ollama", "openai"; None: asked of the server
+
+    def key(self, name: str) -> str:
+        """The model's key in the index (core/policy.py): a served model is another model than a local one."""
+        return model_key(name, served=self.server is not None)
 
 
 def default_factory(name: str, device: str, on_progress: Callable[[int, int], None] | None = None) -> Any:
@@ -26,6 +41,13 @@ def default_factory(name: str, device: str, on_progress: Callable[[int, int], No
     if getattr(emb, "device", "") == "cpu":
         emb.batch_size = min(emb.batch_size, 16)
     return emb
+
+
+def served_factory(name: str, backend: Backend) -> Any:
+    """The model `name` on the backend's embedding server (asks it once: a typed error when it cannot)."""
+    from ..core.embed import load_embedder
+
+    return load_embedder(name, server=backend.server, api=backend.api)
 
 
 class SharedEmbedder:
@@ -42,6 +64,7 @@ class SharedEmbedder:
         self.batch_size: int = inner.batch_size
         self.tokenizer = inner.tokenizer
         self.device: str | None = getattr(inner, "device", None)
+        self.api: str | None = getattr(inner, "api", None)  # a served model's API, as the server answered
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         with self._lock:
@@ -50,6 +73,12 @@ class SharedEmbedder:
     def encode_query(self, text: str) -> np.ndarray:
         with self._lock:
             return self._inner.encode_query(text)
+
+    def close(self) -> None:
+        """Let go of a served model's connections (a local model has nothing to close)."""
+        close = getattr(self._inner, "close", None)
+        if close is not None:
+            close()
 
 
 class ModelLoader(QObject):
@@ -67,25 +96,35 @@ class ModelLoader(QObject):
         self._error: str | None = None
         self._thread: threading.Thread | None = None
         self.name = ""
+        self.backend = Backend()
         # True once this load had to download the model: index runs stop waiting for it (see `wait`).
         self.fetching = False
 
-    def start(self, name: str, device: str) -> None:
+    @property
+    def key(self) -> str:
+        """The model as the index records it (what jobs and queries ask for)."""
+        return self.backend.key(self.name)
+
+    def start(self, name: str, backend: Backend) -> None:
         self.join()
-        self.name = name
+        self.name, self.backend = name, backend
         self.fetching = False
         self._done.clear()
         self._embedder, self._error = None, None
-        self._thread = threading.Thread(target=self._load, args=(name, device), name="jinasearch-model", daemon=True)
+        self._thread = threading.Thread(target=self._load, args=(name, backend), name="jinasearch-model", daemon=True)
         self._thread.start()
 
-    def _load(self, name: str, device: str) -> None:
+    def _build(self, name: str, backend: Backend) -> Any:
+        if self._factory is not default_factory:
+            return self._factory(name, backend.device)  # the tests' models, by name
+        if backend.server is not None:
+            return served_factory(name, backend)
+        # A local model's first run downloads it, reporting the bytes.
+        return default_factory(name, backend.device, lambda done, total: self._fetched(name, done, total))
+
+    def _load(self, name: str, backend: Backend) -> None:
         try:
-            if self._factory is default_factory:  # first run: the download reports its bytes
-                inner = default_factory(name, device, lambda done, total: self._fetched(name, done, total))
-            else:
-                inner = self._factory(name, device)
-            self._embedder = SharedEmbedder(inner)
+            self._embedder = SharedEmbedder(self._build(name, backend))
         except Exception as exc:  # noqa: BLE001 - any loader failure becomes a message, never a crash
             self._error = str(exc) if isinstance(exc, JinaSearchError) else f"cannot load model '{name}': {exc}"
             log.warning("model load failed: %s", self._error)
@@ -99,6 +138,11 @@ class ModelLoader(QObject):
     def _fetched(self, name: str, done: int, total: int) -> None:
         self.fetching = True
         self.downloading.emit(name, done, total)
+
+    @property
+    def busy(self) -> bool:
+        """Still loading (a server that does not answer keeps a load busy until its timeouts)."""
+        return self._thread is not None and self._thread.is_alive()
 
     @property
     def ready(self) -> bool:
@@ -124,6 +168,10 @@ class ModelLoader(QObject):
         if self._embedder is None:
             raise ModelUnavailableError(self._error or "model not loaded")
         return self._embedder
+
+    def close(self) -> None:
+        if self._embedder is not None:
+            self._embedder.close()
 
     def join(self, timeout: float | None = None) -> None:
         if self._thread is not None:

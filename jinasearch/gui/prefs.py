@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from PySide6.QtCore import QSettings
 
@@ -15,13 +16,24 @@ from ..core.config import (
     ENV_MODEL,
     LARGE_MODEL,
     Settings,
+    default_api,
+    default_server,
 )
+from ..core.policy import model_key
+from .model import Backend
 
 MODEL_CHOICES: tuple[tuple[str, str], ...] = (
     ("Jina v2 small, English (fast, 512-dim)", DEFAULT_MODEL),
     ("Jina v2 base, English (better, slower)", LARGE_MODEL),
 )
 DEVICES = ("auto", "cpu", "cuda", "mps")
+# The settings dialog's API choice: None asks the server which one it speaks.
+APIS: tuple[tuple[str, str | None], ...] = (
+    ("Auto (ask the server)", None),
+    ("Ollama", "ollama"),
+    ("OpenAI-compatible", "openai"),
+)
+Where = Literal["local", "server"]
 
 
 @dataclass(frozen=True)
@@ -32,16 +44,49 @@ class Prefs:
     excludes: tuple[str, ...] = field(default_factory=tuple)
     device: str = "auto"
     default_excludes: bool = True  # the built-in rules (core/config.py), for every folder
+    # Where to embed: "local" runs `model` on `device`; "server" sends passages to `server_url`, where the
+    # model is `server_model` (as that server spells it). Both sets are kept, so switching back and
+    # forth in the dialog does not lose what was typed. No API key here: it lives in the OS keyring.
+    where: Where = "local"
+    server_url: str = ""
+    api: str | None = None  # "ollama", "openai"; None: asked of the server
+    server_model: str = ""
+    # Hosts the person agreed to send passage text to (asked once per host, core/embed/server/address.py).
+    trusted_hosts: tuple[str, ...] = ()
+
+    @property
+    def server(self) -> str | None:
+        """The embedding server's URL when one is chosen; None: the model runs on this computer."""
+        return self.server_url if self.where == "server" and self.server_url else None
+
+    @property
+    def embed_model(self) -> str:
+        """The model's name as its runtime knows it (a hub name or folder here, the server's name there)."""
+        return self.server_model if self.server is not None else self.model
+
+    @property
+    def model_key(self) -> str:
+        """How the index records the chosen model: a served model differs from a local one of the same name."""
+        return model_key(self.embed_model, served=self.server is not None)
+
+    @property
+    def backend(self) -> Backend:
+        """Where the chosen model runs; the device means nothing to a served model (a change is no reload)."""
+        if self.server is not None:
+            return Backend(server=self.server, api=self.api)
+        return Backend(device=self.device)
 
     def settings(self, data_dir: Path) -> Settings:
         return Settings(
             data_dir=data_dir,
-            model=self.model,
+            model=self.embed_model,
             chunk_tokens=self.chunk_tokens,
             overlap_tokens=self.overlap_tokens,
             excludes=self.excludes,
             device=self.device,
             default_excludes=self.default_excludes,
+            server=self.server,
+            api=self.api if self.server is not None else None,
         )
 
 
@@ -69,10 +114,24 @@ def _bool(value: object, default: bool) -> bool:
     return default
 
 
+def _text(value: object) -> str:
+    return str(value or "").strip()
+
+
 def load_prefs(qs: QSettings) -> Prefs:
-    """Saved choices; $JINASEARCH_MODEL, when set, wins over the saved model (tests, scripts)."""
-    model = os.environ.get(ENV_MODEL) or str(qs.value("model", "") or "") or DEFAULT_MODEL
-    device = str(qs.value("device", "auto") or "auto")
+    """Saved choices. $JINASEARCH_MODEL, when set, wins over the saved model in use (tests, scripts), as
+    $JINASEARCH_SERVER and $JINASEARCH_API win over the saved server, as for the command line."""
+    server_url = default_server() or _text(qs.value("server/url"))
+    where: Where = "server" if default_server() or _text(qs.value("where")) == "server" else "local"
+    api = default_api() or _text(qs.value("server/api")) or None
+    model = _text(qs.value("model")) or DEFAULT_MODEL
+    server_model = _text(qs.value("server/model"))
+    env_model = os.environ.get(ENV_MODEL)
+    if env_model and where == "server" and server_url:
+        server_model = env_model
+    elif env_model:
+        model = env_model
+    device = _text(qs.value("device")) or "auto"
     return Prefs(
         model=model,
         chunk_tokens=max(16, _int(qs.value("chunk_tokens"), DEFAULT_CHUNK_TOKENS)),
@@ -80,6 +139,11 @@ def load_prefs(qs: QSettings) -> Prefs:
         excludes=tuple(_str_list(qs.value("excludes"))),
         device=device if device in DEVICES else "auto",
         default_excludes=_bool(qs.value("default_excludes"), True),
+        where=where if server_url else "local",
+        server_url=server_url,
+        api=api if api in [a for _label, a in APIS] else None,
+        server_model=server_model,
+        trusted_hosts=tuple(_str_list(qs.value("server/trusted_hosts"))),
     )
 
 
@@ -90,6 +154,11 @@ def save_prefs(qs: QSettings, prefs: Prefs) -> None:
     qs.setValue("excludes", list(prefs.excludes))
     qs.setValue("device", prefs.device)
     qs.setValue("default_excludes", prefs.default_excludes)
+    qs.setValue("where", prefs.where)
+    qs.setValue("server/url", prefs.server_url)
+    qs.setValue("server/api", prefs.api or "")
+    qs.setValue("server/model", prefs.server_model)
+    qs.setValue("server/trusted_hosts", list(prefs.trusted_hosts))
     qs.sync()
 
 

@@ -161,11 +161,10 @@ class Banner(QFrame):
 
     # -- news about the model ---------------------------------------------------------------------
 
-    def model_loading(self, name: str) -> None:
+    def model_loading(self, name: str, *, served: bool = False) -> None:
+        what = f"Asking the embedding server for {name}…" if served else f"Loading the language model ({name})…"
         self.show_info(
-            f"Loading the language model ({name})… keyword search works meanwhile; "
-            "matches by meaning appear when it is ready.",
-            key="model",
+            f"{what} keyword search works meanwhile; matches by meaning appear when it is ready.", key="model"
         )
 
     def model_downloading(self, name: str, done: int, total: int) -> None:
@@ -177,6 +176,7 @@ class Banner(QFrame):
         )
 
     def model_failed(self, _name: str, msg: str) -> None:
+        end = "" if msg.endswith((".", "?", "!")) else "."  # the server's messages are clauses
         self.show_error(
-            f"Search by meaning is unavailable: {msg} Keyword search still works.", key="model", action="Settings…"
+            f"Search by meaning is unavailable: {msg}{end} Keyword search still works.", key="model", action="Settings…"
         )

@@ -63,13 +63,16 @@ class SearchSession:
             return ""
         return str(exc) if isinstance(exc, JinaSearchError) else f"{type(exc).__name__}: {exc}"
 
-    def empty_text(self, *, has_folders: bool, busy: bool) -> str:
-        """What the results area says when it has no hits to show (rich text)."""
+    def empty_text(self, *, has_folders: bool, busy: bool, away: str | None = None) -> str:
+        """What the results area says when it has no hits to show (rich text); `away`: the host passage
+        text is sent to for embedding (the promise that everything stays here no longer holds)."""
         if not has_folders and not busy:
-            return (
-                "<b>Drag a folder here to search it.</b><br><br>Or use <i>Add folder…</i> on the left. "
+            stays = (
                 "Everything stays on this computer."
+                if away is None
+                else f"The index stays on this computer; passage text is sent to {escape(away)} to be embedded."
             )
+            return f"<b>Drag a folder here to search it.</b><br><br>Or use <i>Add folder…</i> on the left. {stays}"
         if not self.query:
             return "Type what you are looking for, in your own words."
         if self.note == "no-index":

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
@@ -24,7 +23,8 @@ from .progress import Banner, ProgressPanel
 from .results_pane import ResultsPane
 from .search_bar import SearchBar
 from .session import SearchSession
-from .window_helpers import classify_drop, failure_text, first_size
+from .status_where import WhereLabel
+from .window_helpers import classify_drop, counts_text, failure_text, first_size, restore_layout, save_layout
 
 LEGEND = (
     "Why it matched:  <span style='background:#ffb74d;color:#3e2000'><b>&nbsp;query words&nbsp;</b></span>"
@@ -86,7 +86,9 @@ class MainWindow(QMainWindow):
         lay.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
         self.counts = QLabel("")
+        self.where = WhereLabel()
         self.statusBar().addPermanentWidget(self.counts)
+        self.statusBar().addPermanentWidget(self.where)
         for key in ("Ctrl+K", "Ctrl+F"):
             QShortcut(QKeySequence(key), self, activated=self.focus_search)
         self.quit_action = build_menu(self)
@@ -127,7 +129,7 @@ class MainWindow(QMainWindow):
         c.results.connect(self._results)
         c.sentences.connect(self._sentences)
         c.preview.connect(self._preview_ready)
-        c.modelLoading.connect(self.banner.model_loading)
+        c.modelLoading.connect(self._model_loading)
         c.modelDownloading.connect(self.banner.model_downloading)
         c.modelLoaded.connect(self._model_loaded)
         c.modelFailed.connect(self.banner.model_failed)
@@ -175,7 +177,9 @@ class MainWindow(QMainWindow):
 
     def update_empty_state(self) -> None:
         c = self.controller
-        text = self.session.empty_text(has_folders=bool(c.known_folders()), busy=c.running is not None)
+        text = self.session.empty_text(
+            has_folders=bool(c.known_folders()), busy=c.running is not None, away=self.where.away
+        )
         self.results.show_empty(text, weak=len({h.doc_id for h in self.session.weak}))
 
     def _selected(self, hit: Hit) -> None:
@@ -245,11 +249,15 @@ class MainWindow(QMainWindow):
         self.update_empty_state()
 
     def _status_changed(self, st: LibraryStatus) -> None:
-        files = sum(f.files - f.failed for f in st.folders)
-        switching = f" · switching to {os.path.basename(st.staged_model)}" if st.staged_model else ""
-        self.counts.setText(f"{files:,} files · {st.passages:,} passages · {st.embedded:,} with vectors{switching}")
+        self.counts.setText(counts_text(st))
+
+    def _model_loading(self, name: str) -> None:
+        self.where.show_for(self.controller.prefs)
+        self.update_empty_state()
+        self.banner.model_loading(name, served=self.controller.prefs.server is not None)
 
     def _model_loaded(self, _name: str) -> None:
+        self.where.show_for(self.controller.prefs, self.controller.models.chosen.embedder())
         self.banner.clear("model")
         if self.session.query:
             self.run_search(self.session.query)
@@ -274,18 +282,10 @@ class MainWindow(QMainWindow):
     # -- window state -----------------------------------------------------------------------------
 
     def _restore(self) -> None:
-        qs = self.qsettings
-        geo = qs.value("window/geometry")
-        if geo is not None:
-            self.restoreGeometry(geo)
-        split = qs.value("window/splitter")
-        if split is not None:
-            self.splitter.restoreState(split)
+        restore_layout(self.qsettings, self, self.splitter)
 
     def save_state(self) -> None:
-        self.qsettings.setValue("window/geometry", self.saveGeometry())
-        self.qsettings.setValue("window/splitter", self.splitter.saveState())
-        self.qsettings.sync()
+        save_layout(self.qsettings, self, self.splitter)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.shutdown()

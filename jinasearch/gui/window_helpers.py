@@ -1,12 +1,15 @@
-"""Small pure helpers of the main window: what a drop adds, how a failure reads, the first window size."""
+"""Small helpers of the main window: what a drop adds, how a failure reads, the status counts, the
+window's size and layout between runs."""
 
 from __future__ import annotations
 
 import os
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import QSettings, QUrl
+from PySide6.QtWidgets import QSplitter, QWidget
 
 from ..core.errors import JinaSearchError
+from ..core.library import LibraryStatus
 
 
 def classify_drop(urls: list[QUrl]) -> tuple[list[str], list[str]]:
@@ -43,3 +46,25 @@ def first_size(available: object | None) -> tuple[int, int]:
         width = min(width, int(available.width() * 0.92))  # type: ignore[attr-defined]
         height = min(height, int(available.height() * 0.92))  # type: ignore[attr-defined]
     return max(width, 800), max(height, 560)
+
+
+def counts_text(st: LibraryStatus) -> str:
+    """The status bar's counts: files searchable, passages, those with vectors, a switch under way."""
+    files = sum(f.files - f.failed for f in st.folders)
+    switching = f" · switching to {os.path.basename(st.staged_model)}" if st.staged_model else ""
+    return f"{files:,} files · {st.passages:,} passages · {st.embedded:,} with vectors{switching}"
+
+
+def restore_layout(qs: QSettings, window: QWidget, splitter: QSplitter) -> None:
+    geo = qs.value("window/geometry")
+    if geo is not None:
+        window.restoreGeometry(geo)  # type: ignore[arg-type]
+    split = qs.value("window/splitter")
+    if split is not None:
+        splitter.restoreState(split)  # type: ignore[arg-type]
+
+
+def save_layout(qs: QSettings, window: QWidget, splitter: QSplitter) -> None:
+    qs.setValue("window/geometry", window.saveGeometry())
+    qs.setValue("window/splitter", splitter.saveState())
+    qs.sync()

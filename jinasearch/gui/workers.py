@@ -18,7 +18,7 @@ from .model import ModelLoader, SharedEmbedder
 
 log = logging.getLogger(__name__)
 
-# The loaded (or loading) models by name: during a model switch the new one indexes while the old
+# The loaded (or loading) models by model key: during a model switch the new one indexes while the old
 # one keeps answering searches, so each job and each query picks the loader of its own model.
 Loaders = Callable[[], list[ModelLoader]]
 
@@ -31,9 +31,10 @@ PER_FILE = 3
 SLICE_S = 0.25
 
 
-def loader_for(loaders: Loaders, name: str) -> ModelLoader | None:
-    key = model_key(name)
-    return next((m for m in loaders() if model_key(m.name) == key), None)
+def loader_for(loaders: Loaders, key: str) -> ModelLoader | None:
+    """The loader of the model the index records as `key` (core/policy.py: model_key)."""
+    key = model_key(key)
+    return next((m for m in loaders() if m.key == key), None)
 
 
 class IndexWorker(QObject):
@@ -72,7 +73,8 @@ class IndexWorker(QObject):
         control = self.control
 
         def embedder(name: str, _device: str) -> SharedEmbedder | None:
-            loader = loader_for(self._loaders, name)
+            # The indexer asks by the model's own name; its settings say whether a server runs it.
+            loader = loader_for(self._loaders, model_key(name, served=job.settings.server is not None))
             if loader is None:
                 raise ModelUnavailableError(f"model '{name}' is not loaded")
             return loader.wait(control)

@@ -35,6 +35,8 @@ def qsettings(tmp_path: Path) -> QSettings:
 @pytest.fixture
 def make_window(qtbot, tmp_path: Path, qsettings: QSettings, monkeypatch) -> Iterator[Callable[..., MainWindow]]:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("JINASEARCH_MODEL", "fake-embedder")
+    for name in ("JINASEARCH_SERVER", "JINASEARCH_API"):  # a developer's own server stays out of the tests
+        monkeypatch.delenv(name, raising=False)
     windows: list[MainWindow] = []
 
     def make(

@@ -28,12 +28,23 @@ def core_imports(path: Path) -> list[str]:
     return out
 
 
+# The embedding-server backend (core/embed/server) has no facade of its own: the settings dialog needs
+# its address check, its connection probe and its key keeping. One GUI module is the door to it, so
+# the rest of the app stays on the public modules.
+SERVER_DOOR = "server_link.py"
+SERVER_BACKEND = "jinasearch.core.embed.server"
+
+
 def test_gui_imports_only_the_public_core_modules() -> None:
     allowed = {f"jinasearch.core.{name}" for name in PUBLIC}
     found = {p.name: core_imports(p) for p in sorted(GUI.glob("*.py"))}
     assert sum(len(v) for v in found.values()) > 20  # the scan sees the imports at all
-    offenders = {name: [m for m in mods if m not in allowed] for name, mods in found.items()}
+    offenders = {
+        name: [m for m in mods if m not in allowed and not (name == SERVER_DOOR and m.startswith(SERVER_BACKEND))]
+        for name, mods in found.items()
+    }
     assert {k: v for k, v in offenders.items() if v} == {}
+    assert any(m.startswith(SERVER_BACKEND) for m in found[SERVER_DOOR])  # the exception is still needed
 
 
 # Meaning must come as types (enums, Literals, exception objects), never parsed out of text: a GUI that
