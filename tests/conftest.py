@@ -12,6 +12,8 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+# No OS keyring in tests: looking up a server's API key must not wait on a D-Bus prompt.
+os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
 
 from tests.fakes import FakeEmbedder  # noqa: E402
 
@@ -69,7 +71,9 @@ def _infinity_session(minilm_path: str) -> Iterator[InfinityServer]:
     exe = infinity_executable()
     if exe is None:
         pytest.skip(f"infinity-emb is not available: {unavailable_reason()}")
-    server = InfinityServer(minilm_path, executable=exe)
+    # Served under the folder's path, so jinasearch finds the model's tokenizer.json by that name and
+    # cuts the very passages the local model cuts (embed/server/embedder.py: served_tokenizer).
+    server = InfinityServer(minilm_path, executable=exe, served_model_name=minilm_path)
     try:
         server.start()
     except InfinityStartError as exc:
