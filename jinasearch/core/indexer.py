@@ -168,7 +168,8 @@ class Indexer:
                     else self._factory(self.settings.model, self.settings.device)
                 )
             except ModelUnavailableError as exc:
-                if run.staging or os.path.isdir(os.path.expanduser(self.settings.model)):
+                local_folder = self.settings.server is None and os.path.isdir(os.path.expanduser(self.settings.model))
+                if run.staging or local_folder:
                     raise
                 run.keyword_only = exc
                 log.info("indexing for keyword search only: %s", exc)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from jinasearch.cli import main
 from jinasearch.core.errors import ServerReplyError, ServerUnreachableError, ServerVectorsError
 from jinasearch.core.indexer import Indexer
 from jinasearch.core.store import Store
@@ -252,3 +253,35 @@ def test_a_server_that_keeps_failing_says_its_own_message(
     assert "CUDA out of memory" in str(err)
     assert check_index(settings.db_path, minilm).embedded == 0
     assert keyword_files(settings, "mortgage") == {"mortgage.md"}
+
+
+# A served model whose name is also a folder here (Infinity serving a model under its path): a server
+# that is down is a keyword-only run (exit 3), as for any other served name, not the local folder's error.
+
+
+def test_server_down_with_a_model_named_like_a_local_folder_is_keyword_only(
+    tmp_path: Path, minilm_path: str, minilm
+) -> None:
+    docs = write_topics(tmp_path / "docs")
+    settings = settings_for(tmp_path, model=minilm_path, server=f"http://127.0.0.1:{closed_port()}")
+    outcome = index(settings, [docs])
+    assert outcome.state == "keyword-only" and isinstance(outcome.keyword_only, ServerUnreachableError)
+    assert check_index(settings.db_path, minilm).embedded == 0
+    assert keyword_files(settings, "glaciers") == {"glacier.txt"}
+
+
+def test_cli_exit_3_for_it(tmp_path: Path, minilm_path: str) -> None:
+    docs = write_topics(tmp_path / "docs")
+    url = f"http://127.0.0.1:{closed_port()}"
+    argv = [
+        "index",
+        str(docs),
+        "--server",
+        url,
+        "--model",
+        minilm_path,
+        "--data-dir",
+        str(tmp_path / "d"),
+        "--no-progress",
+    ]
+    assert main(argv) == 3
