@@ -396,7 +396,8 @@ class OllamaStandIn:
         texts = list(texts)
         if not texts:
             return []
-        ids = self.st_model.tokenizer(texts, add_special_tokens=True, truncation=False, verbose=False)["input_ids"]
+        with _ENCODE_LOCK:  # the tokenizer is shared with _encode on other handler threads
+            ids = self.st_model.tokenizer(texts, add_special_tokens=True, truncation=False, verbose=False)["input_ids"]
         return [len(x) for x in ids]
 
     def _encode(self, texts: list[str], ctx: int) -> np.ndarray:
