@@ -17,6 +17,7 @@ from ..core.watch import FolderWatcher
 from .model import EmbedderFactory
 from .models_in_use import Models
 from .prefs import Prefs, load_folders, load_prefs, save_folders, save_prefs
+from .server_retry import ServerRetry
 from .threads import start_worker, stop_thread
 from .workers import IndexWorker, SearchWorker
 
@@ -74,6 +75,7 @@ class Controller(QObject):
         # Runs made during a first download, or while the server was down, indexed for keyword search
         # only: add the vectors now.
         self.models.cameBack.connect(self._index_added_folders)
+        self.server_retry = ServerRetry(self._index_added_folders, self)  # a run the server cut short
 
         self.indexer = IndexWorker(self.models.loaders)
         self.searcher = SearchWorker(self.settings, self.models.loaders)
@@ -195,6 +197,7 @@ class Controller(QObject):
 
     def _finished(self, result: JobResult) -> None:
         self.jobs.finished()
+        self.server_retry.after(result)
         self.runFinished.emit(result)
         self.refresh_status()
         self._dispatch()

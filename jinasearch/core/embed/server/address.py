@@ -50,7 +50,7 @@ class ServerAddress:
         """Where embeddings are computed, in words for status and the settings."""
         if self.loopback:
             return f"an embedding server on this computer ({self.url})"
-        warning = ", unencrypted (http)" if self.cleartext_away else ""
+        warning = ", unencrypted" if self.cleartext_away else ""
         return f"the embedding server at {self.url} (passage text is sent to {self.host}{warning})"
 
 
