@@ -70,6 +70,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ix.add_argument("--no-default-excludes", action="store_true", help=rules_help())
     ix.add_argument("--reembed", action="store_true", help="allow switching the index to another model")
+    ix.add_argument(
+        "--same-model",
+        action="store_true",
+        help="the model given computes the same vectors as the index's (the same weights, e.g. on a server): "
+        "use it without re-embedding (its dimension must match)",
+    )
     add_server_args(ix)
     ix.add_argument(
         "--device", default="auto", type=device, help="where to embed: auto (default), cpu, cuda or mps (if present)"
@@ -141,7 +147,10 @@ def cmd_index(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     if settings.server is not None:
         print(f"jinasearch: embedding on {where_embedded(settings.server)}", file=sys.stderr)
-    indexer = Indexer(settings, reembed=args.reembed, runner=default_runner())
+    if args.reembed and args.same_model:
+        raise JinaSearchError("give --reembed (new vectors) or --same-model (keep them), not both")
+    change = "same" if args.same_model else args.reembed
+    indexer = Indexer(settings, reembed=change, runner=default_runner())
     show = not args.no_progress and sys.stderr.isatty()
     outcome = None
     with ProgressBar(show) as bar:

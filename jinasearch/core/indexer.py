@@ -71,7 +71,7 @@ class Indexer:
         embedder: Embedder | None = None,
         embedder_factory: EmbedderFactory | None = None,
         runner: Runner | None = None,
-        reembed: bool = False,
+        reembed: reembed.ModelChange = False,
         rechunk: bool = False,
         control: Control | None = None,
     ) -> None:
@@ -103,7 +103,7 @@ class Indexer:
             self._bg = None
             if self._encoder is None:
                 self._loading = None  # a load an earlier run gave up on (cancelled or failed) starts afresh
-            run.staging = reembed.plan(run.store, self.settings, self._reembed)
+            run.staging = reembed.plan(run.store, self.settings, self._reembed, lambda: self._need_encoder(run).emb.dim)
             for progress in body(run):
                 yield progress
                 # Pause holds here, between steps; a cancel is noticed by the stages themselves.

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator, Sequence
+from typing import Literal
 
 from ..config import Settings
 from ..errors import ModelMismatchError
@@ -54,11 +55,20 @@ def swap(staging: Staging, settings: Settings) -> float | None:
     return time.monotonic() - t0
 
 
-def plan(store: Store, settings: Settings, asked: bool) -> bool:
+# What a run was asked to do about another model than the index's: nothing (refuse), re-embed
+# (--reembed), or take it as the same model (--same-model: the same weights, e.g. run by a server).
+ModelChange = Literal[False, True, "same"]
+
+
+def plan(store: Store, settings: Settings, asked: ModelChange, dim_of: Callable[[], int]) -> bool:
     """Decide where this run's vectors go (core/policy.py); True: into staging for a model switch to
     the settings' model, which `asked` (--reembed) or an interrupted run began. Otherwise the run's
-    server is recorded (a served model's server may move without a re-embed)."""
+    server is recorded (a served model's server may move without a re-embed). `dim_of` loads the
+    run's model for its dimension, which --same-model checks before it adopts the model."""
     model = settings.model_key
+    if asked == "same":
+        adopt(store, model, dim_of)
+        asked = False
     staging = Staging(store)
     recorded = store.model()
     decision = plan_run(model, recorded, staging.model, has_vectors=store.dim() is not None, reembed=asked)
@@ -76,6 +86,23 @@ def plan(store: Store, settings: Settings, asked: bool) -> bool:
     if decision != "stage":
         record_server(store, settings)
     return decision == "stage"
+
+
+def adopt(store: Store, model: str, dim_of: Callable[[], int]) -> None:
+    """Record `model` as the index's model, keeping every vector: the person says it computes the same
+    vectors as the recorded one (a local model and the same weights on a server are different model keys,
+    core/policy.py). Refused when the dimensions differ: those cannot be the same model."""
+    recorded, dim = store.model(), store.dim()
+    if recorded is None or recorded == model or dim is None:
+        return  # nothing to keep: the usual rules adopt it
+    if (new := dim_of()) != dim:
+        raise ModelMismatchError(
+            f"'{model}' gives vectors of {new} dimensions and the index's '{recorded}' {dim}: they cannot be "
+            "the same model; pass --reembed to re-embed everything with it instead"
+        )
+    with store.db.atomic():
+        Staging(store).discard()
+        store.set_model(model)
 
 
 def record_server(store: Store, settings: Settings) -> None:
