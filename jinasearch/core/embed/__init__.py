@@ -1,4 +1,4 @@
-"""Embedders: the protocol and a factory; sentence-transformers is the one real backend."""
+"""Embedders: the protocol and the one factory, for sentence-transformers here or a model on an embedding server."""
 
 from __future__ import annotations
 

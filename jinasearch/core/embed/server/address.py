@@ -7,6 +7,7 @@ configured, and plain `http://` to such a host is flagged: anyone on the network
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import socket
 from dataclasses import dataclass
@@ -28,9 +29,9 @@ class ServerAddress:
 
     @property
     def root(self) -> str:
-        """scheme://host[:port], where Ollama's native API lives whatever path was given."""
-        parts = urlsplit(self.url)
-        return urlunsplit((parts.scheme, parts.netloc, "", "", ""))
+        """Where Ollama's native API lives: the URL without a trailing /v1 (its OpenAI-compatible
+        routes), so an Ollama behind a path prefix (a proxy's /ollama) keeps it."""
+        return self.url[: -len("/v1")] if self.path.endswith("/v1") else self.url
 
     @property
     def loopback(self) -> bool:
@@ -84,6 +85,7 @@ def parse_address(text: str) -> ServerAddress:
     return ServerAddress(url=url, scheme=parts.scheme, host=host.lower(), path=path)
 
 
+@functools.lru_cache(maxsize=64)
 def is_loopback(host: str) -> bool:
     """127.0.0.0/8, ::1 and the usual names for them; a name is resolved (a hosts-file alias too)."""
     if host in LOOPBACK_NAMES:

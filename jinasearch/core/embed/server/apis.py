@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 from ...errors import ServerModelMissingError, ServerReplyError, ServerVectorsError
-from .transport import CONNECT_RETRY, Transport
+from .transport import CONNECT_RETRY, PROBE_TIMEOUT_S, Transport
 
 Api = Literal["ollama", "openai"]
 APIS: tuple[Api, ...] = ("ollama", "openai")
@@ -37,14 +37,18 @@ class Wire(Protocol):
 
     def info(self) -> ModelInfo: ...
 
-    def embed(self, texts: Sequence[str]) -> list[Any]: ...
+    def embed(self, texts: Sequence[str], *, quick: bool = False) -> list[Any]: ...
+
+
+# A probe or a query: a short timeout and one more try, not the long schedule of a passage batch.
+QUICK = {"retry": CONNECT_RETRY, "timeout_s": PROBE_TIMEOUT_S}
 
 
 def detect(transport: Transport) -> Api:
     """Ollama answers `GET /api/version` with {"version": ...} at the server's root; anything else is
     taken to speak OpenAI's format."""
     try:
-        found = transport.get(transport.address.root + "/api/version", retry=CONNECT_RETRY)
+        found = transport.get(transport.address.root + "/api/version", **QUICK)
     except (ServerReplyError, ServerVectorsError):
         return "openai"
     return "ollama" if isinstance(found, dict) and "version" in found else "openai"
@@ -59,25 +63,30 @@ class Ollama:
 
     def info(self) -> ModelInfo:
         try:
-            shown = self.t.post(self.t.address.root + "/api/show", {"model": self.model}, retry=CONNECT_RETRY)
+            shown = self.t.post(self.t.address.root + "/api/show", {"model": self.model}, **QUICK)
         except ServerReplyError as exc:
             if exc.status == 404:
                 raise self._missing(exc) from None
             raise
         facts = shown.get("model_info") if isinstance(shown, dict) else None
         facts = facts if isinstance(facts, dict) else {}
-        info = ModelInfo(dim=_int_ending(facts, ".embedding_length"), context=_int_ending(facts, ".context_length"))
+        arch = facts.get("general.architecture")  # the GGUF keys are "<architecture>.<field>"
+        info = ModelInfo(
+            dim=_positive(facts.get(f"{arch}.embedding_length")), context=_positive(facts.get(f"{arch}.context_length"))
+        )
         self.num_ctx = info.context
         return info
 
-    def embed(self, texts: Sequence[str]) -> list[Any]:
+    def embed(self, texts: Sequence[str], *, quick: bool = False) -> list[Any]:
         body: dict[str, Any] = {"model": self.model, "input": list(texts), "truncate": True}
         if self.num_ctx:
             body["options"] = {"num_ctx": self.num_ctx}
         try:
-            answer = self.t.post(self.t.address.root + "/api/embed", body)
+            answer = self.t.post(self.t.address.root + "/api/embed", body, **(QUICK if quick else {}))
         except ServerReplyError as exc:
-            if exc.status == 404 and "not found" in exc.detail:
+            # Ollama's own {"error": "model \"x\" not found, try pulling it first"}; a bare "404 page
+            # not found" is a server without /api/embed (older than Ollama 0.3), not a missing model.
+            if exc.status == 404 and "model" in exc.detail and "not found" in exc.detail:
                 raise self._missing(exc) from None
             raise
         vectors = answer.get("embeddings") if isinstance(answer, dict) else None
@@ -105,16 +114,17 @@ class OpenAI:
 
     def info(self) -> ModelInfo:
         try:
-            listed = self.t.get(self.base + "/models", retry=CONNECT_RETRY)
+            listed = self.t.get(self.base + "/models", **QUICK)
         except ServerReplyError as exc:
             if exc.status == 404 and not self.t.address.path and self._bare_works():
                 return ModelInfo()
             if exc.status in (401, 403):
                 raise
             return ModelInfo()  # no model list (some servers have none): the first embedding will tell
-        served = [m.get("id") for m in listed.get("data", [])] if isinstance(listed, dict) else []
+        data = listed.get("data") if isinstance(listed, dict) else None
+        served = [m.get("id") for m in data if isinstance(m, dict)] if isinstance(data, list) else []
         served = [s for s in served if isinstance(s, str)]
-        if served and self.model not in served:
+        if served and _untagged(self.model) not in {_untagged(s) for s in served}:
             names = ", ".join(served[:8])
             raise ServerModelMissingError(
                 f"the server at {self.t.address.url} does not serve '{self.model}'; it serves: {names} "
@@ -128,24 +138,31 @@ class OpenAI:
     def _bare_works(self) -> bool:
         """Infinity without --url-prefix serves /models and /embeddings at the root: use that."""
         try:
-            self.t.get(self.t.address.url + "/models", retry=CONNECT_RETRY)
+            self.t.get(self.t.address.url + "/models", **QUICK)
         except ServerReplyError:
             return False
         self.base = self.t.address.url
         return True
 
-    def embed(self, texts: Sequence[str]) -> list[Any]:
-        answer = self.t.post(self.base + "/embeddings", {"model": self.model, "input": list(texts)})
+    def embed(self, texts: Sequence[str], *, quick: bool = False) -> list[Any]:
+        body = {"model": self.model, "input": list(texts)}
+        answer = self.t.post(self.base + "/embeddings", body, **(QUICK if quick else {}))
         data = answer.get("data") if isinstance(answer, dict) else None
         if not isinstance(data, list):
             raise ServerVectorsError(f"the server at {self.t.address.url} sent no 'data' list", exc_url(self))
         try:
             ordered = sorted(data, key=lambda item: int(item.get("index", 0)))
-            return [item["embedding"] for item in ordered]
+            indices = [int(item.get("index", 0)) for item in ordered]
+            vectors = [item["embedding"] for item in ordered]
         except (AttributeError, KeyError, TypeError, ValueError):
             raise ServerVectorsError(
                 f"the server at {self.t.address.url} sent items without an 'embedding'", exc_url(self)
             ) from None
+        if len(data) > 1 and indices != list(range(len(data))):
+            raise ServerVectorsError(
+                f"the server at {self.t.address.url} sent repeated or missing indices", exc_url(self)
+            )
+        return vectors
 
 
 def wire_for(api: Api, transport: Transport, model: str) -> Wire:
@@ -156,8 +173,10 @@ def exc_url(wire: Ollama | OpenAI) -> str:
     return wire.t.address.url
 
 
-def _int_ending(facts: dict[str, Any], suffix: str) -> int | None:
-    for key, value in facts.items():
-        if key.endswith(suffix) and isinstance(value, int) and value > 0:
-            return value
-    return None
+def _positive(value: Any) -> int | None:
+    return value if isinstance(value, int) and value > 0 else None
+
+
+def _untagged(name: str) -> str:
+    """Ollama's /v1/models lists "nomic-embed-text:latest" for a model asked for as "nomic-embed-text"."""
+    return name[: -len(":latest")] if name.endswith(":latest") else name

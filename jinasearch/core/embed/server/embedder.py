@@ -8,9 +8,9 @@ Vectors are L2-normalised here, whatever the server does, as the store and FAISS
 
 from __future__ import annotations
 
+import threading
 import time
-from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -56,7 +56,7 @@ class ServerEmbedder:
             self._wire = wire_for(self.api, self._t, model)
             info = self._wire.info()
             t0 = time.monotonic()
-            probe = self._wire.embed([PROBE_TEXT])
+            probe = self._wire.embed([PROBE_TEXT], quick=True)
             self.round_trip_s = time.monotonic() - t0
         except BaseException:
             self._t.close()
@@ -67,10 +67,9 @@ class ServerEmbedder:
         self.request_texts, self.in_flight = max(1, request_texts), max(1, in_flight)
         self.batch_size = self.request_texts * self.in_flight
         self.tokenizer: Tokenizer = tokenizer or served_tokenizer(model)
-        self._pool = ThreadPoolExecutor(max_workers=self.in_flight, thread_name_prefix="jinasearch-server")
 
     def close(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        """Ends waits between tries and the connections: requests in flight fail at once."""
         self._t.close()
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
@@ -79,11 +78,12 @@ class ServerEmbedder:
         step = self.request_texts
         parts = [list(texts[i : i + step]) for i in range(0, len(texts), step)]
         # Every request finishes (or fails) before anything is returned: a batch is all or nothing.
-        answers = list(self._pool.map(self._wire.embed, parts)) if len(parts) > 1 else [self._wire.embed(parts[0])]
+        answers = in_parallel(self._wire.embed, parts)
         return np.concatenate([self._check(a, len(p)) for a, p in zip(answers, parts)])
 
     def encode_query(self, text: str) -> np.ndarray:
-        return self.encode([text])[0]
+        """A query waits seconds at most: a short timeout and one more try (search falls back to words)."""
+        return self._check(self._wire.embed([text], quick=True), 1)[0]
 
     def _check(self, vectors: list[Any], count: int) -> np.ndarray:
         url = self.address.url
@@ -105,6 +105,33 @@ class ServerEmbedder:
         if (norms <= 1e-12).any():
             raise ServerVectorsError(f"the server at {url} sent an all-zero vector", url)
         return np.ascontiguousarray(mat / norms, dtype=np.float32)
+
+
+def in_parallel(fn: Callable[[list[str]], list[Any]], parts: list[list[str]]) -> list[Any]:
+    """fn over every part at once, one daemon thread each beyond the first (the caller's): a daemon
+    never holds up the process's exit (Ctrl-C) while a request waits on a slow server."""
+    if len(parts) == 1:
+        return [fn(parts[0])]
+    answers: list[Any] = [None] * len(parts)
+    errors: list[BaseException] = []
+
+    def run(i: int) -> None:
+        try:
+            answers[i] = fn(parts[i])
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller below
+            errors.append(exc)
+
+    threads = [
+        threading.Thread(target=run, args=(i,), daemon=True, name="jinasearch-server") for i in range(1, len(parts))
+    ]
+    for t in threads:
+        t.start()
+    run(0)
+    for t in threads:
+        t.join()
+    if errors:
+        raise errors[0]
+    return answers
 
 
 def served_tokenizer(model: str) -> Tokenizer:

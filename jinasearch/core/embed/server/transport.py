@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
-import time
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +35,12 @@ class Retry:
 
 # At start a server that does not answer is most likely not running: say so soon.
 CONNECT_RETRY = Retry(tries=2, first_wait_s=0.5)
+# A request that timed out is tried once more, not five times: a server too slow for one answer within
+# the timeout is busy or hung, and every abandoned request adds to its queue.
+TIMEOUT_TRIES = 2
+# The probe at connection (one sentence) and a query get a short read timeout: nothing waits minutes
+# for a server that does not answer; passage batches get the full one (a cold model loads first).
+PROBE_TIMEOUT_S = 10.0
 
 
 class Transport:
@@ -52,6 +58,7 @@ class Transport:
         import httpx
 
         self.address, self.timeout_s, self.retry = address, timeout_s, retry
+        self._closed = threading.Event()  # set by close(): waits between tries end, no new try starts
         headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
         self._client = httpx.Client(
             timeout=httpx.Timeout(timeout_s, connect=min(10.0, timeout_s)),
@@ -62,35 +69,46 @@ class Transport:
         )
 
     def close(self) -> None:
+        self._closed.set()
         self._client.close()
 
-    def get(self, url: str, *, retry: Retry | None = None) -> Any:
-        return self._call("GET", url, None, retry or self.retry)
+    def get(self, url: str, *, retry: Retry | None = None, timeout_s: float | None = None) -> Any:
+        return self._call("GET", url, None, retry or self.retry, timeout_s)
 
-    def post(self, url: str, body: dict[str, Any], *, retry: Retry | None = None) -> Any:
-        return self._call("POST", url, body, retry or self.retry)
+    def post(
+        self, url: str, body: dict[str, Any], *, retry: Retry | None = None, timeout_s: float | None = None
+    ) -> Any:
+        return self._call("POST", url, body, retry or self.retry, timeout_s)
 
-    def _call(self, method: str, url: str, body: dict[str, Any] | None, retry: Retry) -> Any:
-        waits = retry.waits()
+    def _call(self, method: str, url: str, body: dict[str, Any] | None, retry: Retry, timeout_s: float | None) -> Any:
+        waits, timeouts = retry.waits(), 0
         while True:
             try:
-                return self._once(method, url, body)
-            except ServerError as exc:
-                if not exc.transient or not waits:
+                return self._once(method, url, body, timeout_s or self.timeout_s)
+            except ServerUnreachableError as exc:
+                timeouts += exc.timed_out
+                if timeouts >= TIMEOUT_TRIES or not waits or self._closed.is_set():
                     raise
-                wait = waits.pop(0)
-                log.info("embedding server: %s; trying again in %.1f s", exc, wait)
-                time.sleep(wait)
+                error: ServerError = exc
+            except ServerError as exc:
+                if not exc.transient or not waits or self._closed.is_set():
+                    raise
+                error = exc
+            wait = waits.pop(0)
+            log.info("embedding server: %s; trying again in %.1f s", error, wait)
+            self._closed.wait(wait)
 
-    def _once(self, method: str, url: str, body: dict[str, Any] | None) -> Any:
+    def _once(self, method: str, url: str, body: dict[str, Any] | None, timeout_s: float) -> Any:
         import httpx
 
         base = self.address.url
         try:
-            reply = self._client.request(method, url, json=body)
+            reply = self._client.request(
+                method, url, json=body, timeout=httpx.Timeout(timeout_s, connect=min(10.0, timeout_s))
+            )
         except httpx.TimeoutException:
             raise ServerUnreachableError(
-                f"the embedding server at {base} did not answer within {self.timeout_s:g} s", base, timed_out=True
+                f"the embedding server at {base} did not answer within {timeout_s:g} s", base, timed_out=True
             ) from None
         except httpx.ConnectError as exc:
             raise ServerUnreachableError(
@@ -98,6 +116,8 @@ class Transport:
             ) from None
         except httpx.HTTPError as exc:  # the connection broke mid-answer, a protocol error, ...
             raise ServerUnreachableError(f"the connection to {base} broke: {_reason(exc)}", base) from None
+        except RuntimeError:  # the client was closed under this request (the app is quitting)
+            raise ServerUnreachableError(f"the connection to {base} was closed", base) from None
         if reply.status_code >= 400:
             detail = server_message(reply.text)
             raise ServerReplyError(
