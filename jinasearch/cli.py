@@ -202,6 +202,8 @@ def cmd_search(args: argparse.Namespace) -> int:
             print(f"jinasearch: the index has no {' or '.join(lacking)} files; searching the others", file=sys.stderr)
         for q in queries:
             hits = searcher.search(q, k=args.k, per_file=args.per_file, mode=args.mode, filters=filters)
+            if searcher.unavailable is not None:
+                print(f"jinasearch: by words only: {searcher.unavailable}", file=sys.stderr)
             if not hits:
                 # Nothing close in meaning and no passage with the query's words: an answer, not an error.
                 print(f"jinasearch: no close matches for {q!r}", file=sys.stderr)

@@ -86,12 +86,17 @@ def test_search_and_status_of_a_served_index(
     assert [Path(h["path"]).name for h in hits] == ["mortgage.md"]
 
     ollama_standin.stop()
-    # A query by meaning needs the server: one line, exit 2 ...
-    assert main(["search", "a loan whose repayments never change", "--data-dir", data]) == 2
+    # With the server gone a hybrid search goes on by words and says so in one line; a search by meaning
+    # alone cannot, and says why (exit 2); a search by words needs no server at all.
+    assert main(["search", "mortgage repayments", "--data-dir", data, "--json"]) == 0
+    out, err = capsys.readouterr()
+    assert [Path(h["path"]).name for h in json.loads(out)][:1] == ["mortgage.md"]
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("jinasearch: by words only: cannot reach the embedding server at ")
+    assert main(["search", "a loan whose repayments never change", "--mode", "semantic", "--data-dir", data]) == 2
     out, err = capsys.readouterr()
     lines = err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("jinasearch: error: cannot reach the embedding server at ")
     assert url in lines[0] and out == ""
-    # ... while a search by words does not.
     assert main(["search", "mortgage", "--mode", "keyword", "--data-dir", data, "--json"]) == 0
     assert [Path(h["path"]).name for h in json.loads(capsys.readouterr().out)] == ["mortgage.md"]

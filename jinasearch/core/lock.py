@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .errors import IndexEmptyError, IndexFillingError
+
 if TYPE_CHECKING:
     from filelock import FileLock
 
@@ -41,3 +43,11 @@ def take_now(lock_path: Path) -> FileLock | None:
     except Timeout:
         return None
     return lock
+
+
+def empty_or_filling(lock_path: Path, message: str) -> IndexEmptyError:
+    """Nothing to search: an IndexFillingError while a run holds the writer lock (its first commit is
+    moments away), else IndexEmptyError(message)."""
+    if held(lock_path):
+        return IndexFillingError("indexing, nothing committed yet; try again in a moment")
+    return IndexEmptyError(message)

@@ -7,14 +7,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future
+from typing import TypeVar
 
 import numpy as np
 
 from .config import Settings
 from .context import place
 from .embed import Embedder
-from .errors import IndexEmptyError, IndexFillingError, ModelMismatchError
-from .lock import held
+from .errors import ModelMismatchError, ServerError
+from .lock import empty_or_filling
 from .models import MODES, Evidence, Filters, Hit, Mode
 from .policy import model_key
 from .retrieval.binding import Binding, load_model
@@ -23,7 +24,7 @@ from .retrieval.fusion import hybrid_rank, query_words
 from .retrieval.grouping import group_by_file, hit_from
 from .retrieval.highlight import best_sentences, lexical_best_sentence
 from .retrieval.keyword import DF_CAP, KeywordAnswer, KeywordRetriever, candidate_terms, doc_freq, fts_query
-from .store import HitRow, Store, VectorIndex, open_vectors
+from .store import HitRow, Store, VectorIndex
 
 # How many candidates each retriever contributes before fusion (at least; 2 per hit asked for).
 # 50, 100, 200 and 400 gave the same nDCG@10 on both evaluation sets, and the fusion's cost grows
@@ -32,15 +33,9 @@ CANDIDATES = 50
 # How often the candidate pool may grow (x4 each time) when it holds fewer than k files.
 GROW_ROUNDS = 2
 
+T = TypeVar("T")
+
 __all__ = ["CANDIDATES", "DF_CAP", "MODES", "Searcher", "candidate_terms", "doc_freq", "fts_query"]
-
-
-def _empty(settings: Settings, message: str) -> IndexEmptyError:
-    """Nothing to search: an IndexFillingError while a run holds the writer lock (its first commit is
-    moments away), else IndexEmptyError(message)."""
-    if held(settings.lock_path):
-        return IndexFillingError("indexing, nothing committed yet; try again in a moment")
-    return IndexEmptyError(message)
 
 
 class Searcher:
@@ -61,8 +56,8 @@ class Searcher:
         embedders: Callable[[str], Embedder | None] | None = None,
     ) -> None:
         if not settings.db_path.exists():
-            raise _empty(
-                settings,
+            raise empty_or_filling(
+                settings.lock_path,
                 f"no index in {settings.data_dir} yet; run 'jinasearch index FOLDER' first (or pass --data-dir)",
             )
         self.settings = settings
@@ -78,6 +73,7 @@ class Searcher:
         self._binding = Binding(current, embedder, current)
         self._embedders = embedders
         self._load_model = load_model
+        self.unavailable: ServerError | None = None  # why the last search went by words alone, if it did
         self._keyword = KeywordRetriever(settings.db_path)
         # The last query's text, vector and the binding that made it (see `sentence_spans`).
         self._last: tuple[str, np.ndarray, Binding] | None = None
@@ -99,8 +95,17 @@ class Searcher:
             if self._embedders is not None:
                 b.set_embedder(self._embedders(b.model))
             elif self._load_model:
-                b.set_embedder(load_model(b.model, self.settings, self.store))
+                b.set_embedder(self._guard(lambda: load_model(b.model, self.settings, self.store)))
         return b.embedder
+
+    def _guard(self, call: Callable[[], T]) -> T | None:
+        """A served model whose server fails: None, so the search goes on by words; `unavailable` says why."""
+        try:
+            self.unavailable = None
+            return call()
+        except ServerError as exc:
+            self.unavailable = exc
+            return None
 
     def _follow_model(self) -> None:
         """Notice a model switch committed since the last query (one meta read) and follow it."""
@@ -110,14 +115,7 @@ class Searcher:
 
     def vectors(self) -> VectorIndex | None:
         """The FAISS index, loaded on first use and synced with whatever the indexer has committed since."""
-        dim, b = self.store.dim(), self._binding
-        if dim is None:
-            return None
-        if b.vectors is None or b.vectors.dim != dim or b.vectors.model not in (None, b.model):
-            b.vectors = open_vectors(self.store, self.settings.faiss_path, dim)
-        else:
-            b.vectors.sync(self.store)
-        return b.vectors
+        return self._binding.vectors_in(self.store, self.settings.faiss_path)
 
     def search(
         self,
@@ -147,7 +145,9 @@ class Searcher:
         with self.store.snapshot():
             self._follow_model()
             if self.store.passage_count() == 0:
-                raise _empty(self.settings, "the index is empty; add a folder first ('jinasearch index FOLDER')")
+                raise empty_or_filling(
+                    self.settings.lock_path, "the index is empty; add a folder first ('jinasearch index FOLDER')"
+                )
             picked, sources, qvec, evidence, weak_ids = self._files(query, k, per_file, mode, filters or None, weak)
             if qvec is not None:
                 self._last = (query, qvec, self._binding)
@@ -218,6 +218,8 @@ class Searcher:
         rows: Mapping[int, HitRow] = {}
         evidence: dict[int, Evidence] = {}
         if mode == "semantic":
+            if qvec is None and self.unavailable is not None:
+                raise self.unavailable  # by meaning only, and the server that computes meaning is not there
             ranked = dense
             evidence = {pid: Evidence(cos, 0.0, 0.0) for pid, cos in dense}
         elif mode == "keyword" or qvec is None:  # no vectors yet (still embedding) or no model: words alone
@@ -241,7 +243,9 @@ class Searcher:
         vi = self.vectors() if emb is not None else None
         if vi is None or not len(vi) or emb is None:
             return None, []
-        qvec = known if known is not None else emb.encode_query(query)
+        qvec = known if known is not None else self._guard(lambda: emb.encode_query(query))
+        if qvec is None:
+            return None, []
         allowed = self.store.filtered_ids(filters) if filters else None
         return qvec, vi.search(qvec, n, allowed)
 
@@ -283,17 +287,12 @@ class Searcher:
         The app asks right after the results, maybe after a model switch: the last search's query
         vector and binding are used for the same query, so sentences and query come from one model."""
         found = self._query_vector(query) if semantic else None
-        if found is not None:
-            qvec, binding = found
-            return best_sentences(texts, qvec, binding.sentence_vectors)
-        return [lexical_best_sentence(t, query) for t in texts]
+        spans = self._guard(lambda: best_sentences(texts, found[0], found[1].sentence_vectors)) if found else None
+        return spans or [lexical_best_sentence(t, query) for t in texts]
 
     def _query_vector(self, query: str) -> tuple[np.ndarray, Binding] | None:
         if self._last is not None and self._last[0] == query:
             return self._last[1], self._last[2]
         emb = self.embedder
-        return (emb.encode_query(query), self._binding) if emb is not None else None
-
-    def document_text(self, doc_id: int) -> str | None:
-        found = self.store.doc_text(doc_id)
-        return found.text if found else None
+        qvec = self._guard(lambda: emb.encode_query(query)) if emb is not None else None
+        return (qvec, self._binding) if qvec is not None else None

@@ -86,7 +86,8 @@ def test_hits_carry_highlights_and_offsets(searcher: Searcher) -> None:
     assert hit.text.count("lava") == 2
     assert [hit.text[s:e] for s, e in hit.term_spans] == ["lava", "Basalt", "lava"]
     assert hit.sentence_span is not None and hit.sentence_span in set(hit.highlights)
-    doc = searcher.document_text(hit.doc_id)
+    found = searcher.store.doc_text(hit.doc_id)
+    doc = found.text if found else None
     assert doc is not None and doc[hit.char_start : hit.char_end] == hit.text
     assert hit.page is None and hit.mtime == 1_000_000_000
 

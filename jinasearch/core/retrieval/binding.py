@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 
 from ..config import Settings
 from ..embed import Embedder, load_embedder
 from ..policy import served_name
-from ..store import Store, VectorIndex
+from ..store import Store, VectorIndex, open_vectors
 
 # Sentence vectors kept for re-running or refining a query (a few MB with a 512-d model).
 SENTENCE_CACHE = 20_000
@@ -35,6 +36,17 @@ class Binding:
         only when it is for that model; vectors and sentence vectors start afresh."""
         keep = self.embedder is not None and self.embedder_for in (None, recorded)
         return Binding(recorded, self.embedder if keep else None, recorded)
+
+    def vectors_in(self, store: Store, faiss_path: Path) -> VectorIndex | None:
+        """This model's FAISS index of `store`, loaded on first use and synced with what was committed since."""
+        dim = store.dim()
+        if dim is None:
+            return None
+        if self.vectors is None or self.vectors.dim != dim or self.vectors.model not in (None, self.model):
+            self.vectors = open_vectors(store, faiss_path, dim)
+        else:
+            self.vectors.sync(store)
+        return self.vectors
 
     def set_embedder(self, embedder: Embedder | None) -> None:
         self.embedder = embedder
