@@ -54,7 +54,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         print(
             f"switching to model {switch.model}: {switch.staged} passage texts re-embedded, "
             f"{switch.remaining} to go; searches use the current model until then "
-            f"(continue with: jinasearch index FOLDER --model {switch.model})"
+            f"(continue with: jinasearch index FOLDER {continue_args(switch.model)})"
         )
     for f in st.folders:
         # Passages without a vector are found by keyword only: say so per folder, as the app does.
@@ -70,3 +70,11 @@ def cmd_status(args: argparse.Namespace) -> int:
         for p in st.damaged_copies:
             print(f"  {p}")
     return 0
+
+
+def continue_args(key: str) -> str:
+    """The options that name a model by its key again: a served model by its name and a server."""
+    from .core.policy import served_name
+
+    name = served_name(key)
+    return f"--model {key}" if name is None else f"--model {name} --server URL"

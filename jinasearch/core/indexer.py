@@ -13,7 +13,6 @@ import logging
 import os
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from .chunk import Chunking, Tokenizer
@@ -25,13 +24,13 @@ from .errors import ModelUnavailableError, PathMissingError
 from .extract.runner import InlineRunner, Runner
 from .indexing import recut, reembed
 from .indexing.background import BackgroundEmbedder
-from .indexing.changes import Changes, find_changes
+from .indexing.changes import find_changes
 from .indexing.embedding import EMBED_WINDOW, Encoder, embed_windows
 from .indexing.loading import EmbedderFactory, ModelLoad, default_factory
 from .indexing.reading import read_and_commit
 from .indexing.refresh import refresh_all
-from .indexing.session import Session, writing
-from .indexing.tally import Tally
+from .indexing.run import Run
+from .indexing.session import writing
 from .models import Progress, RunOutcome
 from .store import PendingPassage, Store, save_vectors
 from .store.staging import Staging
@@ -43,22 +42,6 @@ log = logging.getLogger(__name__)
 # doubled the time until every file was keyword-searchable (docs/benchmarks.md, "Indexing speed"); the
 # vectors do not come later for it, since embedding is most of the run either way.
 BACKGROUND_EMBEDDING: bool | str = "gpu"
-
-
-@dataclass
-class _Run:
-    """What one run carries from stage to stage (never kept on the Indexer between runs)."""
-
-    session: Session
-    tally: Tally = field(default_factory=Tally)
-    staging: bool = False  # re-embedding into staging for a model switch (see indexing/reembed.py)
-    keyword_only: Exception | None = None
-    swap_seconds: float | None = None
-    changes: Changes | None = None  # what the scan found (None: a run without a scan)
-
-    @property
-    def store(self) -> Store:
-        return self.session.store
 
 
 class Indexer:
@@ -97,9 +80,9 @@ class Indexer:
                 raise PathMissingError(f"path does not exist: {root}")
         yield from self._session(lambda run: self._index(run, roots))
 
-    def _session(self, body: Callable[[_Run], Iterator[Progress]]) -> Iterator[Progress]:
+    def _session(self, body: Callable[[Run], Iterator[Progress]]) -> Iterator[Progress]:
         with writing(self.settings) as session:
-            run = _Run(session)
+            run = Run(session)
             self._bg = None
             if self._encoder is None:
                 self._loading = None  # a load an earlier run gave up on (cancelled or failed) starts afresh
@@ -110,7 +93,7 @@ class Indexer:
                 self.control.checkpoint()
             session.clean = True
 
-    def _index(self, run: _Run, roots: list[str]) -> Iterator[Progress]:
+    def _index(self, run: Run, roots: list[str]) -> Iterator[Progress]:
         yield Progress(phase="scan")
         changes = yield from find_changes(run.store, roots, self.settings, run.tally)
         run.changes = changes
@@ -121,7 +104,7 @@ class Indexer:
             )
         yield from self._finish(run)
 
-    def _tokenizer(self, run: _Run) -> Tokenizer:
+    def _tokenizer(self, run: Run) -> Tokenizer:
         """The tokenizer to cut passages with, at once: the model's tokenizer file while the model loads on
         a helper thread (indexing/loading.py), else the model's own (loaded now), else an estimate."""
         if self._encoder is None and self._embedder is None and self._loading is None:
@@ -135,7 +118,7 @@ class Indexer:
         encoder = self._encoder_or_none(run)
         return encoder.emb.tokenizer if encoder is not None else EstimatedTokenizer()
 
-    def _background(self, run: _Run) -> BackgroundEmbedder | None:
+    def _background(self, run: Run) -> BackgroundEmbedder | None:
         """The embedder of the reading phase, once the model is in (never waiting for it). While staging
         a model switch this run's model is the new one: everything waits for the staging at the end
         (background vectors would land where the old model's belong)."""
@@ -153,13 +136,16 @@ class Indexer:
                 self._bg = BackgroundEmbedder(encoder, run.store)
         return self._bg
 
-    def _encoder_or_none(self, run: _Run) -> Encoder | None:
+    def _encoder_or_none(self, run: Run) -> Encoder | None:
         """The model, or None when a hub model cannot be had (offline before its first download, a failed
         download). Then this run indexes for keyword search only: passages are cut by an estimate and
         wait for their vectors, which the next run with the model adds (a model switch needs the model,
         and a local model folder that fails to load is the person's to fix: both still raise)."""
-        if self._encoder is not None and self._encoder.lost is not None:
-            return None  # the server failed mid-run: embedding pauses until the next run (see _done)
+        if self._lost() is not None:
+            # The server failed mid-run, its retries spent: embedding pauses until the next run, and
+            # what waits stays keyword-searchable.
+            run.keyword_only = run.keyword_only or self._lost()
+            return None
         if self._encoder is None and run.keyword_only is None:
             try:
                 emb = self._embedder or (
@@ -177,26 +163,29 @@ class Indexer:
             if emb is None:  # cancelled while waiting for the model
                 return None
             self._embedder, self._encoder = emb, Encoder(emb, self.control)
+            if not run.staging:  # the model answered: now its server's address may replace the recorded one
+                reembed.record_server(run.store, self.settings, confirmed=True)
         return self._encoder
 
-    def _finish(self, run: _Run) -> Iterator[Progress]:
+    def _finish(self, run: Run) -> Iterator[Progress]:
         """Embed (or stage) what waits for vectors, swap a finished switch in, re-cut, save the cache."""
         store, cancelled = run.store, self.control.cancelled
         if not cancelled and run.keyword_only is None:
             yield from self._embed(run)
             yield from self._refresh(run)
+            if reembed.server_moved(store, self.settings) and not run.staging:
+                self._encoder_or_none(run)  # nothing to embed, but a new address to confirm and record
         if run.staging and not self.control.cancelled:
             yield Progress(phase="save", task="swap")
             run.swap_seconds = reembed.swap(Staging(store), self.settings)
             run.staging = run.swap_seconds is None
-        if run.keyword_only is None:
-            yield from self._recut(run)
+        yield from self._recut(run)
         if not self.control.cancelled:
             yield Progress(phase="save")
             save_vectors(store, self.settings.faiss_path)
         yield self._done(run)
 
-    def _embed(self, run: _Run) -> Iterator[Progress]:
+    def _embed(self, run: Run) -> Iterator[Progress]:
         store = run.store
         if run.staging:
             steps = reembed.stage_all(Staging(store), lambda: self._need_encoder(run), EMBED_WINDOW)
@@ -227,7 +216,7 @@ class Indexer:
             )
         run.tally.embedded += done
 
-    def _refresh(self, run: _Run) -> Iterator[Progress]:
+    def _refresh(self, run: Run) -> Iterator[Progress]:
         """Read again the unchanged files an older extraction read (indexing/refresh.py). Not while a
         model switch is staging (their vectors would be the new model's) nor without the model: they
         keep their old passages, with vectors, until a run that can."""
@@ -245,33 +234,34 @@ class Indexer:
                 phase="extract", task="refresh", files_total=step.total, files_done=step.done, current=step.path
             )
 
-    def _need_encoder(self, run: _Run) -> Encoder:
+    def _need_encoder(self, run: Run) -> Encoder:
         encoder = self._encoder_or_none(run)
         if encoder is None:
-            raise ModelUnavailableError(f"model '{self.settings.model}' is not available")
+            raise run.keyword_only or ModelUnavailableError(f"model '{self.settings.model}' is not available")
         return encoder
 
-    def _recut(self, run: _Run) -> Iterator[Progress]:
+    def _recut(self, run: Run) -> Iterator[Progress]:
         """Re-cut documents to a new passage size when asked (or when a cancelled re-cut asked before).
         Not while a model switch is still staging: the re-cut embeds new passages with this run's
         model, which is not the index's until the swap; it runs after the swap instead."""
         store, key = run.store, recut.recut_key(self.settings.chunk_tokens, self.settings.overlap_tokens)
         if not (self._rechunk or recut.pending(store) == key):
             return
-        if run.staging or self.control.cancelled:
+        encoder = None if run.staging or self.control.cancelled else self._encoder_or_none(run)
+        if encoder is None:  # staging, cancelled, or no model (its server gone): the next run re-cuts
             recut.remember(store, key)
             return
-        encoder = self._need_encoder(run)
         cutting = Chunking(encoder.emb.tokenizer, self.settings.chunk_tokens, self.settings.overlap_tokens)
         for step in recut.recut_all(store, cutting, encoder):
             yield Progress(
                 phase="extract", task="recut", files_total=step.total, files_done=step.done, current=step.path
             )
 
-    def _done(self, run: _Run) -> Progress:
-        if self._encoder is not None and self._encoder.lost is not None:
-            # The server failed mid-run (retries spent): the rest waits, keyword-searchable, for the next run.
-            run.keyword_only = run.keyword_only or self._encoder.lost
+    def _lost(self) -> Exception | None:
+        return self._encoder.lost if self._encoder is not None else None
+
+    def _done(self, run: Run) -> Progress:
+        run.keyword_only = run.keyword_only or self._lost()
         summary = run.tally.summary()
         state = "cancelled" if self.control.cancelled else "keyword-only" if run.keyword_only else "done"
         run.session.complete = state == "done"

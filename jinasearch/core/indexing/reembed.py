@@ -15,7 +15,7 @@ from typing import Literal
 
 from ..config import Settings
 from ..errors import ModelMismatchError
-from ..policy import plan_run
+from ..policy import plan_run, served_name
 from ..store import PendingPassage, Store
 from ..store.schema import META_API, META_SERVER
 from ..store.staging import Staging
@@ -51,7 +51,7 @@ def swap(staging: Staging, settings: Settings) -> float | None:
     t0 = time.monotonic()
     if not staging.swap(before_commit=lambda: settings.faiss_path.unlink(missing_ok=True)):
         return None
-    record_server(staging.store, settings)
+    record_server(staging.store, settings)  # the swap's model answered: it staged every vector
     return time.monotonic() - t0
 
 
@@ -84,7 +84,7 @@ def plan(store: Store, settings: Settings, asked: ModelChange, dim_of: Callable[
             staging.discard()  # switched back before the re-embed finished: nothing to swap
             store.set_model(model)
     if decision != "stage":
-        record_server(store, settings)
+        record_server(store, settings, confirmed=False)
     return decision == "stage"
 
 
@@ -105,13 +105,21 @@ def adopt(store: Store, model: str, dim_of: Callable[[], int]) -> None:
         store.set_model(model)
 
 
-def record_server(store: Store, settings: Settings) -> None:
+def server_moved(store: Store, settings: Settings) -> bool:
+    """The run names another server for the index's served model than the one recorded."""
+    return settings.server is not None and store.model() == settings.model_key and store.server()[0] != settings.server
+
+
+def record_server(store: Store, settings: Settings, *, confirmed: bool = True) -> None:
     """Record where the index's model runs (core/policy.py: SERVED): a served model's server URL and
-    API, so search and status know where queries go; nothing for a local model."""
-    if store.model() != settings.model_key:
-        return  # the index records another model (a switch staging): its server stays
+    API, so search and status know where queries go; nothing for a local model. Until the server has
+    answered (`confirmed`), a recorded address is kept: a mistyped --server must not replace a good one."""
+    key = settings.model_key
+    if store.model() != key or (served_name(key) and settings.server is None):
+        return  # another model is recorded (a switch staging), or no server given: the recorded one stays
     want = (settings.server, settings.api or "") if settings.server else (None, None)
-    if want == (store.get_meta(META_SERVER), store.get_meta(META_API)):
+    have = (store.get_meta(META_SERVER), store.get_meta(META_API))
+    if want == have or (not confirmed and have[0] is not None):
         return
     with store.db.atomic():
         for key, value in zip((META_SERVER, META_API), want):

@@ -285,3 +285,14 @@ def test_cli_exit_3_for_it(tmp_path: Path, minilm_path: str) -> None:
         "--no-progress",
     ]
     assert main(argv) == 3
+
+
+def test_a_mistyped_server_does_not_replace_the_recorded_one(tmp_path: Path, ollama_standin: OllamaStandIn) -> None:
+    docs = write_topics(tmp_path / "docs")
+    good = settings_for(tmp_path, model=MODEL, server=ollama_standin.url)
+    assert index(good, [docs]).state == "done"
+    (docs / "new.txt").write_text("A new note about tide pools and the creatures living in them.", encoding="utf-8")
+    typo = replace(good, server=f"http://127.0.0.1:{closed_port()}")
+    assert index(typo, [docs]).state == "keyword-only"
+    assert recorded_server(good.db_path) == ollama_standin.url  # searches still go where the vectors came from
+    assert index(good, [docs]).state == "done"
