@@ -75,7 +75,9 @@ class Controller(QObject):
         # Runs made during a first download, or while the server was down, indexed for keyword search
         # only: add the vectors now.
         self.models.cameBack.connect(self._index_added_folders)
-        self.server_retry = ServerRetry(self._index_added_folders, self)  # a run the server cut short
+        self.server_retry = ServerRetry(  # a run the embedding server cut short, or a load it failed
+            self._index_added_folders, self, reload=self.load_model, load_failed=lambda: bool(self.models.chosen.error)
+        )
 
         self.indexer = IndexWorker(self.models.loaders)
         self.searcher = SearchWorker(self.settings, self.models.loaders)

@@ -94,6 +94,7 @@ class ModelLoader(QObject):
         self._done = threading.Event()
         self._embedder: SharedEmbedder | None = None
         self._error: str | None = None
+        self._exc: ModelUnavailableError | None = None  # the load's typed error, re-raised to index runs
         self._thread: threading.Thread | None = None
         self.name = ""
         self.backend = Backend()
@@ -110,7 +111,7 @@ class ModelLoader(QObject):
         self.name, self.backend = name, backend
         self.fetching = False
         self._done.clear()
-        self._embedder, self._error = None, None
+        self._embedder, self._error, self._exc = None, None, None
         self._thread = threading.Thread(target=self._load, args=(name, backend), name="jinasearch-model", daemon=True)
         self._thread.start()
 
@@ -127,6 +128,7 @@ class ModelLoader(QObject):
             self._embedder = SharedEmbedder(self._build(name, backend))
         except Exception as exc:  # noqa: BLE001 - any loader failure becomes a message, never a crash
             self._error = str(exc) if isinstance(exc, JinaSearchError) else f"cannot load model '{name}': {exc}"
+            self._exc = exc if isinstance(exc, ModelUnavailableError) else ModelUnavailableError(self._error)
             log.warning("model load failed: %s", self._error)
         finally:
             self._done.set()
@@ -166,7 +168,8 @@ class ModelLoader(QObject):
             if self.fetching:
                 raise ModelUnavailableError(f"model '{self.name}' is still downloading.")
         if self._embedder is None:
-            raise ModelUnavailableError(self._error or "model not loaded")
+            # The error as it came (a server's ServerError says whether trying again may help).
+            raise self._exc or ModelUnavailableError(self._error or "model not loaded")
         return self._embedder
 
     def close(self) -> None:

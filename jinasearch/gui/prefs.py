@@ -21,6 +21,7 @@ from ..core.config import (
 )
 from ..core.policy import model_key
 from .model import Backend
+from .server_link import normal_url
 
 MODEL_CHOICES: tuple[tuple[str, str], ...] = (
     ("Jina v2 small, English (fast, 512-dim)", DEFAULT_MODEL),
@@ -121,8 +122,9 @@ def _text(value: object) -> str:
 def load_prefs(qs: QSettings) -> Prefs:
     """Saved choices. $JINASEARCH_MODEL, when set, wins over the saved model in use (tests, scripts), as
     $JINASEARCH_SERVER and $JINASEARCH_API win over the saved server, as for the command line."""
-    server_url = default_server() or _text(qs.value("server/url"))
-    where: Where = "server" if default_server() or _text(qs.value("where")) == "server" else "local"
+    env_server = normal_url(default_server())  # checked as the command line checks it
+    server_url = env_server or _text(qs.value("server/url"))
+    where: Where = "server" if env_server or _text(qs.value("where")) == "server" else "local"
     api = default_api() or _text(qs.value("server/api")) or None
     model = _text(qs.value("model")) or DEFAULT_MODEL
     server_model = _text(qs.value("server/model"))

@@ -56,6 +56,18 @@ def place_of(server: str | None, api: str | None = None, device: str = "auto") -
     )
 
 
+def normal_url(text: str | None) -> str | None:
+    """A server URL as the core keeps it (http assumed, no trailing slash); None for none or a bad one
+    (one with credentials in it included: they would be stored in clear text)."""
+    if not text:
+        return None
+    try:
+        return parse_address(text).url
+    except ServerAddressError as exc:
+        log.warning("ignoring the embedding server %r: %s", text, exc)
+        return None
+
+
 def privacy_question(host: str) -> str:
     """What the app asks before passage text first goes to `host`."""
     return (

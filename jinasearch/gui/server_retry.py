@@ -21,12 +21,27 @@ class ServerRetry(QObject):
     FIRST_S = 60.0
     MAX_S = 960.0
 
-    def __init__(self, rerun: Callable[[], None], parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        rerun: Callable[[], None],
+        parent: QObject | None = None,
+        *,
+        reload: Callable[[], None] | None = None,
+        load_failed: Callable[[], bool] = lambda: False,
+    ) -> None:
+        """`rerun` runs the folders; before it, `reload` loads the model again where `load_failed` (a
+        server that was down when the app started: the run then waits for the new load)."""
         super().__init__(parent)
+        self._rerun, self._reload, self._load_failed = rerun, reload, load_failed
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
-        self._timer.timeout.connect(rerun)
+        self._timer.timeout.connect(self._fire)
         self._wait_s = self.FIRST_S
+
+    def _fire(self) -> None:
+        if self._reload is not None and self._load_failed():
+            self._reload()
+        self._rerun()
 
     @property
     def pending_s(self) -> float | None:

@@ -51,3 +51,10 @@ def test_a_server_that_refuses_the_request_is_not_asked_again_on_its_own(qtbot, 
     assert retry.pending_s is None
     qtbot.wait(200)
     assert runs == []
+
+
+def test_a_model_that_failed_to_load_is_loaded_again_before_the_run(qtbot, tmp_path: Path, quick: None) -> None:  # type: ignore[no-untyped-def]
+    calls: list[str] = []
+    retry = ServerRetry(lambda: calls.append("run"), reload=lambda: calls.append("load"), load_failed=lambda: True)
+    retry.after(result(tmp_path, "keyword-only", ServerUnreachableError("cannot reach the embedding server", URL)))
+    qtbot.waitUntil(lambda: calls == ["load", "run"], timeout=2000)
