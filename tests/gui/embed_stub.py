@@ -4,11 +4,12 @@ dialog's and the app's plumbing (every text gets the same 2-d vector), never sea
 from __future__ import annotations
 
 import json
-import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from tests.servers.common import free_port
 
 MODEL = "m"
 VECTOR = [0.6, 0.8]
@@ -78,7 +79,4 @@ def stub_server() -> Iterator[StubServer]:
 
 def closed_port_url() -> str:
     """A loopback URL nothing listens on (the port was free a moment ago)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    return f"http://127.0.0.1:{port}"
+    return f"http://127.0.0.1:{free_port()}"

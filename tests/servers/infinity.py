@@ -32,7 +32,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -40,13 +39,13 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from types import TracebackType
 from typing import IO, Any
 
 from filelock import FileLock
 from filelock import Timeout as LockTimeout
 
-HOST = "127.0.0.1"  # never any other address: the server is for this machine's tests only
+from tests.servers.common import HOST, Managed, free_port
+
 ENV_VAR = "JINASEARCH_INFINITY"
 REPO = Path(__file__).resolve().parents[2]
 REQUIREMENTS = Path(__file__).with_name("infinity-requirements.txt")
@@ -199,12 +198,6 @@ def _server_env() -> dict[str, str]:
     return env
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
-
-
 class InfinityStartError(RuntimeError):
     """infinity-emb could not be had or did not become ready; the message ends with its log."""
 
@@ -219,7 +212,7 @@ def _kill_leftovers() -> None:
         server.kill()
 
 
-class InfinityServer:
+class InfinityServer(Managed):
     """One infinity_emb process serving a model folder on 127.0.0.1, in its own process group."""
 
     def __init__(
@@ -254,7 +247,7 @@ class InfinityServer:
         attempts = 1 if self._fixed_port else 3
         for attempt in range(1, attempts + 1):
             started = time.monotonic()
-            self._launch(exe, self._fixed_port or _free_port())
+            self._launch(exe, self._fixed_port or free_port())
             try:
                 self._wait_ready(timeout_s)
             except InfinityStartError:
@@ -353,14 +346,6 @@ class InfinityServer:
 
     def alive(self) -> bool:
         return self._proc is not None and self._proc.poll() is None
-
-    def __enter__(self) -> InfinityServer:
-        return self.start()
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
 
     # -- what clients and tests use -----------------------------------------------------------------------------
 

@@ -41,15 +41,15 @@ from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from socketserver import TCPServer
-from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from tests.servers.common import HOST, Managed
+
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
-HOST = "127.0.0.1"  # never any other address: these servers are for this machine's tests only
 OLLAMA_VERSION = "0.12.0"
 
 # One lock for every stand-in: a call sets max_seq_length on a model that several stand-ins may share.
@@ -243,7 +243,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._serve()
 
 
-class OllamaStandIn:
+class OllamaStandIn(Managed):
     """Ollama's API on 127.0.0.1 at a free port, serving one model with real sentence-transformers vectors."""
 
     def __init__(self, model: str = "all-minilm", st_model: str | Path | SentenceTransformer | None = None) -> None:
@@ -332,14 +332,6 @@ class OllamaStandIn:
     @property
     def running(self) -> bool:
         return self._server is not None
-
-    def __enter__(self) -> OllamaStandIn:
-        return self.start()
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
 
     # -- what tests look at and turn --------------------------------------------------------------------------
 

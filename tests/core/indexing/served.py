@@ -3,7 +3,6 @@ that an index is consistent and holds exactly the local model's vectors."""
 
 from __future__ import annotations
 
-import socket
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from jinasearch.core.indexer import Indexer, run_to_end
 from jinasearch.core.models import RunOutcome
 from jinasearch.core.search import Searcher
 from tests.core.helpers import write
+from tests.servers.common import free_port
 
 # A server's vectors are the local model's computed elsewhere (another torch, maybe another batch
 # padding): they agree to about 1e-6, far inside this.
@@ -101,9 +101,7 @@ def write_many(root: Path, files: int = 10, paragraphs: int = 16) -> Path:
 
 def closed_port() -> int:
     """A loopback port nothing listens on (just released by this process; nobody else binds it here)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    return free_port()
 
 
 def quick_embedder(url: str, model: str, **kw: object) -> ServerEmbedder:
