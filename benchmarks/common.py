@@ -10,6 +10,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -35,3 +36,15 @@ def load_avg() -> str:
         return " / ".join(f"{x:.1f}" for x in os.getloadavg())
     except OSError:
         return "n/a"
+
+
+def index_counts(db: Path) -> tuple[Any, int]:
+    """An index's counts (`Store.counts()`) and how many distinct passage texts it holds."""
+    from jinasearch.core.store import Store
+
+    store = Store(db, readonly=True)
+    try:
+        distinct = store.conn.execute("SELECT COUNT(DISTINCT text_hash) FROM passages").fetchone()[0]
+        return store.counts(), int(distinct)
+    finally:
+        store.close()

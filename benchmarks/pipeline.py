@@ -31,6 +31,7 @@ from typing import Any
 
 import common  # noqa: F401  (offline hub, this checkout first on sys.path)
 import numpy as np
+from common import index_counts
 from gencorpus import write_corpus
 
 from jinasearch.core import indexer as indexer_mod
@@ -101,10 +102,7 @@ def index_once(
         outcome = p.outcome or outcome
     total = time.perf_counter() - t0
     assert outcome is not None and outcome.state == "done", outcome
-    store = Store(settings.db_path, readonly=True)
-    counts = store.counts()
-    distinct = store.conn.execute("SELECT COUNT(DISTINCT text_hash) FROM passages").fetchone()[0]
-    store.close()
+    counts, distinct = index_counts(settings.db_path)
     assert counts.indexed == n_files and counts.embedded == counts.passages, counts
     return {
         "keyword_s": t_keyword or total,

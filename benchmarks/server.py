@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import common
-from common import log, pct
+from common import index_counts, log, pct
 
 from jinasearch.core.config import Settings
 from jinasearch.core.embed import load_embedder
@@ -108,10 +108,7 @@ def index_with(corpus: list[Path], data: Path, model: str, emb: Any, server: str
         outcome = p.outcome or outcome
     total = time.perf_counter() - t0
     assert outcome is not None and outcome.state == "done", outcome
-    store = Store(settings.db_path, readonly=True)
-    counts = store.counts()
-    distinct = store.conn.execute("SELECT COUNT(DISTINCT text_hash) FROM passages").fetchone()[0]
-    store.close()
+    counts, distinct = index_counts(settings.db_path)
     assert counts.embedded == counts.passages, counts
     return {
         "keyword_s": t_keyword or total,
