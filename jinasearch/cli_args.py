@@ -51,6 +51,7 @@ def server_url(text: str) -> str:
 def add_server_args(p: argparse.ArgumentParser) -> None:
     """`--server` and `--api`, on `index` and `search` alike."""
     from .core.config import ENV_API, ENV_SERVER
+    from .core.embed.server import APIS
 
     p.add_argument(
         "--server",
@@ -61,7 +62,7 @@ def add_server_args(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--api",
-        choices=("ollama", "openai"),
+        choices=APIS,
         help=f"the server's API (default: ${ENV_API}, else asked of the server)",
     )
 

@@ -68,6 +68,7 @@ def read_status(settings: Settings, *, switch_counts: bool = False) -> LibrarySt
                     staging.count_staged() if switch_counts else 0,
                     staging.count_unstaged() if switch_counts else 0,
                 )
+            server, server_api = store.server()
             return LibraryStatus(
                 folders=tuple(store.folder_stats()),
                 failed=tuple(store.failed()),
@@ -79,8 +80,8 @@ def read_status(settings: Settings, *, switch_counts: bool = False) -> LibrarySt
                 embedded=counts.embedded,
                 switch=switch,
                 damaged_copies=tuple(leftovers(settings.data_dir)),
-                server=store.server()[0],
-                server_api=store.server()[1],
+                server=server,
+                server_api=server_api,
             )
     finally:
         store.close()

@@ -21,7 +21,7 @@ from ..core.config import (
 )
 from ..core.policy import model_key
 from .model import Backend
-from .server_link import normal_url
+from .server_link import API_NAMES, normal_url
 
 MODEL_CHOICES: tuple[tuple[str, str], ...] = (
     ("Jina v2 small, English (fast, 512-dim)", DEFAULT_MODEL),
@@ -31,8 +31,7 @@ DEVICES = ("auto", "cpu", "cuda", "mps")
 # The settings dialog's API choice: None asks the server which one it speaks.
 APIS: tuple[tuple[str, str | None], ...] = (
     ("Auto (ask the server)", None),
-    ("Ollama", "ollama"),
-    ("OpenAI-compatible", "openai"),
+    *((name, api) for api, name in API_NAMES.items()),
 )
 Where = Literal["local", "server"]
 

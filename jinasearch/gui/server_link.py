@@ -6,11 +6,10 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from typing import Any
 
-from ..core.embed.server import ServerAddress, ServerEmbedder, parse_address
-from ..core.embed.server.secrets import ENV_API_KEY, api_key_for, save_api_key
-from ..core.embed.server.transport import Retry
+from ..core.embed.server import ServerAddress, parse_address
+from ..core.embed.server.secrets import ENV_API_KEY, save_api_key
 from ..core.errors import JinaSearchError, ServerAddressError
 
 log = logging.getLogger(__name__)
@@ -18,9 +17,6 @@ log = logging.getLogger(__name__)
 __all__ = ["ENV_API_KEY", "ServerAddress", "parse_address"]
 
 API_NAMES = {"ollama": "Ollama", "openai": "OpenAI-compatible"}
-# A connection test waits this long for each answer, and tries once: a person is watching, and a
-# server that is down should be said within seconds (an index run retries, the test does not).
-PROBE_TIMEOUT_S = 20.0
 CLEARTEXT_WARNING = (
     "Plain http:// to another computer: anyone on the network between can read the passages. "
     "Use https:// if the server offers it."
@@ -49,7 +45,7 @@ def place_of(server: str | None, api: str | None = None, device: str = "auto") -
         return Place("on an embedding server (its URL is not usable)", f"The server URL cannot be used: {exc}.")
     named = f" ({API_NAMES[api]})" if api in API_NAMES else ""
     return Place(
-        f"on {urlsplit(address.url).netloc}{named}",
+        f"on {address.netloc}{named}",
         f"Embeddings are computed on {address.where()}.",
         address.cleartext_away,
         address.host if address.sends_text_away else None,
@@ -98,16 +94,10 @@ class ProbeOutcome:
 def probe(url: str, model: str, api: str | None, key: str | None) -> ProbeOutcome:
     """Build the served model as an index run would, embedding one sentence (blocking: a worker thread).
     A key typed but not saved yet is used, else the saved one ($JINASEARCH_API_KEY or the keyring)."""
+    from ..core.embed import load_embedder
+
     try:
-        address = parse_address(url)
-        emb = ServerEmbedder(
-            address,
-            model,
-            api=api,  # type: ignore[arg-type]  # the dialog offers only the two APIs
-            api_key=key or api_key_for(address.url),
-            timeout_s=PROBE_TIMEOUT_S,
-            retry=Retry(tries=1),
-        )
+        emb: Any = load_embedder(model, server=url, api=api, api_key=key or None)
     except JinaSearchError as exc:
         return ProbeOutcome(error=exc)
     except Exception as exc:  # noqa: BLE001 - a test reports, it never crashes the dialog

@@ -15,21 +15,22 @@ def load_embedder(
     on_progress: OnProgress | None = None,
     server: str | None = None,
     api: str | None = None,
+    api_key: str | None = None,
 ) -> Embedder:
     """The one factory. With `server` (or a served model's key, core/policy.py), the model on that
-    embedding server (embed/server/); else a sentence-transformers model by hub name or local folder
+    embedding server (embed/server/), with `api_key` or the one kept for it (embed/server/secrets.py); else a sentence-transformers model by hub name or local folder
     (lazily importing torch), a hub model not yet cached downloaded first, reporting bytes to `on_progress`."""
     from ..policy import served_name
 
     served = served_name(name)
     if server is not None or served is not None:
-        return _served(served or name, server, api)
+        return _served(served or name, server, api, api_key)
     from .st import SentenceTransformerEmbedder
 
     return SentenceTransformerEmbedder(name, device=device, batch_size=batch_size, on_progress=on_progress)
 
 
-def _served(name: str, server: str | None, api: str | None) -> Embedder:
+def _served(name: str, server: str | None, api: str | None, api_key: str | None) -> Embedder:
     from ..errors import ModelUnavailableError, ServerAddressError
     from .server import APIS, ServerEmbedder, parse_address
     from .server.secrets import api_key_for
@@ -42,7 +43,8 @@ def _served(name: str, server: str | None, api: str | None) -> Embedder:
     if api is not None and api not in APIS:
         raise ServerAddressError(f"unknown server API '{api}'; choose {' or '.join(APIS)}, or leave it out")
     address = parse_address(server)
-    return ServerEmbedder(address, name, api=api, api_key=api_key_for(address.url))  # type: ignore[arg-type]
+    key = api_key or api_key_for(address.url)
+    return ServerEmbedder(address, name, api=api, api_key=key)  # type: ignore[arg-type]
 
 
 def device_problem(device: str) -> str | None:

@@ -28,6 +28,11 @@ class ServerAddress:
     path: str  # "" or "/v1", "/openai/v1", ...
 
     @property
+    def netloc(self) -> str:
+        """host[:port] as the URL spells it, the short name the app shows."""
+        return urlsplit(self.url).netloc
+
+    @property
     def root(self) -> str:
         """Where Ollama's native API lives: the URL without a trailing /v1 (its OpenAI-compatible
         routes), so an Ollama behind a path prefix (a proxy's /ollama) keeps it."""

@@ -91,7 +91,9 @@ class Ollama:
             raise
         vectors = answer.get("embeddings") if isinstance(answer, dict) else None
         if not isinstance(vectors, list):
-            raise ServerVectorsError(f"the Ollama server at {self.t.address.url} sent no 'embeddings'", exc_url(self))
+            raise ServerVectorsError(
+                f"the Ollama server at {self.t.address.url} sent no 'embeddings'", self.t.address.url
+            )
         return vectors
 
     def _missing(self, exc: ServerReplyError) -> ServerModelMissingError:
@@ -149,28 +151,24 @@ class OpenAI:
         answer = self.t.post(self.base + "/embeddings", body, **(QUICK if quick else {}))
         data = answer.get("data") if isinstance(answer, dict) else None
         if not isinstance(data, list):
-            raise ServerVectorsError(f"the server at {self.t.address.url} sent no 'data' list", exc_url(self))
+            raise ServerVectorsError(f"the server at {self.t.address.url} sent no 'data' list", self.t.address.url)
         try:
             ordered = sorted(data, key=lambda item: int(item.get("index", 0)))
             indices = [int(item.get("index", 0)) for item in ordered]
             vectors = [item["embedding"] for item in ordered]
         except (AttributeError, KeyError, TypeError, ValueError):
             raise ServerVectorsError(
-                f"the server at {self.t.address.url} sent items without an 'embedding'", exc_url(self)
+                f"the server at {self.t.address.url} sent items without an 'embedding'", self.t.address.url
             ) from None
         if len(data) > 1 and indices != list(range(len(data))):
             raise ServerVectorsError(
-                f"the server at {self.t.address.url} sent repeated or missing indices", exc_url(self)
+                f"the server at {self.t.address.url} sent repeated or missing indices", self.t.address.url
             )
         return vectors
 
 
 def wire_for(api: Api, transport: Transport, model: str) -> Wire:
     return Ollama(transport, model) if api == "ollama" else OpenAI(transport, model)
-
-
-def exc_url(wire: Ollama | OpenAI) -> str:
-    return wire.t.address.url
 
 
 def _positive(value: Any) -> int | None:

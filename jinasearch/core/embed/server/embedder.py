@@ -93,7 +93,7 @@ class ServerEmbedder:
             mat = np.asarray(vectors, dtype=np.float32)
         except (TypeError, ValueError):
             raise ServerVectorsError(f"the server at {url} sent vectors of different lengths", url) from None
-        if mat.ndim != 2 or mat.shape[1] != getattr(self, "dim", mat.shape[1]):
+        if mat.ndim != 2 or mat.shape[1] != self.dim:
             got = mat.shape[1] if mat.ndim == 2 else "?"
             raise ServerVectorsError(
                 f"the server at {url} sent vectors of dimension {got}, not {self.dim}: is it serving another model?",

@@ -85,17 +85,12 @@ class Transport:
         while True:
             try:
                 return self._once(method, url, body, timeout_s or self.timeout_s)
-            except ServerUnreachableError as exc:
-                timeouts += exc.timed_out
-                if timeouts >= TIMEOUT_TRIES or not waits or self._closed.is_set():
-                    raise
-                error: ServerError = exc
             except ServerError as exc:
-                if not exc.transient or not waits or self._closed.is_set():
+                timeouts += isinstance(exc, ServerUnreachableError) and exc.timed_out
+                if not exc.transient or timeouts >= TIMEOUT_TRIES or not waits or self._closed.is_set():
                     raise
-                error = exc
-            wait = waits.pop(0)
-            log.info("embedding server: %s; trying again in %.1f s", error, wait)
+                wait = waits.pop(0)
+                log.info("embedding server: %s; trying again in %.1f s", exc, wait)
             self._closed.wait(wait)
 
     def _once(self, method: str, url: str, body: dict[str, Any] | None, timeout_s: float) -> Any:
