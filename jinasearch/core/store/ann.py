@@ -36,7 +36,7 @@ def exact_index(dim: int) -> Any:
 
     Half the memory of float32 and ~35% faster to scan (a single query is memory-bound: 9 vs 14 ms
     at 100k x 384 on this machine), while the top-10 is the float32 top-10 (recall@10 0.9995 on
-    real MiniLM vectors, scores within 5e-5; docs/benchmarks.md, "Float16 exact index"). SQLite keeps the float32s."""
+    real MiniLM vectors, scores within 5e-5; docs/benchmarks.md, "Search speed"). SQLite keeps the float32s."""
     faiss = faiss_module()
     return faiss.IndexIDMap2(faiss.IndexScalarQuantizer(dim, faiss.ScalarQuantizer.QT_fp16, faiss.METRIC_INNER_PRODUCT))
 
