@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
 import sys
@@ -13,11 +12,12 @@ from pathlib import Path
 
 from . import __version__
 from .cli_args import add_server_args, date, date_end, device, file_type, filters_from, positive, where_embedded
+from .cli_ask import add_app_arg, answered_by_app
 from .cli_output import (
     PATH_BYTES_HELP,
     ProgressBar,
-    hit_json,
-    print_hits,
+    print_answer,
+    print_lacking,
     rules_help,
 )
 from .cli_status import cmd_status
@@ -103,6 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
     se.add_argument("--model", help="must match the index's model (default: the one recorded in the index)")
     se.add_argument("--json", action="store_true", help=f"print a JSON array of hits ({PATH_BYTES_HELP})")
     add_server_args(se)
+    add_app_arg(se)
 
     st = sub.add_parser("status", parents=[common], help="folders, counts, failed files with reasons")
     st.add_argument("--json", action="store_true", help=f"print JSON ({PATH_BYTES_HELP})")
@@ -131,10 +132,12 @@ def settings_from(args: argparse.Namespace) -> Settings:
 
 
 def server_from_env() -> str | None:
+    env = default_server()
+    if not env:
+        return None  # not importing the server backend (it brings numpy): a search the app answers is quick
     from .core.embed.server import parse_address
 
-    env = default_server()
-    return parse_address(env).url if env else None  # a bad value: ServerAddressError, said as an error
+    return parse_address(env).url  # a bad value: ServerAddressError, said as an error
 
 
 # -- commands ---------------------------------------------------------------------------------------
@@ -180,9 +183,6 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from .core.library import check_filters
-    from .core.search import Searcher
-
     if bool(args.query) == bool(args.queries):
         raise JinaSearchError("give either a QUERY or --queries FILE")
     if args.queries:
@@ -193,24 +193,23 @@ def cmd_search(args: argparse.Namespace) -> int:
     else:
         queries = [args.query]
     settings = settings_from(args)
+    # The running app answers at once, its model loaded (cli_ask.py); what it did not answer is searched here.
+    start = answered_by_app(args, settings, queries)
+    if start == len(queries):
+        return 0
+    from .core.library import check_filters
+    from .core.search import Searcher
+
     searcher = Searcher(settings, model=args.model)
     try:
         filters = filters_from(args)
         # Filters that can find nothing at all are an error (raised); some asked types missing, a note.
         lacking = check_filters(settings, filters)
-        if lacking:
-            print(f"jinasearch: the index has no {' or '.join(lacking)} files; searching the others", file=sys.stderr)
-        for q in queries:
+        if not start:
+            print_lacking(lacking)
+        for q in queries[start:]:
             hits = searcher.search(q, k=args.k, per_file=args.per_file, mode=args.mode, filters=filters)
-            if searcher.unavailable is not None:
-                print(f"jinasearch: by words only: {searcher.unavailable}", file=sys.stderr)
-            if not hits:
-                # Nothing close in meaning and no passage with the query's words: an answer, not an error.
-                print(f"jinasearch: no close matches for {q!r}", file=sys.stderr)
-            if args.json:
-                print(json.dumps([hit_json(h) for h in hits], ensure_ascii=False))
-            else:
-                print_hits(q, hits, many=len(queries) > 1)
+            print_answer(q, hits, searcher.unavailable, as_json=args.json, many=len(queries) > 1)
     finally:
         searcher.close()
     return 0

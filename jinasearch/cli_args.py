@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -48,10 +49,26 @@ def server_url(text: str) -> str:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+class _ServerApis:
+    """The embedding-server APIs as `--api`'s choices, read from core/embed/server only when argparse
+    looks at them (--api given, or --help): importing it brings numpy (0.1-0.3 s), which a search that
+    the running app answers must not pay (cli_ask.py)."""
+
+    def _apis(self) -> tuple[str, ...]:
+        from .core.embed.server import APIS
+
+        return APIS
+
+    def __contains__(self, value: object) -> bool:
+        return value in self._apis()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._apis())
+
+
 def add_server_args(p: argparse.ArgumentParser) -> None:
     """`--server` and `--api`, on `index` and `search` alike."""
     from .core.config import ENV_API, ENV_SERVER
-    from .core.embed.server import APIS
 
     p.add_argument(
         "--server",
@@ -62,8 +79,9 @@ def add_server_args(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--api",
-        choices=APIS,
-        help=f"the server's API (default: ${ENV_API}, else asked of the server)",
+        choices=_ServerApis(),  # type: ignore[arg-type]  # a container argparse only iterates and tests
+        metavar="API",  # else argparse reads the choices at once, to check the metavar
+        help=f"the server's API: %(choices)s (default: ${ENV_API}, else asked of the server)",
     )
 
 

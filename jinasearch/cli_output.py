@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import os
 import sys
 from collections.abc import Sequence
@@ -86,6 +87,26 @@ def hit_json(h: Hit) -> dict[str, object]:
         "sources": list(h.sources),
         "highlights": [list(s) for s in h.highlights],
     }
+
+
+def print_answer(query: str, hits: Sequence[Hit], by_words_only: object, *, as_json: bool, many: bool) -> None:
+    """One query's answer as `search` prints it, whoever searched (here, or the running app: cli_ask.py).
+    `by_words_only`: why the search went by words alone (a served model's server failed), or None."""
+    if by_words_only is not None:
+        print(f"jinasearch: by words only: {by_words_only}", file=sys.stderr)
+    if not hits:
+        # Nothing close in meaning and no passage with the query's words: an answer, not an error.
+        print(f"jinasearch: no close matches for {query!r}", file=sys.stderr)
+    if as_json:
+        print(json.dumps([hit_json(h) for h in hits], ensure_ascii=False))
+    else:
+        print_hits(query, hits, many=many)
+
+
+def print_lacking(lacking: Sequence[str]) -> None:
+    """The asked file types the index has none of (core/library.py: check_filters), said once."""
+    if lacking:
+        print(f"jinasearch: the index has no {' or '.join(lacking)} files; searching the others", file=sys.stderr)
 
 
 def print_hits(query: str, hits: Sequence[Hit], *, many: bool) -> None:

@@ -20,4 +20,5 @@ PUBLIC: tuple[str, ...] = (
     "context",  # where a hit sits, as a breadcrumb
     "embed",  # loading a model
     "extract",  # the formats the app knows, and the sandboxed runner
+    "ask",  # the command line asks the running app (its server and client)
 )
