@@ -25,7 +25,7 @@ from .extract.runner import InlineRunner, Runner
 from .indexing import recut, reembed
 from .indexing.background import BackgroundEmbedder
 from .indexing.changes import find_changes
-from .indexing.embedding import EMBED_WINDOW, Encoder, embed_windows
+from .indexing.embedding import EMBED_WINDOW, Adoption, Encoder, embed_windows
 from .indexing.loading import EmbedderFactory, ModelLoad, default_factory
 from .indexing.reading import read_and_commit
 from .indexing.refresh import refresh_all
@@ -198,7 +198,8 @@ class Indexer:
                 return
             if store.dim() is None:
                 store.set_dim(encoder.emb.dim)
-            steps = embed_windows(encoder, _pending_windows(store), store.set_vectors, total)
+            adoption = Adoption(store, encoder.emb.dim)  # what searches embedded already (retrieval/fresh.py)
+            steps = embed_windows(encoder, _pending_windows(store), store.set_vectors, total, adoption)
         task = "reembed" if run.staging else "index"
         done = 0
         for step in steps:

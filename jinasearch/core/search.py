@@ -12,7 +12,6 @@ from typing import TypeVar
 import numpy as np
 
 from .config import Settings
-from .context import place
 from .embed import Embedder
 from .errors import ModelMismatchError, ServerError
 from .lock import empty_or_filling
@@ -20,11 +19,13 @@ from .models import MODES, Evidence, Filters, Hit, Mode
 from .policy import model_key
 from .retrieval.binding import Binding, load_model
 from .retrieval.floor import floor_for, is_close
-from .retrieval.fusion import hybrid_rank, query_words
+from .retrieval.fresh import FreshVectors
 from .retrieval.grouping import group_by_file, hit_from
 from .retrieval.highlight import best_sentences, lexical_best_sentence
+from .retrieval.hybrid import Fresh, hybrid
 from .retrieval.keyword import DF_CAP, KeywordAnswer, KeywordRetriever, candidate_terms, doc_freq, fts_query
 from .store import HitRow, Store, VectorIndex
+from .store.sidecar import SideVectors
 
 # How many candidates each retriever contributes before fusion (at least; 2 per hit asked for).
 # 50, 100, 200 and 400 gave the same nDCG@10 on both evaluation sets, and the fusion's cost grows
@@ -44,6 +45,8 @@ class Searcher:
     The model is the one the index records, read again at every query: after a model switch's swap
     the searcher drops the old model's binding (embedder, FAISS cache, sentence vectors) and goes on
     with the new model (loaded lazily, or asked of `embedders`, a front end's shared models by name).
+    A hybrid search embeds its best keyword candidates still without a vector (retrieval/fresh.py;
+    `embed_fresh=False`: they keep the stand-in cosine, as benchmarks compare).
     """
 
     def __init__(
@@ -54,6 +57,7 @@ class Searcher:
         embedder: Embedder | None = None,
         load_model: bool = True,
         embedders: Callable[[str], Embedder | None] | None = None,
+        embed_fresh: bool = True,
     ) -> None:
         if not settings.db_path.exists():
             raise empty_or_filling(
@@ -75,11 +79,14 @@ class Searcher:
         self._load_model = load_model
         self.unavailable: ServerError | None = None  # why the last search went by words alone, if it did
         self._keyword = KeywordRetriever(settings.db_path)
+        self._fresh = FreshVectors(SideVectors(settings.data_dir)) if embed_fresh else None
         # The last query's text, vector and the binding that made it (see `sentence_spans`).
         self._last: tuple[str, np.ndarray, Binding] | None = None
 
     def close(self) -> None:
         self._keyword.close()
+        if self._fresh is not None:
+            self._fresh.close()
         self.store.close()
 
     @property
@@ -148,6 +155,8 @@ class Searcher:
                 raise empty_or_filling(
                     self.settings.lock_path, "the index is empty; add a folder first ('jinasearch index FOLDER')"
                 )
+            if self._fresh is not None:
+                self._fresh.start()
             picked, sources, qvec, evidence, weak_ids = self._files(query, k, per_file, mode, filters or None, weak)
             if qvec is not None:
                 self._last = (query, qvec, self._binding)
@@ -212,7 +221,7 @@ class Searcher:
         dense: list[tuple[int, float]] = []
         try:
             if mode in ("hybrid", "semantic"):
-                qvec, dense = self._dense(query, n, filters, known)
+                qvec, dense = self._dense(query, n, filters, known, hybrid=mode == "hybrid")
         finally:
             keyword, freqs = keyword_job.result() if keyword_job is not None else ([], {})
         rows: Mapping[int, HitRow] = {}
@@ -225,7 +234,8 @@ class Searcher:
         elif mode == "keyword" or qvec is None:  # no vectors yet (still embedding) or no model: words alone
             ranked = keyword
         else:
-            ranked, rows, evidence = self._hybrid(query, qvec, dense, keyword, freqs)
+            fresh = self._fresh_for()
+            ranked, rows, evidence = hybrid(self.store, query, qvec, dense, keyword, freqs, self.word_pieces, fresh)
         rows = rows or self.store.hit_rows([i for i, _ in ranked])
         dense_ids, kw_ids = {i for i, _ in dense}, {i for i, _ in keyword}
         sources = {
@@ -235,43 +245,31 @@ class Searcher:
         return ranked, rows, sources, qvec, evidence
 
     def _dense(
-        self, query: str, n: int, filters: Filters | None, known: np.ndarray | None = None
+        self, query: str, n: int, filters: Filters | None, known: np.ndarray | None, *, hybrid: bool = False
     ) -> tuple[np.ndarray | None, list[tuple[int, float]]]:
-        """The query vector and FAISS's nearest passages; (None, []) without a model or vectors."""
+        """The query vector and FAISS's nearest passages; (None, []) without a model or vectors. A
+        hybrid search that embeds candidates itself (retrieval/fresh.py) gets the query vector even
+        while the index has no vector (nor dimension) yet."""
+        fresh = hybrid and self._fresh is not None and self.model is not None
         # The model first: without one (still loading, or another model's index) FAISS is not even loaded.
-        emb = self.embedder if self.store.dim() is not None else None
+        emb = self.embedder if fresh or self.store.dim() is not None else None
         vi = self.vectors() if emb is not None else None
-        if vi is None or not len(vi) or emb is None:
+        if emb is None or not (fresh or (vi is not None and len(vi))):
             return None, []
         qvec = known if known is not None else self._guard(lambda: emb.encode_query(query))
-        if qvec is None:
-            return None, []
+        if qvec is None or vi is None or not len(vi):
+            return qvec, []
         allowed = self.store.filtered_ids(filters) if filters else None
         return qvec, vi.search(qvec, n, allowed)
 
-    def _hybrid(
-        self,
-        query: str,
-        qvec: np.ndarray,
-        dense: list[tuple[int, float]],
-        keyword: list[tuple[int, float]],
-        freqs: Mapping[str, int],
-    ) -> tuple[list[tuple[int, float]], dict[int, HitRow], dict[int, Evidence]]:
-        """Score the union of both candidate lists with cosine + lexical evidence, with one round of
-        vector feedback (see retrieval/fusion.py).
-
-        Every candidate's vector comes from SQLite in one batched read, so keyword-only candidates
-        are judged on both signals rather than "missing = worst", and the feedback can re-score all."""
-        ids = list(dict.fromkeys([i for i, _ in dense] + [i for i, _ in keyword]))
-        rows = self.store.hit_rows(ids)
-        found, mat = self.store.vectors_for(ids, len(qvec))
-        # The keyword thread counted every query word (a word FTS5 cannot match counts 0).
-        words = query_words(query, lambda w: freqs.get(w, 0), self.store.passage_count(), self.word_pieces)
-        # Words count where the passage sits too: its file name, title and heading path.
-        texts = {pid: f"{row.context}\n{row.text}" for pid, row in rows.items()}
-        places = {pid: place(row.title, row.section) for pid, row in rows.items()}
-        ranked, evidence = hybrid_rank(qvec, found.tolist(), mat, texts, words, ids, places)
-        return ranked, rows, evidence
+    def _fresh_for(self) -> Fresh | None:
+        """How this query embeds candidates still without a vector (retrieval/fresh.py): with the
+        index's model, never another's; None when it cannot (no model key or embedder, or another
+        dimension than the index records). Asked once the query is embedded: the embedder is in."""
+        model, dim, cache, emb = self.model, self.store.dim(), self._fresh, self._binding.embedder
+        if emb is None or model is None or cache is None or dim not in (None, emb.dim):
+            return None
+        return lambda rows: cache.vectors(model, emb, rows)
 
     def word_pieces(self, word: str) -> int:
         """Tokens the model cuts `word` into (2 when there is no model: treat it as rare)."""

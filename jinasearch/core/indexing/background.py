@@ -8,7 +8,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 import numpy as np
 
 from ..store import Store
-from .embedding import Encoder, distinct_by_length
+from .embedding import Adoption, Encoder, distinct_by_length
 
 # While extracting, hand the helper thread this many model batches at a time.
 WINDOW_BATCHES = 4
@@ -22,7 +22,8 @@ class BackgroundEmbedder:
     finished ones, which it writes itself (one writer connection). The model's kernels run without
     the GIL, so SQLite writes proceed while it computes; its Python-side work (tokenising, launching
     kernels) does compete with this thread for the GIL. Texts already in flight are not handed out
-    again; the end of the run embeds whatever is left once extraction is done.
+    again; the end of the run embeds whatever is left once extraction is done. Texts a search has
+    embedded already (retrieval/fresh.py) are adopted from the side file instead of handed out.
 
     Up to `DEPTH` windows are queued, so the model starts the next one the moment it finishes a
     window instead of idling until this thread collects it and reads the next (with a fast GPU, that
@@ -39,6 +40,7 @@ class BackgroundEmbedder:
         self.in_flight: set[str] = set()
         self.embedded = 0
         self._dim_recorded = False
+        self.adoption = Adoption(store, encoder.emb.dim)
 
     def step(self) -> int:
         """Collect finished windows and queue the next while a full window is pending."""
@@ -66,7 +68,7 @@ class BackgroundEmbedder:
         limit = want + len(self.in_flight)
         while True:  # duplicates (boilerplate) thin a window out: read further until it is full
             rows = self.store.pending(limit)
-            items = distinct_by_length(rows, skip=self.in_flight)
+            items = self._adopt(distinct_by_length(rows, skip=self.in_flight))
             if len(items) >= want or len(rows) < limit or limit >= 16 * want:
                 break
             limit *= 4
@@ -74,6 +76,12 @@ class BackgroundEmbedder:
             return None
         items = items[:want]
         return [h for h, _ in items], [t for _, t in items]
+
+    def _adopt(self, items: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        """The items left once the side file's vectors for them are stored (they are pending no more)."""
+        items, adopted = self.adoption.take(items)
+        self.embedded += adopted
+        return items
 
     def _record_dim(self) -> None:
         """The index records its dimension at the first window this run looks for, before any vector
@@ -95,6 +103,7 @@ class BackgroundEmbedder:
     def close(self, keep: bool = True) -> None:
         """Stop the thread; with `keep`, first wait for the windows in flight and store their vectors
         (without, they are dropped: those passages stay pending and the next run embeds them)."""
+        self.adoption.close()
         if not keep:
             self.pool.shutdown(wait=False, cancel_futures=True)
             return

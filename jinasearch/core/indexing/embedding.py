@@ -3,7 +3,9 @@
 Every writer of vectors goes through here: the pending passages at the end of a run, the background
 embedder during extraction, a model switch's staging and a re-cut. Identical texts (boilerplate,
 duplicated files) are embedded once: vectors are stored by text hash. Sorting a window by length
-puts similar lengths in one batch, so the model wastes little on padding.
+puts similar lengths in one batch, so the model wastes little on padding. Vectors a search already
+computed for pending passages (retrieval/fresh.py) are adopted from the side file rather than
+computed again (`Adoption`).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from ..errors import ServerError
 from ..models import Chunk
 from ..store import PendingPassage, Store
 from ..store.documents import text_hash
+from ..store.sidecar import SideVectors
 
 # Embed in windows of this many passages read from the store (each then in model batches), so a
 # cancel or pause waits for at most one batch and memory stays flat.
@@ -103,16 +106,63 @@ class Encoder:
         return np.concatenate(parts) if parts else np.zeros((0, self.emb.dim), dtype=np.float32)
 
 
+class Adoption:
+    """The vectors searches computed for this index's model (store/sidecar.py), taken before the model
+    embeds a window: written as the model's would be, then forgotten by the side file. Only for the
+    model and dimension the index records: a model switch stages its own vectors and adopts none."""
+
+    def __init__(self, store: Store, dim: int) -> None:
+        self.store, self.dim = store, dim
+        self.model = store.model()
+        self.side = SideVectors(store.path.parent, writer=True)
+        self._swept = False  # another model's entries are dropped once a run
+
+    def take(self, items: Sequence[tuple[str, str]]) -> tuple[list[tuple[str, str]], int]:
+        """`items` (text hash, text) left to embed, and how many passages got an adopted vector."""
+        if self.model is None or self.store.dim() not in (None, self.dim) or not items:
+            return list(items), 0
+        found = self.side.get(self.model, self.dim, [h for h, _ in items])
+        adopted = 0
+        if found:
+            hashes = list(found)
+            adopted = self.store.set_vectors(hashes, np.stack([found[h] for h in hashes]))
+        if found or not self._swept:
+            self.side.delete(self.model, list(found), other_models=not self._swept)
+            self._swept = True
+        return [(h, t) for h, t in items if h not in found], adopted
+
+    def close(self) -> None:
+        self.side.close()
+
+
 def embed_windows(
-    encoder: Encoder, windows: Iterable[Sequence[PendingPassage]], write: Write, total: int
+    encoder: Encoder,
+    windows: Iterable[Sequence[PendingPassage]],
+    write: Write,
+    total: int,
+    adoption: Adoption | None = None,
 ) -> Iterator[Step]:
     """Embed every window's distinct texts in model batches and `write` (hashes, vectors) after each;
-    yields a Step per batch. Stops early, with what was written kept, when the control is cancelled."""
+    yields a Step per batch. Stops early, with what was written kept, when the control is cancelled.
+    With `adoption`, a window's texts a search already embedded are stored from the side file first."""
+    try:
+        yield from _embed_windows(encoder, windows, write, total, adoption)
+    finally:
+        if adoption is not None:
+            adoption.close()
+
+
+def _embed_windows(
+    encoder: Encoder, windows: Iterable[Sequence[PendingPassage]], write: Write, total: int, adoption: Adoption | None
+) -> Iterator[Step]:
     batch_size = encoder.emb.batch_size
     done = 0
     start = time.monotonic()
     for window in windows:
         items = distinct_by_length(window)
+        if adoption is not None:
+            items, adopted = adoption.take(items)
+            done += adopted
         for i in range(0, len(items), batch_size):
             batch = items[i : i + batch_size]
             vecs = encoder.encode([t for _, t in batch])
