@@ -11,7 +11,17 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .cli_args import add_server_args, date, date_end, device, file_type, filters_from, positive, where_embedded
+from .cli_args import (
+    add_budget_args,
+    add_server_args,
+    date,
+    date_end,
+    device,
+    file_type,
+    filters_from,
+    positive,
+    where_embedded,
+)
 from .cli_ask import add_app_arg, answered_by_app
 from .cli_output import (
     PATH_BYTES_HELP,
@@ -77,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
         "use it without re-embedding (its dimension must match)",
     )
     add_server_args(ix)
+    add_budget_args(ix)
     ix.add_argument(
         "--device", default="auto", type=device, help="where to embed: auto (default), cpu, cuda or mps (if present)"
     )
@@ -124,6 +135,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
             "excludes": tuple(args.exclude),
             "default_excludes": not args.no_default_excludes,
             "device": args.device,
+            "embed_cap": args.embed_cap,
         }
     if args.command in ("index", "search"):
         extra["server"] = args.server or server_from_env()
@@ -153,7 +165,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     if args.reembed and args.same_model:
         raise JinaSearchError("give --reembed (new vectors) or --same-model (keep them), not both")
     change = "same" if args.same_model else args.reembed
-    indexer = Indexer(settings, reembed=change, runner=default_runner())
+    indexer = Indexer(settings, reembed=change, runner=default_runner(), embed_data=args.embed_data)
     show = not args.no_progress and sys.stderr.isatty()
     outcome = None
     with ProgressBar(show) as bar:

@@ -85,6 +85,40 @@ def add_server_args(p: argparse.ArgumentParser) -> None:
     )
 
 
+def add_budget_args(p: argparse.ArgumentParser) -> None:
+    """What gets vectors (core/indexing/budget.py): the folders' data files, and the cap per file."""
+    from .core.config import DEFAULT_EMBED_CAP
+
+    p.add_argument(
+        "--embed-data",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="also search the data files (logs, CSV/TSV, JSON/XML dumps, minified code) of these folders by "
+        "meaning; by default they are found by keyword only (--no-embed-data switches it back off)",
+    )
+    p.add_argument(
+        "--embed-cap",
+        type=embed_cap,
+        default=DEFAULT_EMBED_CAP,
+        metavar="N",
+        help=f"embed at most N passages of one file, the rest found by keyword only (default {DEFAULT_EMBED_CAP}; "
+        "'none': no cap)",
+    )
+
+
+def embed_cap(text: str) -> int | None:
+    """N >= 1, or 'none' (no cap)."""
+    if text.strip().lower() == "none":
+        return None
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of passages of 1 or more, or 'none', not '{text}'")
+    return value
+
+
 def where_embedded(server: str | None, device: str | None = None) -> str:
     """Where embeddings are computed, in words (status, the index command's privacy note)."""
     if server is None:

@@ -8,6 +8,7 @@ import json
 from .cli_args import where_embedded
 from .cli_output import path_json, print_skipped, shown_path
 from .core.errors import JinaSearchError
+from .core.models import FolderStats
 
 
 def cmd_status(args: argparse.Namespace) -> int:
@@ -31,12 +32,24 @@ def cmd_status(args: argparse.Namespace) -> int:
         "failed": failed_count,
         "passages": st.passages,
         "embedded": st.embedded,
-        "pending": st.passages - st.embedded,
+        "pending": st.pending,
+        "keyword_only": st.keyword_only,
+        "keyword_only_files": st.keyword_only_files,
         "switching_to": (
             {"model": switch.model, "staged": switch.staged, "remaining": switch.remaining} if switch else None
         ),
         "folders": [
-            {**path_json(f.path), "files": f.files, "failed": f.failed, "passages": f.passages, "pending": f.pending}
+            {
+                **path_json(f.path),
+                "files": f.files,
+                "failed": f.failed,
+                "passages": f.passages,
+                "pending": f.pending,
+                "keyword_only": f.keyword_only,
+                "keyword_only_files": f.keyword_only_files,
+                "data_files": f.data_files,
+                "embed_data": f.embed_data,
+            }  # fmt: skip
             for f in st.folders
         ],
         "failed_files": [{**path_json(f.path), "reason": f.reason} for f in st.failed],
@@ -57,9 +70,9 @@ def cmd_status(args: argparse.Namespace) -> int:
             f"(continue with: jinasearch index FOLDER {continue_args(switch.model)})"
         )
     for f in st.folders:
-        # Passages without a vector are found by keyword only: say so per folder, as the app does.
-        waiting = f" ({f.pending} keyword only, waiting for vectors)" if f.pending else ""
-        print(f"  {shown_path(f.path)}: {f.files} files, {f.passages} passages{waiting}, {f.failed} failed")
+        print(f"  {shown_path(f.path)}: {f.files} files, {f.passages} passages, {f.failed} failed")
+        for note in folder_notes(f):
+            print(f"    {note}")
     if st.failed:
         print("failed files:")
         for f in st.failed:
@@ -70,6 +83,19 @@ def cmd_status(args: argparse.Namespace) -> int:
         for p in st.damaged_copies:
             print(f"  {p}")
     return 0
+
+
+def folder_notes(f: FolderStats) -> list[str]:
+    """What of a folder is found by keyword only: waiting for vectors, or by choice (core/indexing/budget.py)."""
+    notes = [f"{f.pending} passages waiting for vectors (found by keyword meanwhile)"] if f.pending else []
+    if f.keyword_only:
+        files = f"{f.keyword_only_files} file" + ("s" if f.keyword_only_files != 1 else "")
+        if f.data_files and not f.embed_data:
+            why = "data files (logs, tables, dumps); 'jinasearch index --embed-data FOLDER' embeds them too"
+        else:
+            why = "past the cap of one file's passages; 'jinasearch index --embed-cap none FOLDER' lifts it"
+        notes.append(f"{f.keyword_only} passages in {files} found by keyword only, by choice: {why}")
+    return notes
 
 
 def continue_args(key: str) -> str:

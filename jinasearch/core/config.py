@@ -49,6 +49,16 @@ EXCLUDED_FOLDER_NAMES: dict[str, ExcludeRule] = {
 DEFAULT_CHUNK_TOKENS = 200
 DEFAULT_OVERLAP_TOKENS = 32
 
+# Passages of one file that get vectors; the rest stays keyword-searchable only (indexing/budget.py).
+# 2,000 passages of 200 tokens is about 350 pages of a dense manual: every manual of the docs-dev
+# set (the longest, gnuplot's, is 1,482) is embedded whole, while one 20 MB log or a dump, had its
+# folder's "also search by meaning" switch on, costs about a minute of a laptop CPU, not an hour.
+DEFAULT_EMBED_CAP = 2000
+# Passages are embedded tier by tier: the first EMBED_TIER passages of every file, then the next
+# (store/schema.py: PENDING). 64 passages is about 25 pages: a small file gets all its vectors in
+# the first tier, and one huge file waits behind the openings of all the others.
+EMBED_TIER = 64
+
 # Runs in a row that may read a file again after a limit of this machine (time, memory, a lost worker)
 # stopped it: a busy hour at first indexing must not cost the file for good, a file that always hits
 # the limit must not cost every run its time.
@@ -74,6 +84,8 @@ class Settings:
     # wherever they are, and a per-folder switch would have to be found again for each folder.
     default_excludes: bool = True
     device: str = "auto"
+    # Vectors for at most this many passages of one file (None: no cap), indexing/budget.py.
+    embed_cap: int | None = DEFAULT_EMBED_CAP
     # An embedding server's base URL (None: the model runs here), and the API it speaks ("ollama" or
     # "openai"; None: found out by asking it). See core/embed/server/.
     server: str | None = None

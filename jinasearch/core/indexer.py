@@ -22,7 +22,7 @@ from .embed import Embedder, accelerator_likely, load_tokenizer
 from .embed.tokenizer import EstimatedTokenizer
 from .errors import ModelUnavailableError, PathMissingError
 from .extract.runner import InlineRunner, Runner
-from .indexing import recut, reembed
+from .indexing import budget, recut, reembed
 from .indexing.background import BackgroundEmbedder
 from .indexing.changes import find_changes
 from .indexing.embedding import EMBED_WINDOW, Adoption, Encoder, embed_windows
@@ -57,6 +57,7 @@ class Indexer:
         reembed: reembed.ModelChange = False,
         rechunk: bool = False,
         control: Control | None = None,
+        embed_data: bool | None = None,
     ) -> None:
         self.settings = settings
         self.model = settings.model_key
@@ -65,6 +66,7 @@ class Indexer:
         self._runner = runner or InlineRunner()
         self._reembed = reembed
         self._rechunk = rechunk  # re-cut every document to the settings' passage size (indexing/recut.py)
+        self._embed_data = embed_data  # set the roots' "also search data files by meaning" (None: leave it)
         self.control = control or Control()
         self._encoder: Encoder | None = None
         self._loading: ModelLoad | None = None  # the model loading on a helper thread, if it is
@@ -97,11 +99,14 @@ class Indexer:
         yield Progress(phase="scan")
         changes = yield from find_changes(run.store, roots, self.settings, run.tally)
         run.changes = changes
+        switched = run.store.set_embed_data(changes.roots, self._embed_data) if self._embed_data is not None else []
+        run.policy = budget.prepare(run.store, self.settings, switched, self.control)
         if changes.work:  # nothing to extract (an unchanged folder): no model needed
             cutting = Chunking(self._tokenizer(run), self.settings.chunk_tokens, self.settings.overlap_tokens)
             yield from read_and_commit(
-                self._runner, changes, cutting, run.store, run.tally, lambda: self._background(run), self.control
-            )
+                self._runner, changes, cutting, run.store, run.tally, lambda: self._background(run), self.control,
+                run.budget,
+            )  # fmt: skip
         yield from self._finish(run)
 
     def _tokenizer(self, run: Run) -> Tokenizer:
@@ -230,7 +235,9 @@ class Indexer:
         cutting = Chunking(encoder.emb.tokenizer, self.settings.chunk_tokens, self.settings.overlap_tokens)
         changes = run.changes
         assert changes is not None
-        for step in refresh_all(self._runner, stale, changes.folder_of, cutting, run.store, encoder, run.tally):
+        for step in refresh_all(
+            self._runner, stale, changes.folder_of, cutting, run.store, encoder, run.tally, run.budget
+        ):
             yield Progress(
                 phase="extract", task="refresh", files_total=step.total, files_done=step.done, current=step.path
             )
@@ -253,7 +260,7 @@ class Indexer:
             recut.remember(store, key)
             return
         cutting = Chunking(encoder.emb.tokenizer, self.settings.chunk_tokens, self.settings.overlap_tokens)
-        for step in recut.recut_all(store, cutting, encoder):
+        for step in recut.recut_all(store, cutting, encoder, run.budget):
             yield Progress(
                 phase="extract", task="recut", files_total=step.total, files_done=step.done, current=step.path
             )

@@ -22,6 +22,7 @@ class IndexJob:
     paths: tuple[str, ...]
     reembed: bool = False
     rechunk: bool = False  # re-cut every document to the settings' passage size
+    embed_data: bool | None = None  # switch the folders' "also search data files by meaning" (None: leave it)
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,9 @@ class FolderRow:
     passages: int = 0
     failed: int = 0
     skipped: int = 0  # folders and files the built-in exclusion rules left out
+    keyword_only: int = 0  # passages found by keyword only by choice (core/indexing/budget.py)
+    data_files: int = 0  # files read as data (logs, tables, dumps)
+    embed_data: bool = False  # the folder's "also search data files by meaning"
 
 
 @dataclass
@@ -137,6 +141,9 @@ class JobQueue:
                     st.passages if st else 0,
                     st.failed if st else 0,
                     len(skipped_under(skipped, path)),
+                    st.keyword_only if st else 0,
+                    st.data_files if st else 0,
+                    st.embed_data if st else False,
                 )
             )
         return rows
@@ -148,6 +155,7 @@ def _covers(queued: Job, job: IndexJob) -> bool:
         and set(job.paths) <= set(queued.paths)
         and queued.reembed >= job.reembed
         and queued.rechunk >= job.rechunk
+        and job.embed_data in (None, queued.embed_data)
     )
 
 

@@ -37,6 +37,8 @@ class LibraryStatus:
     indexed: int = 0
     passages: int = 0
     embedded: int = 0
+    # Passages kept for keyword search only by choice (data files, past one file's cap: indexing/budget.py).
+    keyword_only: int = 0
     # A model switch under way (the index still answers with `model`); None otherwise.
     switch: SwitchStatus | None = None
     # Damaged copies of the index set aside by a repair, kept until the next complete run.
@@ -44,6 +46,15 @@ class LibraryStatus:
     # A served model's embedding server and API (None: the model runs on this computer).
     server: str | None = None
     server_api: str | None = None
+
+    @property
+    def pending(self) -> int:
+        """Passages waiting for a vector (not those keyword only by choice)."""
+        return self.passages - self.embedded - self.keyword_only
+
+    @property
+    def keyword_only_files(self) -> int:
+        return sum(f.keyword_only_files for f in self.folders)
 
     @property
     def staged_model(self) -> str | None:
@@ -78,6 +89,7 @@ def read_status(settings: Settings, *, switch_counts: bool = False) -> LibrarySt
                 indexed=counts.indexed,
                 passages=counts.passages,
                 embedded=counts.embedded,
+                keyword_only=counts.keyword_only,
                 switch=switch,
                 damaged_copies=tuple(leftovers(settings.data_dir)),
                 server=server,

@@ -203,7 +203,11 @@ class FolderStats:
     files: int
     failed: int
     passages: int
-    pending: int = 0  # passages still without a vector (keyword-searchable only)
+    embed_data: bool = False  # the user's "also search data files by meaning" (indexing/budget.py)
+    data_files: int = 0  # files read as data (logs, tables, dumps: core/textkind.py)
+    pending: int = 0  # passages waiting for a vector (keyword-searchable meanwhile)
+    keyword_only: int = 0  # passages kept for keyword search only by choice: data files, past a file's cap
+    keyword_only_files: int = 0  # the files those are in
 
 
 @dataclass(frozen=True)

@@ -25,8 +25,7 @@ log = logging.getLogger(__name__)
 
 
 class Controller(QObject):
-    # The folder panel's counts follow a run at this pace: one status read (a few small queries) on the
-    # search thread every so often, not a wait until the run ends with counts of 0 meanwhile.
+    # The folder panel's counts follow a run at this pace (a status read: a few small queries, search thread).
     STATUS_EVERY_S = 2.0
 
     # to the workers (queued: they live on other threads)
@@ -72,8 +71,7 @@ class Controller(QObject):
         self.models.loaded.connect(self.modelLoaded)
         self.models.failed.connect(self.modelFailed)
         self.models.downloading.connect(self.modelDownloading)
-        # Runs made during a first download, or while the server was down, indexed for keyword search
-        # only: add the vectors now.
+        # Runs made during a first download, or while the server was down, were keyword only: add the vectors now.
         self.models.cameBack.connect(self._index_added_folders)
         self.server_retry = ServerRetry(  # a run the embedding server cut short, or a load it failed
             self._index_added_folders, self, reload=self.load_model, load_failed=lambda: bool(self.models.chosen.error)
@@ -124,8 +122,7 @@ class Controller(QObject):
         self._index_added_folders()
 
     def _index_added_folders(self) -> None:
-        existing = [p for p in self.folders if os.path.isdir(p)]
-        if existing:
+        if existing := [p for p in self.folders if os.path.isdir(p)]:
             self.enqueue(IndexJob(self.settings, tuple(existing)))
 
     def load_model(self) -> None:
@@ -171,6 +168,9 @@ class Controller(QObject):
                 self.jobs.add(IndexJob(self.settings, rest))
         self.enqueue(RemoveJob(self.settings, path))
 
+    def set_embed_data(self, path: str, on: bool) -> None:  # "also search data files by meaning": a run switches it
+        self.enqueue(IndexJob(self.settings, (path,), embed_data=on))
+
     def reindex_all(self, *, reembed: bool = False, rechunk: bool = False) -> None:
         roots = [p for p in self.known_folders() if os.path.isdir(p)]
         if roots or reembed or rechunk:
@@ -204,17 +204,15 @@ class Controller(QObject):
         self.refresh_status()
         self._dispatch()
 
-    def pause(self) -> None:
-        self.jobs.paused = True
-        self.indexer.control.pause()
-        self.pausedChanged.emit(True)
+    def pause(self, paused: bool = True) -> None:
+        """Pause (or, with False, resume) the running job at its next step; queued ones wait meanwhile."""
+        self.jobs.paused = paused
+        self.indexer.control.pause() if paused else self.indexer.control.resume()
+        self.pausedChanged.emit(paused)
         self._emit_folders()
 
     def resume(self) -> None:
-        self.jobs.paused = False
-        self.indexer.control.resume()
-        self.pausedChanged.emit(False)
-        self._emit_folders()
+        self.pause(False)
 
     def cancel(self) -> None:
         """Stop the running job at its next file or slice of model work; queued jobs stay queued."""
@@ -239,10 +237,9 @@ class Controller(QObject):
     # -- settings ---------------------------------------------------------------------------------
 
     def apply_prefs(self, prefs: Prefs) -> None:
-        """Save new choices. A new model (a served one is another model than a local one of the same
-        name) re-embeds in the background, the old one answering until then; the same model elsewhere
-        (a device, the server's new URL) is only loaded again; a new passage size re-cuts every document
-        from its stored text; new exclusions rescan."""
+        """Save new choices. A new model (a served one is another than a local one of the same name) re-embeds
+        in the background, the old one answering until then; the same model elsewhere (a device, the server's
+        new URL) is only loaded again; a new passage size re-cuts from the stored text; new exclusions or cap rescan."""
         old = self.prefs
         self.prefs = prefs
         save_prefs(self.qsettings, prefs)
@@ -257,7 +254,11 @@ class Controller(QObject):
         rechunk = (prefs.chunk_tokens, prefs.overlap_tokens) != (old.chunk_tokens, old.overlap_tokens)
         if new_model or rechunk:
             self.reindex_all(reembed=new_model, rechunk=rechunk)
-        elif (prefs.excludes, prefs.default_excludes) != (old.excludes, old.default_excludes):
+        elif (prefs.excludes, prefs.default_excludes, prefs.embed_cap) != (
+            old.excludes,
+            old.default_excludes,
+            old.embed_cap,
+        ):
             self.reindex_all()
 
     # -- search and status ------------------------------------------------------------------------

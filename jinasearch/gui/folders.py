@@ -7,6 +7,7 @@ import os
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
+    QCheckBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -37,6 +38,7 @@ class FolderPanel(QWidget):
     removeRequested = Signal(str)  # a folder path, once the person confirmed
     failedRequested = Signal(object)  # folder path or None for all
     skippedRequested = Signal(object)  # folder path or None for all
+    embedDataRequested = Signal(str, bool)  # a folder path, and whether its data files get vectors too
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -70,7 +72,17 @@ class FolderPanel(QWidget):
         self.remove_btn.clicked.connect(self._remove)
         self.failed_btn.clicked.connect(lambda: self.failedRequested.emit(self.selected()))
         self.skipped_btn.clicked.connect(lambda: self.skippedRequested.emit(self.selected()))
-        self.tree.itemSelectionChanged.connect(lambda: self.remove_btn.setEnabled(self.selected() is not None))
+        # The embedding budget (core/indexing/budget.py): a folder's logs, tables and dumps are found by
+        # their words only, unless this is ticked for it. It follows the selected folder.
+        self.embed_data = QCheckBox(DATA_SWITCH)
+        self.embed_data.setEnabled(False)
+        self.embed_data.setToolTip(
+            "Logs, CSV/TSV tables, JSON/XML dumps and minified code are found by their words (an error code, an\n"
+            "order number) without vectors: embedding them would take hours of this computer and hold back\n"
+            "your documents. Tick this to search them by meaning too."
+        )
+        self.embed_data.clicked.connect(self._switch_data)
+        self.tree.itemSelectionChanged.connect(self._selection_changed)
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_btn)
         buttons.addWidget(self.remove_btn)
@@ -87,11 +99,24 @@ class FolderPanel(QWidget):
         lay.addWidget(self.tree, 1)
         lay.addLayout(buttons)
         lay.addLayout(lists)
+        lay.addWidget(self.embed_data)
         self.rows: list[FolderRow] = []
 
     def selected(self) -> str | None:
         items = self.tree.selectedItems()
         return items[0].data(0, Qt.ItemDataRole.UserRole) if items else None
+
+    def _selection_changed(self) -> None:
+        path = self.selected()
+        self.remove_btn.setEnabled(path is not None)
+        row = next((r for r in self.rows if r.path == path), None)
+        self.embed_data.setEnabled(row is not None and row.data_files > 0)
+        self.embed_data.setChecked(row is not None and row.embed_data)
+        self.embed_data.setText(data_switch_text(row))
+
+    def _switch_data(self, on: bool) -> None:
+        if path := self.selected():
+            self.embedDataRequested.emit(path, on)
 
     def _remove(self) -> None:
         path = self.selected()
@@ -123,14 +148,34 @@ class FolderPanel(QWidget):
                 item.setTextAlignment(c, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             if row.failed:
                 item.setForeground(4, QColor("#c62828"))
+            if row.keyword_only:
+                item.setToolTip(
+                    3, f"{row.keyword_only:,} of them found by their words only, by choice ({why_words(row)})"
+                )
             self.tree.addTopLevelItem(item)
             if row.path == keep:
                 item.setSelected(True)
         self.failed_btn.setEnabled(any(r.failed for r in rows))
         self.skipped_btn.setEnabled(any(r.skipped for r in rows))
+        self._selection_changed()
 
 
 FOLDER_COLUMN_PX = 120
+DATA_SWITCH = "Also search data files by meaning"
+
+
+def data_switch_text(row: FolderRow | None) -> str:
+    """The switch, with what it concerns in the selected folder."""
+    if row is None or not row.data_files:
+        return DATA_SWITCH
+    files = f"{row.data_files:,} data file" + ("s" if row.data_files != 1 else "")
+    return f"{DATA_SWITCH} ({files} in this folder)"
+
+
+def why_words(row: FolderRow) -> str:
+    if row.data_files and not row.embed_data:
+        return "logs, tables and dumps; see the switch below the list"
+    return "past the cap of passages per file in the settings"
 
 
 def folder_names(paths: list[str]) -> list[str]:

@@ -11,6 +11,7 @@ from PySide6.QtCore import QSettings
 
 from ..core.config import (
     DEFAULT_CHUNK_TOKENS,
+    DEFAULT_EMBED_CAP,
     DEFAULT_MODEL,
     DEFAULT_OVERLAP_TOKENS,
     ENV_MODEL,
@@ -44,6 +45,7 @@ class Prefs:
     excludes: tuple[str, ...] = field(default_factory=tuple)
     device: str = "auto"
     default_excludes: bool = True  # the built-in rules (core/config.py), for every folder
+    embed_cap: int | None = DEFAULT_EMBED_CAP  # vectors for at most this many passages of a file (None: all)
     # Where to embed: "local" runs `model` on `device`; "server" sends passages to `server_url`, where the
     # model is `server_model` (as that server spells it). Both sets are kept, so switching back and
     # forth in the dialog does not lose what was typed. No API key here: it lives in the OS keyring.
@@ -85,6 +87,7 @@ class Prefs:
             excludes=self.excludes,
             device=self.device,
             default_excludes=self.default_excludes,
+            embed_cap=self.embed_cap,
             server=self.server,
             api=self.api if self.server is not None else None,
         )
@@ -140,6 +143,7 @@ def load_prefs(qs: QSettings) -> Prefs:
         excludes=tuple(_str_list(qs.value("excludes"))),
         device=device if device in DEVICES else "auto",
         default_excludes=_bool(qs.value("default_excludes"), True),
+        embed_cap=_int(qs.value("embed_cap"), DEFAULT_EMBED_CAP) or None,  # 0: no cap
         where=where if server_url else "local",
         server_url=server_url,
         api=api if api in [a for _label, a in APIS] else None,
@@ -155,6 +159,7 @@ def save_prefs(qs: QSettings, prefs: Prefs) -> None:
     qs.setValue("excludes", list(prefs.excludes))
     qs.setValue("device", prefs.device)
     qs.setValue("default_excludes", prefs.default_excludes)
+    qs.setValue("embed_cap", prefs.embed_cap or 0)
     qs.setValue("where", prefs.where)
     qs.setValue("server/url", prefs.server_url)
     qs.setValue("server/api", prefs.api or "")

@@ -130,6 +130,17 @@ class SettingsDialog(QDialog):
         self.overlap.setRange(0, 1024)
         self.overlap.setValue(prefs.overlap_tokens)
         self.overlap.setSuffix(" tokens")
+        # 0 is "no limit" (QSpinBox's special value text); the core takes None for it.
+        self.embed_cap = QSpinBox()
+        self.embed_cap.setRange(0, 1_000_000)
+        self.embed_cap.setSingleStep(500)
+        self.embed_cap.setSpecialValueText("no limit")
+        self.embed_cap.setValue(prefs.embed_cap or 0)
+        self.embed_cap.setSuffix(" passages")
+        self.embed_cap.setToolTip(
+            "Search by meaning covers at most this many passages of one file; the rest of a very long file\n"
+            "is found by its words. A cap keeps one huge file from holding back all the others."
+        )
         self.excludes = QPlainTextEdit("\n".join(prefs.excludes))
         self.excludes.setPlaceholderText("one pattern per line, e.g.\n*.log\n*/drafts/*")
         self.excludes.setFixedHeight(90)
@@ -142,6 +153,7 @@ class SettingsDialog(QDialog):
         form = QFormLayout()
         form.addRow("Passage size", self.chunk)
         form.addRow("Overlap", self.overlap)
+        form.addRow("By meaning, per file", self.embed_cap)
         form.addRow("Exclude", self.excludes)
         form.addRow("", self.default_excludes)
         return form
@@ -180,6 +192,7 @@ class SettingsDialog(QDialog):
             excludes=excludes,
             device=DEVICES[self.device.currentIndex()],
             default_excludes=self.default_excludes.isChecked(),
+            embed_cap=self.embed_cap.value() or None,
             where="server" if self.on_server.isChecked() else "local",
             server_url=self.server.url.text().strip(),
             api=self.server.chosen_api(),

@@ -49,10 +49,12 @@ def first_size(available: object | None) -> tuple[int, int]:
 
 
 def counts_text(st: LibraryStatus) -> str:
-    """The status bar's counts: files searchable, passages, those with vectors, a switch under way."""
+    """The status bar's counts: files searchable, passages, those with vectors, those found by their words
+    only by choice (core/indexing/budget.py: not waiting for anything), a switch under way."""
     files = sum(f.files - f.failed for f in st.folders)
     switching = f" · switching to {os.path.basename(st.staged_model)}" if st.staged_model else ""
-    return f"{files:,} files · {st.passages:,} passages · {st.embedded:,} with vectors{switching}"
+    words = f" · {st.keyword_only:,} by words only (data, long files)" if st.keyword_only else ""
+    return f"{files:,} files · {st.passages:,} passages · {st.embedded:,} with vectors{words}{switching}"
 
 
 def restore_layout(qs: QSettings, window: QWidget, splitter: QSplitter) -> None:

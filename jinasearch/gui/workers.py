@@ -87,6 +87,7 @@ class IndexWorker(QObject):
             reembed=job.reembed,
             rechunk=job.rechunk,
             control=control,
+            embed_data=job.embed_data,
         )
         last_phase, last_emit, outcome = "", 0.0, None
         for prog in indexer.index(job.paths):

@@ -24,6 +24,8 @@ TEXT_SUFFIXES = (
     ".tsv",
     ".log",
     ".json",
+    ".jsonl",
+    ".ndjson",
     ".yaml",
     ".yml",
     ".toml",

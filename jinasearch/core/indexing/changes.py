@@ -26,6 +26,7 @@ class Changes:
     # Unchanged, indexed files an older extraction read: read again after the run's own work, their new
     # passages swapped in only with their vectors, so search by meaning never loses them (refresh.py).
     stale: list[FileInfo] = field(default_factory=list)
+    roots: list[int] = field(default_factory=list)  # the folder id of each root
 
 
 def find_changes(store: Store, roots: Sequence[str], settings: Settings, tally: Tally) -> Iterator[Progress]:
@@ -39,6 +40,7 @@ def find_changes(store: Store, roots: Sequence[str], settings: Settings, tally: 
     changes = Changes()
     for root in roots:
         folder_id = store.add_folder(record_path(root), settings.excludes)
+        changes.roots.append(folder_id)
         existing = store.documents_in(folder_id)
         seen: set[str] = set()
         skipped: list[Skipped] = []

@@ -10,6 +10,7 @@ from ..extract.runner import Runner, close_results, cut, ready_batches
 from ..models import Progress
 from ..store import Store
 from .background import BackgroundEmbedder
+from .budget import EmbedPolicy
 from .changes import Changes
 from .commit import commit_batch
 from .tally import Tally
@@ -36,6 +37,7 @@ def read_and_commit(
     tally: Tally,
     background: Callable[[], BackgroundEmbedder | None],
     control: Control,
+    policy: EmbedPolicy,
 ) -> Iterator[Progress]:
     """Extract (and, where the runner can, cut) every changed file; yields a Progress per commit.
 
@@ -51,7 +53,7 @@ def read_and_commit(
             # A runner that could not take the chunking along (a slow Python tokenizer) returns files
             # uncut: cut them here, before the write transaction, with the runner's own per-file guard.
             batch = [r if r.chunks is not None else cut(r, cutting) for r in batch]
-            commit_batch(store, batch, changes.folder_of, tally)
+            commit_batch(store, batch, changes.folder_of, tally, policy)
             embedder = background()  # None until the model is in (it loads meanwhile)
             embedded = embedder.step() if embedder is not None else 0
             yield tally.progress(

@@ -17,6 +17,7 @@ from ..models import Chunk, Extracted
 from ..store import IndexedDoc, Store
 from ..store.documents import passage_hash
 from ..store.schema import META_RECUT_TO
+from .budget import EmbedPolicy
 from .embedding import Encoder, batched, texts_without_vectors
 
 # Documents re-cut per transaction.
@@ -45,8 +46,11 @@ def remember(store: Store, key: str) -> None:
     store.set_meta(META_RECUT_TO, key)
 
 
-def recut_all(store: Store, cutting: Chunking, encoder: Encoder, group: int = GROUP) -> Iterator[RecutStep]:
-    """Re-cut every indexed document; yields a RecutStep per group. `cutting` uses the model's tokenizer."""
+def recut_all(
+    store: Store, cutting: Chunking, encoder: Encoder, policy: EmbedPolicy, group: int = GROUP
+) -> Iterator[RecutStep]:
+    """Re-cut every indexed document; yields a RecutStep per group. `cutting` uses the model's tokenizer;
+    the policy says which passages get vectors (indexing/budget.py)."""
     remember(store, recut_key(cutting.max_tokens, cutting.overlap_tokens))
     total = store.count_indexed()
     embed = store.dim() is not None  # an index without vectors only needs its passages re-cut
@@ -58,7 +62,8 @@ def recut_all(store: Store, cutting: Chunking, encoder: Encoder, group: int = GR
             return
         cursor = docs[-1].id
         work = _recut_group(store, docs, cutting)
-        new = texts_without_vectors(store, ((doc.title, chunks) for doc, _ex, chunks in work)) if embed else {}
+        read = ((doc.title, policy.to_embed(doc.kind, doc.folder_id, chunks)) for doc, _ex, chunks in work)
+        new = texts_without_vectors(store, read) if embed else {}
         vecs = batched(list(new.values()), encoder)
         if vecs is None:
             return
@@ -73,6 +78,8 @@ def recut_all(store: Store, cutting: Chunking, encoder: Encoder, group: int = GR
                     extracted=extracted,
                     chunks=chunks,
                     reader=doc.reader,  # re-cut, not re-read: the text is what that reader made of the file
+                    kind=doc.kind,
+                    first_lexical=policy.first_lexical(doc.kind, doc.folder_id),
                 )
             if len(vecs):
                 store.set_vectors(list(new), vecs)

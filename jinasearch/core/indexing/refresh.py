@@ -18,6 +18,7 @@ from ..chunk import Chunking
 from ..extract.runner import Result, Runner, close_results, cut, ready_batches
 from ..models import FileInfo
 from ..store import Store
+from .budget import EmbedPolicy, kind_of
 from .commit import commit_batch
 from .embedding import Encoder, batched, texts_without_vectors
 from .tally import Tally
@@ -41,6 +42,7 @@ def refresh_all(
     store: Store,
     encoder: Encoder,
     tally: Tally,
+    policy: EmbedPolicy,
 ) -> Iterator[RefreshStep]:
     """Read `files` again and swap each group in with its vectors; yields a RefreshStep per group."""
     results = runner.run(files, {}, cutting)
@@ -48,7 +50,7 @@ def refresh_all(
     try:
         for batch in ready_batches(results, runner, GROUP):
             group = [r if r.chunks is not None else cut(r, cutting) for r in batch]
-            if not _swap_in(store, group, folder_of, encoder, tally):
+            if not _swap_in(store, group, (folder_of, policy), encoder, tally):
                 return
             done += len(group)
             yield RefreshStep(done, len(files), group[-1].file.path)
@@ -56,18 +58,28 @@ def refresh_all(
         close_results(results)
 
 
-def _swap_in(store: Store, group: list[Result], folder_of: Mapping[str, int], encoder: Encoder, tally: Tally) -> bool:
-    """Embed what the group's new passages need, then commit the group and those vectors at once;
-    False when cancelled (nothing of the group is written)."""
+def _swap_in(
+    store: Store, group: list[Result], where: tuple[Mapping[str, int], EmbedPolicy], encoder: Encoder, tally: Tally
+) -> bool:
+    """Embed what the group's new passages need (those the budget gives vectors), then commit the
+    group and those vectors at once; False when cancelled (nothing of the group is written)."""
+    folder_of, policy = where
     new: dict[str, str] = {}
     if store.dim() is not None:
-        read = [(r.extracted.title, r.chunks) for r in group if r.extracted is not None and r.chunks is not None]
+        read = [
+            (
+                r.extracted.title,
+                policy.to_embed(kind_of(r.file.path, r.extracted.text), folder_of[r.file.path], r.chunks),
+            )
+            for r in group
+            if r.extracted is not None and r.chunks is not None
+        ]
         new = texts_without_vectors(store, read)
     vecs = batched(list(new.values()), encoder)
     if vecs is None:
         return False
     with store.db.atomic():
-        commit_batch(store, group, folder_of, tally)
+        commit_batch(store, group, folder_of, tally, policy)
         if len(vecs):
             store.set_vectors(list(new), vecs)
     tally.embedded += len(vecs)

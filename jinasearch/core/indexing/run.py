@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..store import Store
+from .budget import EmbedPolicy
 from .changes import Changes
 from .session import Session
 from .tally import Tally
@@ -20,6 +21,12 @@ class Run:
     keyword_only: Exception | None = None
     swap_seconds: float | None = None
     changes: Changes | None = None  # what the scan found (None: a run without a scan)
+    policy: EmbedPolicy | None = None  # what gets vectors (indexing/budget.py), set after the scan
+
+    @property
+    def budget(self) -> EmbedPolicy:
+        assert self.policy is not None, "the budget is prepared right after the scan"
+        return self.policy
 
     @property
     def store(self) -> Store:

@@ -48,10 +48,10 @@ _LEARN = 0.5
 
 
 def embeddable(rows: Iterable[HitRow]) -> list[HitRow]:
-    """The candidates a search may embed, best first: the one place that says which. Passages kept
-    for keyword search only by choice (data files such as logs, the index's `lexical` flag) are to
-    be filtered out here once the index records that flag."""
-    return list(rows)
+    """The candidates a search may embed, best first: the one place that says which. Not the passages
+    kept for keyword search only by choice (data files such as logs, past one file's cap:
+    core/indexing/budget.py): the budget left them out, a query does not put them back."""
+    return [row for row in rows if not row.lexical]
 
 
 class FreshVectors:

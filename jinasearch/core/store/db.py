@@ -21,13 +21,14 @@ from . import recovery
 from . import schema as sql
 from .connection import connect_reader, connect_writer, file_signature
 from .documents import Documents
+from .labels import Labels
 from .passages import Passages
 from .reads import Reads
 
 log = logging.getLogger(__name__)
 
 
-class Store(Documents, Passages, Reads):
+class Store(Documents, Labels, Passages, Reads):
     """One connection. The indexer owns a writable Store; each searcher opens its own for reading."""
 
     def __init__(

@@ -36,7 +36,9 @@ class Documents(Connected):
         return int(self.conn.execute(sql.FOLDER_ID, (path,)).fetchone()[0])
 
     def folders(self) -> list[FolderRecord]:
-        return [FolderRecord(r[0], r[1], tuple(json.loads(r[2])), r[3]) for r in self.conn.execute(sql.FOLDERS)]
+        return [
+            FolderRecord(r[0], r[1], tuple(json.loads(r[2])), r[3], bool(r[4])) for r in self.conn.execute(sql.FOLDERS)
+        ]
 
     def folder_id(self, path: str) -> int | None:
         row = self.conn.execute(sql.FOLDER_ID, (path,)).fetchone()
@@ -89,10 +91,13 @@ class Documents(Connected):
         chunks: Sequence[Chunk],
         reader: int = 0,
         limited: bool = False,
+        kind: str = "",
+        first_lexical: int | None = None,
     ) -> int:
         """Swap in a document's new text and passages in one transaction: readers see old or new, never a mix.
         A document read only in part (`extracted.partial`) keeps the reason as its error; `limited`: a
-        limit of this machine cut it short (counted in `limit_tries`)."""
+        limit of this machine cut it short (counted in `limit_tries`). `kind` and `first_lexical`: what
+        the embedding budget makes of it (indexing/budget.py)."""
         title = extracted.title
         with self.db.atomic():
             if limited and (kept := self._better_reading(path, size, mtime, len(chunks))) is not None:
@@ -125,6 +130,8 @@ class Documents(Connected):
                 ),
             )
             self.conn.execute(sql.DELETE_OLD_PASSAGES_OF_DOC, (doc_id, old_max))
+            self.conn.execute(sql.SET_KIND, (kind, doc_id))
+            self.conn.execute(sql.LABEL_DOC, (-1 if first_lexical is None else first_lexical, doc_id))
             self.bump_vectors_version()
         return doc_id
 

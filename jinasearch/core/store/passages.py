@@ -6,6 +6,7 @@ from collections.abc import Iterator, Sequence
 
 import numpy as np
 
+from ..config import EMBED_TIER
 from ..context import model_input
 from . import schema as sql
 from .connection import Connected
@@ -14,8 +15,9 @@ from .records import PendingPassage
 
 class Passages(Connected):
     def pending(self, limit: int) -> list[PendingPassage]:
-        """Passages still waiting for a vector, oldest first."""
-        return [pending_passage(r) for r in self.conn.execute(sql.PENDING, (limit,))]
+        """Passages still waiting for a vector, most useful first (schema.PENDING)."""
+        query = sql.PENDING.format(tier=EMBED_TIER)
+        return [pending_passage(r) for r in self.conn.execute(query, (limit,))]
 
     def count_pending(self) -> int:
         return int(self.conn.execute(sql.COUNT_PENDING).fetchone()[0])

@@ -67,7 +67,7 @@ class Reads(Connected):
         if not ids:
             return {}
         q = sql.HITS_FOR.format(ids=",".join("?" * len(ids)))
-        return {r[0]: HitRow(*r) for r in self.conn.execute(q, list(ids))}
+        return {r[0]: HitRow(*r[:-1], lexical=bool(r[-1])) for r in self.conn.execute(q, list(ids))}
 
     # -- status ----------------------------------------------------------------------------------
 
@@ -83,8 +83,26 @@ class Reads(Connected):
         return Counts(*(int(x) for x in self.conn.execute(sql.COUNTS).fetchone()))
 
     def folder_stats(self) -> list[FolderStats]:
-        pending = dict(self.conn.execute(sql.PENDING_BY_FOLDER).fetchall())
-        return [FolderStats(*r, pending=pending.get(r[0], 0)) for r in self.conn.execute(sql.FOLDER_STATS)]
+        waiting = {r[0]: r[1:] for r in self.conn.execute(sql.PENDING_BY_FOLDER)}
+        out = []
+        for r in self.conn.execute(sql.FOLDER_STATS):
+            pending, lexical, lexical_files = waiting.get(r[0], (0, 0, 0))
+            fid, path, files, failed, passages, embed_data, data_files = r
+            out.append(
+                FolderStats(
+                    fid,
+                    path,
+                    files,
+                    failed,
+                    passages,
+                    bool(embed_data),
+                    data_files,
+                    pending=pending,
+                    keyword_only=lexical,
+                    keyword_only_files=lexical_files,
+                )  # fmt: skip
+            )
+        return out
 
     def failed(self, folder_id: int | None = None) -> list[FailedFile]:
         if folder_id is None:

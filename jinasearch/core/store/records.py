@@ -34,6 +34,7 @@ class IndexedDoc:
     title: str = ""
     reader: int = 0
     error: str | None = None  # why it was read only in part, if it was
+    kind: str = ""  # "prose" or "data" (core/textkind.py); "" not yet classified
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ class FolderRecord:
     path: str
     excludes: tuple[str, ...]
     added_at: float
+    embed_data: bool = False  # the user's "also search data files by meaning" (indexing/budget.py)
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,7 @@ class HitRow:
     title: str = ""
     section: str = ""
     context: str = ""  # the keyword column: file name words, title, heading path
+    lexical: bool = False  # kept for keyword search only by choice (core/indexing/budget.py)
 
 
 @dataclass(frozen=True)
@@ -87,7 +90,19 @@ class Counts:
     failed: int
     passages: int
     embedded: int
+    keyword_only: int = 0  # passages kept for keyword search only by choice (indexing/budget.py)
 
     @property
     def pending(self) -> int:
-        return self.passages - self.embedded
+        """Passages waiting for a vector (not those keyword only by choice)."""
+        return self.passages - self.embedded - self.keyword_only
+
+
+@dataclass(frozen=True)
+class BudgetDoc:
+    """A document as the embedding budget sees it (indexing/budget.py)."""
+
+    id: int
+    folder_id: int
+    kind: str
+    ext: str  # suffix, lower case, without the dot

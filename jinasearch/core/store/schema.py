@@ -150,6 +150,19 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE documents ADD COLUMN limit_tries INTEGER NOT NULL DEFAULT 0;
     """,
+    # 7: what is worth embedding (core/textkind.py, indexing/budget.py). A document's `kind` is
+    # 'prose' or 'data' (logs, tables, dumps), '' until a writer has classified it; a folder's
+    # `embed_data` is the user's "also search data files by meaning"; a passage is `lexical` when it
+    # is kept for keyword search only by choice (a data file, or past the cap of one long file), so
+    # "waiting for a vector" (the pending index) and "keyword only by choice" are counted apart.
+    """
+    ALTER TABLE documents ADD COLUMN kind TEXT NOT NULL DEFAULT '' CHECK (kind IN ('', 'prose', 'data'));
+    ALTER TABLE folders ADD COLUMN embed_data INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE passages ADD COLUMN lexical INTEGER NOT NULL DEFAULT 0;
+    DROP INDEX passages_pending;
+    CREATE INDEX passages_pending ON passages(id) WHERE vector IS NULL AND lexical = 0;
+    CREATE INDEX passages_lexical ON passages(id) WHERE vector IS NULL AND lexical = 1;
+    """,
 )
 
 # Meta keys: the one list of what the index records about itself.
@@ -161,6 +174,7 @@ META_STAGED_DIM = "staged_dim"
 META_SERVER = "server"  # a served model's embedding server (its base URL), core/policy.py: SERVED
 META_API = "server_api"  # the API it speaks ("ollama", "openai"; "": asked of the server)
 META_RECUT_TO = "rechunk_to"  # a re-cut under way: the passage size it is for ("tokens/overlap")
+META_EMBED_CAP = "embed_cap"  # the cap the passages' `lexical` flags were set for ("none": no cap)
 
 PRAGMAS = (
     "PRAGMA journal_mode=WAL",
@@ -239,19 +253,24 @@ ADD_FOLDER = """
     INSERT INTO folders(path, excludes, added_at) VALUES (?, ?, ?)
     ON CONFLICT(path) DO UPDATE SET excludes = excluded.excludes
 """
-FOLDERS = "SELECT id, path, excludes, added_at FROM folders ORDER BY path"
+FOLDERS = "SELECT id, path, excludes, added_at, embed_data FROM folders ORDER BY path"
+SET_EMBED_DATA = "UPDATE folders SET embed_data = ? WHERE id = ? AND embed_data != ?"
 FOLDER_STATS = """
     SELECT f.id, f.path,
            COUNT(d.id) AS files,
            COALESCE(SUM(d.error IS NOT NULL), 0) AS failed,
-           COALESCE(SUM(d.n_passages), 0) AS passages
+           COALESCE(SUM(d.n_passages), 0) AS passages,
+           f.embed_data,
+           COALESCE(SUM(d.kind = 'data'), 0) AS data_files
     FROM folders f LEFT JOIN documents d ON d.folder_id = f.id
     GROUP BY f.id ORDER BY f.path
 """
-# Through the partial index of pending passages: cheap while few wait for vectors, as after any finished run.
+# Through the partial indexes of passages without a vector: cheap while few wait, as after any
+# finished run. (folder, passages waiting for a vector, passages keyword only by choice, files with some.)
 PENDING_BY_FOLDER = """
-    SELECT d.folder_id, COUNT(*) FROM passages p JOIN documents d ON d.id = p.doc_id
-    WHERE p.vector IS NULL GROUP BY d.folder_id
+    SELECT d.folder_id, SUM(p.lexical = 0), SUM(p.lexical = 1), COUNT(DISTINCT CASE WHEN p.lexical THEN d.id END)
+    FROM passages p JOIN documents d ON d.id = p.doc_id
+    WHERE p.vector IS NULL AND p.lexical IN (0, 1) GROUP BY d.folder_id
 """
 DELETE_FOLDER = "DELETE FROM folders WHERE id = ?"
 FOLDER_ID = "SELECT id FROM folders WHERE path = ?"
@@ -306,14 +325,39 @@ INSERT_PASSAGE = """
             cjk_grams(?6), cjk_grams(?9))
 """
 # (id, text, text_hash, document title, section): the model embeds the passage with its place.
+# Most useful first (indexing/budget.py, "Order"): prose before data a user chose to embed; then
+# tiers of each document's passages, so every file's opening comes before the rest of one huge
+# file; within a tier the folder added last, then the file changed last.
 PENDING = """
-    SELECT p.id, p.text, p.text_hash, d.title, p.section FROM passages p JOIN documents d ON d.id = p.doc_id
-    WHERE p.vector IS NULL ORDER BY p.id LIMIT ?
+    SELECT p.id, p.text, p.text_hash, d.title, p.section
+    FROM passages p JOIN documents d ON d.id = p.doc_id JOIN folders f ON f.id = d.folder_id
+    WHERE p.vector IS NULL AND p.lexical = 0
+    ORDER BY d.kind = 'data', p.ord / {tier}, f.added_at DESC, d.mtime DESC, p.id LIMIT ?
 """
-COUNT_PENDING = "SELECT COUNT(*) FROM passages WHERE vector IS NULL"
+COUNT_PENDING = "SELECT COUNT(*) FROM passages WHERE vector IS NULL AND lexical = 0"
 SET_VECTOR_BY_HASH = "UPDATE passages SET vector = ? WHERE text_hash = ? AND vector IS NULL"
 ALL_IDS = "SELECT group_concat(id) FROM passages"
-PENDING_IDS = "SELECT group_concat(id) FROM passages WHERE vector IS NULL"
+# Every passage without a vector, through both partial indexes (a bare "vector IS NULL" reads every blob).
+PENDING_IDS = """
+    SELECT group_concat(id) FROM (
+        SELECT id FROM passages WHERE vector IS NULL AND lexical = 0
+        UNION ALL SELECT id FROM passages WHERE vector IS NULL AND lexical = 1
+    )
+"""
+# -- what is embedded (indexing/budget.py) ------------------------------------------------------
+# A document's passages from ordinal `first` on are keyword only (-1: none); only rows that change are written.
+LABEL_DOC = """
+    UPDATE passages SET lexical = (?1 >= 0 AND ord >= ?1)
+    WHERE doc_id = ?2 AND lexical != (?1 >= 0 AND ord >= ?1)
+"""
+SET_KIND = "UPDATE documents SET kind = ? WHERE id = ?"
+# (id, folder, kind, suffix): every document, for labelling its passages again after a policy change.
+DOCS_FOR_BUDGET = "SELECT id, folder_id, kind, ext FROM documents WHERE status = 'indexed' {where}"
+# Documents an index from before schema 7 holds unclassified, with the start of their text.
+UNCLASSIFIED = """
+    SELECT d.id, d.ext, substr(t.text, 1, ?) FROM documents d JOIN texts t ON t.doc_id = d.id
+    WHERE d.kind = '' AND d.status = 'indexed' AND d.id > ? ORDER BY d.id LIMIT ?
+"""
 VECTORS_PAGE = "SELECT id, vector FROM passages WHERE vector IS NOT NULL AND id > ? ORDER BY id LIMIT ?"
 VECTORS_FOR = "SELECT id, vector FROM passages WHERE id IN ({ids}) AND vector IS NOT NULL"
 
@@ -326,7 +370,8 @@ KEYWORD = """
 # How many passages hold a term (for idf), counted no further than a cap: past it a word is common.
 DOC_FREQ = "SELECT COUNT(*) FROM (SELECT 1 FROM passages_fts WHERE passages_fts MATCH ? LIMIT ?)"
 HITS_FOR = """
-    SELECT p.id, p.doc_id, d.path, p.page, p.text, p.char_start, p.char_end, d.mtime, d.title, p.section, p.context
+    SELECT p.id, p.doc_id, d.path, p.page, p.text, p.char_start, p.char_end, d.mtime, d.title, p.section, p.context,
+           p.lexical
     FROM passages p JOIN documents d ON d.id = p.doc_id WHERE p.id IN ({ids})
 """
 PASSAGE_COUNT = "SELECT COUNT(*) FROM passages"
@@ -349,19 +394,22 @@ COUNTS = """
         (SELECT COUNT(*) FROM passages) AS passages,
         -- Counted as all minus pending: the pending count reads the small partial index, while
         -- "vector IS NOT NULL" would read every vector (0.2 s at 100k passages).
-        (SELECT COUNT(*) FROM passages) - (SELECT COUNT(*) FROM passages WHERE vector IS NULL) AS embedded
+        (SELECT COUNT(*) FROM passages)
+            - (SELECT COUNT(*) FROM passages WHERE vector IS NULL AND lexical = 0)
+            - (SELECT COUNT(*) FROM passages WHERE vector IS NULL AND lexical = 1) AS embedded,
+        (SELECT COUNT(*) FROM passages WHERE vector IS NULL AND lexical = 1) AS keyword_only
 """
 # -- staged re-embedding (a model switch) --------------------------------------------------------
 # Passages whose text has no staged vector yet, after a cursor (ids only grow, so one pass per run).
 UNSTAGED = """
     SELECT p.id, p.text, p.text_hash, d.title, p.section FROM passages p JOIN documents d ON d.id = p.doc_id
-    WHERE p.id > ? AND NOT EXISTS (SELECT 1 FROM staged_vectors s WHERE s.text_hash = p.text_hash)
+    WHERE p.id > ? AND p.lexical = 0 AND NOT EXISTS (SELECT 1 FROM staged_vectors s WHERE s.text_hash = p.text_hash)
     ORDER BY p.id LIMIT ?
 """
-# Distinct texts still to stage: read from the text_hash index, not from the rows with their vectors.
+# Distinct texts still to stage (keyword-only passages are not: after the swap they have no vector).
 COUNT_UNSTAGED = """
     SELECT COUNT(DISTINCT p.text_hash) FROM passages p
-    WHERE NOT EXISTS (SELECT 1 FROM staged_vectors s WHERE s.text_hash = p.text_hash)
+    WHERE p.lexical = 0 AND NOT EXISTS (SELECT 1 FROM staged_vectors s WHERE s.text_hash = p.text_hash)
 """
 COUNT_STAGED = "SELECT COUNT(*) FROM staged_vectors"
 STAGE_VECTOR = "INSERT OR REPLACE INTO staged_vectors(text_hash, vector) VALUES (?, ?)"
@@ -373,7 +421,7 @@ DELETE_META = "DELETE FROM meta WHERE key = ?"
 
 # -- re-cutting passages to a new size (from the stored text) --------------------------------------
 INDEXED_DOCS_AFTER = """
-    SELECT id, folder_id, path, size, mtime, hash, title, reader, error FROM documents
+    SELECT id, folder_id, path, size, mtime, hash, title, reader, error, kind FROM documents
     WHERE status = 'indexed' AND id > ? ORDER BY id LIMIT ?
 """
 COUNT_INDEXED_DOCS = "SELECT COUNT(*) FROM documents WHERE status = 'indexed'"

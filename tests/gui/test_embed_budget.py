@@ -1,0 +1,43 @@
+"""The folder panel's "also search data files by meaning" switch, the counts it shows, and the cap setting."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jinasearch.gui.dialogs import SettingsDialog
+from jinasearch.gui.prefs import Prefs, load_prefs, save_prefs
+from jinasearch.gui.window_helpers import counts_text
+from tests.core.datafiles import write_log
+from tests.gui.helpers import index_folder
+
+
+def test_a_folders_log_is_found_by_words_until_the_switch_embeds_it(qtbot, make_window, docs: Path) -> None:
+    write_log(docs / "server.log", 0.03)
+    w = make_window()
+    index_folder(qtbot, w, docs)
+    qtbot.waitUntil(lambda: any(r.data_files == 1 for r in w.folders.rows), timeout=10_000)
+    row = next(r for r in w.folders.rows if r.path == str(docs))
+    assert row.keyword_only > 0 and not row.embed_data
+    assert "by words only" in counts_text(w.controller.status)
+    w.folders.tree.topLevelItem(0).setSelected(True)
+    switch = w.folders.embed_data
+    assert switch.isEnabled() and not switch.isChecked() and "1 data file" in switch.text()
+    assert "by their words only" in w.folders.tree.topLevelItem(0).toolTip(3)
+    with qtbot.waitSignal(w.controller.runFinished, timeout=30_000) as done:
+        switch.click()
+    assert done.args[0].summary.passages_embedded == row.keyword_only
+    qtbot.waitUntil(lambda: any(r.embed_data and r.keyword_only == 0 for r in w.folders.rows), timeout=10_000)
+    assert w.folders.embed_data.isChecked()
+    assert "by words only" not in counts_text(w.controller.status)
+
+
+def test_the_cap_setting_round_trips_with_no_limit_as_zero(qtbot, qsettings) -> None:
+    for cap in (500, None):
+        prefs = Prefs(embed_cap=cap)
+        dlg = SettingsDialog(prefs, "/data")
+        qtbot.addWidget(dlg)
+        assert dlg.prefs().embed_cap == cap
+        save_prefs(qsettings, prefs)
+        assert load_prefs(qsettings).embed_cap == cap
+        assert prefs.settings(Path("/data")).embed_cap == cap
+    assert dlg.embed_cap.text() == "no limit"
