@@ -99,10 +99,10 @@ def add_budget_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--embed-cap",
         type=embed_cap,
-        default=DEFAULT_EMBED_CAP,
+        default="recorded",
         metavar="N",
-        help=f"embed at most N passages of one file, the rest found by keyword only (default {DEFAULT_EMBED_CAP}; "
-        "'none': no cap)",
+        help=f"embed at most N passages of one file, the rest found by keyword only ('none': no cap; default: "
+        f"as the index was last set, {DEFAULT_EMBED_CAP} for a new one)",
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from .errors import DataDirError
 from .models import ExcludeRule
@@ -84,8 +85,9 @@ class Settings:
     # wherever they are, and a per-folder switch would have to be found again for each folder.
     default_excludes: bool = True
     device: str = "auto"
-    # Vectors for at most this many passages of one file (None: no cap), indexing/budget.py.
-    embed_cap: int | None = DEFAULT_EMBED_CAP
+    # Vectors for at most this many passages of one file (None: no cap; "recorded": the cap the index
+    # was last labelled for, so a command-line run without --embed-cap keeps the app's choice), indexing/budget.py.
+    embed_cap: int | None | Literal["recorded"] = DEFAULT_EMBED_CAP
     # An embedding server's base URL (None: the model runs here), and the API it speaks ("ollama" or
     # "openai"; None: found out by asking it). See core/embed/server/.
     server: str | None = None

@@ -21,10 +21,11 @@ keeps it.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from ..config import Settings
+from ..config import DEFAULT_EMBED_CAP, Settings
 from ..control import Control
 from ..models import Chunk
 from ..store import Store
@@ -58,9 +59,7 @@ class EmbedPolicy:
 
 def kind_of(path: str, text: str) -> TextKind:
     """A document's kind from its suffix and text (bounded cost: core/textkind.py samples)."""
-    dot = path.rfind(".")
-    slash = max(path.rfind("/"), path.rfind("\\"))
-    return classify(path[dot:].lower() if dot > slash else "", text).kind
+    return classify(os.path.splitext(path)[1].lower(), text).kind
 
 
 def prepare(store: Store, settings: Settings, switched: Iterable[int], control: Control) -> EmbedPolicy:
@@ -68,10 +67,12 @@ def prepare(store: Store, settings: Settings, switched: Iterable[int], control: 
     left unclassified, and label again the documents of folders whose switch moved (`switched`), or
     every document when the cap changed since the labels were set."""
     fresh = _classify_unclassified(store, control)
-    policy = EmbedPolicy(settings.embed_cap, frozenset(f.id for f in store.folders() if f.embed_data))
-    cap = "none" if settings.embed_cap is None else str(settings.embed_cap)
+    recorded = store.get_meta(META_EMBED_CAP)
+    limit = _cap(recorded) if settings.embed_cap == "recorded" else settings.embed_cap
+    policy = EmbedPolicy(limit, frozenset(f.id for f in store.folders() if f.embed_data))
+    cap = "none" if limit is None else str(limit)
     with store.db.atomic():
-        if store.get_meta(META_EMBED_CAP) != cap:
+        if recorded != cap:
             docs = store.budget_docs()
             store.set_meta(META_EMBED_CAP, cap)
         else:
@@ -81,6 +82,13 @@ def prepare(store: Store, settings: Settings, switched: Iterable[int], control: 
         for doc in docs:
             store.label_doc(doc.id, policy.first_lexical(doc.kind, doc.folder_id))
     return policy
+
+
+def _cap(recorded: str | None) -> int | None:
+    """The cap as the index records it (META_EMBED_CAP), the default before any."""
+    if recorded is None:
+        return DEFAULT_EMBED_CAP
+    return None if recorded == "none" else int(recorded)
 
 
 def _classify_unclassified(store: Store, control: Control) -> set[int]:

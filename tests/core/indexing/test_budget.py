@@ -100,6 +100,10 @@ def test_a_long_file_is_embedded_up_to_the_cap_and_lifting_the_cap_embeds_the_re
     assert got == [(9,)]  # the first ten passages of the long file
     st = read_status(settings)
     assert st.keyword_only == by_file["long.txt"][0] - 10 and st.keyword_only_files == 1 and st.pending == 0
+    # A run that names no cap (the command line without --embed-cap) keeps the one the index was set to.
+    emb = FakeEmbedder()
+    run_index(replace(settings, embed_cap="recorded"), [root], emb)
+    assert emb.encoded == [] and embedded_by_file(settings.data_dir)["long.txt"][1] == 10
     run_index(replace(settings, embed_cap=None), [root], FakeEmbedder())
     assert all(n == v for n, v in embedded_by_file(settings.data_dir).values())
     assert read_status(settings).keyword_only == 0
