@@ -82,6 +82,10 @@ class FolderPanel(QWidget):
             "your documents. Tick this to search them by meaning too."
         )
         self.embed_data.clicked.connect(self._switch_data)
+        self.data_note = QLabel()  # what of the selected folder is found by its words only, by choice
+        self.data_note.setWordWrap(True)
+        self.data_note.setStyleSheet("color: #616161")
+        self.data_note.hide()
         self.tree.itemSelectionChanged.connect(self._selection_changed)
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_btn)
@@ -100,6 +104,7 @@ class FolderPanel(QWidget):
         lay.addLayout(buttons)
         lay.addLayout(lists)
         lay.addWidget(self.embed_data)
+        lay.addWidget(self.data_note)
         self.rows: list[FolderRow] = []
 
     def selected(self) -> str | None:
@@ -112,7 +117,9 @@ class FolderPanel(QWidget):
         row = next((r for r in self.rows if r.path == path), None)
         self.embed_data.setEnabled(row is not None and row.data_files > 0)
         self.embed_data.setChecked(row is not None and row.embed_data)
-        self.embed_data.setText(data_switch_text(row))
+        note = words_only_note(row)
+        self.data_note.setText(note)
+        self.data_note.setVisible(bool(note))
 
     def _switch_data(self, on: bool) -> None:
         if path := self.selected():
@@ -164,12 +171,13 @@ FOLDER_COLUMN_PX = 120
 DATA_SWITCH = "Also search data files by meaning"
 
 
-def data_switch_text(row: FolderRow | None) -> str:
-    """The switch, with what it concerns in the selected folder."""
-    if row is None or not row.data_files:
-        return DATA_SWITCH
+def words_only_note(row: FolderRow | None) -> str:
+    """Under the switch: what of the selected folder is found by its words only, by choice ("" for nothing)."""
+    if row is None or not row.keyword_only:
+        return ""
     files = f"{row.data_files:,} data file" + ("s" if row.data_files != 1 else "")
-    return f"{DATA_SWITCH} ({files} in this folder)"
+    what = f"{files} (logs, tables, dumps)" if row.data_files and not row.embed_data else "Long files past the cap"
+    return f"{what}: {row.keyword_only:,} passages found by their words only."
 
 
 def why_words(row: FolderRow) -> str:

@@ -21,13 +21,17 @@ def test_a_folders_log_is_found_by_words_until_the_switch_embeds_it(qtbot, make_
     assert "by words only" in counts_text(w.controller.status)
     w.folders.tree.topLevelItem(0).setSelected(True)
     switch = w.folders.embed_data
-    assert switch.isEnabled() and not switch.isChecked() and "1 data file" in switch.text()
+    assert switch.isEnabled() and not switch.isChecked()
+    assert (
+        w.folders.data_note.text()
+        == f"1 data file (logs, tables, dumps): {row.keyword_only:,} passages found by their words only."
+    )
     assert "by their words only" in w.folders.tree.topLevelItem(0).toolTip(3)
     with qtbot.waitSignal(w.controller.runFinished, timeout=30_000) as done:
         switch.click()
     assert done.args[0].summary.passages_embedded == row.keyword_only
     qtbot.waitUntil(lambda: any(r.embed_data and r.keyword_only == 0 for r in w.folders.rows), timeout=10_000)
-    assert w.folders.embed_data.isChecked()
+    assert w.folders.embed_data.isChecked() and w.folders.data_note.isHidden()
     assert "by words only" not in counts_text(w.controller.status)
 
 
