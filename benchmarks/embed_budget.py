@@ -11,11 +11,11 @@ index is read every few seconds, read-only, through the partial indexes only (no
 - passages of the log and the CSV embedded (the budget's target: none by default, at most the cap
   with the folder's switch on).
 
-With --stop-at-prose the run is stopped once every prose passage has a vector (the old behaviour then
-still has the log to embed: what is left is reported, with the hours it would take at the rate seen).
+With --stop prose the run is stopped once every prose passage has a vector (the old behaviour then
+still has the log to embed: what is left is reported); --stop keyword once every file is committed.
 
     python benchmarks/embed_budget.py --out /tmp/eb-new.json
-    python benchmarks/embed_budget.py --tree /tmp/wt-base --stop-at-prose --out /tmp/eb-old.json
+    python benchmarks/embed_budget.py --tree /tmp/wt-base --stop keyword --every 1 --out /tmp/eb-old.json
 """
 
 from __future__ import annotations
@@ -86,7 +86,7 @@ def poll(db: Path) -> dict[str, int] | None:
     }
 
 
-def run(tree: Path, desk: Path, data_dir: Path, files: int, model: str, stop_at_prose: bool, every_s: float) -> dict:
+def run(tree: Path, desk: Path, data_dir: Path, files: int, model: str, stop: str | None, every_s: float) -> dict:
     env = {**os.environ, "PYTHONPATH": str(tree), "HF_HUB_OFFLINE": "1"}
     cmd = [sys.executable, "-m", "jinasearch.cli", "index", str(desk), "--data-dir", str(data_dir), "--model", model]
     proc = subprocess.Popen(cmd + ["--no-progress"], env=env, cwd=tree, start_new_session=True)
@@ -102,7 +102,11 @@ def run(tree: Path, desk: Path, data_dir: Path, files: int, model: str, stop_at_
             timeline.append(counts)
             if counts["docs"] >= files and "keyword_searchable_s" not in marks:
                 marks["keyword_searchable_s"] = t
-            if stop_at_prose and counts["docs"] >= files and counts["prose_embedded"] >= counts["prose"] > 0:
+            if stop == "keyword" and counts["docs"] >= files:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(timeout=120)
+                break
+            if stop == "prose" and counts["docs"] >= files and counts["prose_embedded"] >= counts["prose"] > 0:
                 os.killpg(proc.pid, signal.SIGINT)
                 proc.wait(timeout=120)
                 break
@@ -146,7 +150,11 @@ def main() -> None:
     ap.add_argument("--docs-dev", type=Path, default=Path("/tmp/docs-dev"), help="the built docs-dev documents")
     ap.add_argument("--work", type=Path, default=Path("/tmp/embed-budget"), help="desk and index go here")
     ap.add_argument("--model", help="model name or folder (default: the MiniLM test model)")
-    ap.add_argument("--stop-at-prose", action="store_true", help="stop once every prose passage has a vector")
+    ap.add_argument(
+        "--stop",
+        choices=("keyword", "prose"),
+        help="stop once every file is keyword-searchable, or once every prose passage has a vector",
+    )
     ap.add_argument("--every", type=float, default=5.0, help="seconds between reads of the index")
     ap.add_argument("--out", type=Path, required=True)
     args = ap.parse_args()
@@ -158,7 +166,7 @@ def main() -> None:
     files = build_desk(desk, args.docs_dev)
     data_dir = args.work / f"data-{args.tree.name}-{os.getpid()}"
     log(f"indexing {files} files with {args.tree} (load {load_avg()})")
-    result = run(args.tree.resolve(), desk, data_dir, files, args.model, args.stop_at_prose, args.every)
+    result = run(args.tree.resolve(), desk, data_dir, files, args.model, args.stop, args.every)
     summary = summarise(result)
     summary.update(tree=str(args.tree), files=files, load_after=load_avg())
     args.out.write_text(json.dumps({"summary": summary, **result}, indent=1))

@@ -6,7 +6,7 @@ import argparse
 import os
 from collections.abc import Iterator
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
     from .core.models import Filters
@@ -99,17 +99,20 @@ def add_budget_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--embed-cap",
         type=embed_cap,
-        default="recorded",
+        default="recorded",  # not given: the cap the index records (argparse runs a string default through `type`)
         metavar="N",
         help=f"embed at most N passages of one file, the rest found by keyword only ('none': no cap; default: "
         f"as the index was last set, {DEFAULT_EMBED_CAP} for a new one)",
     )
 
 
-def embed_cap(text: str) -> int | None:
-    """N >= 1, or 'none' (no cap)."""
-    if text.strip().lower() == "none":
+def embed_cap(text: str) -> int | None | Literal["recorded"]:
+    """N >= 1, 'none' (no cap), or 'recorded' (the default: as the index was last set)."""
+    word = text.strip().lower()
+    if word == "none":
         return None
+    if word == "recorded":
+        return "recorded"
     try:
         value = int(text)
     except ValueError:

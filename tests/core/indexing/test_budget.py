@@ -196,3 +196,17 @@ def test_a_search_does_not_embed_what_the_budget_keeps_for_keyword_search(tmp_pa
         assert not side.get(settings.model_key, FakeEmbedder().dim, by_file["server.log"].split(","))
     finally:
         side.close()
+
+
+def test_the_command_line_cap_is_kept_unless_given_and_none_lifts_it(tmp_path: Path) -> None:
+    from jinasearch.cli import main
+
+    root = tmp_path / "docs"
+    prose_file(root / "long.txt", 40)
+    data = ["--data-dir", str(tmp_path / "data"), "--model", "fake-embedder", "--chunk-tokens", "40"]
+    assert main(["index", str(root), *data, "--embed-cap", "10"]) in (0, 3)  # 3: no such model, keyword only
+    assert rows(tmp_path / "data", "SELECT value FROM meta WHERE key = 'embed_cap'") == [("10",)]
+    assert main(["index", str(root), *data]) in (0, 3)
+    assert rows(tmp_path / "data", "SELECT value FROM meta WHERE key = 'embed_cap'") == [("10",)]
+    assert main(["index", str(root), *data, "--embed-cap", "none"]) in (0, 3)
+    assert rows(tmp_path / "data", "SELECT value FROM meta WHERE key = 'embed_cap'") == [("none",)]
