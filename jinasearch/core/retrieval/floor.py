@@ -5,7 +5,11 @@ the collection would show a page of unrelated text. A hit is kept when
 - its cosine to the query reaches the model's floor (cosines are model-specific: MiniLM puts unrelated
   texts near 0.1, Jina v2 near 0.6), or
 - it holds at least WORDS of the query's words (idf-weighted, in the passage or its place), or one of
-  the query's handles (a rare identifier).
+  the query's handles (a rare identifier), or
+- it has no vector yet (still embedding, and not embedded by the search itself: retrieval/fresh.py):
+  nothing says it is far in meaning, so it stays, as a search by words alone would keep it. Judged
+  far for want of a vector, most of an index's results vanished while its vectors were still to
+  come (docs/benchmarks.md, "Meaning before vectors").
 The floors are measured per model on answered and unanswerable queries (docs/benchmarks.md, "Nothing
 found"); a model without a measured floor gets none, and the list is never cut for meaning alone.
 """
@@ -49,4 +53,4 @@ def floor_for(model: str | None) -> Floor | None:
 def is_close(ev: Evidence, floor: Floor) -> bool:
     if ev.handles > 0 or ev.words >= floor.words:
         return True
-    return ev.cosine is not None and ev.cosine >= floor.cosine
+    return ev.cosine is None or ev.cosine >= floor.cosine

@@ -8,10 +8,10 @@ search embeds its best keyword candidates that have no vector, exactly as the in
 them (core/context.py: `model_input`, whose hash is the passage's text_hash), with the searcher's
 own embedder of the index's model, and ranks them by meaning at once:
 
-- bounded: in keyword rank order, at most FRESH_MAX passages a query, and only while the model
-  time spent stays within FRESH_BUDGET_S. The speed is measured as it goes, so each model call
-  takes as many passages as fit in what is left of the budget (up to SLICE_MAX), and a busy
-  machine embeds fewer rather than answering later (docs/benchmarks.md, "Meaning before vectors");
+- bounded: in keyword rank order, at most FRESH_MAX passages a query, one model call each, and only
+  while the next one is expected to fit in what is left of FRESH_BUDGET_S (the time a passage takes
+  is measured as it goes): a busy machine embeds fewer rather than answering later
+  (docs/benchmarks.md, "Meaning before vectors");
 - kept: in memory (FRESH_CACHE vectors, least recently used dropped) and in the side file
   (store/sidecar.py), from which the indexer adopts them instead of embedding those texts again,
   and which searchers in other processes read too.
@@ -22,7 +22,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 
@@ -34,17 +34,19 @@ from ..store.sidecar import SideVectors
 
 log = logging.getLogger(__name__)
 
-# Most passages a query embeds (the time box below usually stops it first on a CPU).
+# Most passages a query embeds (the time box below stops it first on a CPU; a GPU gets this far).
 FRESH_MAX = 32
-# Model time a query may spend on them, in seconds: on this project's 2-core test machine MiniLM
-# embeds about 30 passages a second, so ~6 of them; a GPU takes the full FRESH_MAX.
+# Model time a query may spend on them, in seconds. MiniLM on this project's 2-core test machine
+# takes 40-60 ms a passage on one core when it is quiet, ~100 ms when it is busy: 2 to 4 passages.
 FRESH_BUDGET_S = 0.2
-# Most passages in one model call: larger calls run faster per passage but overshoot the budget more.
-SLICE_MAX = 8
 # Vectors kept in memory (by model and text hash): ~3 MB of 384-d vectors.
 FRESH_CACHE = 2048
-# Weight of the newest measurement in the running estimate of the model's speed.
+# Weight of the newest measurement in the running estimate of a passage's time.
 _LEARN = 0.5
+# When not one passage fits a whole budget, the speed may have been measured in a slow moment (the
+# model's first call, a busy minute): each such query thinks it this much faster, so a later query
+# measures it again rather than none ever embedding again.
+_RECOVER = 0.8
 
 
 def embeddable(rows: Iterable[HitRow]) -> list[HitRow]:
@@ -60,17 +62,23 @@ class FreshVectors:
     One per searcher, used from the thread that searches. `start` begins a query's time box (the
     rounds of one query share it); `vectors` answers each round."""
 
-    def __init__(self, side: SideVectors | None, *, budget_s: float | None = None) -> None:
+    def __init__(
+        self,
+        side: SideVectors | None,
+        *,
+        budget_s: float | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.side = side
         self.budget_s = FRESH_BUDGET_S if budget_s is None else budget_s
+        self._clock = clock
         self._memory: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
-        self._rate: float | None = None  # model seconds per character of a call's padded input
-        self._left = budget_s
-        self._count = 0
+        self._per_passage: float | None = None  # model seconds a passage takes, a running estimate
+        self._left, self._count, self._recovered = self.budget_s, 0, False
         self.encoded = 0  # passages embedded by this object in all (for status and benchmarks)
 
     def start(self) -> None:
-        self._left, self._count = self.budget_s, 0
+        self._left, self._count, self._recovered = self.budget_s, 0, False
 
     def vectors(self, model: str, emb: Embedder, rows: Sequence[HitRow]) -> dict[int, np.ndarray]:
         """A vector by passage id for those of `rows` (candidates without one, best first) that can
@@ -121,44 +129,42 @@ class FreshVectors:
     # -- the time box -------------------------------------------------------------------------------
 
     def _embed(self, emb: Embedder, todo: Sequence[tuple[str, str]]) -> dict[str, np.ndarray]:
-        """Embed `todo` (hash, model input) in order, slice by slice, while the query's budget lasts."""
+        """Embed `todo` (hash, model input) in order while the query's budget lasts.
+
+        One passage a call, through `encode_query`: on a CPU it runs on one core, like the query.
+        Two torch threads on a busy two-core machine took 3-5x longer than one, and erratically
+        (120-1,400 ms against 60-110 ms for one passage; docs/benchmarks.md, "Meaning before
+        vectors"), which no time box can plan for; and one core batches nothing faster anyway.
+        A served model answers it with a query's short timeout. Both backends embed a query's
+        text as they embed a passage's (no instruction prefix), so the vector is the indexer's."""
         out: dict[str, np.ndarray] = {}
-        i = 0
-        while i < len(todo) and self._count < FRESH_MAX:
-            part = self._slice(todo[i:])
-            if not part:
+        for h, text in todo:
+            if self._count >= FRESH_MAX or not self._fits():
                 break
-            t0 = time.monotonic()
+            t0 = self._clock()
             try:
-                vecs = emb.encode([t for _, t in part])
+                vec = emb.encode_query(text)
             except ServerError as exc:  # the server went away: the stand-in it is, for this query
                 log.info("not embedding search candidates: %s", exc)
                 self._left = 0.0
                 break
-            spent = time.monotonic() - t0
+            spent = self._clock() - t0
             self._left -= spent
-            self._count += len(part)
-            self.encoded += len(part)
-            padded = len(part) * max(len(t) for _, t in part)
-            rate = spent / max(padded, 1)
-            self._rate = rate if self._rate is None else (1 - _LEARN) * self._rate + _LEARN * rate
-            out.update((h, np.asarray(v, dtype=np.float32)) for (h, _), v in zip(part, vecs))
-            i += len(part)
+            self._count += 1
+            self.encoded += 1
+            known = self._per_passage
+            self._per_passage = spent if known is None else (1 - _LEARN) * known + _LEARN * spent
+            out[h] = np.asarray(vec, dtype=np.float32)
         return out
 
-    def _slice(self, todo: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
-        """The next model call: as many passages as the estimated speed fits in what is left of the
-        budget (a call pads its texts to the longest); one to begin with, while the speed is unknown."""
+    def _fits(self) -> bool:
+        """Whether the next passage is expected to fit in what is left of the budget (the first one
+        is tried while its time is unknown)."""
         if self._left <= 0:
-            return []
-        room = min(SLICE_MAX, FRESH_MAX - self._count, len(todo))
-        if self._rate is None:
-            return list(todo[:1])
-        part: list[tuple[str, str]] = []
-        longest = 0
-        for item in todo[:room]:
-            longest = max(longest, len(item[1]))
-            if self._rate * longest * (len(part) + 1) > self._left:
-                break
-            part.append(item)
-        return part
+            return False
+        if self._per_passage is None or self._per_passage <= self._left:
+            return True
+        if self._count == 0 and not self._recovered:
+            self._per_passage *= _RECOVER
+            self._recovered = True
+        return False

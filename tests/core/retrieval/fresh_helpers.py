@@ -37,7 +37,8 @@ OLD = {
 
 
 class CountingEmbedder:
-    """The real model, counting the passages it is asked to encode (queries apart)."""
+    """The real model, recording every text it is asked to embed (a search embeds passages one at a
+    time through `encode_query`, like the query; the indexer through `encode`)."""
 
     def __init__(self, inner: Embedder) -> None:
         self.inner = inner
@@ -49,7 +50,12 @@ class CountingEmbedder:
         return self.inner.encode(texts)
 
     def encode_query(self, text: str) -> np.ndarray:
+        self.encoded.append(text)
         return self.inner.encode_query(text)
+
+    def passages(self) -> list[str]:
+        """What it embedded besides the test's query."""
+        return [t for t in self.encoded if t != QUERY]
 
 
 def library(tmp_path: Path, minilm: Embedder, minilm_path: str, *, none_embedded: bool = False) -> Settings:

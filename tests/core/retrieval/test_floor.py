@@ -33,8 +33,8 @@ def test_close_by_meaning_by_words_or_by_a_handle() -> None:
     assert not is_close(Evidence(cosine=0.249, words=0.59, handles=0.0), floor)
     assert is_close(Evidence(cosine=0.0, words=0.6, handles=0.0), floor)
     assert is_close(Evidence(cosine=-0.1, words=0.0, handles=0.3), floor)
-    # No vector yet: only the words or a handle can keep it.
-    assert not is_close(Evidence(cosine=None, words=0.2, handles=0.0), floor)
+    # No vector yet (and not embedded by the search): nothing says it is far in meaning.
+    assert is_close(Evidence(cosine=None, words=0.2, handles=0.0), floor)
     assert is_close(Evidence(cosine=None, words=0.8, handles=0.0), floor)
 
 

@@ -65,10 +65,10 @@ def test_with_no_vector_in_the_index_yet_the_query_and_its_candidates_are_embedd
         hits = searcher.search(QUERY, k=3, sentences=False)
         assert Path(hits[0].path).name == ANSWER and hits[0].evidence and hits[0].evidence.cosine is not None
         # By meaning alone and by words alone nothing changes: no passage is embedded for them.
-        seen = len(counting.encoded)
+        seen = len(counting.passages())
         assert searcher.search(QUERY, k=3, mode="semantic") == []
         assert searcher.search(QUERY, k=3, mode="keyword")
-        assert len(counting.encoded) == seen
+        assert len(counting.passages()) == seen
     finally:
         searcher.close()
 
@@ -82,17 +82,27 @@ def test_query_time_vectors_are_stored_once_and_reused(
     try:
         searcher.search(QUERY, k=3, sentences=False)
         # Exactly what the indexer embeds for those passages, each once.
-        assert sorted(counting.encoded) == sorted(pending_inputs(settings))
-        assert len(counting.encoded) == len(NEW)
+        assert sorted(counting.passages()) == sorted(pending_inputs(settings))
+        assert len(counting.passages()) == len(NEW)
         searcher.search(QUERY, k=3, sentences=False)
-        assert len(counting.encoded) == len(NEW)  # the second time from memory
+        assert len(counting.passages()) == len(NEW)  # the second time from memory
     finally:
         searcher.close()
     # Another searcher (another process, the next session) finds them in the side file.
     again = CountingEmbedder(minilm)
     assert top_file(Searcher(settings, embedder=again)) == ANSWER
-    assert again.encoded == []
-    assert SideVectors(settings.data_dir).count() == len(NEW)
+    assert again.passages() == []
+    # Kept by text hash, for the index's model: the very vectors the indexer would compute.
+    store = Store(settings.db_path, readonly=True)
+    model, dim, waiting = store.model(), store.dim(), store.pending(100)
+    store.close()
+    assert model is not None and dim is not None
+    side = SideVectors(settings.data_dir)
+    kept = side.get(model, dim, [p.text_hash for p in waiting])
+    assert side.count() == len(kept) == len(NEW)
+    side.close()
+    for p, vec in zip(waiting, minilm.encode([p.text for p in waiting])):
+        assert float(kept[p.text_hash] @ vec) > 0.9999
 
 
 def test_side_vectors_of_another_model_or_size_are_not_used(
@@ -111,7 +121,7 @@ def test_side_vectors_of_another_model_or_size_are_not_used(
     side.close()
     counting = CountingEmbedder(minilm)
     assert top_file(Searcher(settings, embedder=counting)) == ANSWER
-    assert len(counting.encoded) == len(NEW)  # embedded anew, with the index's model
+    assert len(counting.passages()) == len(NEW)  # embedded anew, with the index's model
 
 
 def test_a_broken_side_file_does_not_break_search(
@@ -124,7 +134,7 @@ def test_a_broken_side_file_does_not_break_search(
     try:
         assert Path(searcher.search(QUERY, k=3, sentences=False)[0].path).name == ANSWER
         searcher.search(QUERY, k=3, sentences=False)
-        assert len(counting.encoded) == len(NEW)  # still kept in memory
+        assert len(counting.passages()) == len(NEW)  # still kept in memory
     finally:
         searcher.close()
 
