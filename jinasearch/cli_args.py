@@ -114,12 +114,11 @@ def embed_cap(text: str) -> int | None | Literal["recorded"]:
     if word == "recorded":
         return "recorded"
     try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of passages of 1 or more, or 'none', not '{text}'")
-    return value
+        return positive(text)
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number of passages of 1 or more, or 'none', not '{text}'"
+        ) from None
 
 
 def where_embedded(server: str | None, device: str | None = None) -> str:
