@@ -21,4 +21,5 @@ PUBLIC: tuple[str, ...] = (
     "embed",  # loading a model
     "extract",  # the formats the app knows, and the sandboxed runner
     "ask",  # the command line asks the running app (its server and client)
+    "heap",  # a long-running process gives freed memory back
 )

@@ -59,6 +59,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from ..core.config import default_data_dir
     from ..core.errors import JinaSearchError
+    from ..core.heap import TRIM_EVERY_S, return_freed_memory
+    from .ask_service import AskService
     from .window import MainWindow
 
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "jinasearch"])
@@ -70,6 +72,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         app.setWindowIcon(icon)
     data_dir = (args.data_dir or default_data_dir()).expanduser()
     window = MainWindow(QSettings(), data_dir)
+    ask = AskService(window.controller)  # answers `jinasearch search` once the model is in
+    trim = QTimer()  # what model calls freed goes back to the system (core/heap.py)
+    trim.timeout.connect(return_freed_memory)
+    trim.start(int(TRIM_EVERY_S * 1000))
     window.show()
 
     def begin() -> None:
@@ -82,6 +88,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     QTimer.singleShot(0, begin)
     code = app.exec()
+    trim.stop()
+    ask.stop()
     window.shutdown()
     return int(code)
 

@@ -144,6 +144,10 @@ class SearchWorker(QObject):
             self._searcher = Searcher(self.settings, load_model=False, embedders=self._embedder_for)
         return self._searcher
 
+    def open_searcher(self):  # type: ignore[no-untyped-def]
+        """The app's searcher, for others on this thread (the command line's questions: ask_service.py)."""
+        return self._open()
+
     @Slot(int, str, object)
     def search(self, seq: int, query: str, filters: object) -> None:
         if seq < self.latest:
