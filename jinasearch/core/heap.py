@@ -2,11 +2,12 @@
 
 Every model call allocates tensors of a new size (a batch of passages, a search's sentences).
 glibc's malloc keeps what they free for reuse, and after a large block is freed it serves the next
-large ones from its heaps too, which it only trims from the top: the app grew from 560 to 1,010 MB
-over the 48 docs-dev searches and stayed there. `malloc_trim(0)` hands the free pages back (5 ms);
-called every few seconds it keeps the app near 600 MB for ~1% of search time. Fixing malloc's
-thresholds instead (M_MMAP_THRESHOLD) keeps memory as low but maps fresh pages for every large
-tensor: searches took 15-20% longer (docs/benchmarks.md, "Memory").
+large ones from its heaps too, which it only trims from the top: over the 48 docs-dev searches the
+app went from 518 MB to 700-780 MB on a quiet machine, 1,010 MB on a busy one, and stayed there.
+`malloc_trim(0)` hands the free pages back (5 ms a call); every few seconds it keeps the app at
+~675 MB, the searches as fast (37 s for the 48 either way). Fixing malloc's thresholds instead
+(M_MMAP_THRESHOLD) keeps memory as low but maps fresh pages for every large tensor: searches took
+15-20% longer (docs/benchmarks.md, "Memory"; benchmarks/memory.py).
 """
 
 from __future__ import annotations
