@@ -21,8 +21,8 @@ from .retrieval.binding import Binding, load_model
 from .retrieval.floor import floor_for, is_close
 from .retrieval.fresh import FreshVectors
 from .retrieval.grouping import group_by_file, hit_from
-from .retrieval.highlight import best_sentences, lexical_best_sentence
-from .retrieval.hybrid import Fresh, hybrid
+from .retrieval.highlight import Span, best_sentences, lexical_best_sentence
+from .retrieval.hybrid import Fresh, Rounds, hybrid
 from .retrieval.keyword import DF_CAP, KeywordAnswer, KeywordRetriever, candidate_terms, doc_freq, fts_query
 from .store import HitRow, Store, VectorIndex
 from .store.sidecar import SideVectors
@@ -187,8 +187,9 @@ class Searcher:
         n = max(CANDIDATES, 2 * k * per_file)
         model_floor = floor_for(self.model) if mode != "keyword" else None
         qvec: np.ndarray | None = None  # embedded in the first round, reused by the next
+        rounds = Rounds()
         for _round in range(GROW_ROUNDS + 1):
-            ranked, rows, sources, qvec, evidence = self._rank(query, n, mode, filters, qvec)
+            ranked, rows, sources, qvec, evidence = self._rank(query, n, mode, filters, qvec, rounds)
             floor = model_floor if qvec is not None else None
             weak_ids = {pid for pid, ev in evidence.items() if floor is not None and not is_close(ev, floor)}
             close = [(pid, s) for pid, s in ranked if pid not in weak_ids]
@@ -201,7 +202,7 @@ class Searcher:
         return picked, sources, qvec, evidence, weak_ids
 
     def _rank(
-        self, query: str, n: int, mode: Mode, filters: Filters | None, known: np.ndarray | None = None
+        self, query: str, n: int, mode: Mode, filters: Filters | None, known: np.ndarray | None, rounds: Rounds
     ) -> tuple[
         list[tuple[int, float]],
         Mapping[int, HitRow],
@@ -211,7 +212,7 @@ class Searcher:
     ]:
         """(ranked (id, score), rows of the candidates read so far, each id's sources, query vector, and
         the evidence of each candidate when there is a query vector). `known`: the query's vector
-        from an earlier round, not embedded again."""
+        from an earlier round, not embedded again; `rounds`: the rows and word evidence it read."""
         # The keyword query runs on a second thread while the query is embedded and FAISS searched:
         # SQLite, torch and FAISS all release the GIL, so on two cores the retrievers overlap.
         keyword_job: Future[KeywordAnswer] | None = None
@@ -235,7 +236,9 @@ class Searcher:
             ranked = keyword
         else:
             fresh = self._fresh_for()
-            ranked, rows, evidence = hybrid(self.store, query, qvec, dense, keyword, freqs, self.word_pieces, fresh)
+            ranked, rows, evidence = hybrid(
+                self.store, query, qvec, dense, keyword, freqs, self.word_pieces, fresh, rounds
+            )
         rows = rows or self.store.hit_rows([i for i, _ in ranked])
         dense_ids, kw_ids = {i for i, _ in dense}, {i for i, _ in keyword}
         sources = {
@@ -276,16 +279,16 @@ class Searcher:
         emb = self.embedder
         return emb.tokenizer.count([word])[0] if emb is not None else 2
 
-    def sentence_spans(
-        self, query: str, texts: Sequence[str], *, semantic: bool = True
-    ) -> list[tuple[int, int] | None]:
+    def sentence_spans(self, query: str, texts: Sequence[str], *, semantic: bool = True) -> list[Span | None]:
         """Each text's sentence closest in meaning to the query (one batched model call), or, without
         a model or with `semantic=False`, the sentence holding the most query words.
 
         The app asks right after the results, maybe after a model switch: the last search's query
         vector and binding are used for the same query, so sentences and query come from one model."""
         found = self._query_vector(query) if semantic else None
-        spans = self._guard(lambda: best_sentences(texts, found[0], found[1].sentence_vectors)) if found else None
+        spans = (
+            self._guard(lambda: best_sentences(texts, query, found[0], found[1].sentence_vectors)) if found else None
+        )
         return spans or [lexical_best_sentence(t, query) for t in texts]
 
     def _query_vector(self, query: str) -> tuple[np.ndarray, Binding] | None:

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -117,9 +117,24 @@ def _side_by_side(low: str, a: str, b: str) -> bool:
     return a + b in low or f"{a} {b}" in low
 
 
-def word_evidence(texts: Mapping[int, str], q: QueryWords, ids: Iterable[int]) -> dict[int, tuple[float, float]]:
-    """(L, handles) of each candidate (see lexical_evidence)."""
-    return {pid: lexical_evidence(texts[pid], q) if pid in texts else (0.0, 0.0) for pid in ids}
+def word_evidence(
+    texts: Mapping[int, str], q: QueryWords, ids: Iterable[int], memo: dict[int, tuple[float, float]] | None = None
+) -> dict[int, tuple[float, float]]:
+    """(L, handles) of each candidate (see lexical_evidence). `memo` keeps them for the same query's
+    next round: a round that grows the pool scores 4x the candidates, most of them seen before."""
+    memo = {} if memo is None else memo
+    for pid in ids:
+        if pid not in memo:
+            memo[pid] = lexical_evidence(texts[pid], q) if pid in texts else (0.0, 0.0)
+    return {pid: memo[pid] for pid in ids}
+
+
+@dataclass
+class WordMemo:
+    """One query's word evidence so far, of passages (`text`) and of their places (`place`)."""
+
+    text: dict[int, tuple[float, float]] = field(default_factory=dict)
+    place: dict[int, tuple[float, float]] = field(default_factory=dict)
 
 
 def lifts(words: Mapping[int, tuple[float, float]]) -> dict[int, float]:
@@ -160,6 +175,7 @@ def hybrid_rank(
     q: QueryWords,
     ids: Iterable[int],
     places: Mapping[int, str] | None = None,
+    memo: WordMemo | None = None,
 ) -> tuple[list[tuple[int, float]], dict[int, Evidence]]:
     """The hybrid ranking of candidates `ids`: cosine + lexical evidence, then one round of Rocchio
     feedback from that ranking's top FEEDBACK_DOCS and the same scoring with the moved query; and
@@ -168,12 +184,14 @@ def hybrid_rank(
     have no vector yet. Scores stay cosine-like (q' is a unit vector), so the bounds of the lexical
     lift and the handle bonus hold in both passes. `places`: each candidate's title and heading path;
     the share of the query's words they hold adds up to PLACE_WEIGHT (a passage under a heading that
-    names the query's subject is about it, more than one that only mentions it)."""
+    names the query's subject is about it, more than one that only mentions it). `memo`: the same
+    query's evidence from an earlier round."""
     ids = list(ids)
-    words = word_evidence(texts, q, ids)
+    memo = memo or WordMemo()
+    words = word_evidence(texts, q, ids, memo.text)
     lexical = lifts(words)
     if places:
-        for pid, (share, _h) in word_evidence(places, q, ids).items():
+        for pid, (share, _h) in word_evidence(places, q, ids, memo.place).items():
             lexical[pid] += PLACE_WEIGHT * share
     row = {int(pid): i for i, pid in enumerate(vec_ids)}
     cosine = dict(zip(row, (vectors @ qvec).tolist()))

@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from ..context import place
 from ..models import Evidence
 from ..store import HitRow, Store
-from .fusion import hybrid_rank, query_words
+from .fusion import WordMemo, hybrid_rank, query_words
 
 # Vectors computed now for candidates that have none yet (fresh.py), by passage id.
 Fresh = Callable[[Sequence[HitRow]], Mapping[int, np.ndarray]]
+
+
+@dataclass
+class Rounds:
+    """What one query's rounds share (search.py grows the pool): rows read and word evidence."""
+
+    rows: dict[int, HitRow] = field(default_factory=dict)
+    words: WordMemo = field(default_factory=WordMemo)
 
 
 def hybrid(
@@ -24,6 +33,7 @@ def hybrid(
     freqs: Mapping[str, int],
     pieces: Callable[[str], int],
     fresh: Fresh | None = None,
+    rounds: Rounds | None = None,
 ) -> tuple[list[tuple[int, float]], dict[int, HitRow], dict[int, Evidence]]:
     """Score the union of both candidate lists with cosine + lexical evidence, with one round of
     vector feedback (see fusion.py).
@@ -31,9 +41,12 @@ def hybrid(
     Every candidate's vector comes from SQLite in one batched read, so keyword-only candidates
     are judged on both signals rather than "missing = worst", and the feedback can re-score all.
     Keyword candidates still without a vector are handed to `fresh`, best first, for one computed
-    now; those it leaves out keep fusion's stand-in cosine. `pieces`: the model's tokens per word."""
+    now; those it leaves out keep fusion's stand-in cosine. `pieces`: the model's tokens per word.
+    `rounds`: what an earlier round of the same query read and scored, not done again."""
+    rounds = rounds or Rounds()
     ids = list(dict.fromkeys([i for i, _ in dense] + [i for i, _ in keyword]))
-    rows = store.hit_rows(ids)
+    rounds.rows.update(store.hit_rows([pid for pid in ids if pid not in rounds.rows]))
+    rows = {pid: rounds.rows[pid] for pid in ids if pid in rounds.rows}
     found, mat = store.vectors_for(ids, len(qvec))
     if fresh is not None:
         have = set(found.tolist())
@@ -46,5 +59,5 @@ def hybrid(
     # Words count where the passage sits too: its file name, title and heading path.
     texts = {pid: f"{row.context}\n{row.text}" for pid, row in rows.items()}
     places = {pid: place(row.title, row.section) for pid, row in rows.items()}
-    ranked, evidence = hybrid_rank(qvec, found.tolist(), mat, texts, words, ids, places)
+    ranked, evidence = hybrid_rank(qvec, found.tolist(), mat, texts, words, ids, places, rounds.words)
     return ranked, rows, evidence

@@ -176,8 +176,17 @@ class VectorIndex:
         faiss = faiss_module()
         # One query is scanned on one core: an OpenMP team of two only adds barriers, and on a busy
         # two-core machine it measured 4x slower (52 vs 14 ms at 100k). Per calling thread, so a
-        # background ANN build keeps its threads.
+        # background ANN build keeps its threads. torch shares this OpenMP runtime, so the calling
+        # thread's count is put back after: left at 1, every later encode on this thread (best
+        # sentences, query-time vectors) would run on one core.
+        before = faiss.omp_get_max_threads()
         faiss.omp_set_num_threads(1)
+        try:
+            return self._search_one(faiss, query, k, allowed)
+        finally:
+            faiss.omp_set_num_threads(before)
+
+    def _search_one(self, faiss: Any, query: np.ndarray, k: int, allowed: np.ndarray | None) -> list[tuple[int, float]]:
         q = np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32)
         sel = None
         if allowed is not None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
-from jinasearch.core.retrieval.highlight import best_sentences, lexical_best_sentence, term_spans
+from jinasearch.core.retrieval.highlight import SENTENCES_PER_PASSAGE, best_sentences, lexical_best_sentence, term_spans
 from tests.fakes import FakeEmbedder
 
 
@@ -48,11 +50,17 @@ def test_lexical_best_sentence() -> None:
 
 def test_best_sentences_use_vectors_one_encode() -> None:
     emb = FakeEmbedder()
-    texts = ["Bananas are yellow. The volcano erupted lava. Cherries are red.", "Only one sentence here", ""]
+    texts = [
+        "Bananas are yellow. The volcano erupted lava. Cherries are red. The volcano lava cooled slowly in the rain.",
+        "Only one sentence here",
+        "",
+        "Lava is hot. A volcano is tall.",
+    ]
     q = emb.encode_query("volcano lava")
     calls = emb.calls
-    out = best_sentences(texts, q, emb.encode)
+    out = best_sentences(texts, "volcano lava", q, emb.encode)
     assert emb.calls == calls + 1  # all passages' sentences in one batch
+    assert len(emb.encoded) - 1 == 4  # the query, then the two sentences of each passage holding both words
     s, e = out[0]  # type: ignore[misc]
     assert texts[0][s:e] == "The volcano erupted lava."
     assert out[1] == (0, len(texts[1]))
@@ -61,5 +69,32 @@ def test_best_sentences_use_vectors_one_encode() -> None:
 
 def test_best_sentences_without_multi_sentence_passages_does_not_encode() -> None:
     emb = FakeEmbedder()
-    out = best_sentences(["one", "two"], np.ones(emb.dim, np.float32), emb.encode)
+    out = best_sentences(["one", "two"], "one", np.ones(emb.dim, np.float32), emb.encode)
     assert out == [(0, 3), (0, 3)] and emb.calls == 0
+
+
+def test_best_sentences_put_only_the_sentences_with_most_query_words_to_the_model() -> None:
+    emb = FakeEmbedder()
+    seen: list[str] = []
+
+    def encode(texts: Sequence[str]) -> np.ndarray:
+        seen.extend(texts)
+        return emb.encode(texts)
+
+    filler = [f"Sentence number {n} talks about nothing much." for n in range(10)]
+    text = " ".join([*filler[:4], "Lava flows from the volcano.", *filler[4:], "The volcano sleeps."])
+    out = best_sentences([text], "volcano lava", emb.encode_query("volcano lava"), encode)
+    # Only the sentence holding the most query words: no call at all.
+    assert seen == []
+    s, e = out[0]  # type: ignore[misc]
+    assert text[s:e] == "Lava flows from the volcano."
+    # Two sentences hold both words: both go to the model, which picks the one closest in meaning.
+    text = " ".join([*filler[:4], "Lava flows from the volcano.", *filler[4:], "The volcano spat lava."])
+    out = best_sentences([text], "volcano lava", emb.encode_query("volcano lava"), encode)
+    assert seen == ["Lava flows from the volcano.", "The volcano spat lava."]
+    s, e = out[0]  # type: ignore[misc]
+    assert "volcano" in text[s:e]
+    # No sentence holds a query word: the first SENTENCES_PER_PASSAGE go to the model.
+    seen.clear()
+    best_sentences([" ".join(filler)], "volcano lava", emb.encode_query("volcano lava"), encode)
+    assert seen == filler[:SENTENCES_PER_PASSAGE]
