@@ -117,3 +117,15 @@ def test_exhaustive_tier_is_float16_with_the_float32_top10() -> None:
     # Reading the vectors back (what an IVF rebuild starts from) gives them within float16 rounding.
     got_ids, got = ann.vectors_of(vi.index, None)
     assert np.array_equal(got_ids, ids) and np.abs(got - mat).max() < 2e-3
+
+
+def test_a_search_leaves_the_threads_torch_runs_on_as_they_were() -> None:
+    # FAISS and torch share one OpenMP runtime: a search scanned on one core must not leave every
+    # later encode on the calling thread on one core too.
+    torch = pytest.importorskip("torch")
+    before = torch.get_num_threads()
+    mat = _clustered(100)
+    vi = V.VectorIndex(DIM)
+    vi._add(np.arange(100, dtype=np.int64), mat)
+    assert vi.search(mat[3], 1)[0][0] == 3
+    assert torch.get_num_threads() == before
