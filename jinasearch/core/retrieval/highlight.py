@@ -13,6 +13,9 @@ Span = tuple[int, int]
 SentenceEncoder = Callable[[Sequence[str]], np.ndarray]
 # Sentences a passage puts to the model when its best sentence is chosen (see best_sentences).
 SENTENCES_PER_PASSAGE = 3
+# The start of a sentence the model reads for it: the hits' sentences are encoded in one batch,
+# padded to the longest, so one 150-token run (a code block, a table) cost the price of all of them.
+SENTENCE_CHARS = 300
 
 
 def term_spans(text: str, query: str) -> list[Span]:
@@ -93,7 +96,7 @@ def best_sentences(
             found = _words_found(t, sents, query)
             sents = [span for span, n in zip(sents, found) if n == max(found)][:SENTENCES_PER_PASSAGE]
         chosen.append(sents)
-    flat = [t[s:e] for t, spans in zip(texts, chosen) if len(spans) > 1 for s, e in spans]
+    flat = [t[s : min(e, s + SENTENCE_CHARS)] for t, spans in zip(texts, chosen) if len(spans) > 1 for s, e in spans]
     vecs = encode(flat) if flat else np.zeros((0, len(query_vec)), dtype=np.float32)
     scores = vecs @ query_vec if len(flat) else np.zeros(0)
     out: list[Span | None] = []
