@@ -29,6 +29,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -62,6 +63,11 @@ class QueryWords:
     handles: frozenset[str]
     total: float  # sum of idf (1.0 when empty), the denominator of every share
 
+    @cached_property
+    def cjk(self) -> tuple[str, ...]:
+        """The stems written in CJK characters: found inside runs of text, not as words."""
+        return tuple(s for s in self.stems if has_cjk(s))
+
 
 def query_words(
     query: str, doc_freq: Callable[[str], int], n_passages: int, pieces: Callable[[str], int] | None = None
@@ -94,7 +100,7 @@ def lexical_evidence(text: str, q: QueryWords) -> tuple[float, float]:
     # Stem each distinct word once (map over the C-level lru_cache): this runs for ~200 candidates a query.
     present = set(map(stem, set(toks)))
     # A CJK query word is found inside a run of characters, as FTS5's bigram columns found it (core/cjk.py).
-    present.update(s for s in q.stems if has_cjk(s) and contains(low, s))
+    present.update(s for s in q.cjk if contains(low, s))
     cover = sum(q.idf[s] for s in q.stems if s in present) / q.total
     pairs = list(zip(q.stems, q.stems[1:]))
     if pairs:
@@ -131,10 +137,11 @@ def word_evidence(
 
 @dataclass
 class WordMemo:
-    """One query's word evidence so far, of passages (`text`) and of their places (`place`)."""
+    """One query's word evidence so far: of passages by id (`text`), of places by their text (`place`:
+    the passages of one section share it)."""
 
     text: dict[int, tuple[float, float]] = field(default_factory=dict)
-    place: dict[int, tuple[float, float]] = field(default_factory=dict)
+    place: dict[str, float] = field(default_factory=dict)
 
 
 def lifts(words: Mapping[int, tuple[float, float]]) -> dict[int, float]:
@@ -190,8 +197,11 @@ def hybrid_rank(
     memo = memo or WordMemo()
     words = word_evidence(texts, q, ids, memo.text)
     lexical = lifts(words)
-    if places:
-        for pid, (share, _h) in word_evidence(places, q, ids, memo.place).items():
+    for pid, where in (places or {}).items():
+        if pid in lexical:
+            share = memo.place.get(where)
+            if share is None:
+                share = memo.place[where] = lexical_evidence(where, q)[0]
             lexical[pid] += PLACE_WEIGHT * share
     row = {int(pid): i for i, pid in enumerate(vec_ids)}
     cosine = dict(zip(row, (vectors @ qvec).tolist()))
