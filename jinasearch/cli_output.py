@@ -86,6 +86,7 @@ def hit_json(h: Hit) -> dict[str, object]:
         "char_end": h.char_end,
         "sources": list(h.sources),
         "highlights": [list(s) for s in h.highlights],
+        "also_in": [path_json(p) for p in h.also_in],
     }
 
 
@@ -119,6 +120,8 @@ def print_hits(query: str, hits: Sequence[Hit], *, many: bool) -> None:
         path = shown_path(h.path)
         print(f"{rank:>2}. {breadcrumb(path, h.title, h.section, h.page)}  [{'+'.join(h.sources)} {h.score:.3f}]")
         print(f"    {path}")
+        if h.also_in:
+            print(f"    also in: {', '.join(shown_path(p) for p in h.also_in)}")
         print("    " + _marked(h, color).replace("\n", " ")[:600])
 
 

@@ -40,6 +40,7 @@ def sample_hit(**kw: object) -> Hit:
         "section": "Igneous > Basalt",
         "close": False,
         "evidence": Evidence(None, 0.5, 0.25),
+        "also_in": ("/backup/n\udcffame \ue0ff.pdf", "/old/name.pdf"),
     }
     fields.update(kw)
     return Hit(**fields)  # type: ignore[arg-type]

@@ -28,6 +28,7 @@ HIT_FIELDS = {
     "char_end",
     "sources",
     "highlights",
+    "also_in",
 }
 
 
@@ -386,3 +387,17 @@ def test_a_device_this_machine_lacks_is_refused_with_the_reason(capsys, docs: Pa
     assert exit_.value.code == 2
     err = capsys.readouterr().err
     assert "argument --device" in err and "no CUDA" in err and "use cpu" in err
+
+
+def test_a_passage_in_two_files_is_one_hit_with_also_in(capsys, docs: Path) -> None:  # type: ignore[no-untyped-def]
+    write(docs / "copy" / "volcano.txt", (docs / "volcano.txt").read_text())
+    assert run(capsys, "index", str(docs))[0] == 0
+    code, out, _ = run(capsys, "search", "basalt lava", "--json", "--mode", "keyword")
+    hits = json.loads(out)
+    same = [h for h in hits if "Basalt" in h["text"]]
+    assert code == 0 and len(same) == 1
+    (other,) = same[0]["also_in"]
+    assert {same[0]["path"], other["path"]} == {str(docs / "volcano.txt"), str(docs / "copy" / "volcano.txt")}
+    assert set(other) == {"path", "path_bytes"}
+    code, out, _ = run(capsys, "search", "basalt lava", "--mode", "keyword")
+    assert f"    also in: {other['path']}" in out

@@ -96,6 +96,8 @@ class Hit:
     # False for a weak hit, neither close in meaning nor holding the query's words (shown only on request).
     close: bool = True
     evidence: Evidence | None = None
+    # Other files holding this very passage (a copy, a backup): shown once, with these named.
+    also_in: tuple[str, ...] = ()
 
     @property
     def highlights(self) -> list[tuple[int, int]]:

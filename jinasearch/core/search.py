@@ -20,7 +20,7 @@ from .policy import model_key
 from .retrieval.binding import Binding, load_model
 from .retrieval.floor import floor_for, is_close
 from .retrieval.fresh import FreshVectors
-from .retrieval.grouping import group_by_file, hit_from
+from .retrieval.grouping import fold_copies, group_by_file, hit_from
 from .retrieval.highlight import Span, best_sentences, lexical_best_sentence
 from .retrieval.hybrid import Fresh, Rounds, hybrid
 from .retrieval.keyword import DF_CAP, KeywordAnswer, KeywordRetriever, candidate_terms, doc_freq, fts_query
@@ -163,7 +163,7 @@ class Searcher:
             spans: list[tuple[int, int] | None] = [None] * len(picked)
             if highlight and sentences and picked:
                 spans = self.sentence_spans(query, [row.text for row, _ in picked], semantic=qvec is not None)
-            return [
+            hits = [
                 hit_from(
                     row,
                     score,
@@ -175,6 +175,7 @@ class Searcher:
                 )
                 for (row, score), span in zip(picked, spans)
             ]
+            return fold_copies(hits, self.store.copies)  # the same passage in two files: one hit
 
     def _files(
         self, query: str, k: int, per_file: int, mode: Mode, filters: Filters | None, weak: bool

@@ -200,6 +200,7 @@ def _hit_out(h: Hit) -> dict[str, Any]:
         "section": h.section,
         "close": h.close,
         "evidence": [ev.cosine, ev.words, ev.handles] if ev is not None else None,
+        "also_in": list(h.also_in),
     }
 
 
@@ -228,6 +229,7 @@ def _hit_in(raw: object) -> Hit:
         section=_str(raw.get("section", "")),
         close=bool(raw.get("close", True)),
         evidence=Evidence(_opt_float(ev[0]), _float(ev[1]), _float(ev[2])) if isinstance(ev, list) else None,
+        also_in=tuple(_str(p) for p in _list(raw, "also_in")),
     )
 
 

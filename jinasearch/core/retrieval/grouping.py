@@ -3,7 +3,8 @@ document cannot fill a page and the first results cover as many files as they ca
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 
 from ..models import Evidence, Hit
 from ..store import HitRow
@@ -28,6 +29,34 @@ def group_by_file(
         if len(group) < per_file:
             group.append((row, score))
     return [hit for group in groups.values() for hit in group]
+
+
+# Files named per hit at most: a licence paragraph in a thousand files needs no thousand names.
+MAX_ALSO_IN = 50
+
+
+def fold_copies(hits: Sequence[Hit], copies: Callable[[list[int]], Mapping[int, Sequence[str]]]) -> list[Hit]:
+    """`hits` with every identical passage shown once: a later hit with the same text (whitespace aside)
+    is dropped, and the first one's `also_in` names the other files holding it, those among the hits
+    and those `copies` (passage ids -> other documents with the same stored passage) finds elsewhere."""
+    kept: list[Hit] = []
+    first: dict[str, int] = {}  # the text's key -> its index in `kept`
+    also: list[list[str]] = []
+    for hit in hits:
+        key = " ".join(hit.text.split())
+        at = first.get(key)
+        if at is None:
+            first[key] = len(kept)
+            kept.append(hit)
+            also.append([])
+        elif hit.path != kept[at].path and hit.path not in also[at]:
+            also[at].append(hit.path)
+    found = copies([h.passage_id for h in kept]) if kept else {}
+    for i, hit in enumerate(kept):
+        more = [p for p in found.get(hit.passage_id, ()) if p != hit.path and p not in also[i]]
+        if also[i] or more:
+            kept[i] = replace(hit, also_in=tuple((also[i] + more)[:MAX_ALSO_IN]))
+    return kept
 
 
 def hit_from(

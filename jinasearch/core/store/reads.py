@@ -69,6 +69,14 @@ class Reads(Connected):
         q = sql.HITS_FOR.format(ids=",".join("?" * len(ids)))
         return {r[0]: HitRow(*r[:-1], lexical=bool(r[-1])) for r in self.conn.execute(q, list(ids))}
 
+    def copies(self, ids: Sequence[int]) -> dict[int, list[str]]:
+        """For each passage id, the paths of the other documents holding the same passage, by path."""
+        out: dict[int, list[str]] = {}
+        if ids:
+            for pid, path in self.conn.execute(sql.COPIES_OF.format(ids=",".join("?" * len(ids))), list(ids)):
+                out.setdefault(int(pid), []).append(path)
+        return out
+
     # -- status ----------------------------------------------------------------------------------
 
     def passage_count(self) -> int:

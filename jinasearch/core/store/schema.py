@@ -375,6 +375,13 @@ HITS_FOR = """
     FROM passages p JOIN documents d ON d.id = p.doc_id WHERE p.id IN ({ids})
 """
 PASSAGE_COUNT = "SELECT COUNT(*) FROM passages"
+# Other files holding a passage's exact text (the same hash: what the model embeds, its place included).
+COPIES_OF = """
+    SELECT DISTINCT p.id, d.path FROM passages p
+    JOIN passages q ON q.text_hash = p.text_hash AND q.doc_id != p.doc_id
+    JOIN documents d ON d.id = q.doc_id
+    WHERE p.id IN ({ids}) ORDER BY p.id, d.path
+"""
 # The file types searches can find (a filter on any other finds nothing).
 FILE_TYPES = "SELECT DISTINCT ext FROM documents WHERE n_passages > 0 AND ext != '' ORDER BY ext"
 # Filter clauses, AND-ed into the queries below (on documents d).
