@@ -1,20 +1,22 @@
-"""The results list: a thin item model over list[Hit] and a delegate that paints the engine's highlight spans."""
+"""The results list's cards: a delegate that paints the engine's highlight spans (the item model is results_model.py)."""
 
 from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
-from PySide6.QtCore import QAbstractListModel, QEvent, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QTextCharFormat, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from ..core.context import breadcrumb
 from ..core.models import Hit
+from .results_model import HitRole, MoreRole, ResultsModel
 from .snippet import Span, hit_spans, snippet, spans_utf16
 
-HitRole = Qt.ItemDataRole.UserRole + 1
+__all__ = ["HitRole", "MoreRole", "ResultDelegate", "ResultsModel", "card_for", "passage_document"]
+
 
 # Two clearly different marks: the best sentence as a soft band, the query's words as a strong marker.
 SENTENCE_BG = QColor("#fff3b0")
@@ -43,96 +45,6 @@ def when(mtime: float) -> str:
     return time.strftime("%Y-%m-%d", time.localtime(mtime)) if mtime else ""
 
 
-MoreRole = Qt.ItemDataRole.UserRole + 2  # how many more passages of the row's file are folded away (0: none)
-
-
-class ResultsModel(QAbstractListModel):
-    """Rows are hits, file by file: each file's best passage, and its next ones when the person asks for
-    "more from this file". Views read the Hit itself through HitRole."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._groups: list[list[Hit]] = []  # the search's hits, one list per file, best first
-        self._open: set[int] = set()  # doc ids whose further passages are shown
-        self._rows: list[tuple[Hit, int]] = []  # (hit, passages folded behind it)
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        hit, folded = self._rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return os.path.basename(hit.path)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return hit.path + (f"\npage {hit.page}" if hit.page else "")
-        if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{breadcrumb(hit.path, hit.title, hit.section, hit.page)}: {hit.text[:200]}"
-        if role == HitRole:
-            return hit
-        if role == MoreRole:
-            return folded
-        return None
-
-    def set_hits(self, hits: list[Hit]) -> None:
-        """Hits as the searcher gives them: file by file, each file's passages together, best first."""
-        self.beginResetModel()
-        self._groups = []
-        for hit in hits:
-            if self._groups and self._groups[-1][0].doc_id == hit.doc_id:
-                self._groups[-1].append(hit)
-            else:
-                self._groups.append([hit])
-        self._open = set()
-        self._layout()
-        self.endResetModel()
-
-    def _layout(self) -> None:
-        self._rows = []
-        for group in self._groups:
-            if group[0].doc_id in self._open:
-                self._rows.extend((h, 0) for h in group)
-            else:
-                self._rows.append((group[0], len(group) - 1))
-
-    def toggle_more(self, row: int) -> bool:
-        """Show (or fold again) the other passages of the row's file; False when it has none."""
-        hit = self.hit(row)
-        group = next((g for g in self._groups if hit is not None and g[0].doc_id == hit.doc_id), None)
-        if group is None or len(group) < 2:
-            return False
-        self.beginResetModel()
-        self._open.symmetric_difference_update({group[0].doc_id})
-        self._layout()
-        self.endResetModel()
-        return True
-
-    def set_sentences(self, spans: dict[int, tuple[int, int] | None]) -> None:
-        """Fill in best-sentence spans (passage id -> span) that arrive after the hits."""
-        for group in self._groups:
-            for i, hit in enumerate(group):
-                if hit.passage_id in spans and spans[hit.passage_id] != hit.sentence_span:
-                    group[i] = replace(hit, sentence_span=spans[hit.passage_id])
-        for row, (hit, folded) in enumerate(self._rows):
-            new = next((h for g in self._groups for h in g if h.passage_id == hit.passage_id), hit)
-            if new is not hit:
-                self._rows[row] = (new, folded)
-                idx = self.index(row)
-                self.dataChanged.emit(idx, idx)
-
-    def hit(self, row: int) -> Hit | None:
-        return self._rows[row][0] if 0 <= row < len(self._rows) else None
-
-    @property
-    def hits(self) -> list[Hit]:
-        return [h for h, _ in self._rows]
-
-    @property
-    def files(self) -> int:
-        return len(self._groups)
-
-
 @dataclass(frozen=True)
 class Card:
     """Everything painted for one hit, computed without a painter (so tests can check it)."""
@@ -144,6 +56,7 @@ class Card:
     text: str
     spans: tuple[Span, ...]  # UTF-16 offsets into `text`
     more: int = 0  # passages of the same file folded behind this card
+    also: str = ""  # the other files holding this very passage ("also in: …"), or ""
 
 
 def card_for(hit: Hit, limit: int = 420, more: int = 0) -> Card:
@@ -154,7 +67,16 @@ def card_for(hit: Hit, limit: int = 420, more: int = 0) -> Card:
     title = breadcrumb(hit.path, hit.title, hit.section, hit.page)
     folded = f"▸ {more} more from this file" if more else ""
     sub = "  ·  ".join(x for x in (where, when(hit.mtime), folded) if x)
-    return Card(title, sub, label, color, text, tuple(spans_utf16(text, spans)), more)
+    return Card(title, sub, label, color, text, tuple(spans_utf16(text, spans)), more, also_in(hit))
+
+
+def also_in(hit: Hit, named: int = 3) -> str:
+    """The card's line naming the other files holding its passage (the first `named`; all in the tooltip)."""
+    if not hit.also_in:
+        return ""
+    names = ", ".join(short_path(p) for p in hit.also_in[:named])
+    rest = len(hit.also_in) - named
+    return f"also in: {names}" + (f" and {rest} more" if rest > 0 else "")
 
 
 def passage_document(card: Card, font: QFont, width: float) -> QTextDocument:
@@ -236,7 +158,13 @@ class ResultDelegate(QStyledItemDelegate):
             return super().sizeHint(option, index)
         _base, title, small = self._fonts(option)
         doc = self.document_for(hit, option)
-        h = self._first_line(title, small) + QFontMetrics(small).height() + int(doc.size().height()) + 3 * self.PAD
+        lines = 2 if hit.also_in else 1  # the folder line, and the copies' line when there are copies
+        h = (
+            self._first_line(title, small)
+            + lines * QFontMetrics(small).height()
+            + int(doc.size().height())
+            + 3 * self.PAD
+        )
         return QSize(self._text_width(option) + 2 * self.PAD, h)
 
     def paint(
@@ -282,7 +210,12 @@ class ResultDelegate(QStyledItemDelegate):
         painter.setPen(QColor("#5f6368"))
         sub = sfm.elidedText(card.subtitle, Qt.TextElideMode.ElideMiddle, r.width() - 2 * self.PAD)
         painter.drawText(QRect(x, y, r.width() - 2 * self.PAD, sfm.height()), Qt.AlignmentFlag.AlignVCenter, sub)
-        y += sfm.height() + self.PAD // 2
+        y += sfm.height()
+        if card.also:
+            also = sfm.elidedText(card.also, Qt.TextElideMode.ElideRight, r.width() - 2 * self.PAD)
+            painter.drawText(QRect(x, y, r.width() - 2 * self.PAD, sfm.height()), Qt.AlignmentFlag.AlignVCenter, also)
+            y += sfm.height()
+        y += self.PAD // 2
 
         doc = passage_document(card, base, self._text_width(option))
         painter.translate(x, y)

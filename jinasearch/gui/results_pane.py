@@ -6,6 +6,9 @@ from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
     QLabel,
     QListView,
     QMenu,
@@ -17,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from ..core.models import Hit
 from . import actions
+from .ordering import ORDERS
 from .results import HitRole, MoreRole, ResultDelegate, ResultsModel
 
 
@@ -59,7 +63,8 @@ class ResultsPane(QStackedWidget):
         lay.addStretch(1)
         self.empty_page = empty_page
         self.addWidget(empty_page)
-        self.addWidget(self.list)
+        self.list_page = self._list_page()
+        self.addWidget(self.list_page)
         self.open_action = QAction("Open", self, triggered=lambda: self._with_hit(self.activated.emit))
         self.reveal_action = QAction(
             "Open containing folder", self, triggered=lambda: self._with_hit(self.revealRequested.emit)
@@ -77,6 +82,45 @@ class ResultsPane(QStackedWidget):
         self.list.doubleClicked.connect(lambda _i: self._with_hit(self.activated.emit))
         self.list.customContextMenuRequested.connect(self._context_menu)
 
+    def _list_page(self) -> QWidget:
+        """The list under its arrangement: sort by relevance, date modified or name; a card per file or per passage."""
+        self.sort = QComboBox()
+        self.sort.setObjectName("sortBy")
+        for order, label in ORDERS:
+            self.sort.addItem(label, order)
+        self.by_file = QCheckBox("Group by file")
+        self.by_file.setChecked(True)
+        self.by_file.setToolTip("One card per file, its other passages folded under it; untick for a card per passage")
+        self.sort.currentIndexChanged.connect(lambda _i: self.arrange())
+        self.by_file.toggled.connect(lambda _on: self.arrange())
+        bar = QWidget()
+        # The bar may be cut in a narrow pane rather than widen the window's minimum past a small screen.
+        bar.setMinimumWidth(1)
+        row = QHBoxLayout(bar)
+        row.setContentsMargins(4, 0, 4, 0)
+        row.addWidget(QLabel("Sort by"))
+        row.addWidget(self.sort)
+        row.addSpacing(12)
+        row.addWidget(self.by_file)
+        row.addStretch(1)
+        page = QWidget()
+        lay = QVBoxLayout(page)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(2)
+        lay.addWidget(bar)
+        lay.addWidget(self.list, 1)
+        return page
+
+    def arrange(self) -> None:
+        """The same results in the chosen order and grouping, the selected one kept selected."""
+        hit = self.current_hit()
+        self.model.set_order(self.sort.currentData(), self.by_file.isChecked())
+        rows = self.model.hits
+        same = [i for i, h in enumerate(rows) if hit is not None and h.passage_id == hit.passage_id]
+        row = (same or [i for i, h in enumerate(rows) if hit is not None and h.doc_id == hit.doc_id] or [0])[0]
+        if self.model.rowCount():
+            self.list.setCurrentIndex(self.model.index(row))
+
     def searching(self) -> None:
         """A sign of work the moment a query is sent: the last query's results stay until the new ones come."""
         self.status.emit("Searching…")
@@ -88,14 +132,14 @@ class ResultsPane(QStackedWidget):
         count = f"{files} file{'s' * (files != 1)}"
         self.status.emit("" if not hits else count if files == len(hits) else f"{count} · {len(hits)} passages")
         if hits:
-            self.setCurrentWidget(self.list)
+            self.setCurrentWidget(self.list_page)
             self.list.setCurrentIndex(self.model.index(0))
 
     def show_empty(self, text: str, weak: int = 0) -> None:
         """`text` when the list is empty (with a way to the `weak` nearest results, when there are any);
         the list itself otherwise."""
         if self.model.rowCount():
-            self.setCurrentWidget(self.list)
+            self.setCurrentWidget(self.list_page)
             return
         self.empty.setText(text)
         self.weak_btn.setText(f"Show the {weak} nearest results anyway")

@@ -26,7 +26,7 @@ def test_typing_shows_ranked_results_with_painted_highlights(qtbot, make_window,
     assert [w.results.model.hit(i).passage_id for i in range(w.results.model.rowCount())] == [
         h.passage_id for h in firsts
     ]
-    assert w.results.currentWidget() is w.results.list
+    assert w.results.currentWidget() is w.results.list_page
     top = w.results.model.hit(0)
     assert top is not None and top.passage_id == hits[0].passage_id
     assert set(top.sources) == {"keyword", "semantic"}
@@ -155,7 +155,7 @@ def test_no_close_matches_offers_the_nearest_results_on_request(qtbot, make_wind
     assert w.results.currentWidget() is w.results.empty_page and "No close matches" in w.results.empty.text()
     assert w.results.weak_btn.isVisible() and "nearest results" in w.results.weak_btn.text()
     w.results.weak_btn.click()
-    assert w.results.currentWidget() is w.results.list and w.results.model.rowCount() > 0
+    assert w.results.currentWidget() is w.results.list_page and w.results.model.rowCount() > 0
 
 
 def test_a_query_with_only_weak_hits_clears_the_previous_preview(qtbot, make_window, docs: Path, monkeypatch) -> None:
