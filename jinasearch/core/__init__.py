@@ -17,9 +17,11 @@ PUBLIC: tuple[str, ...] = (
     "jobs",  # the app's job queue, without Qt
     "watch",  # folder watching
     "scan",  # paths as records hold them (non-UTF-8 names)
+    "exclusions",  # the person's exclusion globs: what makes one unusable, and the holder a running job reads
     "context",  # where a hit sits, as a breadcrumb
     "embed",  # loading a model
     "extract",  # the formats the app knows, and the sandboxed runner
     "ask",  # the command line asks the running app (its server and client)
     "heap",  # a long-running process gives freed memory back
+    "pages",  # a PDF page as an image, the passage and the query's words boxed on it
 )

@@ -11,6 +11,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
+from .exclusions import LiveExcludes
+
 
 class Control:
     """Cancel and pause for one job at a time.
@@ -26,6 +28,8 @@ class Control:
         self._stop = threading.Event()
         self._resume = threading.Event()
         self._resume.set()
+        # Exclusions changed while the job runs: it leaves out a file they match at its next file.
+        self.excludes = LiveExcludes()
 
     # -- set from the front end's thread ----------------------------------------------------------
 
@@ -41,8 +45,9 @@ class Control:
 
     def reset(self) -> None:
         """Ready for the next job: no longer cancelled (a pause stays as it is; the app resumes it
-        itself when it is not paused)."""
+        itself when it is not paused); it starts with its own settings' exclusions."""
         self._stop.clear()
+        self.excludes.clear()
 
     # -- polled by the job ------------------------------------------------------------------------
 

@@ -244,8 +244,11 @@ class Controller(QObject):
         self.prefs = prefs
         save_prefs(self.qsettings, prefs)
         self._reset.emit(self.settings)
-        # Queued jobs run with the new choices; one already running finishes with its own model.
+        # Queued jobs run with the new choices; one already running finishes with its own model, but leaves
+        # out what new exclusions match from its next file on (the rescan queued below removes what they
+        # match that is indexed already).
         self.jobs.with_settings(self.settings)
+        self.indexer.control.excludes.set(prefs.excludes)
         new_model = prefs.model_key != old.model_key
         if new_model:
             self.models.switch(prefs.embed_model, prefs.backend, self.status.model)
@@ -254,11 +257,7 @@ class Controller(QObject):
         rechunk = (prefs.chunk_tokens, prefs.overlap_tokens) != (old.chunk_tokens, old.overlap_tokens)
         if new_model or rechunk:
             self.reindex_all(reembed=new_model, rechunk=rechunk)
-        elif (prefs.excludes, prefs.default_excludes, prefs.embed_cap) != (
-            old.excludes,
-            old.default_excludes,
-            old.embed_cap,
-        ):
+        elif any(getattr(prefs, k) != getattr(old, k) for k in ("excludes", "default_excludes", "embed_cap")):
             self.reindex_all()
 
     # -- search and status ------------------------------------------------------------------------

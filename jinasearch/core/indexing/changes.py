@@ -27,6 +27,7 @@ class Changes:
     # passages swapped in only with their vectors, so search by meaning never loses them (refresh.py).
     stale: list[FileInfo] = field(default_factory=list)
     roots: list[int] = field(default_factory=list)  # the folder id of each root
+    root_path: dict[int, str] = field(default_factory=dict)  # each root's path, by folder id
 
 
 def find_changes(store: Store, roots: Sequence[str], settings: Settings, tally: Tally) -> Iterator[Progress]:
@@ -41,6 +42,7 @@ def find_changes(store: Store, roots: Sequence[str], settings: Settings, tally: 
     for root in roots:
         folder_id = store.add_folder(record_path(root), settings.excludes)
         changes.roots.append(folder_id)
+        changes.root_path[folder_id] = root
         existing = store.documents_in(folder_id)
         seen: set[str] = set()
         skipped: list[Skipped] = []

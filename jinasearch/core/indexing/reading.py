@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from ..chunk import Chunking
 from ..control import Control
+from ..exclusions import excluded_below
 from ..extract.runner import Runner, close_results, cut, ready_batches
-from ..models import Progress
+from ..models import FileInfo, Progress
+from ..scan import fs_path
 from ..store import Store
 from .background import BackgroundEmbedder
 from .budget import EmbedPolicy
@@ -45,11 +47,17 @@ def read_and_commit(
     keeps the tokenizer off this thread: with a fast GPU, this thread's work set the pace."""
     completed = False
     embedder: BackgroundEmbedder | None = None
-    results = runner.run(changes.work, changes.known, cutting)
+    excluded = NowExcluded(changes, control)
+    results = runner.run(excluded.drop(changes.work), changes.known, cutting)
     try:
         for batch in ready_batches(results, runner, commit_limit):
             if control.cancelled:
                 break
+            # Read before the person excluded it (it was in a worker): not committed either.
+            batch = [r for r in batch if not excluded(r.file)]
+            tally.excluded_now = len(excluded.left_out)
+            if not batch:
+                continue
             # A runner that could not take the chunking along (a slow Python tokenizer) returns files
             # uncut: cut them here, before the write transaction, with the runner's own per-file guard.
             batch = [r if r.chunks is not None else cut(r, cutting) for r in batch]
@@ -66,3 +74,28 @@ def read_and_commit(
             # Cancelled or failed: do not make the caller wait for the model's window in flight.
             embedder.close(keep=completed and not control.cancelled)
             tally.embedded += embedder.embedded
+
+
+class NowExcluded:
+    """The exclusions a front end set while the run goes on (control.excludes), applied at every file:
+    a file they match is not read, or not committed when it was already being read. What they match
+    that is indexed already goes as exclusions always do, at the next scan (the app queues one)."""
+
+    def __init__(self, changes: Changes, control: Control) -> None:
+        self.changes, self.control = changes, control
+        self.left_out: set[str] = set()
+
+    def __call__(self, info: FileInfo) -> bool:
+        patterns = self.control.excludes.current()
+        if not patterns:
+            return False
+        root = self.changes.root_path.get(self.changes.folder_of.get(info.path, -1))
+        if root is None or not excluded_below(fs_path(info.path), root, patterns):
+            return False
+        self.left_out.add(info.path)
+        return True
+
+    def drop(self, files: Iterable[FileInfo]) -> Iterator[FileInfo]:
+        """`files` less those excluded meanwhile, decided as each is taken (the runner takes them as
+        its workers free up, on its own thread)."""
+        return (info for info in files if not self(info))

@@ -23,6 +23,7 @@ class Tally:
     removed: int = 0
     excluded: int = 0  # folders and files the built-in rules left out
     to_read: int = 0
+    excluded_now: int = 0  # of those, left out by exclusions changed while the run went on
     indexed: int = 0
     failed: int = 0
     same: int = 0
@@ -47,7 +48,7 @@ class Tally:
     def progress(self, phase: Phase, *, task: Task = "index", **extra: object) -> Progress:
         """A Progress with this run's file counts (extra fields as given)."""
         fields: dict[str, object] = {
-            "files_total": self.to_read,
+            "files_total": self.to_read - self.excluded_now,
             "files_done": self.read,
             "failed": self.failed,
             "skipped_unchanged": self.skipped,
