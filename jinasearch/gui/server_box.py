@@ -49,7 +49,7 @@ class ServerProbe(QObject):
             self._thread.join(timeout)
 
 
-def _note(color: str) -> QLabel:
+def note_label(color: str) -> QLabel:
     label = QLabel()
     label.setWordWrap(True)
     label.setStyleSheet(f"color: {color};")
@@ -67,7 +67,7 @@ def _stacked(*widgets: QWidget) -> QWidget:
     return box
 
 
-def _say(label: QLabel, text: str, color: str | None = None) -> None:
+def say(label: QLabel, text: str, color: str | None = None) -> None:
     label.setText(text)
     if color is not None:
         label.setStyleSheet(f"color: {color};")
@@ -82,24 +82,24 @@ class ServerBox(QWidget):
         self.url = QLineEdit(url)
         self.url.setPlaceholderText("http://localhost:11434")
         self.url.setToolTip("Ollama, or any server with an OpenAI-compatible /v1/embeddings (TEI, Infinity, …)")
-        self.where = _note(GREY)
-        self.warning = _note(ORANGE)
-        self.url_error = _note(RED)
+        self.where = note_label(GREY)
+        self.warning = note_label(ORANGE)
+        self.url_error = note_label(RED)
         self.api = QComboBox()
         for label, value in APIS:
             self.api.addItem(label, value)
         self.api.setCurrentIndex(max(0, self.api.findData(api)) if api else 0)
         self.model = QLineEdit(model)
         self.model.setPlaceholderText("as the server names it, e.g. jina/jina-embeddings-v2-base-en")
-        self.model_error = _note(RED)
+        self.model_error = note_label(RED)
         self.key = QLineEdit()
         self.key.setEchoMode(QLineEdit.EchoMode.Password)
         self.key.setPlaceholderText(
             f"optional; {ENV_API_KEY} is set and is used" if key_from_env() else "optional; kept in the system keyring"
         )
-        self.key_note = _note(GREY)
-        _say(self.key_note, "Saved in the system keyring, never in the settings file or the index.")
-        self.key_error = _note(RED)
+        self.key_note = note_label(GREY)
+        say(self.key_note, "Saved in the system keyring, never in the settings file or the index.")
+        self.key_error = note_label(RED)
         self.test = QPushButton("Test connection")
         self.test.clicked.connect(self._test)
         self.result = QLabel()
@@ -118,9 +118,9 @@ class ServerBox(QWidget):
         self.probe = ServerProbe()
         self.probe.finished.connect(self._tested)
         self.url.editingFinished.connect(self.show_where)
-        self.url.textEdited.connect(lambda _text: _say(self.url_error, ""))
-        self.model.textEdited.connect(lambda _text: _say(self.model_error, ""))
-        self.key.textEdited.connect(lambda _text: _say(self.key_error, ""))
+        self.url.textEdited.connect(lambda _text: say(self.url_error, ""))
+        self.model.textEdited.connect(lambda _text: say(self.model_error, ""))
+        self.key.textEdited.connect(lambda _text: say(self.key_error, ""))
         self.show_where()
 
     def chosen_api(self) -> str | None:
@@ -130,25 +130,25 @@ class ServerBox(QWidget):
         """The line under the URL: where embeddings are computed, and a warning for plain http away."""
         text = self.url.text().strip()
         place = place_of(text, self.chosen_api()) if text else None
-        _say(self.where, place.sentence if place is not None else "")
-        _say(self.warning, "⚠ " + CLEARTEXT_WARNING if place is not None and place.cleartext else "")
+        say(self.where, place.sentence if place is not None else "")
+        say(self.warning, "⚠ " + CLEARTEXT_WARNING if place is not None and place.cleartext else "")
 
     def address(self) -> ServerAddress | None:
         """The URL checked, or None with the reason shown beside the field (and the field focused)."""
         try:
             found = parse_address(self.url.text())
         except ServerAddressError as exc:
-            _say(self.url_error, f"{exc}.")
+            say(self.url_error, f"{exc}.")
             self.url.setFocus()
             return None
-        _say(self.url_error, "")
+        say(self.url_error, "")
         self.show_where()
         return found
 
     def model_name(self) -> str | None:
         name = self.model.text().strip()
         if not name:
-            _say(self.model_error, "Give the model's name as the server spells it (Ollama: `ollama list`).")
+            say(self.model_error, "Give the model's name as the server spells it (Ollama: `ollama list`).")
             self.model.setFocus()
         return name or None
 
@@ -158,17 +158,17 @@ class ServerBox(QWidget):
         if not key:
             return True
         problem = keep_key(url, key)
-        _say(self.key_error, problem or "")
+        say(self.key_error, problem or "")
         return problem is None
 
     def _test(self) -> None:
         address, model = self.address(), self.model_name()
         if address is None or model is None:
             return
-        _say(self.result, "Testing… (one sentence to the server)", GREY)
+        say(self.result, "Testing… (one sentence to the server)", GREY)
         self.probe.start(address.url, model, self.chosen_api(), self.key.text().strip() or None)
 
     def _tested(self, seq: int, outcome: ProbeOutcome) -> None:
         if seq != self.probe.seq:
             return  # a test started later answers for the fields as they are now
-        _say(self.result, outcome.text(), GREEN if outcome.error is None else RED)
+        say(self.result, outcome.text(), GREEN if outcome.error is None else RED)

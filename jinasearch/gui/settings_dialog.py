@@ -29,8 +29,9 @@ from PySide6.QtWidgets import (
 from ..core.config import DEFAULT_EXCLUDE_RULES
 from ..core.embed import device_problem
 from .prefs import DEVICES, MODEL_CHOICES, Prefs
-from .server_box import GREY, ServerBox
+from .server_box import GREY, RED, ServerBox, note_label, say
 from .server_link import privacy_question
+from .settings_checks import Field, problems
 
 
 class SettingsDialog(QDialog):
@@ -47,6 +48,7 @@ class SettingsDialog(QDialog):
         self._old = prefs
         self._trusted = prefs.trusted_hosts
         self.chosen: Prefs | None = None
+        self.errors: dict[Field, QLabel] = {name: note_label(RED) for name in ("model", "overlap", "excludes")}
         lay = QVBoxLayout(self)
         lay.addWidget(self._where_box(prefs))
         lay.addLayout(self._passages_form(prefs))
@@ -118,6 +120,7 @@ class SettingsDialog(QDialog):
         form = QFormLayout(fields)
         form.setContentsMargins(0, 0, 0, 0)
         form.addRow("Model", model_row)
+        form.addRow("", self.errors["model"])
         form.addRow("Device", self.device)
         return fields
 
@@ -153,10 +156,25 @@ class SettingsDialog(QDialog):
         form = QFormLayout()
         form.addRow("Passage size", self.chunk)
         form.addRow("Overlap", self.overlap)
+        form.addRow("", self.errors["overlap"])
         form.addRow("By meaning, per file", self.embed_cap)
         form.addRow("Exclude", self.excludes)
+        form.addRow("", self.errors["excludes"])
         form.addRow("", self.default_excludes)
+        # The reason beside a field follows the field as it is edited, once it has been shown.
+        for signal in (self.chunk.valueChanged, self.overlap.valueChanged, self.excludes.textChanged):
+            signal.connect(lambda *_a: self._check(only_shown=True))
+        self.model.editTextChanged.connect(lambda _t: self._check(only_shown=True))
         return form
+
+    def _check(self, *, only_shown: bool = False) -> bool:
+        """Show each field's problem beside it (with `only_shown`, only update those already showing);
+        True when there is none."""
+        found = problems(self.prefs())
+        for name, label in self.errors.items():
+            if not only_shown or label.isVisible():
+                say(label, found.get(name, ""))
+        return not found
 
     def _show_where(self) -> None:
         served = self.on_server.isChecked()
@@ -186,9 +204,9 @@ class SettingsDialog(QDialog):
         name = self.model.itemData(idx) if idx >= 0 else text
         excludes = tuple(x.strip() for x in self.excludes.toPlainText().splitlines() if x.strip())
         return Prefs(
-            model=str(name or MODEL_CHOICES[0][1]),
+            model=str(name or ""),
             chunk_tokens=self.chunk.value(),
-            overlap_tokens=min(self.overlap.value(), self.chunk.value() // 2),
+            overlap_tokens=self.overlap.value(),
             excludes=excludes,
             device=DEVICES[self.device.currentIndex()],
             default_excludes=self.default_excludes.isChecked(),
@@ -201,9 +219,12 @@ class SettingsDialog(QDialog):
         )
 
     def accept(self) -> None:
-        """OK: a bad URL or a missing model name keeps the dialog open with the reason beside the field;
+        """OK: a field that cannot be saved (settings_checks.py), a bad URL or a missing model name keeps the
+        dialog open with the reason beside the field;
         so does 'Cancel' to sending text away or to a model change, and a key that cannot be kept."""
         new = self.prefs()
+        if not self._check():
+            return
         if new.where == "server":
             address, model = self.server.address(), self.server.model_name()
             if address is None or model is None:
