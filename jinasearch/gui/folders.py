@@ -51,7 +51,9 @@ class FolderPanel(QWidget):
         self.tree.setRootIsDecorated(False)
         self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(True)
-        self.tree.setTextElideMode(Qt.TextElideMode.ElideLeft)  # the folder's own name matters most
+        # A long name (or a ~/… path where two folders share one) is cut in its middle: its start and its end,
+        # the folder's own name, stay readable.
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         hdr = self.tree.header()
         hdr.setStretchLastSection(False)
         # The folder's name gets room first; the counts fit their contents and scroll in a narrow panel
@@ -86,6 +88,10 @@ class FolderPanel(QWidget):
         self.data_note.setWordWrap(True)
         self.data_note.setStyleSheet("color: #616161")
         self.data_note.hide()
+        self.model_line = QLabel()  # which model embeds, and where (status_where.py fills it in)
+        self.model_line.setObjectName("modelLine")
+        self.model_line.setWordWrap(True)
+        self.model_line.setStyleSheet("color: #616161")
         self.tree.itemSelectionChanged.connect(self._selection_changed)
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_btn)
@@ -105,6 +111,7 @@ class FolderPanel(QWidget):
         lay.addLayout(lists)
         lay.addWidget(self.embed_data)
         lay.addWidget(self.data_note)
+        lay.addWidget(self.model_line)
         self.rows: list[FolderRow] = []
 
     def selected(self) -> str | None:

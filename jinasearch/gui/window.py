@@ -72,7 +72,7 @@ class MainWindow(QMainWindow):
         ll.addWidget(self.folders, 1)
         ll.addWidget(self.progress_panel)
         self.results = ResultsPane()
-        self.preview = PreviewPane()
+        self.preview = PreviewPane(siblings=self.session.same_file)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
         for i, (pane, stretch) in enumerate(((left, 2), (self.results, 4), (self.preview, 3))):
@@ -86,7 +86,7 @@ class MainWindow(QMainWindow):
         lay.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
         self.counts = QLabel("")
-        self.where = WhereLabel()
+        self.where = WhereLabel(model_line=self.folders.model_line)
         self.statusBar().addPermanentWidget(self.counts)
         self.statusBar().addPermanentWidget(self.where)
         for key in ("Ctrl+K", "Ctrl+F"):
