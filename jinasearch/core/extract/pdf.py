@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import mmap
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,9 @@ logging.getLogger("pypdf").setLevel(logging.CRITICAL)
 logging.getLogger("pypdfium2").setLevel(logging.CRITICAL)
 
 MAX_PAGES = 5000
+# PDFium is not thread-safe: whoever calls it in this process (extraction inline, the page preview,
+# core/pages.py) holds this lock.
+PDFIUM_LOCK = threading.RLock()
 # PDFium marks a hyphen it removed at a line end with U+0002 (and U+FFFE in the range API).
 _SOFT_HYPHENS = {0x02: None, 0xFFFE: None}
 
@@ -48,17 +52,20 @@ class PdfExtractor:
             # text". pypdf decodes them with the brotli package (a dependency for this reason).
             _pypdf(path, sink)
             return
-        try:
-            pdf = pdfium.PdfDocument(str(path))
-        except pdfium.PdfiumError as exc:
-            if "password" in str(exc).lower():
-                raise ExtractionError("encrypted PDF: a password is needed to open it") from None
-            _pypdf(path, sink, why=str(exc))
-            return
-        try:
-            _pdfium_pages(pdf, sink)
-        finally:
-            pdf.close()
+        with PDFIUM_LOCK:
+            try:
+                pdf = pdfium.PdfDocument(str(path))
+            except pdfium.PdfiumError as exc:
+                if "password" in str(exc).lower():
+                    raise ExtractionError("encrypted PDF: a password is needed to open it") from None
+                why = str(exc)
+            else:
+                try:
+                    _pdfium_pages(pdf, sink)
+                finally:
+                    pdf.close()
+                return
+        _pypdf(path, sink, why=why)
 
 
 def _uses_brotli(path: Path) -> bool:
