@@ -1,15 +1,28 @@
-"""The preview pane: the document's text around the passage, scrolled to it, with the same highlights."""
+"""The preview pane: a PDF hit's page with the passage marked (page_view.py), or the document's text
+around the passage, scrolled to it, with the same highlights (other formats, and a page that cannot be drawn)."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QStackedWidget,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ..core.context import breadcrumb
 from ..core.models import Hit
+from ..core.pages import PageError
+from .page_view import PageView, is_pdf_page
 from .results import badge, short_path, span_format, when
 from .snippet import Span, hit_spans, spans_utf16
 
@@ -21,8 +34,10 @@ class PreviewPane(QWidget):
     folderRequested = Signal(object)
     copyRequested = Signal(object)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, siblings: Callable[[Hit], list[Hit]] | None = None) -> None:
         super().__init__(parent)
+        # The listed hits of a hit's document (next/previous hit in the page view); the hit alone without.
+        self.siblings = siblings or (lambda hit: [hit])
         self.hit: Hit | None = None
         self.document: str | None = None  # the text shown around the hit, when it has arrived
         self._laid_out = ""  # what the text view holds now
@@ -53,13 +68,31 @@ class PreviewPane(QWidget):
         lay = QVBoxLayout(self)
         lay.addWidget(self.title)
         lay.addWidget(self.where)
+        self.page_view = PageView()
+        self.page_view.failed.connect(self._page_failed)
+        self.page_view.hitChanged.connect(self._header)
+        self.notice = QLabel("")  # why a PDF hit is shown as text
+        self.notice.setObjectName("previewNotice")
+        self.notice.setWordWrap(True)
+        self.notice.setStyleSheet("color: #b06000;")
+        self.notice.hide()
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.text)
+        self.stack.addWidget(self.page_view)
         lay.addLayout(buttons)
-        lay.addWidget(self.text, 1)
+        lay.addWidget(self.notice)
+        lay.addWidget(self.stack, 1)
         self.passage_range: tuple[int, int] | None = None
+        self._paged: int | None = None  # the selected hit the page view shows (its passage id)
+        self._unpaged: dict[str, PageError] = {}  # PDFs whose pages cannot be drawn, and why
 
     def clear(self) -> None:
         self.hit = None
         self.passage_range = None
+        self._paged = None
+        self.page_view.clear()
+        self.notice.hide()
+        self.stack.setCurrentWidget(self.text)
         self.title.setText("Select a result to see it in its document.")
         self.where.setText("")
         self._set_text("")
@@ -74,14 +107,44 @@ class PreviewPane(QWidget):
             self._laid_out = text
 
     def show_hit(self, hit: Hit, document: str | None) -> None:
-        """Show `document` (or just the passage when the text is gone) scrolled to the hit's passage."""
-        self.hit = hit
+        """Show a PDF hit's page (page_view.py), else `document` (or just the passage when the text is
+        gone) scrolled to the hit's passage."""
         self.document = document
+        for b in (self.open_btn, self.folder_btn, self.copy_btn):
+            b.setEnabled(True)
+        if is_pdf_page(hit) and hit.path not in self._unpaged:
+            self.notice.hide()
+            self.stack.setCurrentWidget(self.page_view)
+            if self._paged != hit.passage_id:
+                self._paged = hit.passage_id
+                self.page_view.show_hits(self.siblings(hit), hit)
+            # The same selection again (its text arriving) leaves the page and the hit moved to as they are.
+            self._header(self.page_view.hit or hit)
+            return
+        self._header(hit)
+        if self._paged is not None:
+            self._paged = None
+            self.page_view.clear()
+        error = self._unpaged.get(hit.path) if is_pdf_page(hit) else None
+        self.notice.setText(f"The page cannot be shown ({error}); here is the document's text." if error else "")
+        self.notice.setVisible(error is not None)
+        self.stack.setCurrentWidget(self.text)
+        self._show_text(hit, document)
+
+    def _page_failed(self, error: PageError) -> None:
+        """The page view could not draw the page: say why and show the text instead, now and for this file."""
+        if self.hit is None:
+            return
+        self._unpaged[self.hit.path] = error
+        self.show_hit(self.hit, self.document)
+
+    def _header(self, hit: Hit) -> None:
+        self.hit = hit
         label, _color = badge(hit)
         self.title.setText(breadcrumb(hit.path, hit.title, hit.section, hit.page))
         self.where.setText(f"{short_path(os.path.dirname(hit.path))}  ·  {when(hit.mtime)}  ·  found by {label}")
-        for b in (self.open_btn, self.folder_btn, self.copy_btn):
-            b.setEnabled(True)
+
+    def _show_text(self, hit: Hit, document: str | None) -> None:
         offset = hit.char_start
         if document is None or document[hit.char_start : hit.char_end] != hit.text:
             document, offset = hit.text, 0  # stale or missing text: show what we have

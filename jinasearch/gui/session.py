@@ -21,10 +21,11 @@ class SearchSession:
     preview_seq: int = 0  # the newest preview request's number
     preview_hit: Hit | None = None
     weak: list[Hit] = field(default_factory=list)  # the nearest hits of a query with no close match
+    listed: list[Hit] = field(default_factory=list)  # the close hits, as listed
 
     def new_query(self, query: str) -> int:
         self.query = query
-        self.weak = []
+        self.weak, self.listed = [], []
         self.seq += 1
         return self.seq
 
@@ -39,7 +40,12 @@ class SearchSession:
         """The hits to list: the close ones; none when none is close (they wait in `weak`)."""
         close = [h for h in hits if h.close]
         self.weak = [] if close else list(hits)
+        self.listed = close
         return close
+
+    def same_file(self, hit: Hit) -> list[Hit]:
+        """The listed hits (or the weak ones on show) of `hit`'s document: the preview's next and previous hit."""
+        return [h for h in self.listed + self.weak if h.doc_id == hit.doc_id] or [hit]
 
     def preview(self, hit: Hit) -> int:
         """`hit` is selected: the number of the request for its document's text."""

@@ -72,7 +72,7 @@ class MainWindow(QMainWindow):
         ll.addWidget(self.folders, 1)
         ll.addWidget(self.progress_panel)
         self.results = ResultsPane()
-        self.preview = PreviewPane()
+        self.preview = PreviewPane(siblings=self.session.same_file)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
         for i, (pane, stretch) in enumerate(((left, 2), (self.results, 4), (self.preview, 3))):
