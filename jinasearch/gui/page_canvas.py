@@ -54,11 +54,11 @@ class PageCanvas(QWidget):
         p.drawImage(0, 0, self._image)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         pad = 1.5
-        p.setPen(QPen(PASSAGE_EDGE, 0))
-        for box in self.page.passage:
-            r = self.rect_of(box).adjusted(-pad, -pad, pad, pad)
+        rects = [self.rect_of(box).adjusted(-pad, -pad, pad, pad) for box in self.page.passage]
+        margin = min((r.left() for r in rects), default=0.0) - 4
+        for r in rects:
             p.fillRect(r, PASSAGE_FILL)
-            p.fillRect(QRectF(r.left() - 3, r.top(), 2, r.height()), PASSAGE_EDGE)  # a margin bar, as a reader marks
+            p.fillRect(QRectF(margin, r.top(), 2, r.height()), PASSAGE_EDGE)  # one margin bar, as a reader marks
         p.setPen(QPen(TERM_EDGE, 1.5))
         for box in self.page.elsewhere:  # the same words outside the passage: underlined, so the passage stands out
             r = self.rect_of(box)
