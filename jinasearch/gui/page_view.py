@@ -39,6 +39,7 @@ class PageView(QWidget):
         self.pages = 0  # unknown until the first page is drawn
         self.zoom: float | None = None  # None: fit the width
         self._page_pt = FIT_GUESS_PT
+        self._land_top = True  # a page turned to without a passage shows its top (its bottom going back)
         self._seq = [0]  # the newest request (a list: tasks read it to skip stale work)
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)  # PDFium is serial anyway (core/pages.py)
@@ -64,14 +65,23 @@ class PageView(QWidget):
         # The line may be cut in a narrow pane rather than widen the preview's minimum width.
         self.where.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.where.setStyleSheet("color: #5f6368;")
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addLayout(self._toolbar())
+        lay.addWidget(self.where)
+        lay.addWidget(self.note)
+        lay.addWidget(self.scroll, 1)
+
+    def _toolbar(self) -> QHBoxLayout:
+        """The buttons, each with its key (active while the focus is in the page view)."""
         self.buttons: dict[str, QToolButton] = {}
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
         for name, text, tip, keys, slot in (
             ("prev_hit", "◀ Hit", "Previous hit in this document (Shift+F3)", "Shift+F3", self.prev_hit),
             ("next_hit", "Hit ▶", "Next hit in this document (F3)", "F3", self.next_hit),
-            ("prev_page", "▲", "Previous page (Page Up)", "PgUp", self.page_up),
-            ("next_page", "▼", "Next page (Page Down)", "PgDown", self.page_down),
+            ("prev_page", "▲", "Previous page (Page Up)", "", self.page_up),
+            ("next_page", "▼", "Next page (Page Down)", "", self.page_down),
             ("zoom_out", "−", "Zoom out (Ctrl+-)", "Ctrl+-", self.zoom_out),
             ("zoom_in", "+", "Zoom in (Ctrl++)", "Ctrl++", self.zoom_in),
             ("fit", "Fit width", "Fit the page's width to the pane (Ctrl+0)", "Ctrl+0", self.fit_width),
@@ -81,18 +91,25 @@ class PageView(QWidget):
             b.setToolTip(tip)
             b.setObjectName(name)
             b.clicked.connect(slot)
-            QShortcut(QKeySequence(keys), self, activated=slot, context=_WITH_CHILDREN)
+            if keys:
+                QShortcut(QKeySequence(keys), self, activated=slot, context=_WITH_CHILDREN)
             self.buttons[name] = b
             bar.addWidget(b)
             if name in ("next_hit", "next_page"):
                 bar.addSpacing(8)
         bar.addStretch(1)
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.addLayout(bar)
-        lay.addWidget(self.where)
-        lay.addWidget(self.note)
-        lay.addWidget(self.scroll, 1)
+        # Page Up/Down scroll a page taller than the pane first, as a reader does, then turn it.
+        QShortcut(QKeySequence("PgDown"), self, activated=lambda: self._key_page(1), context=_WITH_CHILDREN)
+        QShortcut(QKeySequence("PgUp"), self, activated=lambda: self._key_page(-1), context=_WITH_CHILDREN)
+        return bar
+
+    def _key_page(self, step: int) -> None:
+        bar = self.scroll.verticalScrollBar()
+        at_end = bar.value() >= bar.maximum() if step > 0 else bar.value() <= bar.minimum()
+        if at_end:
+            self._turn(self.page + step, top=step > 0)
+        else:
+            bar.setValue(bar.value() + step * bar.pageStep())
 
     # -- what is shown ----------------------------------------------------------------------------
 
@@ -114,6 +131,7 @@ class PageView(QWidget):
         if self.pages and self.canvas.page is not None and self.canvas.page.path != current.path:
             self.pages = 0
         self.page = current.page or 1
+        self._land_top = True
         self._request()
 
     def clear(self) -> None:
@@ -143,10 +161,11 @@ class PageView(QWidget):
     def page_up(self) -> None:
         self._turn(self.page - 1)
 
-    def _turn(self, page: int) -> None:
+    def _turn(self, page: int, top: bool = True) -> None:
         if not self.hits or page < 1 or (self.pages and page > self.pages):
             return
         self.page = page
+        self._land_top = top
         # A page holding one of the document's hits shows that hit marked; the others show the words only.
         on_page = [i for i, h in enumerate(self.hits) if h.page == page]
         if on_page and self.index not in on_page:
@@ -211,8 +230,9 @@ class PageView(QWidget):
             first = self.canvas.rect_of(result.passage[0])
             self.scroll.ensureVisible(int(first.center().x()), int(first.top()), 40, 60)
             self.scroll.ensureVisible(int(first.left()), int(first.top()), 40, 60)
-        else:
-            self.scroll.verticalScrollBar().setValue(0)
+        else:  # turned to: from its top going down, from its bottom going up
+            bar = self.scroll.verticalScrollBar()
+            bar.setValue(bar.minimum() if self._land_top else bar.maximum())
         self.shown.emit(result)
         if self.zoom is None and abs(self._scale() * self.devicePixelRatioF() - result.scale) > 0.02 * result.scale:
             self._request()  # the first page of a size other than the guess: draw it again at the fitting scale

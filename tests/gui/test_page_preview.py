@@ -135,3 +135,28 @@ def test_other_formats_keep_the_text_preview(qtbot, make_window, garden: Path) -
     qtbot.waitUntil(lambda: "potatoes" in w.preview.text.toPlainText())
     assert w.preview.stack.currentWidget() is w.preview.text and not w.preview.notice.isVisibleTo(w.preview)
     assert w.preview.title.text().startswith("notes.txt")
+
+
+def test_page_down_scrolls_a_tall_page_then_turns_it(qtbot, make_window, garden: Path) -> None:
+    from PySide6.QtCore import Qt
+
+    w = make_window()
+    index_folder(qtbot, w, garden)
+    search(qtbot, w, "tomatoes")
+    view = w.preview.page_view
+    select(qtbot, w, pdf_hit_row(w), view.shown)
+    with qtbot.waitSignal(view.shown, timeout=10_000):
+        view._zoom_to(4.0)  # far taller than the pane
+    bar = view.scroll.verticalScrollBar()
+    page = view.rendered.page
+    view.scroll.setFocus()
+    bar.setValue(0)
+    qtbot.keyClick(view.scroll, Qt.Key.Key_PageDown)
+    assert bar.value() > 0 and view.page == page  # scrolled, not turned
+    bar.setValue(bar.maximum())
+    with qtbot.waitSignal(view.shown, timeout=10_000) as shown:
+        qtbot.keyClick(view.scroll, Qt.Key.Key_PageDown)
+    assert shown.args[0].page == page + 1 and bar.value() == 0  # the next page, from its top
+    with qtbot.waitSignal(view.shown, timeout=10_000) as shown:
+        qtbot.keyClick(view.scroll, Qt.Key.Key_PageUp)
+    assert shown.args[0].page == page
