@@ -43,7 +43,7 @@ from .core.config import (
     default_server,
 )
 from .core.errors import JinaSearchError
-from .core.models import MODES
+from .core.models import MODES, QUERY_SYNTAX
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -97,8 +97,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ix.add_argument("--no-progress", action="store_true", help="no progress bar")
 
-    se = sub.add_parser("search", parents=[common], help="search the index")
-    se.add_argument("query", nargs="?", help="what you are looking for, in plain language")
+    se = sub.add_parser(
+        "search",
+        parents=[common],
+        help="search the index",
+        epilog=syntax_help(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    se.add_argument("query", nargs="?", help="what you are looking for, in plain language (syntax below)")
     se.add_argument("--queries", type=Path, metavar="FILE", help="run every line of FILE as a query")
     se.add_argument("-k", type=positive, default=10, help="number of files to show (default 10)")
     se.add_argument(
@@ -122,6 +128,16 @@ def build_parser() -> argparse.ArgumentParser:
     rm = sub.add_parser("remove", parents=[common], help="forget a folder and its data")
     rm.add_argument("path", metavar="PATH", help="a folder given to 'index' before")
     return p
+
+
+def syntax_help() -> str:
+    """`search --help`'s closing table: what a query may say besides plain language, from its one source."""
+    width = max(len(form) for form, _ in QUERY_SYNTAX)
+    rows = "\n".join(f"  {form:<{width}}  {what}" for form, what in QUERY_SYNTAX)
+    return (
+        f"query syntax (anything else is plain language, searched by meaning and by words):\n{rows}\n"
+        "e.g.: jinasearch search '\"connection refused\" -docker type:md in:notes'"
+    )
 
 
 def settings_from(args: argparse.Namespace) -> Settings:

@@ -116,10 +116,26 @@ class Filters:
     exts: tuple[str, ...] = ()
     modified_after: float | None = None
     modified_before: float | None = None
+    # Passages holding every phrase and none of the excluded words or phrases, in their own text as
+    # keyword search reads it (stems, case and accents folded): the query's "exact phrase" and -word.
+    phrases: tuple[str, ...] = ()
+    excluded: tuple[str, ...] = ()
 
     def __bool__(self) -> bool:
-        return bool(self.folder or self.exts or self.modified_after is not None or self.modified_before is not None)
+        dates = self.modified_after is not None or self.modified_before is not None
+        return bool(self.folder or self.exts or dates or self.phrases or self.excluded)
 
+
+# What a query may say besides plain language (core/retrieval/query_syntax.py reads it), as (form,
+# what it does): the one source of the search field's tooltip, 'jinasearch search --help' and the README.
+QUERY_SYNTAX: tuple[tuple[str, str], ...] = (
+    ('"exact phrase"', "only passages holding these words in this order"),
+    ("-word", "leave out passages holding the word (three letters or more: -s and -rf stay as typed)"),
+    ('-"some phrase"', "leave out passages holding the phrase"),
+    ("word*", "words starting with it: config* finds configure and configuration"),
+    ("type:pdf", "only files of this type; type:pdf,docx for either"),
+    ("in:folder", 'only files in an indexed folder, by its name or a path; in:"My Notes" with a space'),
+)
 
 Mode = Literal["hybrid", "semantic", "keyword"]
 MODES: tuple[Mode, ...] = ("hybrid", "semantic", "keyword")

@@ -24,6 +24,7 @@ from .retrieval.grouping import fold_copies, group_by_file, hit_from
 from .retrieval.highlight import Span, best_sentences, lexical_best_sentence
 from .retrieval.hybrid import Fresh, Rounds, hybrid
 from .retrieval.keyword import DF_CAP, KeywordAnswer, KeywordRetriever, candidate_terms, doc_freq, fts_query
+from .retrieval.query_syntax import ParsedQuery, marked, narrowed, parse_query
 from .store import HitRow, Store, VectorIndex
 from .store.sidecar import SideVectors
 
@@ -136,16 +137,15 @@ class Searcher:
         sentences: bool = True,
         weak: bool = False,
     ) -> list[Hit]:
-        """The best `k` files for `query`, each with its best `per_file` passages (file by file, best
-        first). `highlight` adds the query's word spans; with `sentences`
-        too, each hit's best-matching sentence, which costs a model call over every sentence of
-        the hits (5-8x the search itself on a CPU): the app passes False, shows the results, then
-        asks `sentence_spans` for them. Hits neither close in meaning nor holding the query's words
-        (retrieval/floor.py) are left out; with `weak`, they come too, marked `close=False`."""
+        """The best `k` files for `query`, each with its best `per_file` passages (file by file, best first).
+        `highlight` adds the query's word spans; with `sentences` too, each hit's best-matching sentence,
+        which costs a model call over every sentence of the hits (5-8x the search itself on a CPU): the
+        app passes False, shows the results, then asks `sentence_spans` for them. Hits neither close in
+        meaning nor holding the query's words (retrieval/floor.py) are left out; with `weak`, they come too."""
         if mode not in MODES:
             raise ValueError(f"unknown mode '{mode}'; use one of {', '.join(MODES)}")
-        query = query.strip()
-        if not query:
+        parsed = parse_query(query)  # "exact phrase", -word, word*, type:, in: (retrieval/query_syntax.py)
+        if (filters := narrowed(parsed, filters, self.store.folders)) is None:  # no words, or no file can match
             return []
         # One read snapshot for the whole query: the model, the vectors and the rows all come from the
         # same commit, so a query vector is never compared with vectors of another model.
@@ -157,28 +157,28 @@ class Searcher:
                 )
             if self._fresh is not None:
                 self._fresh.start()
-            picked, sources, qvec, evidence, weak_ids = self._files(query, k, per_file, mode, filters or None, weak)
+            picked, sources, qvec, evidence, weak_ids = self._files(parsed, k, per_file, mode, filters or None, weak)
             if qvec is not None:
-                self._last = (query, qvec, self._binding)
+                self._last = (parsed.typed, qvec, self._binding)
             spans: list[tuple[int, int] | None] = [None] * len(picked)
             if highlight and sentences and picked:
-                spans = self.sentence_spans(query, [row.text for row, _ in picked], semantic=qvec is not None)
+                spans = self.sentence_spans(parsed.typed, [row.text for row, _ in picked], semantic=qvec is not None)
             hits = [
                 hit_from(
                     row,
                     score,
                     sources,
-                    query if highlight else None,
+                    parsed.text if highlight else None,
                     span,
                     evidence.get(row.passage_id),
                     close=row.passage_id not in weak_ids,
                 )
                 for (row, score), span in zip(picked, spans)
             ]
-            return fold_copies(hits, self.store.copies)  # the same passage in two files: one hit
+            return fold_copies(marked(hits, parsed, highlight), self.store.copies)  # a passage in two files: one hit
 
     def _files(
-        self, query: str, k: int, per_file: int, mode: Mode, filters: Filters | None, weak: bool
+        self, q: ParsedQuery, k: int, per_file: int, mode: Mode, filters: Filters | None, weak: bool
     ) -> tuple[
         list[tuple[HitRow, float]], dict[int, tuple[str, ...]], np.ndarray | None, dict[int, Evidence], set[int]
     ]:
@@ -190,7 +190,7 @@ class Searcher:
         qvec: np.ndarray | None = None  # embedded in the first round, reused by the next
         rounds = Rounds()
         for _round in range(GROW_ROUNDS + 1):
-            ranked, rows, sources, qvec, evidence = self._rank(query, n, mode, filters, qvec, rounds)
+            ranked, rows, sources, qvec, evidence = self._rank(q, n, mode, filters, qvec, rounds)
             floor = model_floor if qvec is not None else None
             weak_ids = {pid for pid, ev in evidence.items() if floor is not None and not is_close(ev, floor)}
             close = [(pid, s) for pid, s in ranked if pid not in weak_ids]
@@ -203,7 +203,7 @@ class Searcher:
         return picked, sources, qvec, evidence, weak_ids
 
     def _rank(
-        self, query: str, n: int, mode: Mode, filters: Filters | None, known: np.ndarray | None, rounds: Rounds
+        self, q: ParsedQuery, n: int, mode: Mode, filters: Filters | None, known: np.ndarray | None, rounds: Rounds
     ) -> tuple[
         list[tuple[int, float]],
         Mapping[int, HitRow],
@@ -217,13 +217,13 @@ class Searcher:
         # The keyword query runs on a second thread while the query is embedded and FAISS searched:
         # SQLite, torch and FAISS all release the GIL, so on two cores the retrievers overlap.
         keyword_job: Future[KeywordAnswer] | None = None
-        if mode in ("hybrid", "keyword") and fts_query(query):
-            keyword_job = self._keyword.submit(query, n, filters, mode == "hybrid")
+        if mode in ("hybrid", "keyword") and fts_query(q.text):
+            keyword_job = self._keyword.submit(q.text, n, filters, mode == "hybrid", q.prefixes)
         qvec: np.ndarray | None = None
         dense: list[tuple[int, float]] = []
         try:
             if mode in ("hybrid", "semantic"):
-                qvec, dense = self._dense(query, n, filters, known, hybrid=mode == "hybrid")
+                qvec, dense = self._dense(q.text, n, filters, known, hybrid=mode == "hybrid")
         finally:
             keyword, freqs = keyword_job.result() if keyword_job is not None else ([], {})
         rows: Mapping[int, HitRow] = {}
@@ -238,7 +238,7 @@ class Searcher:
         else:
             fresh = self._fresh_for()
             ranked, rows, evidence = hybrid(
-                self.store, query, qvec, dense, keyword, freqs, self.word_pieces, fresh, rounds
+                self.store, q.text, qvec, dense, keyword, freqs, self.word_pieces, fresh, rounds
             )
         rows = rows or self.store.hit_rows([i for i, _ in ranked])
         dense_ids, kw_ids = {i for i, _ in dense}, {i for i, _ in keyword}
@@ -286,15 +286,15 @@ class Searcher:
 
         The app asks right after the results, maybe after a model switch: the last search's query
         vector and binding are used for the same query, so sentences and query come from one model."""
-        found = self._query_vector(query) if semantic else None
+        found, words = self._query_vector(query) if semantic else None, parse_query(query).text  # no operators
         spans = (
-            self._guard(lambda: best_sentences(texts, query, found[0], found[1].sentence_vectors)) if found else None
+            self._guard(lambda: best_sentences(texts, words, found[0], found[1].sentence_vectors)) if found else None
         )
-        return spans or [lexical_best_sentence(t, query) for t in texts]
+        return spans or [lexical_best_sentence(t, words) for t in texts]
 
     def _query_vector(self, query: str) -> tuple[np.ndarray, Binding] | None:
         if self._last is not None and self._last[0] == query:
             return self._last[1], self._last[2]
         emb = self.embedder
-        qvec = self._guard(lambda: emb.encode_query(query)) if emb is not None else None
+        qvec = self._guard(lambda: emb.encode_query(parse_query(query).text)) if emb is not None else None
         return (qvec, self._binding) if qvec is not None else None

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 import time
+from html import escape
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QPushButton, QWidget
 
 from ..core.extract import TEXT_SUFFIXES
-from ..core.models import Filters
+from ..core.models import QUERY_SYNTAX, Filters
 
 PROSE = (".txt", ".text", ".md", ".markdown", ".rst", ".org", ".tex", ".adoc", ".asciidoc")
 TYPES: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -27,6 +28,16 @@ DATES: tuple[tuple[str, float | None], ...] = (
     ("Past year", 366 * 86400.0),
 )
 DEBOUNCE_MS = 250
+# Short enough for the field of a 1,100-pixel-wide window (594 of 603 pixels); the tooltip says what each does.
+PLACEHOLDER = 'Plain language, or "exact phrase" -word word* type:pdf in:folder   (Ctrl+K)'
+
+
+def syntax_tooltip() -> str:
+    """The search field's tooltip: what a query may say besides plain language, from its one source."""
+    rows = "".join(
+        f"<tr><td><code>{escape(form)}</code></td><td>{escape(what)}</td></tr>" for form, what in QUERY_SYNTAX
+    )
+    return f"<p>Type what you are looking for in plain language. Also understood:</p><table>{rows}</table>"
 
 
 class SearchBar(QWidget):
@@ -38,7 +49,8 @@ class SearchBar(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.field = QLineEdit()
-        self.field.setPlaceholderText("Search your documents in plain language…   (Ctrl+K)")
+        self.field.setPlaceholderText(PLACEHOLDER)
+        self.field.setToolTip(syntax_tooltip())
         self.field.setClearButtonEnabled(True)
         f = self.field.font()
         f.setPointSizeF(f.pointSizeF() * 1.3)

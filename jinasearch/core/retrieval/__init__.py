@@ -5,4 +5,5 @@ binding     the index's model as search uses it: embedder, FAISS cache, sentence
 fusion      cosine + lexical evidence + one round of feedback: the hybrid ranking
 grouping    the per-file cap on the ranked list
 highlight   why a passage matched: the query's words and its closest sentence, as spans
+query_syntax  "exact phrase", -word, word*, type: and in: read out of the query, or nothing where none is meant
 """

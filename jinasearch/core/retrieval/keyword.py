@@ -50,6 +50,18 @@ def fts_query(query: str) -> str | None:
     return " OR ".join(parts) if parts else None
 
 
+def prefix_query(word: str) -> str | None:
+    """An FTS5 prefix query for `word*`: its last piece is a prefix of a word in the passage (SQLite's
+    "FTS5", section "FTS5 Prefix Queries"; porter stems the prefix too, so `install*` finds
+    `installation`, but a prefix cut inside a stem's ending, `configura*`, finds nothing)."""
+    pieces = [p for p in FTS_PIECE_RE.findall(word) if p != "_"]
+    if not pieces:
+        return None
+    if has_cjk(word):
+        return cjk_match(pieces)  # a CJK run is found inside longer runs anyway
+    return '"' + " ".join(pieces).replace('"', '""') + '" *'
+
+
 def doc_freq(store: Store, word: str, cap: int = DF_CAP) -> int:
     """Passages holding `word` as FTS5 matches it, counted up to `cap`."""
     match = fts_query(word)
@@ -64,13 +76,17 @@ class KeywordRetriever:
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jinasearch-keyword")
         self._store: Store | None = None
 
-    def submit(self, query: str, n: int, filters: Filters | None, hybrid: bool) -> Future[KeywordAnswer]:
-        return self._pool.submit(self._search, query, n, filters, hybrid)
+    def submit(
+        self, query: str, n: int, filters: Filters | None, hybrid: bool, prefixes: Sequence[str] = ()
+    ) -> Future[KeywordAnswer]:
+        return self._pool.submit(self._search, query, n, filters, hybrid, prefixes)
 
-    def _search(self, query: str, n: int, filters: Filters | None, hybrid: bool) -> KeywordAnswer:
+    def _search(
+        self, query: str, n: int, filters: Filters | None, hybrid: bool, prefixes: Sequence[str] = ()
+    ) -> KeywordAnswer:
         """(BM25 hits, document frequency of each query word). For hybrid search the document
         frequencies come first (the fusion needs them anyway) and pick which words look candidates
-        up; keyword mode searches every word, as asked."""
+        up; keyword mode searches every word, as asked. `prefixes`: the query's word* (OR-ed too)."""
         if self._store is None:
             self._store = Store(self._db_path, readonly=True)
         store = self._store
@@ -80,7 +96,7 @@ class KeywordRetriever:
         if hybrid:
             freqs = {t: doc_freq(store, t, DF_CAP) for t in terms}
             terms = candidate_terms(terms, freqs, DF_CAP)
-        match = fts_query(" ".join(terms))
+        match = " OR ".join(filter(None, [fts_query(" ".join(terms)), *map(prefix_query, prefixes)])) or None
         return (store.keyword(match, n, filters, CONTEXT_WEIGHT) if match else []), freqs
 
     def close(self) -> None:

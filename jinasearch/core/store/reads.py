@@ -7,6 +7,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ..cjk import has_cjk
+from ..cjk import match as cjk_match
+from ..language import FTS_PIECE_RE
 from ..models import FailedFile, Filters, FolderStats, Skipped
 from . import schema as sql
 from .connection import Connected
@@ -35,7 +38,25 @@ def filter_sql(f: Filters) -> tuple[str, list[object]]:
     if f.modified_before is not None:
         where.append(sql.FILTER_BEFORE)
         params.append(f.modified_before)
+    for clause, words, join in ((sql.FILTER_HAS, f.phrases, " AND "), (sql.FILTER_LACKS, f.excluded, " OR ")):
+        if words:
+            where.append(clause)
+            params.append(join.join(f"{TEXT_COLUMNS} : {phrase_match(w)}" for w in words))
     return " AND ".join(where) or "1", params
+
+
+# A passage's own text and its CJK bigrams, not its context (file name, title, headings): a phrase or
+# an excluded word is looked for in what the hit shows.
+TEXT_COLUMNS = "{text cjk}"
+
+
+def phrase_match(words: str) -> str:
+    """An FTS5 phrase for `words`, which FTS5 cuts and stems as it did the text; with CJK in it, every
+    word's runs as core/cjk.py looks them up (each run a substring, the words in any order)."""
+    if not has_cjk(words):
+        return '"' + words.replace('"', '""') + '"'
+    pieces = [p for p in FTS_PIECE_RE.findall(words) if p != "_"]
+    return cjk_match(pieces) if pieces else '""'
 
 
 class Reads(Connected):
