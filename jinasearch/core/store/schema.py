@@ -392,7 +392,11 @@ FILTER_BEFORE = "d.mtime <= ?"
 # Passages (p) an FTS5 expression matches, or does not: a query's "exact phrase" and -word.
 FILTER_HAS = "p.id IN (SELECT rowid FROM passages_fts WHERE passages_fts MATCH ?)"
 FILTER_LACKS = "p.id NOT IN (SELECT rowid FROM passages_fts WHERE passages_fts MATCH ?)"
-KEYWORD_FILTER = "AND rowid IN (SELECT p.id FROM passages p JOIN documents d ON d.id = p.doc_id WHERE {where})"
+# `+rowid`: an expression, not a constraint FTS5 is offered (SQLite's "The SQLite Query Optimizer
+# Overview", section "Disqualifying WHERE Clause Terms Using Unary-+"), so the MATCH runs once and its rows
+# are tested against the list. Offered as `rowid IN`, FTS5 ran the whole MATCH once per listed id: 0.4-26 s
+# instead of 3-34 ms on docs-dev's 16,181 passages for a type, a folder or an excluded word.
+KEYWORD_FILTER = "AND +rowid IN (SELECT p.id FROM passages p JOIN documents d ON d.id = p.doc_id WHERE {where})"
 FILTERED_IDS = "SELECT p.id FROM passages p JOIN documents d ON d.id = p.doc_id WHERE {where}"
 DOC_TEXT = "SELECT t.text, t.pages, t.headings FROM texts t WHERE t.doc_id = ?"
 
