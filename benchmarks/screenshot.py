@@ -127,8 +127,9 @@ def make_sample(root: Path) -> Path:
 # -- the app, driven from inside (runs under Xvfb) ----------------------------------------------------
 
 
-def child(out: Path, query: str, work: Path, folder: Path | None = None) -> int:
+def child(out: Path, query: str, work: Path, folder: Path | None = None, state: str = "results") -> int:
     from PySide6.QtCore import QEventLoop, QSettings, QTimer
+    from PySide6.QtGui import QDesktopServices
     from PySide6.QtWidgets import QApplication
 
     from jinasearch.gui.window import MainWindow
@@ -176,11 +177,20 @@ def child(out: Path, query: str, work: Path, folder: Path | None = None) -> int:
             break
         pause(50)
     pause(800)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if os.environ.get("DISPLAY") and shutil.which("import"):
-        subprocess.run(["import", "-window", "root", "-crop", "1600x980+0+0", str(out)], check=True)
-    else:
-        w.grab().save(str(out))
+    if state == "no-opener":  # a bare desktop: no application takes the file (Qt answers False)
+        QDesktopServices.openUrl = lambda url: False
+        w.preview.open_btn.click()  # as a person clicks Open above the preview
+        pause(500)
+    elif state == "searching":  # the next query's wait, held long enough to be captured
+        from jinasearch.core.search import Searcher
+
+        slow = Searcher.search
+        Searcher.search = lambda self, *a, **k: (time.sleep(3), slow(self, *a, **k))[1]  # type: ignore[method-assign]
+        w.search_bar.field.setText(query + " again")
+        pause(1500)
+    capture(w, out)
+    if state == "searching":
+        wait(w.controller.results)
     for i in range(w.results.model.rowCount()):
         h = w.results.model.hit(i)
         print(f"{i + 1}. {os.path.basename(h.path)} page={h.page} {'+'.join(h.sources)} {h.score:.3f}")
@@ -188,16 +198,31 @@ def child(out: Path, query: str, work: Path, folder: Path | None = None) -> int:
     return 0
 
 
+def capture(w, out: Path) -> None:  # type: ignore[no-untyped-def]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if os.environ.get("DISPLAY") and shutil.which("import"):
+        subprocess.run(["import", "-window", "root", "-crop", "1600x980+0+0", str(out)], check=True)
+    else:
+        w.grab().save(str(out))
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshot.png")
     p.add_argument("--query", default=QUERY)
     p.add_argument("--folder", type=Path, help="index this folder instead of the generated sample")
+    p.add_argument(
+        "--state",
+        choices=("results", "no-opener", "searching"),
+        default="results",
+        help="what to show: the results (default), the window after Open with no application for the file, "
+        "or the next query still being searched (held 3 s)",
+    )
     p.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--work", type=Path, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.child:
-        return child(args.out.resolve(), args.query, args.work, args.folder)
+        return child(args.out.resolve(), args.query, args.work, args.folder, args.state)
 
     env = dict(os.environ, HF_HUB_OFFLINE="1", TOKENIZERS_PARALLELISM="false")
     if not env.get("JINASEARCH_MODEL"):
@@ -228,6 +253,7 @@ def main(argv: list[str] | None = None) -> int:
             env["HOME"] = tmp  # paths then read ~/Documents, as on a person's computer
             cmd = [sys.executable, __file__, "--child", "--out", str(args.out), "--query", args.query, "--work", tmp]
             cmd += ["--folder", str(args.folder.resolve())] if args.folder else []
+            cmd += ["--state", args.state]
             code = subprocess.run(cmd, env=env, timeout=600).returncode
     finally:
         if xvfb is not None:
