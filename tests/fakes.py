@@ -8,8 +8,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from hashlib import blake2b
+from pathlib import Path
 
 import numpy as np
+import pytest
 
 from jinasearch.core.language import stem
 
@@ -54,3 +56,15 @@ class FakeEmbedder:
 
     def encode_query(self, text: str) -> np.ndarray:
         return self.encode([text])[0]
+
+
+def use_fake_model(monkeypatch: pytest.MonkeyPatch, data_dir: Path) -> None:
+    """Every model name the CLI loads is the fake embedder, and the index lives in `data_dir`: for
+    tests of the command line's plumbing, not of ranking (the real model is in the model tests)."""
+    import jinasearch.core.indexing.loading as loading_mod
+    import jinasearch.core.retrieval.binding as binding_mod
+
+    monkeypatch.setattr(loading_mod, "load_embedder", lambda name, device="auto": FakeEmbedder(name=name))
+    monkeypatch.setattr(binding_mod, "load_embedder", lambda name, device="auto": FakeEmbedder(name=name))
+    monkeypatch.setenv("JINASEARCH_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("JINASEARCH_MODEL", "fake-model")

@@ -11,10 +11,9 @@ from pathlib import Path
 import pytest
 
 import jinasearch.core.indexing.loading as loading_mod
-import jinasearch.core.retrieval.binding as binding_mod
 from jinasearch.cli import main
 from tests.core.helpers import write
-from tests.fakes import FakeEmbedder
+from tests.fakes import FakeEmbedder, use_fake_model
 
 HIT_FIELDS = {
     "path",
@@ -35,10 +34,7 @@ HIT_FIELDS = {
 @pytest.fixture(autouse=True)
 def fake_model(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Every model name loads the fake embedder (the real one is exercised in the model tests)."""
-    monkeypatch.setattr(loading_mod, "load_embedder", lambda name, device="auto": FakeEmbedder(name=name))
-    monkeypatch.setattr(binding_mod, "load_embedder", lambda name, device="auto": FakeEmbedder(name=name))
-    monkeypatch.setenv("JINASEARCH_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("JINASEARCH_MODEL", "fake-model")
+    use_fake_model(monkeypatch, tmp_path / "data")
 
 
 @pytest.fixture

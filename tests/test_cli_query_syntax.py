@@ -7,12 +7,10 @@ from pathlib import Path
 
 import pytest
 
-import jinasearch.core.indexing.loading as loading_mod
-import jinasearch.core.retrieval.binding as binding_mod
 from jinasearch.cli import main
 from jinasearch.core.models import QUERY_SYNTAX
 from tests.core.helpers import write
-from tests.fakes import FakeEmbedder
+from tests.fakes import use_fake_model
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
@@ -20,10 +18,7 @@ README = Path(__file__).resolve().parents[1] / "README.md"
 @pytest.fixture(autouse=True)
 def fake_model(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Every model name loads the fake embedder: these tests are about the plumbing, not the ranking."""
-    monkeypatch.setattr(loading_mod, "load_embedder", lambda name, device="auto": FakeEmbedder(name=name))
-    monkeypatch.setattr(binding_mod, "load_embedder", lambda name, device="auto": FakeEmbedder(name=name))
-    monkeypatch.setenv("JINASEARCH_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("JINASEARCH_MODEL", "fake-model")
+    use_fake_model(monkeypatch, tmp_path / "data")
 
 
 def test_search_help_lists_every_form_of_the_syntax(capsys: pytest.CaptureFixture[str]) -> None:
