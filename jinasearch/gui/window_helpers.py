@@ -54,7 +54,8 @@ def counts_text(st: LibraryStatus) -> str:
     files = sum(f.files - f.failed for f in st.folders)
     switching = f" · switching to {os.path.basename(st.staged_model)}" if st.staged_model else ""
     words = f" · {st.keyword_only:,} by words only (data, long files)" if st.keyword_only else ""
-    return f"{files:,} files · {st.passages:,} passages · {st.embedded:,} with vectors{words}{switching}"
+    names = f"{files:,} file{'' if files == 1 else 's'} · {st.passages:,} passage{'' if st.passages == 1 else 's'}"
+    return f"{names} · {st.embedded:,} with vectors{words}{switching}"
 
 
 def restore_layout(qs: QSettings, window: QWidget, splitter: QSplitter) -> None:

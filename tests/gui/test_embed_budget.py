@@ -45,3 +45,13 @@ def test_the_cap_setting_round_trips_with_no_limit_as_zero(qtbot, qsettings) -> 
         assert load_prefs(qsettings).embed_cap == cap
         assert prefs.settings(Path("/data")).embed_cap == cap
     assert dlg.embed_cap.text() == "no limit"
+
+
+def test_the_status_bar_counts_one_file_in_the_singular() -> None:
+    from jinasearch.core.library import LibraryStatus
+    from jinasearch.core.models import FolderStats
+
+    one = LibraryStatus(folders=(FolderStats(1, "/d", files=1, failed=0, passages=1),), passages=1, embedded=1)
+    assert counts_text(one).startswith("1 file · 1 passage · 1 with vectors")
+    two = LibraryStatus(folders=(FolderStats(1, "/d", files=3, failed=1, passages=7),), passages=7, embedded=7)
+    assert counts_text(two).startswith("2 files · 7 passages")
