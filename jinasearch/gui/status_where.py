@@ -33,6 +33,11 @@ class WhereLabel(QLabel):
             self.model_line.setText(f"Model: {model_name(prefs.embed_model)}{state} · {place.short}")
             self.model_line.setToolTip(f"{prefs.embed_model}\n{place.sentence}")
 
+    def model_failed(self) -> None:
+        """The model could not be loaded (the window's banner says why): not "loading" any more."""
+        if self.model_line is not None:
+            self.model_line.setText(self.model_line.text().replace(" (loading)", " (not available: words only)"))
+
 
 def model_name(name: str) -> str:
     """A model as the narrow panel shows it: a hub name by its own part ("jinaai/x" -> "x"), a folder by

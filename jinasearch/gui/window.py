@@ -133,7 +133,7 @@ class MainWindow(QMainWindow):
         c.modelLoading.connect(self._model_loading)
         c.modelDownloading.connect(self.banner.model_downloading)
         c.modelLoaded.connect(self._model_loaded)
-        c.modelFailed.connect(self.banner.model_failed)
+        c.modelFailed.connect(lambda name, msg: (self.banner.model_failed(name, msg), self.where.model_failed()))
 
     def start(self) -> None:
         """Heavy work begins only now, after the window is on screen."""

@@ -95,6 +95,7 @@ def test_first_run_offline_still_indexes_for_keyword_search(qtbot, make_window, 
     hits = search(qtbot, w, "invoice payment")
     assert hits and hits[0].sources == ("keyword",)
     assert "Keyword search still works" in w.banner.text.text()
+    assert w.where.model_line is not None and "(not available: words only)" in w.where.model_line.text()
     assert "Search by meaning waits for the model" in w.progress_panel.label.text()
     # Both folders say what search by meaning misses, `docs` too although it holds a failing file
     # (its failure stays in the Failed column).
