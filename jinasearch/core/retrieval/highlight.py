@@ -13,6 +13,9 @@ Span = tuple[int, int]
 SentenceEncoder = Callable[[Sequence[str]], np.ndarray]
 # Sentences a passage puts to the model when its best sentence is chosen (see best_sentences).
 SENTENCES_PER_PASSAGE = 3
+# ... and when no sentence of it holds a query word (a paraphrase: what the model is there for), the
+# first this many; a 200-token passage has 8-15 sentences.
+SENTENCES_BY_MEANING = 16
 # The start of a sentence the model reads for it: the hits' sentences are encoded in one batch,
 # padded to the longest, so one 150-token run (a code block, a table) cost the price of all of them.
 SENTENCE_CHARS = 300
@@ -85,16 +88,18 @@ def best_sentences(
     texts: Sequence[str], query: str, query_vec: np.ndarray, encode: SentenceEncoder
 ) -> list[Span | None]:
     """For each passage, the sentence whose embedding is closest to the query's: one batched encode
-    over the sentences holding the most query words (all of them when none does), at most
-    SENTENCES_PER_PASSAGE of them, the earliest first. Encoding every sentence cost 0.40 s (p50)
+    over the sentences holding the most query words, at most SENTENCES_PER_PASSAGE of them (the
+    earliest first), or over its first SENTENCES_BY_MEANING when none holds one. Encoding every sentence cost 0.40 s (p50)
     for 10 docs-dev passages on two cores, and picked the sentence holding the verbatim answer no
-    more often than this, which encodes 2 a passage on average (docs/benchmarks.md, "Best sentences")."""
+    more often than this (docs/benchmarks.md, "Best sentences")."""
     chosen: list[list[Span]] = []
     for t in texts:
         sents = sentences(t)
         if len(sents) > 1:
             found = _words_found(t, sents, query)
-            sents = [span for span, n in zip(sents, found) if n == max(found)][:SENTENCES_PER_PASSAGE]
+            most = max(found)
+            keep = SENTENCES_PER_PASSAGE if most else SENTENCES_BY_MEANING
+            sents = [span for span, n in zip(sents, found) if n == most][:keep]
         chosen.append(sents)
     flat = [t[s : min(e, s + SENTENCE_CHARS)] for t, spans in zip(texts, chosen) if len(spans) > 1 for s, e in spans]
     vecs = encode(flat) if flat else np.zeros((0, len(query_vec)), dtype=np.float32)

@@ -6,7 +6,13 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from jinasearch.core.retrieval.highlight import SENTENCES_PER_PASSAGE, best_sentences, lexical_best_sentence, term_spans
+from jinasearch.core.retrieval.highlight import (
+    SENTENCES_BY_MEANING,
+    SENTENCES_PER_PASSAGE,
+    best_sentences,
+    lexical_best_sentence,
+    term_spans,
+)
 from tests.fakes import FakeEmbedder
 
 
@@ -93,8 +99,13 @@ def test_best_sentences_put_only_the_sentences_with_most_query_words_to_the_mode
     out = best_sentences([text], "volcano lava", emb.encode_query("volcano lava"), encode)
     assert seen == ["Lava flows from the volcano.", "The volcano spat lava."]
     s, e = out[0]  # type: ignore[misc]
-    assert "volcano" in text[s:e]
-    # No sentence holds a query word: the first SENTENCES_PER_PASSAGE go to the model.
+    assert text[s:e] == "The volcano spat lava."  # fewer other words: the closer vector
+    # Five sentences hold the same words: the first SENTENCES_PER_PASSAGE of them.
+    seen.clear()
+    lava = [f"Lava number {n} is hot." for n in range(5)]
+    best_sentences([" ".join(lava)], "lava", emb.encode_query("lava"), encode)
+    assert seen == lava[:SENTENCES_PER_PASSAGE]
+    # No sentence holds a query word (a paraphrase): the model reads them all, up to SENTENCES_BY_MEANING.
     seen.clear()
     best_sentences([" ".join(filler)], "volcano lava", emb.encode_query("volcano lava"), encode)
-    assert seen == filler[:SENTENCES_PER_PASSAGE]
+    assert seen == filler[:SENTENCES_BY_MEANING] == filler
