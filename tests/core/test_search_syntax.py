@@ -122,6 +122,35 @@ def test_operators_alone_search_nothing(corpus: tuple[Searcher, Path]) -> None:
     assert s.search("-draft type:pdf") == []
 
 
+CJK_NOTES = {
+    "db.txt": "数据库是存储数据的系统。Say hello to the database.",
+    "data.txt": "hello 数据 analysis: numbers in a table.",
+    "hello.txt": "hello world, a plain greeting.",
+    # Only its name (the context column) holds the word: a phrase is looked for in the passage's text.
+    "数据库笔记.txt": "hello again, notes about tables.",
+}
+
+
+@pytest.fixture(scope="module")
+def cjk(minilm, minilm_path: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Searcher]:  # type: ignore[no-untyped-def]
+    tmp = tmp_path_factory.mktemp("cjk")
+    for name, text in CJK_NOTES.items():
+        write(tmp / "notes" / name, text)
+    settings = Settings(data_dir=tmp / "data", model=minilm_path, chunk_tokens=128, overlap_tokens=16)
+    assert run_to_end(Indexer(settings, embedder=minilm).index([tmp / "notes"])).summary.indexed == 4
+    s = Searcher(settings, embedder=minilm)
+    yield s
+    s.close()
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_cjk_phrases_and_exclusions(cjk: Searcher, mode: Mode) -> None:
+    assert names(cjk.search('"数据库"', mode=mode, weak=True)) == ["db.txt"]
+    assert set(names(cjk.search('hello "数据"', mode=mode, weak=True))) == {"db.txt", "data.txt"}
+    assert set(names(cjk.search("hello -数据库", mode=mode, weak=True))) == {"data.txt", "hello.txt", "数据库笔记.txt"}
+    assert set(names(cjk.search('hello -"数据"', mode=mode, weak=True))) == {"hello.txt", "数据库笔记.txt"}
+
+
 # Natural-language queries, some with what looks like syntax but is not (options, URLs, times, hyphens).
 PLAIN = [
     "what did the astronaut ask the computer?",

@@ -41,7 +41,10 @@ def filter_sql(f: Filters) -> tuple[str, list[object]]:
     for clause, words, join in ((sql.FILTER_HAS, f.phrases, " AND "), (sql.FILTER_LACKS, f.excluded, " OR ")):
         if words:
             where.append(clause)
-            params.append(join.join(f"{TEXT_COLUMNS} : {phrase_match(w)}" for w in words))
+            # In parentheses: a CJK word's match brings its own column filter ({cjk cjk_context}), and
+            # FTS5 takes a second filter only before a parenthesised expression, where the inner one
+            # narrows the outer (SQLite's "FTS5", section "FTS5 Column Filters"): the cjk column.
+            params.append(join.join(f"{TEXT_COLUMNS} : ({phrase_match(w)})" for w in words))
     return " AND ".join(where) or "1", params
 
 
