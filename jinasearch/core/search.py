@@ -157,28 +157,23 @@ class Searcher:
                 )
             if self._fresh is not None:
                 self._fresh.start()
-            picked, sources, qvec, evidence, weak_ids = self._files(parsed, k, per_file, mode, filters or None, weak)
+            rounds = Rounds()
+            found = self._files(parsed, k, per_file, mode, filters or None, weak, rounds)
+            picked, sources, qvec, evidence, weak_ids = found
             if qvec is not None:
                 self._last = (parsed.typed, qvec, self._binding)
             spans: list[tuple[int, int] | None] = [None] * len(picked)
             if highlight and sentences and picked:
                 spans = self.sentence_spans(parsed.typed, [row.text for row, _ in picked], semantic=qvec is not None)
+            words, ev = (parsed.text if highlight else None), evidence.get
             hits = [
-                hit_from(
-                    row,
-                    score,
-                    sources,
-                    parsed.text if highlight else None,
-                    span,
-                    evidence.get(row.passage_id),
-                    close=row.passage_id not in weak_ids,
-                )
+                hit_from(row, score, sources, words, span, ev(row.passage_id), close=row.passage_id not in weak_ids)
                 for (row, score), span in zip(picked, spans)
             ]
-            return fold_copies(marked(hits, parsed, highlight), self.store.copies)  # a passage in two files: one hit
+            return fold_copies(marked(hits, parsed, highlight), self.store.copies, rounds.copies)
 
     def _files(
-        self, q: ParsedQuery, k: int, per_file: int, mode: Mode, filters: Filters | None, weak: bool
+        self, q: ParsedQuery, k: int, per_file: int, mode: Mode, filters: Filters | None, weak: bool, rounds: Rounds
     ) -> tuple[
         list[tuple[HitRow, float]], dict[int, tuple[str, ...]], np.ndarray | None, dict[int, Evidence], set[int]
     ]:
@@ -188,14 +183,13 @@ class Searcher:
         n = max(CANDIDATES, 2 * k * per_file)
         model_floor = floor_for(self.model) if mode != "keyword" else None
         qvec: np.ndarray | None = None  # embedded in the first round, reused by the next
-        rounds = Rounds()
         for _round in range(GROW_ROUNDS + 1):
             ranked, rows, sources, qvec, evidence = self._rank(q, n, mode, filters, qvec, rounds)
             floor = model_floor if qvec is not None else None
             weak_ids = {pid for pid, ev in evidence.items() if floor is not None and not is_close(ev, floor)}
             close = [(pid, s) for pid, s in ranked if pid not in weak_ids]
             picked = group_by_file(
-                close + ([(p, s) for p, s in ranked if p in weak_ids] if weak else []), rows, k, per_file
+                close + ([(p, s) for p, s in ranked if p in weak_ids] if weak else []), rows, k, per_file, rounds.copies
             )
             if len({row.doc_id for row, _ in picked}) >= k or len(ranked) < n:
                 break

@@ -12,14 +12,31 @@ from .highlight import term_spans
 
 
 def group_by_file(
-    ranked: Sequence[tuple[int, float]], rows: Mapping[int, HitRow], files: int, per_file: int
+    ranked: Sequence[tuple[int, float]],
+    rows: Mapping[int, HitRow],
+    files: int,
+    per_file: int,
+    copies: dict[int, list[str]] | None = None,
 ) -> list[tuple[HitRow, float]]:
     """The first `files` documents of `ranked` (passage id, score), in the order of their best
-    passage, each with up to `per_file` of its passages, best first; flattened file by file."""
+    passage, each with up to `per_file` of its passages, best first; flattened file by file.
+
+    A passage whose text (whitespace aside) an earlier one has takes no place: a paragraph copied
+    into many files would otherwise fill the page with one answer. `copies` gets, for each passage
+    kept, the other files of the copies left out (for `fold_copies`' "also in")."""
     groups: dict[int, list[tuple[HitRow, float]]] = {}
+    first: dict[str, HitRow] = {}
+    if copies is not None:
+        copies.clear()
     for pid, score in ranked:
         row = rows.get(pid)
         if row is None:  # deleted between two reads: skipped rather than shown as a ghost
+            continue
+        key = " ".join(row.text.split())
+        seen = first.setdefault(key, row)
+        if seen is not row:
+            if copies is not None and row.path != seen.path and row.path not in copies.setdefault(seen.passage_id, []):
+                copies[seen.passage_id].append(row.path)
             continue
         group = groups.get(row.doc_id)
         if group is None:
@@ -35,10 +52,15 @@ def group_by_file(
 MAX_ALSO_IN = 50
 
 
-def fold_copies(hits: Sequence[Hit], copies: Callable[[list[int]], Mapping[int, Sequence[str]]]) -> list[Hit]:
+def fold_copies(
+    hits: Sequence[Hit],
+    copies: Callable[[list[int]], Mapping[int, Sequence[str]]],
+    left_out: Mapping[int, Sequence[str]] | None = None,
+) -> list[Hit]:
     """`hits` with every identical passage shown once: a later hit with the same text (whitespace aside)
-    is dropped, and the first one's `also_in` names the other files holding it, those among the hits
-    and those `copies` (passage ids -> other documents with the same stored passage) finds elsewhere."""
+    is dropped, and the first one's `also_in` names the other files holding it: those among the hits,
+    those `left_out` names (passage id -> files of the copies `group_by_file` left out) and those
+    `copies` (passage ids -> other documents with the same stored passage) finds elsewhere."""
     kept: list[Hit] = []
     first: dict[str, int] = {}  # the text's key -> its index in `kept`
     also: list[list[str]] = []
@@ -48,7 +70,7 @@ def fold_copies(hits: Sequence[Hit], copies: Callable[[list[int]], Mapping[int, 
         if at is None:
             first[key] = len(kept)
             kept.append(hit)
-            also.append([])
+            also.append([p for p in (left_out or {}).get(hit.passage_id, ()) if p != hit.path])
         elif hit.path != kept[at].path and hit.path not in also[at]:
             also[at].append(hit.path)
     found = copies([h.passage_id for h in kept]) if kept else {}

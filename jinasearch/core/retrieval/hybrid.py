@@ -18,10 +18,12 @@ Fresh = Callable[[Sequence[HitRow]], Mapping[int, np.ndarray]]
 
 @dataclass
 class Rounds:
-    """What one query's rounds share (search.py grows the pool): rows read and word evidence."""
+    """What one query's rounds share (search.py grows the pool): rows read, word evidence, and the
+    last round's copies left out."""
 
     rows: dict[int, HitRow] = field(default_factory=dict)
     words: WordMemo = field(default_factory=WordMemo)
+    copies: dict[int, list[str]] = field(default_factory=dict)  # grouping.py: files of copies left out
 
 
 def hybrid(

@@ -45,3 +45,23 @@ def test_search_lists_a_copied_passage_once_and_names_every_copy(tmp_path: Path)
         assert set(first.also_in) == {str(root / d / "meeting.txt") for d in ("notes", "backup", "old")} - {first.path}
     finally:
         s.close()
+
+
+def test_copies_take_one_place_so_k_files_still_come(tmp_path: Path) -> None:
+    """Three copies of one passage and two other matching files, k = 3: three files, not one."""
+    root = tmp_path / "docs"
+    for folder in ("a", "b", "c"):
+        write(root / folder / "meeting.txt", SHARED)
+    write(root / "other.txt", "The quarterly budget for the garden is small this year.")
+    write(root / "other2.txt", "Budget review notes.")
+    settings = settings_for(tmp_path)
+    run_index(settings, [root], FakeEmbedder())
+    s = Searcher(settings, embedder=FakeEmbedder())
+    try:
+        for mode in ("keyword", "hybrid"):
+            hits = s.search("quarterly budget review", k=3, mode=mode)
+            assert len({h.doc_id for h in hits}) == 3, (mode, [h.path for h in hits])
+            first = next(h for h in hits if h.text == SHARED)
+            assert sorted(Path(p).parent.name for p in (first.path, *first.also_in)) == ["a", "b", "c"]
+    finally:
+        s.close()
