@@ -130,7 +130,7 @@ class Filters:
 # what it does): the one source of the search field's tooltip, 'jinasearch search --help' and the README.
 QUERY_SYNTAX: tuple[tuple[str, str], ...] = (
     ('"exact phrase"', "only passages holding these words in this order"),
-    ("-word", "leave out passages holding the word (three letters or more: -s and -rf stay as typed)"),
+    ("-word", "leave out passages holding the word (3+ letters; -rf, and find -name after a command, stay as typed)"),
     ('-"some phrase"', "leave out passages holding the phrase"),
     ("word*", "words starting with it: config* finds configure and configuration"),
     ("type:pdf", "only files of this type; type:pdf,docx for either"),

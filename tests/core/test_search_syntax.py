@@ -151,6 +151,35 @@ def test_cjk_phrases_and_exclusions(cjk: Searcher, mode: Mode) -> None:
     assert set(names(cjk.search('hello -"数据"', mode=mode, weak=True))) == {"hello.txt", "数据库笔记.txt"}
 
 
+SHELL_NOTES = {
+    "find.md": "Use find -name '*.txt' to list files by name; find . -exec runs a command on each one.",
+    "ls.md": "ls -lah lists every file, hidden ones too, with sizes in human units.",
+    "gcc.md": "gcc -Wall turns on most compiler warnings; add -Wextra for more.",
+    "python.txt": "The python is a large snake that squeezes its prey.",
+    "adder.txt": "The adder is a small venomous snake of Europe.",
+}
+
+
+@pytest.fixture(scope="module")
+def shell(minilm, minilm_path: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Searcher]:  # type: ignore[no-untyped-def]
+    tmp = tmp_path_factory.mktemp("shell")
+    for name, text in SHELL_NOTES.items():
+        write(tmp / "notes" / name, text)
+    settings = Settings(data_dir=tmp / "data", model=minilm_path, chunk_tokens=128, overlap_tokens=16)
+    assert run_to_end(Indexer(settings, embedder=minilm).index([tmp / "notes"])).summary.indexed == 5
+    s = Searcher(settings, embedder=minilm)
+    yield s
+    s.close()
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_commands_options_are_searched_not_excluded(shell: Searcher, mode: Mode) -> None:
+    for query, name in (("find -name", "find.md"), ("ls -lah", "ls.md"), ("gcc -Wall", "gcc.md")):
+        assert names(shell.search(query, mode=mode, weak=True))[:1] == [name], query
+    hits = names(shell.search("snake -python", mode=mode, weak=True))
+    assert "adder.txt" in hits and "python.txt" not in hits  # after a word that is no command: excluded
+
+
 # Natural-language queries, some with what looks like syntax but is not (options, URLs, times, hyphens).
 PLAIN = [
     "what did the astronaut ask the computer?",

@@ -6,4 +6,5 @@ fusion      cosine + lexical evidence + one round of feedback: the hybrid rankin
 grouping    the per-file cap on the ranked list
 highlight   why a passage matched: the query's words and its closest sentence, as spans
 query_syntax  "exact phrase", -word, word*, type: and in: read out of the query, or nothing where none is meant
+command_options  where a -word is a command's option (find -name), which query_syntax keeps as text
 """

@@ -2,8 +2,8 @@
 
 Only these few forms are read as operators, and only where nothing else could be meant: a quote that
 is never closed, a hyphen inside a word (e-mail), a lone `-`, a number after `-` (-40 degrees), a
-command's short options (-s, -rf) and any other `key:value` (a URL, C:\\, std::vector, 10:30) stay
-plain text. A query with no operator is returned as typed (`plain`), so natural-language search
+command's short options (-s, -rf), its longer ones after it (find -name, ls -lah: command_options.py)
+and any other `key:value` (a URL, C:\\, std::vector, 10:30) stay plain text. A query with no operator is returned as typed (`plain`), so natural-language search
 takes exactly the path it took before.
 
 What they do (core/search.py): a phrase and an excluded word are filters on the passage's own text
@@ -24,6 +24,7 @@ from ..errors import UnknownFolderError
 from ..language import FTS_PIECE_RE, stem
 from ..models import Filters, Hit
 from ..store import FolderRecord as Folder
+from .command_options import CommandLine
 
 Span = tuple[int, int]
 
@@ -65,9 +66,9 @@ def parse_query(query: str) -> ParsedQuery:
     query = query.strip()
     parts: list[str] = []
     found: dict[str, list[str]] = {"phrases": [], "excluded": [], "prefixes": [], "exts": [], "folders": []}
-    i = 0
+    i, line = 0, CommandLine()
     while (m := _SPACE_RE.search(query, i)) is not None:
-        i = _token(query, m.start(), parts, found)
+        i = _token(query, m.start(), parts, found, line)
     if not any(found.values()):
         return ParsedQuery(query, query)
     once = {k: tuple(dict.fromkeys(v)) for k, v in found.items()}
@@ -82,25 +83,46 @@ def parse_query(query: str) -> ParsedQuery:
     )
 
 
-def _token(query: str, i: int, parts: list[str], found: dict[str, list[str]]) -> int:
-    """Read the token starting at `i` into `parts` (text) or `found` (operators); where the next one starts."""
+def _token(query: str, i: int, parts: list[str], found: dict[str, list[str]], line: CommandLine) -> int:
+    """Read the token starting at `i` into `parts` (text) or `found` (operators); where the next one
+    starts. `line`: whether a `-word` here is a command's option, told of every token read."""
     ch = query[i]
     if ch in _OPEN and (phrase := _quoted(query, i + 1)) is not None:
         words, end = phrase
         if _has_word(words):
             found["phrases"].append(words)
             parts.append(words)
+        line.text(query[i:end])
         return end
     if ch == "-" and query[i + 1 : i + 2] in tuple(_OPEN) and (phrase := _quoted(query, i + 2)) is not None:
         if _has_word(phrase[0]):
             found["excluded"].append(phrase[0])
+        line.operator()
         return phrase[1]
-    for pattern, key in ((_EXCLUDE_RE, "excluded"), (_PREFIX_RE, "prefixes")):
-        if m := pattern.match(query, i):
-            found[key].append(m.group(1))
-            if key == "prefixes":
-                parts.append(m.group(1))
-            return m.end()
+    if (m := _EXCLUDE_RE.match(query, i)) and line.option_here:
+        parts.append(m.group())
+        line.text(m.group(), option=True)
+        return m.end()
+    if m:
+        found["excluded"].append(m.group(1))
+        line.operator()
+        return m.end()
+    if m := _PREFIX_RE.match(query, i):
+        found["prefixes"].append(m.group(1))
+        parts.append(m.group(1))
+        line.text(m.group())
+        return m.end()
+    if (end := _filter(query, i, found)) is not None:
+        line.operator()
+        return end
+    word, end = _plain_token(query, i)
+    parts.append(word)
+    line.text(word)
+    return end
+
+
+def _filter(query: str, i: int, found: dict[str, list[str]]) -> int | None:
+    """A `type:` or `in:` at `i` read into `found`; where the next token starts, or None if it is none."""
     if m := _TYPE_RE.match(query, i):
         found["exts"].extend(e.lstrip(".").lower() for e in m.group(1).split(","))
         return m.end()
@@ -110,16 +132,19 @@ def _token(query: str, i: int, parts: list[str], found: dict[str, list[str]]) ->
         if value is not None and value[0]:  # an unclosed in:"... is text
             found["folders"].append(value[0])
             return value[1]
-    word, end = _plain_token(query, i)
-    parts.append(word)
-    return end
+    return None
 
 
 def _quoted(query: str, start: int) -> tuple[str, int] | None:
     """(the words up to the closing quote, where the text after it starts); None when it is never closed."""
     for j in range(start, len(query)):
         if query[j] in _CLOSE:
-            return " ".join(query[start:j].split()), j + 1
+            # A star glued to the closing quote ("ab"*) goes with it: the phrase is looked for whole,
+            # and a bare `*` would only be embedded as a word of its own.
+            end = j + 1
+            while query[end : end + 1] == "*":
+                end += 1
+            return " ".join(query[start:j].split()), end
     return None
 
 

@@ -29,6 +29,16 @@ from jinasearch.core.retrieval.query_syntax import ParsedQuery, narrowed, parse_
         "shopt -s globstar",  # a command's option (docs-dev d03)
         "Does set -e stop my script?",  # (docs-dev d05)
         "rm -rf a folder",
+        # A command's longer options, right after it, after another option or in its command line.
+        "find -name",
+        "ls -lah",
+        "tar -xzf archive.tar.gz",
+        "gcc -Wall -Wextra",
+        "java -jar app.jar",
+        "find . -exec",
+        "how do I use find . -name x -print",
+        "sudo find / -type f -newer",
+        "tar -x -verbose",
         "word-",
         '"unbalanced quote',
         'it says "hello',
@@ -80,6 +90,24 @@ def test_exclusions() -> None:
     assert parse_query("a -foo, b").excluded == ()  # punctuation glued on: text
     assert parse_query("x -abc").excluded == ("abc",)
     assert parse_query("x -ab").plain  # two letters: an option such as -rf
+
+
+def test_an_exclusion_not_after_a_command_still_excludes() -> None:
+    assert parse_query("snake -python").excluded == ("python",)
+    assert parse_query("python -pandas").excluded == ("pandas",)  # python's own options are -m, -c
+    assert parse_query("find recipes -meat").excluded == ("meat",)  # not the option of find
+    assert parse_query("cat -dog").excluded == ("dog",)  # an English word first, not taken for the command
+    p = parse_query("jaguar -cars -lions")
+    assert p.excluded == ("cars", "lions") and p.text == "jaguar"  # an exclusion is no option to follow
+    p = parse_query("ls -lah -type:pdf type:md -draft")
+    assert p.text == "ls -lah -type:pdf" and p.exts == ("md",) and p.excluded == ("draft",)
+
+
+def test_a_star_after_a_phrase_goes_with_it() -> None:
+    p = parse_query('"ab cd"* x -"ef"* "gh"**')
+    assert p.phrases == ("ab cd", "gh") and p.excluded == ("ef",)
+    assert p.text == "ab cd x gh"  # no bare `*` to embed
+    assert p.prefixes == ()
 
 
 def test_prefixes() -> None:
