@@ -10,6 +10,7 @@ cache, so showing it again costs only the marks.
 from __future__ import annotations
 
 import functools
+import math
 import os
 import threading
 from collections import OrderedDict
@@ -23,11 +24,14 @@ from .extract.pdf import PDFIUM_LOCK, _uses_brotli
 from .pagemarks import Placement, Rect, Word, find_terms, line_boxes, locate, page_words, terms_of, to_pixels
 from .scan import fs_path
 
-__all__ = ["PageCache", "PageError", "RenderedPage", "render_page", "terms_of"]
+__all__ = ["PageCache", "PageError", "RenderedPage", "clamp_scale", "file_stamp", "render_page", "terms_of"]
 
 # About 16 full-width pages of a manual at 2x (1224 x 1584 RGBA, 7.8 MB each).
 CACHE_BYTES = 128 * 1024 * 1024
-MAX_SCALE = 8.0
+MIN_SCALE, MAX_SCALE = 0.05, 8.0
+# The most pixels one page is drawn with (160 MB of RGBA): a Letter page at 8x fits (31 MP); a poster or
+# an A0 drawing at a big zoom is drawn at the scale that fits instead of taking gigabytes.
+MAX_PIXELS = 40_000_000
 
 
 class PageError(JinaSearchError):
@@ -92,6 +96,7 @@ class _Drawn:
     takes page space to the pixels."""
 
     pages: int
+    scale: float  # what the pixels were drawn at: the asked scale, or less within MAX_PIXELS
     image: PageImage
     words: tuple[Word, ...]
     boxes: tuple[Rect | None, ...]
@@ -116,6 +121,9 @@ class PageCache:
             return drawn
 
     def put(self, key: tuple[Any, ...], drawn: _Drawn) -> None:
+        # A page taking over a quarter of the cache would evict most of the others for itself.
+        if len(drawn.image.data) > self.max_bytes // 4:
+            return
         with self._lock:
             if key in self._pages:
                 return
@@ -145,7 +153,7 @@ def render_page(
         st = os.stat(real)
     except OSError as exc:
         raise PageMissingError(f"cannot open the file: {exc.strerror or exc}") from None
-    scale = min(max(scale, 0.05), MAX_SCALE)
+    scale = clamp_scale(scale)
     key = (real, st.st_mtime_ns, st.st_size, page, round(scale, 3))
     drawn = cache.get(key) if cache is not None else None
     cached = drawn is not None
@@ -161,14 +169,41 @@ def render_page(
         path=path,
         page=page,
         pages=drawn.pages,
-        scale=scale,
+        scale=drawn.scale,
         image=drawn.image,
-        passage=_boxes(drawn, scale, where.ranges),
-        words=_boxes(drawn, scale, inside),
-        elsewhere=_boxes(drawn, scale, outside),
+        passage=_boxes(drawn, where.ranges),
+        words=_boxes(drawn, inside),
+        elsewhere=_boxes(drawn, outside),
         placement=where.placement,
         cached=cached,
     )
+
+
+def file_stamp(path: str) -> tuple[int, int] | None:
+    """What a page drawn from the file at `path` (a record path) depends on: its (mtime_ns, size);
+    None when it cannot be read."""
+    try:
+        st = os.stat(fs_path(path))
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size)
+
+
+def clamp_scale(scale: float) -> float:
+    """The scale a page is asked to be drawn at, within what the page view offers."""
+    return min(max(scale, MIN_SCALE), MAX_SCALE)
+
+
+def budget_scale(scale: float, width_pt: float, height_pt: float, max_pixels: int | None = None) -> float:
+    """`scale`, or the largest below it at which a `width_pt` x `height_pt` page takes at most
+    `max_pixels` (MAX_PIXELS) pixels, as PDFium sizes the bitmap (each side rounded up)."""
+    limit = MAX_PIXELS if max_pixels is None else max_pixels
+    if width_pt <= 0 or height_pt <= 0:
+        return scale
+    s = min(scale, math.sqrt(limit / (width_pt * height_pt)))
+    while s > 0 and math.ceil(width_pt * s) * math.ceil(height_pt * s) > limit:
+        s *= 0.999
+    return s
 
 
 def _open(real: str) -> tuple[Any, BinaryIO]:
@@ -223,6 +258,7 @@ def _draw_page(pg: Any, pages: int, scale: float) -> _Drawn:
     """Pixels, then each character's box moved into the image's pixels (the page's own rotation applied)."""
     import pypdfium2.raw as pdfium_c
 
+    scale = budget_scale(scale, pg.get_width(), pg.get_height())
     bitmap = pg.render(scale=scale, rev_byteorder=True, force_bitmap_format=pdfium_c.FPDFBitmap_BGRA)
     image = PageImage(bitmap.width, bitmap.height, bitmap.stride, bytes(bitmap.buffer))
     bbox, rotation = tuple(pg.get_bbox()), pg.get_rotation()
@@ -234,7 +270,7 @@ def _draw_page(pg: Any, pages: int, scale: float) -> _Drawn:
     finally:
         textpage.close()
         pg.close()
-    return _Drawn(pages, image, tuple(page_words(chars)), boxes, bbox, rotation)
+    return _Drawn(pages, scale, image, tuple(page_words(chars)), boxes, bbox, rotation)
 
 
 def _char_box(textpage: Any, i: int, ch: str) -> Rect | None:
@@ -244,9 +280,9 @@ def _char_box(textpage: Any, i: int, ch: str) -> Rect | None:
     return None if right <= left or top <= bottom else (left, bottom, right, top)
 
 
-def _boxes(drawn: _Drawn, scale: float, ranges: Sequence[tuple[int, int]]) -> tuple[Box, ...]:
+def _boxes(drawn: _Drawn, ranges: Sequence[tuple[int, int]]) -> tuple[Box, ...]:
     """The line boxes of character ranges, in the image's pixels."""
-    to_px = to_pixels(drawn.bbox, drawn.rotation, scale)
+    to_px = to_pixels(drawn.bbox, drawn.rotation, drawn.scale)
     out = []
     for left, bottom, right, top in line_boxes(drawn.boxes, ranges):
         x0, y0 = to_px(left, top)

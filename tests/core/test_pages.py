@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 
 import pytest
 
+from jinasearch.core import pages
 from jinasearch.core.pages import (
+    MAX_PIXELS,
     PageCache,
     PageDamagedError,
     PageEncryptedError,
     PageMissingError,
     PageUnsupportedError,
+    budget_scale,
     render_page,
 )
 from jinasearch.core.scan import record_path
@@ -93,14 +97,48 @@ def test_a_page_shown_again_comes_from_the_cache(pdf: Path) -> None:
     assert not render_page(str(pdf), 2, scale=1.5, cache=cache).cached  # another zoom is another picture
 
 
-def test_the_cache_keeps_at_most_its_bytes(pdf: Path) -> None:
+def test_the_cache_keeps_at_most_its_bytes(tmp_path: Path) -> None:
+    pdf = write_pdf(tmp_path / "five.pdf", [f"Page {n} of the notes." for n in range(1, 6)])
     one = len(render_page(str(pdf), 1, scale=1.0).image.data)
-    cache = PageCache(max_bytes=2 * one)
-    for n in (1, 2, 3):
+    cache = PageCache(max_bytes=4 * one)
+    for n in range(1, 6):
         render_page(str(pdf), n, scale=1.0, cache=cache)
-    assert len(cache) == 2
+    assert len(cache) == 4
     assert not render_page(str(pdf), 1, scale=1.0, cache=cache).cached  # the least recent went first
-    assert render_page(str(pdf), 3, scale=1.0, cache=cache).cached
+    assert render_page(str(pdf), 5, scale=1.0, cache=cache).cached
+
+
+def test_a_page_over_a_quarter_of_the_cache_is_not_kept(pdf: Path) -> None:
+    one = len(render_page(str(pdf), 1, scale=1.0).image.data)
+    cache = PageCache(max_bytes=4 * one)
+    render_page(str(pdf), 1, scale=1.0, cache=cache)
+    render_page(str(pdf), 2, scale=2.0, cache=cache)  # four times the pixels
+    assert len(cache) == 1 and render_page(str(pdf), 1, scale=1.0, cache=cache).cached
+    assert not render_page(str(pdf), 2, scale=2.0, cache=cache).cached
+
+
+A0 = (2384, 3370)  # points
+
+
+def test_a_huge_page_at_a_big_zoom_is_drawn_within_the_pixel_budget() -> None:
+    s = budget_scale(8.0, *A0)  # 514 megapixels asked for
+    assert s < 8.0 and math.ceil(A0[0] * s) * math.ceil(A0[1] * s) <= MAX_PIXELS
+    assert s > 0.99 * math.sqrt(MAX_PIXELS / (A0[0] * A0[1]))  # not much less than fits
+    assert budget_scale(8.0, 612, 792) == 8.0  # a Letter page at the largest zoom fits whole
+
+
+def test_render_page_keeps_to_the_pixel_budget(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pypdfium2 as pdfium
+
+    monkeypatch.setattr(pages, "MAX_PIXELS", 2_000_000)  # the budget scaled down: the test stays cheap
+    path = tmp_path / "poster.pdf"
+    doc = pdfium.PdfDocument.new()
+    doc.new_page(*A0)
+    doc.save(str(path))
+    doc.close()
+    page = render_page(str(path), 1, scale=8.0)
+    assert page.image.width * page.image.height <= 2_000_000
+    assert page.scale < 8.0 and page.image.width == math.ceil(A0[0] * page.scale)
 
 
 def test_a_changed_file_is_drawn_again(pdf: Path) -> None:
