@@ -8,7 +8,7 @@ from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QSizePolicy, QToolButton, QVBoxLayout, QWidget
 
 from ..core.models import Hit
-from ..core.pages import PageCache, PageError, RenderedPage, terms_of
+from ..core.pages import PageCache, PageError, RenderedPage, clamp_scale, terms_of
 from .page_canvas import PageCanvas, Relay, RenderTask
 
 ZOOMS = (0.5, 0.67, 0.8, 1.0, 1.25, 1.5, 2.0, 3.0, 4.0)
@@ -41,6 +41,7 @@ class PageView(QWidget):
         self._page_pt = FIT_GUESS_PT
         self._land_top = True  # a page turned to without a passage shows its top (its bottom going back)
         self._seq = [0]  # the newest request (a list: tasks read it to skip stale work)
+        self._asked = 0.0  # the scale the newest request asked for (render_page may draw at less)
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)  # PDFium is serial anyway (core/pages.py)
         self._relay = Relay(self)
@@ -195,7 +196,8 @@ class PageView(QWidget):
         # the inner layout of a view shown for the first time has not run yet.
         inner = self.width() - self.scroll.verticalScrollBar().sizeHint().width() - 2 * self.scroll.frameWidth()
         width = max(inner - FIT_MARGIN_PX, 100)
-        return width / self._page_pt
+        dpr = self.devicePixelRatioF()
+        return clamp_scale(width / self._page_pt * dpr) / dpr
 
     # -- drawing ----------------------------------------------------------------------------------
 
@@ -206,10 +208,11 @@ class PageView(QWidget):
         self._seq[0] += 1
         marked = hit if hit.page == self.page else None
         terms = sorted({t for h in self.hits for t in terms_of(h.text, h.term_spans)})
+        self._asked = self._scale() * self.devicePixelRatioF()
         args: dict[str, object] = {
             "path": hit.path,
             "page": self.page,
-            "scale": self._scale() * self.devicePixelRatioF(),
+            "scale": self._asked,
             "passage": marked.text if marked is not None else "",
             "terms": terms,
         }
@@ -234,8 +237,10 @@ class PageView(QWidget):
             bar = self.scroll.verticalScrollBar()
             bar.setValue(bar.minimum() if self._land_top else bar.maximum())
         self.shown.emit(result)
-        if self.zoom is None and abs(self._scale() * self.devicePixelRatioF() - result.scale) > 0.02 * result.scale:
-            self._request()  # the first page of a size other than the guess: draw it again at the fitting scale
+        # The first page of a size other than the guess: draw it again at the fitting scale. Against what
+        # was asked, not what was drawn: render_page draws at less than asked past its bounds, every time.
+        if self.zoom is None and abs(self._scale() * self.devicePixelRatioF() - self._asked) > 0.02 * self._asked:
+            self._request()
 
     def _say(self, page: RenderedPage) -> None:
         n = len(self.hits)

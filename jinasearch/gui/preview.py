@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from ..core.context import breadcrumb
 from ..core.models import Hit
-from ..core.pages import PageError
+from ..core.pages import PageError, file_stamp
 from .page_view import PageView, is_pdf_page
 from .results import badge, short_path, span_format, when
 from .snippet import Span, hit_spans, spans_utf16
@@ -83,8 +83,9 @@ class PreviewPane(QWidget):
         lay.addWidget(self.notice)
         lay.addWidget(self.stack, 1)
         self.passage_range: tuple[int, int] | None = None
-        self._paged: int | None = None  # the selected hit the page view shows (its passage id)
-        self._unpaged: dict[str, PageError] = {}  # PDFs whose pages cannot be drawn, and why
+        self._paged: tuple[object, ...] | None = None  # what the page view was given to draw (_page_key)
+        # PDFs whose pages cannot be drawn, why, and the file's stamp then (a changed file is tried again).
+        self._unpaged: dict[str, tuple[PageError, tuple[int, int] | None]] = {}
 
     def clear(self) -> None:
         self.hit = None
@@ -112,20 +113,24 @@ class PreviewPane(QWidget):
         self.document = document
         for b in (self.open_btn, self.folder_btn, self.copy_btn):
             b.setEnabled(True)
-        if is_pdf_page(hit) and hit.path not in self._unpaged:
+        error = self._page_error(hit.path) if is_pdf_page(hit) else None
+        if is_pdf_page(hit) and error is None:
             self.notice.hide()
             self.stack.setCurrentWidget(self.page_view)
-            if self._paged != hit.passage_id:
-                self._paged = hit.passage_id
-                self.page_view.show_hits(self.siblings(hit), hit)
-            # The same selection again (its text arriving) leaves the page and the hit moved to as they are.
-            self._header(self.page_view.hit or hit)
+            siblings = self.siblings(hit)
+            key = _page_key(hit, siblings)
+            if self._paged != key:
+                self._paged = key
+                self.page_view.show_hits(siblings, hit)
+            # The same selection again (its text or best sentence arriving) leaves the page and the hit
+            # moved to as they are; the newest copy of the selected hit is the one the header holds.
+            moved = self.page_view.hit
+            self._header(hit if moved is None or moved.passage_id == hit.passage_id else moved)
             return
         self._header(hit)
         if self._paged is not None:
             self._paged = None
             self.page_view.clear()
-        error = self._unpaged.get(hit.path) if is_pdf_page(hit) else None
         self.notice.setText(f"The page cannot be shown ({error}); here is the document's text." if error else "")
         self.notice.setVisible(error is not None)
         self.stack.setCurrentWidget(self.text)
@@ -135,8 +140,18 @@ class PreviewPane(QWidget):
         """The page view could not draw the page: say why and show the text instead, now and for this file."""
         if self.hit is None:
             return
-        self._unpaged[self.hit.path] = error
+        self._unpaged[self.hit.path] = (error, file_stamp(self.hit.path))
         self.show_hit(self.hit, self.document)
+
+    def _page_error(self, path: str) -> PageError | None:
+        """Why the file's pages cannot be drawn, while the file is as it was when they could not."""
+        known = self._unpaged.get(path)
+        if known is None:
+            return None
+        if file_stamp(path) != known[1]:
+            del self._unpaged[path]  # changed (mended, replaced, back on its drive): try its pages again
+            return None
+        return known[0]
 
     def _header(self, hit: Hit) -> None:
         self.hit = hit
@@ -179,3 +194,11 @@ class PreviewPane(QWidget):
         cursor.setPosition(start)
         self.text.setTextCursor(cursor)
         self.text.ensureCursorVisible()
+
+
+def _page_key(hit: Hit, siblings: list[Hit]) -> tuple[object, ...]:
+    """What the page view draws for `hit`: its page and passage, and the words of the document's listed
+    hits (a new query can list the same passage with other words). Not the best sentence, which arrives
+    later and is not drawn on the page."""
+    own = (hit.passage_id, hit.path, hit.page, hit.text, hit.term_spans)
+    return own + tuple((h.passage_id, h.text, h.term_spans) for h in siblings)

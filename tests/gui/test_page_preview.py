@@ -160,3 +160,65 @@ def test_page_down_scrolls_a_tall_page_then_turns_it(qtbot, make_window, garden:
     with qtbot.waitSignal(view.shown, timeout=10_000) as shown:
         qtbot.keyClick(view.scroll, Qt.Key.Key_PageUp)
     assert shown.args[0].page == page
+
+
+@pytest.mark.parametrize("size", [(40, 400), (16000, 100)], ids=["narrow", "wide"])
+def test_a_page_past_the_scale_bounds_is_drawn_twice_at_most(qtbot, tmp_path: Path, size) -> None:  # type: ignore[no-untyped-def]
+    # Fitting the width asks for more than render_page's bounds (8x; 0.05x): it draws at the bound.
+    import pypdfium2 as pdfium
+
+    from jinasearch.core.models import Hit
+    from jinasearch.gui.page_view import PageView
+
+    path = tmp_path / "strip.pdf"
+    pdf = pdfium.PdfDocument.new()
+    pdf.new_page(*size)
+    pdf.save(str(path))
+    pdf.close()
+    hit = Hit(1, 1, str(path), 1, 1.0, "nothing here", 0, 12, ("keyword",))
+    view = PageView()
+    qtbot.addWidget(view)
+    view.resize(800, 600)
+    view.show()
+    shown: list[object] = []
+    view.shown.connect(shown.append)
+    view.show_hits([hit], hit)
+    qtbot.waitUntil(lambda: len(shown) >= 2, timeout=10_000)  # the guess, then the page's own width
+    with qtbot.assertNotEmitted(view.shown, wait=500):
+        pass
+    assert len(shown) == 2 and view.rendered is not None and view.rendered.scale in (0.05, 8.0)
+    view.wait_idle()
+
+
+def test_a_new_query_with_the_same_top_passage_marks_its_own_words(qtbot, make_window, tmp_path: Path) -> None:
+    write_pdf(tmp_path / "handbook.pdf", PAGES)  # alone: its page 1 is the top hit of both queries
+    w = make_window()
+    index_folder(qtbot, w, tmp_path)
+    view = w.preview.page_view
+    search(qtbot, w, "tomatoes")
+    settle(qtbot, w)
+    first, before = w.results.model.hit(0), view.rendered
+    search(qtbot, w, "tomatoes prune side shoots")
+    settle(qtbot, w)
+    top = w.results.model.hit(0)
+    assert top.passage_id == first.passage_id and top.term_spans != first.term_spans
+    assert w.preview.hit is not None and w.preview.hit.term_spans == top.term_spans
+    assert top.passage_id in [h.passage_id for h in view.hits]
+    assert all(h.term_spans == top.term_spans for h in view.hits if h.passage_id == top.passage_id)
+    assert view.rendered is not before and len(view.rendered.words) > len(before.words)
+
+
+def test_a_pdf_mended_since_it_could_not_be_drawn_shows_its_pages(qtbot, make_window, garden: Path) -> None:
+    w = make_window()
+    index_folder(qtbot, w, garden)
+    pdf = garden / "handbook.pdf"
+    good = pdf.read_bytes()
+    pdf.write_bytes(b"%PDF-1.4 this is not really a pdf")
+    view = w.preview.page_view
+    with qtbot.waitSignal(view.failed, timeout=10_000):
+        search(qtbot, w, "tomatoes")
+    qtbot.waitUntil(lambda: w.preview.stack.currentWidget() is w.preview.text, timeout=10_000)
+    pdf.write_bytes(good)  # another size: the file is not the one that failed
+    page = select(qtbot, w, pdf_hit_row(w), view.shown)
+    assert page.placement == "found" and w.preview.stack.currentWidget() is view
+    assert not w.preview.notice.isVisibleTo(w.preview)
