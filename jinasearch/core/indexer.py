@@ -236,7 +236,7 @@ class Indexer:
         changes = run.changes
         assert changes is not None
         for step in refresh_all(
-            self._runner, stale, changes.folder_of, cutting, run.store, encoder, run.tally, run.budget
+            self._runner, changes, self.control, cutting, run.store, encoder, run.tally, run.budget
         ):
             yield Progress(
                 phase="extract", task="refresh", files_total=step.total, files_done=step.done, current=step.path

@@ -11,16 +11,18 @@ without. A cancelled run leaves the rest at the old reader: the next run continu
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from ..chunk import Chunking
+from ..control import Control
 from ..extract.runner import Result, Runner, close_results, cut, ready_batches
-from ..models import FileInfo
 from ..store import Store
 from .budget import EmbedPolicy, kind_of
+from .changes import Changes
 from .commit import commit_batch
 from .embedding import Encoder, batched, texts_without_vectors
+from .reading import NowExcluded
 from .tally import Tally
 
 # Files swapped in per transaction.
@@ -36,24 +38,31 @@ class RefreshStep:
 
 def refresh_all(
     runner: Runner,
-    files: Sequence[FileInfo],
-    folder_of: Mapping[str, int],
+    changes: Changes,
+    control: Control,
     cutting: Chunking,
     store: Store,
     encoder: Encoder,
     tally: Tally,
     policy: EmbedPolicy,
 ) -> Iterator[RefreshStep]:
-    """Read `files` again and swap each group in with its vectors; yields a RefreshStep per group."""
-    results = runner.run(files, {}, cutting)
+    """Read `changes.stale` again and swap each group in with its vectors; yields a RefreshStep per group.
+
+    Exclusions set meanwhile (control.excludes) hold here as in reading.py: a file they match is not
+    read, or not swapped in when it was being read; its old passages go at the next scan."""
+    files, folder_of = changes.stale, changes.folder_of
+    excluded = NowExcluded(changes, control)
+    results = runner.run(excluded.drop(files), {}, cutting)
     done = 0
     try:
         for batch in ready_batches(results, runner, GROUP):
-            group = [r if r.chunks is not None else cut(r, cutting) for r in batch]
+            group = [r if r.chunks is not None else cut(r, cutting) for r in batch if not excluded(r.file)]
+            if not group:
+                continue
             if not _swap_in(store, group, (folder_of, policy), encoder, tally):
                 return
             done += len(group)
-            yield RefreshStep(done, len(files), group[-1].file.path)
+            yield RefreshStep(done, len(files) - len(excluded.left_out), group[-1].file.path)
     finally:
         close_results(results)
 

@@ -8,10 +8,10 @@ import pytest
 
 from jinasearch.core.control import Control
 from jinasearch.core.exclusions import LiveExcludes, excluded_below, pattern_problem
-from jinasearch.core.extract import default_runner
+from jinasearch.core.extract import READER_VERSION, default_runner
 from jinasearch.core.indexer import Indexer
 from jinasearch.core.store import Store
-from tests.core.helpers import settings_for, write
+from tests.core.helpers import run_index, settings_for, write
 from tests.fakes import FakeEmbedder
 
 
@@ -74,3 +74,33 @@ def test_an_exclusion_set_mid_run_leaves_out_the_files_still_to_read(tmp_path: P
         store.close()
     assert paths == [f"a{i:02}.txt" for i in range(12)]
     assert outcome.summary.indexed == 12
+
+
+@pytest.mark.parametrize("runner", ["inline", "processes"])
+def test_an_exclusion_set_mid_run_holds_for_the_files_a_newer_reader_reads_again(tmp_path: Path, runner: str) -> None:
+    root = tmp_path / "docs"
+    for i in range(20):
+        write(root / f"a{i:02}.txt", f"Alpha note {i}: the harbour ferry leaves at nine.")
+    for i in range(4):
+        write(root / f"skip-{i}.txt", f"Skipped note {i}: the harbour ferry leaves at ten.")
+    settings = settings_for(tmp_path)
+    run_index(settings, [root], FakeEmbedder())
+    store = Store(settings.db_path)
+    store.conn.execute("UPDATE documents SET reader = 0")  # as if an older extraction had read them all
+    store.close()
+    control = Control()
+    # Set as the app does when the person saves new exclusions while this run goes on (nothing to read
+    # but the stale files: the refresh is the run's first reading).
+    control.excludes.set(["skip-*"])
+    indexer = Indexer(
+        settings, embedder=FakeEmbedder(), control=control, runner=default_runner() if runner == "processes" else None
+    )
+    done = [p.files_done for p in indexer.index([root]) if p.task == "refresh"]
+    assert done and done[-1] == 20
+    store = Store(settings.db_path, readonly=True)
+    try:
+        readers = dict(store.conn.execute("SELECT path, reader FROM documents").fetchall())
+    finally:
+        store.close()
+    refreshed = sorted(Path(p).name for p, reader in readers.items() if reader == READER_VERSION)
+    assert refreshed == [f"a{i:02}.txt" for i in range(20)]  # not read nor committed again
