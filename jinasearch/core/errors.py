@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 
 class JinaSearchError(Exception):
     """Base for errors shown to a user as a single line (never a traceback)."""
@@ -37,6 +39,17 @@ class UnknownTypeError(JinaSearchError):
         super().__init__(message)
         self.asked = asked
         self.known = known
+
+    @classmethod
+    def check(cls, asked: Sequence[str], known: Sequence[str]) -> tuple[str, ...]:
+        """The asked types (any case, with or without a dot) the index lacks; raised when it lacks every
+        one of them, as the filter box and `type:` alike could then only find nothing. An index
+        knowing no type passes: the search itself says it is empty (or still filling)."""
+        wanted, have = tuple(dict.fromkeys(e.lower().lstrip(".") for e in asked)), tuple(known)
+        missing = tuple(e for e in wanted if e not in have)
+        if wanted and have and missing == wanted:
+            raise cls(f"the index has no {' or '.join(wanted)} files (it has: {', '.join(have)})", wanted, have)
+        return missing
 
 
 class ModelMismatchError(JinaSearchError):

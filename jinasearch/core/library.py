@@ -143,13 +143,7 @@ def check_filters(settings: Settings, filters: Filters) -> tuple[str, ...]:
             filters.folder,
             folders,
         )
-    asked = tuple(dict.fromkeys(e.lower().lstrip(".") for e in filters.exts))
-    missing = tuple(e for e in asked if e not in known)
-    if asked and missing == asked:
-        raise UnknownTypeError(
-            f"the index has no {' or '.join(asked)} files (it has: {', '.join(known) or 'none'})", asked, known
-        )
-    return missing
+    return UnknownTypeError.check(filters.exts, known)
 
 
 def _overlaps(folder: str, indexed: str) -> bool:

@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from ..cjk import has_cjk
-from ..errors import UnknownFolderError
+from ..errors import UnknownFolderError, UnknownTypeError
 from ..language import FTS_PIECE_RE, stem
 from ..models import Filters, Hit
 from ..store import FolderRecord as Folder
@@ -161,16 +161,24 @@ def _has_word(text: str) -> bool:
 # -- what the operators do to a search ---------------------------------------------------------------
 
 
-def narrowed(parsed: ParsedQuery, filters: Filters | None, indexed: Callable[[], Sequence[Folder]]) -> Filters | None:
+def narrowed(
+    parsed: ParsedQuery,
+    filters: Filters | None,
+    indexed: Callable[[], Sequence[Folder]],
+    types: Callable[[], Sequence[str]] | None = None,
+) -> Filters | None:
     """The caller's filters and the query's, both holding; None when there is nothing to search for
     (no words) or no file can meet both (two types that differ, two folders apart). `indexed()`: the
     indexed folders, which an `in:` names by their own name or by a path (UnknownFolderError when it
-    names none)."""
+    names none); `types()`: the index's file types, none of which a `type:` may miss (UnknownTypeError,
+    as the type filter raises: core/library.py, check_filters)."""
     base = filters or Filters()
     if not parsed.text:
         return None
     if parsed.plain:
         return base
+    if parsed.exts and types is not None:
+        UnknownTypeError.check(parsed.exts, types())
     folder = base.folder
     for name in parsed.folders:
         folder = _inner(folder, _folder_of(name, tuple(f.path for f in indexed())))

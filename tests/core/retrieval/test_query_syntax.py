@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from jinasearch.core.errors import UnknownFolderError
+from jinasearch.core.errors import UnknownFolderError, UnknownTypeError
 from jinasearch.core.models import QUERY_SYNTAX, Filters
 from jinasearch.core.retrieval.query_syntax import ParsedQuery, narrowed, parse_query, syntax_spans
 
@@ -152,6 +152,17 @@ def test_narrowed_merges_with_the_callers_filters(tmp_path: Path) -> None:
     assert got == Filters(folder=work, exts=("pdf",), phrases=("a b",), excluded=("cats",))
     assert narrowed(parse_query("type:docx x"), Filters(exts=(".pdf",)), indexed()) is None  # both cannot hold
     assert narrowed(parse_query("type:docx x"), Filters(), indexed()) == Filters(exts=("docx",))
+
+
+def test_a_type_the_index_has_no_file_of_is_an_error_as_in_the_filter() -> None:
+    def types() -> list[str]:
+        return ["md", "pdf"]
+
+    with pytest.raises(UnknownTypeError) as info:
+        narrowed(parse_query("x type:zzz"), None, indexed(), types)
+    assert info.value.asked == ("zzz",) and info.value.known == ("md", "pdf")
+    assert narrowed(parse_query("x type:zzz,PDF"), None, indexed(), types) == Filters(exts=("zzz", "pdf"))
+    assert narrowed(parse_query("x type:zzz"), None, indexed(), list) == Filters(exts=("zzz",))  # nothing indexed
 
 
 def test_in_names_a_folder_by_name_or_path(tmp_path: Path) -> None:
