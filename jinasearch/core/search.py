@@ -145,7 +145,9 @@ class Searcher:
         if mode not in MODES:
             raise ValueError(f"unknown mode '{mode}'; use one of {', '.join(MODES)}")
         parsed = parse_query(query)  # "exact phrase", -word, word*, type:, in: (retrieval/query_syntax.py)
-        if (filters := narrowed(parsed, filters, self.store.folders)) is None:  # no words, or no file can match
+        if (
+            filters := narrowed(parsed, filters, self.store.folders, self.store.file_types)
+        ) is None:  # nothing can match
             return []
         # One read snapshot for the whole query: the model, the vectors and the rows all come from the
         # same commit, so a query vector is never compared with vectors of another model.

@@ -10,7 +10,7 @@ import pytest
 
 from jinasearch.core import search as search_module
 from jinasearch.core.config import Settings
-from jinasearch.core.errors import UnknownFolderError
+from jinasearch.core.errors import UnknownFolderError, UnknownTypeError
 from jinasearch.core.indexer import Indexer, run_to_end
 from jinasearch.core.models import MODES, Filters, Hit, Mode
 from jinasearch.core.retrieval.query_syntax import ParsedQuery
@@ -206,6 +206,14 @@ def test_queries_without_operators_take_the_path_they_took_before(
     assert any(with_syntax)
     # The search as it was before the syntax: the stripped text searched as typed, the filters as given.
     monkeypatch.setattr(search_module, "parse_query", lambda q: ParsedQuery(q.strip(), q.strip()))
-    monkeypatch.setattr(search_module, "narrowed", lambda p, f, _folders: (f or Filters()) if p.text else None)
+    monkeypatch.setattr(
+        search_module, "narrowed", lambda p, f, _folders, _types=None: (f or Filters()) if p.text else None
+    )
     without = [shown(s.search(q, mode=mode, weak=True)) for q in PLAIN]
     assert with_syntax == without
+
+
+def test_a_type_the_index_has_no_file_of_is_an_error(corpus) -> None:  # type: ignore[no-untyped-def]
+    s, _ = corpus
+    with pytest.raises(UnknownTypeError):
+        s.search("jaguar type:zzz")
