@@ -58,6 +58,7 @@ class AskService(QObject):
     and stops at `stop()`, at quit."""
 
     _asked = Signal(object, object)  # SearchRequest, Future[Reply]: to the search thread
+    _warm = Signal()  # to the search thread: load what the first search would wait for
 
     def __init__(self, controller: Controller) -> None:
         super().__init__()
@@ -65,6 +66,7 @@ class AskService(QObject):
         self._answerer = _Answerer(controller.searcher)
         self._answerer.moveToThread(controller.search_thread)
         self._asked.connect(self._answerer.answer)
+        self._warm.connect(controller.searcher.warm_up)
         self.server = AskServer(place_for(controller.data_dir), self._answer)
         self._pending: set[Future[Reply]] = set()
         self._lock = threading.Lock()
@@ -76,6 +78,7 @@ class AskService(QObject):
     def _ready(self, _name: str = "") -> None:
         if self._closed or self.server.running:
             return
+        self._warm.emit()  # queued on the search thread, ahead of any question
         try:
             self.server.start()
         except (AppAlreadyServing, AskPlaceError, OSError) as exc:

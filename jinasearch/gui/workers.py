@@ -148,6 +148,20 @@ class SearchWorker(QObject):
         """The app's searcher, for others on this thread (the command line's questions: ask_service.py)."""
         return self._open()
 
+    @Slot()
+    def warm_up(self) -> None:
+        """Once the model is in: bind it and load the FAISS cache now, on this idle thread, rather than
+        inside the first search, which would wait for it (docs/benchmarks.md, "Search speed": the
+        first search of a session)."""
+        try:
+            searcher = self._open()
+            if searcher.embedder is not None:
+                searcher.vectors()
+        except JinaSearchError:
+            pass  # no index yet, or another model's: the first search says so
+        except Exception:  # noqa: BLE001 - the first search loads it then
+            log.exception("loading the vector index ahead of the first search failed")
+
     @Slot(int, str, object)
     def search(self, seq: int, query: str, filters: object) -> None:
         if seq < self.latest:

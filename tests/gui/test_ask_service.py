@@ -42,3 +42,23 @@ def test_the_app_answers_the_command_line_while_the_person_searches(  # type: ig
     finally:
         ask.stop()
     assert not os.path.exists(ask.server.place.address) and not ask.server.place.key_path.exists()
+
+
+def test_the_vector_index_is_loaded_before_the_first_question(  # type: ignore[no-untyped-def]
+    qtbot, make_window, docs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once the model is in, the search thread loads the FAISS cache itself: the first search (the
+    person's or the command line's) does not wait for it."""
+    private_runtime(monkeypatch)
+    w = make_window()
+    index_folder(qtbot, w, docs)
+    w.controller.searcher.close()  # a fresh searcher, as after the app's start: nothing loaded yet
+    ask = AskService(w.controller)
+    try:
+        worker = w.controller.searcher
+        qtbot.waitUntil(
+            lambda: worker._searcher is not None and worker._searcher._binding.vectors is not None, timeout=10_000
+        )
+        assert len(worker._searcher._binding.vectors) > 0
+    finally:
+        ask.stop()
