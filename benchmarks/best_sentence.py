@@ -67,7 +67,7 @@ def main() -> int:
 
     rules: dict[str, Callable[[str, str, np.ndarray], Span | None]] = {
         "every": every,
-        "budget": lambda q, t, v: best_sentences([t], q, v, emb.encode)[0],
+        "budget": lambda q, t, v: paged[t],
         "words": lambda q, t, v: lexical_best_sentence(t, q) or (sentences(t) or [None])[0],
         "first": lambda q, t, v: (sentences(t) or [None])[0],
     }
@@ -76,7 +76,13 @@ def main() -> int:
     every_s, budget_s = [], []
     for q in queries:
         qvec = emb.encode_query(q["query"])
-        for hit in searcher.search(q["query"], k=args.k, per_file=args.per_file, sentences=False):
+        hits = searcher.search(q["query"], k=args.k, per_file=args.per_file, sentences=False)
+        # The budget rule as the app and the command line call it: 10 hits a call, in list order.
+        paged: dict[str, Span | None] = {}
+        for start in range(0, len(hits), 10):
+            page = [h.text for h in hits[start : start + 10]]
+            paged.update(zip(page, best_sentences(page, q["query"], qvec, emb.encode)))
+        for hit in hits:
             where = answer_span(hit.text, q["answer"])
             if where is None:
                 continue

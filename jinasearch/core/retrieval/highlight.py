@@ -14,8 +14,12 @@ SentenceEncoder = Callable[[Sequence[str]], np.ndarray]
 # Sentences a passage puts to the model when its best sentence is chosen (see best_sentences).
 SENTENCES_PER_PASSAGE = 3
 # ... and when no sentence of it holds a query word (a paraphrase: what the model is there for), the
-# first this many; a 200-token passage has 8-15 sentences.
+# first this many at most; a 200-token passage has 8-15 sentences.
 SENTENCES_BY_MEANING = 16
+# Sentences one call puts to the model in all: those passages share what the others leave of it
+# (at least SENTENCES_PER_PASSAGE each), so a page of paraphrase hits costs what a page of keyword
+# hits does, not five times that.
+SENTENCE_BUDGET = 30
 # The start of a sentence the model reads for it: the hits' sentences are encoded in one batch,
 # padded to the longest, so one 150-token run (a code block, a table) cost the price of all of them.
 SENTENCE_CHARS = 300
@@ -89,18 +93,27 @@ def best_sentences(
 ) -> list[Span | None]:
     """For each passage, the sentence whose embedding is closest to the query's: one batched encode
     over the sentences holding the most query words, at most SENTENCES_PER_PASSAGE of them (the
-    earliest first), or over its first SENTENCES_BY_MEANING when none holds one. Encoding every sentence cost 0.40 s (p50)
+    earliest first), or over its first sentences when none holds one, as many as SENTENCE_BUDGET
+    leaves them (at most SENTENCES_BY_MEANING). Encoding every sentence cost 0.40 s (p50)
     for 10 docs-dev passages on two cores, and picked the sentence holding the verbatim answer no
     more often than this (docs/benchmarks.md, "Best sentences")."""
     chosen: list[list[Span]] = []
+    by_meaning: list[int] = []  # passages none of whose sentences holds a query word
     for t in texts:
         sents = sentences(t)
         if len(sents) > 1:
             found = _words_found(t, sents, query)
             most = max(found)
-            keep = SENTENCES_PER_PASSAGE if most else SENTENCES_BY_MEANING
-            sents = [span for span, n in zip(sents, found) if n == most][:keep]
+            if most:
+                sents = [span for span, n in zip(sents, found) if n == most][:SENTENCES_PER_PASSAGE]
+            else:
+                by_meaning.append(len(chosen))
         chosen.append(sents)
+    if by_meaning:
+        left = SENTENCE_BUDGET - sum(len(c) for i, c in enumerate(chosen) if len(c) > 1 and i not in by_meaning)
+        share = min(SENTENCES_BY_MEANING, max(SENTENCES_PER_PASSAGE, left // len(by_meaning)))
+        for i in by_meaning:
+            chosen[i] = chosen[i][:share]
     flat = [t[s : min(e, s + SENTENCE_CHARS)] for t, spans in zip(texts, chosen) if len(spans) > 1 for s, e in spans]
     vecs = encode(flat) if flat else np.zeros((0, len(query_vec)), dtype=np.float32)
     scores = vecs @ query_vec if len(flat) else np.zeros(0)

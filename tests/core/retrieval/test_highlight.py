@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from jinasearch.core.retrieval.highlight import (
+    SENTENCE_BUDGET,
     SENTENCES_BY_MEANING,
     SENTENCES_PER_PASSAGE,
     best_sentences,
@@ -109,3 +110,19 @@ def test_best_sentences_put_only_the_sentences_with_most_query_words_to_the_mode
     seen.clear()
     best_sentences([" ".join(filler)], "volcano lava", emb.encode_query("volcano lava"), encode)
     assert seen == filler[:SENTENCES_BY_MEANING] == filler
+
+
+def test_passages_without_query_words_share_the_calls_budget() -> None:
+    emb = FakeEmbedder()
+    seen: list[str] = []
+
+    def encode(texts: Sequence[str]) -> np.ndarray:
+        seen.extend(texts)
+        return emb.encode(texts)
+
+    filler = [" ".join(f"Sentence {p}{n} talks about nothing much." for n in range(12)) for p in "abcdefghij"]
+    best_sentences(filler, "volcano lava", emb.encode_query("volcano lava"), encode)
+    assert len(seen) == SENTENCE_BUDGET  # ten passages of twelve sentences: three each, not all 120
+    seen.clear()
+    best_sentences(filler[:1], "volcano lava", emb.encode_query("volcano lava"), encode)
+    assert len(seen) == 12  # one alone: all of its sentences (up to SENTENCES_BY_MEANING)
