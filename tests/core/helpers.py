@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
 from jinasearch.core.config import Settings
 from jinasearch.core.indexer import Indexer
 from jinasearch.core.models import Chunk, IndexSummary, Progress
+from jinasearch.core.search import Searcher
 from tests.fakes import FakeEmbedder
 
 
@@ -30,6 +32,18 @@ def run_index(
     outcome = progress[-1].outcome
     assert outcome is not None
     return outcome.summary, progress
+
+
+@contextmanager
+def indexed_searcher(tmp_path: Path, root: Path) -> Iterator[Searcher]:
+    """`root` indexed with the fake embedder, and a searcher of it (closed after)."""
+    settings = settings_for(tmp_path)
+    run_index(settings, [root], FakeEmbedder())
+    s = Searcher(settings, embedder=FakeEmbedder())
+    try:
+        yield s
+    finally:
+        s.close()
 
 
 def write(path: Path, text: str) -> Path:

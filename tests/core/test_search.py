@@ -11,7 +11,7 @@ from jinasearch.core.errors import IndexEmptyError, IndexFillingError, ModelMism
 from jinasearch.core.indexer import Indexer
 from jinasearch.core.models import Filters
 from jinasearch.core.search import Searcher, candidate_terms, fts_query
-from tests.core.helpers import run_index, settings_for, write
+from tests.core.helpers import indexed_searcher, run_index, settings_for, write
 from tests.fakes import FakeEmbedder
 
 
@@ -188,15 +188,10 @@ def test_a_file_is_found_by_its_name(tmp_path: Path) -> None:
     write(root / "garden-journal.txt", "Tomatoes went in on Saturday; the basil is struggling in the shade.")
     write(root / "notes.txt", "A journal of the trip: we saw a garden and a lake. Nothing else to report.")
     write(root / "recipes.md", "Lentil soup with cumin, simmered for forty minutes.")
-    settings = settings_for(tmp_path)
-    run_index(settings, [root], FakeEmbedder())
-    s = Searcher(settings, embedder=FakeEmbedder())
-    try:
+    with indexed_searcher(tmp_path, root) as s:
         for mode in ("keyword", "hybrid"):
             hits = s.search("garden-journal", mode=mode)  # type: ignore[arg-type]
             assert hits and Path(hits[0].path).name == "garden-journal.txt", (mode, names(hits))
-    finally:
-        s.close()
 
 
 def test_a_long_document_filling_the_candidates_still_leaves_room_for_k_files(tmp_path: Path) -> None:

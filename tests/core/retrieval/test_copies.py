@@ -6,9 +6,7 @@ from pathlib import Path
 
 from jinasearch.core.models import Hit
 from jinasearch.core.retrieval.grouping import fold_copies
-from jinasearch.core.search import Searcher
-from tests.core.helpers import run_index, settings_for, write
-from tests.fakes import FakeEmbedder
+from tests.core.helpers import indexed_searcher, write
 
 SHARED = "The quarterly budget review moved to Thursday at noon in room 4."
 
@@ -31,10 +29,7 @@ def test_search_lists_a_copied_passage_once_and_names_every_copy(tmp_path: Path)
     write(root / "backup" / "meeting.txt", SHARED)
     write(root / "old" / "meeting.txt", SHARED)
     write(root / "notes" / "other.txt", "The budget for the garden is small this year.")
-    settings = settings_for(tmp_path)
-    run_index(settings, [root], FakeEmbedder())
-    s = Searcher(settings, embedder=FakeEmbedder())
-    try:
+    with indexed_searcher(tmp_path, root) as s:
         hits = s.search("quarterly budget review", k=10, mode="keyword")
         copies = [h for h in hits if h.text == SHARED]
         assert len(copies) == 1
@@ -43,8 +38,6 @@ def test_search_lists_a_copied_passage_once_and_names_every_copy(tmp_path: Path)
         # With one file asked for, the copies outside the list are still named (found by their hash).
         (first,) = s.search("quarterly budget review", k=1, mode="keyword")
         assert set(first.also_in) == {str(root / d / "meeting.txt") for d in ("notes", "backup", "old")} - {first.path}
-    finally:
-        s.close()
 
 
 def test_copies_take_one_place_so_k_files_still_come(tmp_path: Path) -> None:
@@ -54,14 +47,9 @@ def test_copies_take_one_place_so_k_files_still_come(tmp_path: Path) -> None:
         write(root / folder / "meeting.txt", SHARED)
     write(root / "other.txt", "The quarterly budget for the garden is small this year.")
     write(root / "other2.txt", "Budget review notes.")
-    settings = settings_for(tmp_path)
-    run_index(settings, [root], FakeEmbedder())
-    s = Searcher(settings, embedder=FakeEmbedder())
-    try:
+    with indexed_searcher(tmp_path, root) as s:
         for mode in ("keyword", "hybrid"):
             hits = s.search("quarterly budget review", k=3, mode=mode)
             assert len({h.doc_id for h in hits}) == 3, (mode, [h.path for h in hits])
             first = next(h for h in hits if h.text == SHARED)
             assert sorted(Path(p).parent.name for p in (first.path, *first.also_in)) == ["a", "b", "c"]
-    finally:
-        s.close()
