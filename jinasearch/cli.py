@@ -13,6 +13,7 @@ from pathlib import Path
 from . import __version__
 from .cli_args import (
     add_budget_args,
+    add_recipe_args,
     add_server_args,
     date,
     date_end,
@@ -20,6 +21,7 @@ from .cli_args import (
     file_type,
     filters_from,
     positive,
+    recipe_from,
     where_embedded,
 )
 from .cli_ask import add_app_arg, answered_by_app
@@ -95,6 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     ix.add_argument(
         "--overlap-tokens", type=int, default=DEFAULT_OVERLAP_TOKENS, help="tokens shared by neighbouring passages"
     )
+    add_recipe_args(ix)
     ix.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     se = sub.add_parser(
@@ -152,6 +155,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
             "default_excludes": not args.no_default_excludes,
             "device": args.device,
             "embed_cap": args.embed_cap,
+            "recipe": recipe_from(args),
         }
     if args.command in ("index", "search"):
         extra["server"] = args.server or server_from_env()

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
+    from .core.config import Recipe
     from .core.models import Filters
 
 
@@ -104,6 +105,42 @@ def add_budget_args(p: argparse.ArgumentParser) -> None:
         help=f"embed at most N passages of one file, the rest found by keyword only ('none': no cap; default: "
         f"as the index was last set, {DEFAULT_EMBED_CAP} for a new one)",
     )
+
+
+def add_recipe_args(p: argparse.ArgumentParser) -> None:
+    """How passage vectors are made (core/embed/late.py); another recipe than the index's re-embeds."""
+    from .core.config import DEFAULT_LATE_CHUNKING, DEFAULT_LATE_WINDOW
+
+    p.add_argument(
+        "--late-chunking",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="embed each passage in the context of its document (late chunking; --no-late-chunking: each "
+        f"passage alone). Default: as the index was made, {'on' if DEFAULT_LATE_CHUNKING else 'off'} for a new "
+        "one. A change re-embeds everything while search keeps answering with the old vectors",
+    )
+    p.add_argument(
+        "--late-window",
+        type=positive,
+        metavar="TOKENS",
+        help=f"late chunking: the most tokens the model reads at once (default {DEFAULT_LATE_WINDOW}, capped "
+        "by the model's own limit); implies --late-chunking",
+    )
+
+
+def recipe_from(args: argparse.Namespace) -> Recipe | None:
+    """The recipe the flags ask for; None: as the index records."""
+    from .core.config import DEFAULT_LATE_WINDOW, Recipe
+
+    if args.late_chunking is False:
+        if args.late_window is not None:
+            from .core.errors import JinaSearchError
+
+            raise JinaSearchError("--late-window goes with late chunking: leave it out with --no-late-chunking")
+        return Recipe()
+    if args.late_chunking or args.late_window is not None:
+        return Recipe(late=True, window=args.late_window or DEFAULT_LATE_WINDOW)
+    return None
 
 
 def embed_cap(text: str) -> int | None | Literal["recorded"]:

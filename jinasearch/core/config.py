@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -50,6 +51,12 @@ EXCLUDED_FOLDER_NAMES: dict[str, ExcludeRule] = {
 DEFAULT_CHUNK_TOKENS = 200
 DEFAULT_OVERLAP_TOKENS = 32
 
+# Late chunking (core/embed/late.py): whether passages are embedded in the context of their document,
+# and the longest window the model reads at once (capped by the model's positions: 512 for MiniLM,
+# 8,192 for Jina v2). Chosen from the figures in docs/benchmarks.md, "Late chunking".
+DEFAULT_LATE_CHUNKING = False
+DEFAULT_LATE_WINDOW = 2048
+
 # Passages of one file that get vectors; the rest stays keyword-searchable only (indexing/budget.py).
 # 2,000 passages of 200 tokens is about 350 pages of a dense manual: every manual of the docs-dev
 # set (the longest, gnuplot's, is 1,482) is embedded whole, while one 20 MB log or a dump, had its
@@ -68,6 +75,37 @@ LIMIT_TRIES = 3
 DB_NAME = "index.sqlite3"
 FAISS_NAME = "vectors.faiss"
 LOCK_NAME = "indexer.lock"
+
+
+# How passage vectors are made (core/embed/late.py), as the index records it: `Recipe.key`.
+NAIVE = "naive"
+_LATE_KEY = re.compile(r"late:(\d+)")
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """How passage vectors are made, as the index records it beside the model: naive (each passage
+    alone) or late chunking with windows of up to `window` tokens (capped by the model's positions)."""
+
+    late: bool = False
+    window: int = DEFAULT_LATE_WINDOW
+
+    @property
+    def key(self) -> str:
+        return f"late:{self.window}" if self.late else NAIVE
+
+    @classmethod
+    def from_key(cls, key: str | None) -> Recipe:
+        """The recipe an index records; no record is an index from before late chunking: naive."""
+        if key in (None, "", NAIVE):
+            return cls()
+        m = _LATE_KEY.fullmatch(key or "")
+        if m is None:
+            raise ValueError(f"unknown embedding recipe '{key}'")
+        return cls(late=True, window=int(m.group(1)))
+
+    def describe(self) -> str:
+        return f"late chunking, windows of {self.window} tokens" if self.late else "each passage alone"
 
 
 @dataclass(frozen=True)
@@ -92,6 +130,9 @@ class Settings:
     # "openai"; None: found out by asking it). See core/embed/server/.
     server: str | None = None
     api: str | None = None
+    # How passage vectors are made (None: as the index records; a new index takes DEFAULT_LATE_CHUNKING).
+    # Another recipe than the index's re-embeds through staging (indexing/reembed.py).
+    recipe: Recipe | None = None
 
     @property
     def model_key(self) -> str:

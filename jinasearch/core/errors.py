@@ -56,6 +56,10 @@ class ModelMismatchError(JinaSearchError):
     """The index was built with another model; mixing vectors would give nonsense."""
 
 
+class RecipeUnsupportedError(JinaSearchError):
+    """Late chunking was asked of a model that gives no token vectors (a model on an embedding server)."""
+
+
 class ModelUnavailableError(JinaSearchError):
     """The embedding model could not be loaded (offline and not cached, bad name, ...)."""
 

@@ -25,7 +25,7 @@ from .extract.runner import InlineRunner, Runner
 from .indexing import budget, recut, reembed
 from .indexing.background import BackgroundEmbedder
 from .indexing.changes import find_changes
-from .indexing.embedding import EMBED_WINDOW, Adoption, Encoder, embed_windows
+from .indexing.embedding import EMBED_WINDOW, Adoption, Encoder, embed_windows, make_encoder
 from .indexing.loading import EmbedderFactory, ModelLoad, default_factory
 from .indexing.reading import read_and_commit
 from .indexing.refresh import refresh_all
@@ -167,7 +167,8 @@ class Indexer:
                 return None
             if emb is None:  # cancelled while waiting for the model
                 return None
-            self._embedder, self._encoder = emb, Encoder(emb, self.control)
+            recipe = reembed.run_recipe(run.store, run.staging)
+            self._embedder, self._encoder = emb, make_encoder(emb, self.control, run.store, recipe)
             if not run.staging:  # the model answered: now its server's address may replace the recorded one
                 reembed.record_server(run.store, self.settings, confirmed=True)
         return self._encoder

@@ -8,7 +8,9 @@ until the swap the recorded model is the one every search must use.
 from __future__ import annotations
 
 import os
-from typing import Literal
+from typing import Literal, TypeVar
+
+T = TypeVar("T")
 
 # What an indexing run does about the model it was given (`chosen`) and the one the index records:
 # "adopt"    - record `chosen` (a new index, or one without any vector yet) and index with it;
@@ -41,8 +43,9 @@ def served_name(key: str) -> str | None:
     return key[len(SERVED) :] if key.startswith(SERVED) else None
 
 
-def plan_run(chosen: str, recorded: str | None, staged: str | None, *, has_vectors: bool, reembed: bool) -> RunPlan:
-    """The rule for an indexing run; `chosen` is a model_key."""
+def plan_run(chosen: T, recorded: T | None, staged: T | None, *, has_vectors: bool, reembed: bool) -> RunPlan:
+    """The rule for an indexing run; `chosen` is what makes the vectors: a model_key, with the recipe
+    (core/embed/late.py) where the caller weighs it too."""
     if recorded is None or (recorded != chosen and not has_vectors):
         return "adopt"  # nothing to keep answering with: simply take the new model
     if recorded == chosen:

@@ -8,6 +8,7 @@ from typing import Protocol
 import numpy as np
 
 from ..chunk import Tokenizer
+from .late import Specials
 
 
 class Embedder(Protocol):
@@ -21,3 +22,20 @@ class Embedder(Protocol):
     def encode(self, texts: Sequence[str]) -> np.ndarray: ...
 
     def encode_query(self, text: str) -> np.ndarray: ...
+
+
+class TokenEmbedder(Embedder, Protocol):
+    """An embedder that also gives token vectors, for late chunking (core/embed/late.py). A model on an
+    embedding server gives one vector per text, so it is not one."""
+
+    max_positions: int
+    specials: Specials
+
+    def token_ids(self, texts: Sequence[str]) -> list[list[int]]: ...
+
+    def token_vectors(self, windows: Sequence[Sequence[int]]) -> list[np.ndarray]: ...
+
+
+def token_embedder(emb: Embedder) -> TokenEmbedder | None:
+    """`emb` when it gives token vectors, else None."""
+    return emb if hasattr(emb, "token_vectors") and hasattr(emb, "specials") else None  # type: ignore[return-value]

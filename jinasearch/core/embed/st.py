@@ -11,6 +11,7 @@ import numpy as np
 
 from ..errors import ModelUnavailableError
 from .download import OnProgress, fetch_model
+from .late import Specials
 from .tokenizer import FastTokenizer, SlowTokenizer
 
 log = logging.getLogger(__name__)
@@ -83,6 +84,8 @@ class SentenceTransformerEmbedder:
         self.batch_size = batch_size or (128 if self.device == "cuda" else 32)
         self.max_tokens = int(self._model.max_seq_length or 512)
         self.tokenizer = FastTokenizer.of(self._model.tokenizer) or SlowTokenizer(self._model.tokenizer)
+        self.max_positions = _positions(self._model, self.max_tokens)
+        self.specials = _specials(self._model.tokenizer)
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
@@ -111,6 +114,53 @@ class SentenceTransformerEmbedder:
             return self.encode([text])[0]
         finally:
             torch.set_num_threads(before)
+
+    # -- late chunking (core/embed/late.py): token vectors of a window the caller assembled -----------
+
+    def token_ids(self, texts: Sequence[str]) -> list[list[int]]:
+        """Token ids of each text, without special tokens and without truncation."""
+        return self.tokenizer.ids(texts)
+
+    def token_vectors(self, windows: Sequence[Sequence[int]]) -> list[np.ndarray]:
+        """The transformer's output vector of every token of each window (special tokens included, as
+        given), before pooling: what sentence-transformers' mean pooling would average."""
+        import torch
+
+        longest = max(len(w) for w in windows)
+        pad = self._model.tokenizer.pad_token_id or 0
+        ids = torch.full((len(windows), longest), pad, dtype=torch.long)
+        mask = torch.zeros((len(windows), longest), dtype=torch.long)
+        for i, w in enumerate(windows):
+            ids[i, : len(w)] = torch.tensor(list(w), dtype=torch.long)
+            mask[i, : len(w)] = 1
+        features = {"input_ids": ids.to(self.device), "attention_mask": mask.to(self.device)}
+        if "token_type_ids" in getattr(self._model.tokenizer, "model_input_names", ()):
+            features["token_type_ids"] = torch.zeros_like(features["input_ids"])
+        with torch.inference_mode():
+            out = self._model[0](features)["token_embeddings"].float().cpu().numpy()
+        return [out[i, : len(w)] for i, w in enumerate(windows)]
+
+
+def _positions(model: Any, max_tokens: int) -> int:
+    """The longest sequence the model can read: its position table (8,192 for Jina v2's ALiBi, 512 for
+    MiniLM, whose sentence-transformers setting truncates naive passages at 256). RoBERTa-style models
+    spend two positions on the padding offset."""
+    config = getattr(getattr(model[0], "auto_model", None), "config", None)
+    positions = int(getattr(config, "max_position_embeddings", 0) or max_tokens)
+    if "roberta" in str(getattr(config, "model_type", "")):
+        positions -= 2
+    return max(positions, max_tokens)
+
+
+def _specials(tokenizer: Any) -> Specials:
+    """The special tokens the tokenizer puts around a text ([CLS] … [SEP]), found by encoding one word
+    with and without them."""
+    bare = list(tokenizer("a", add_special_tokens=False)["input_ids"])
+    full = list(tokenizer("a")["input_ids"])
+    for i in range(len(full) - len(bare) + 1):
+        if full[i : i + len(bare)] == bare:
+            return Specials(tuple(full[:i]), tuple(full[i + len(bare) :]))
+    return Specials((), ())
 
 
 def _load(name: str, device: str, on_progress: OnProgress | None = None) -> Any:

@@ -55,6 +55,10 @@ class FastTokenizer:
     def offsets(self, text: str) -> list[tuple[int, int]]:
         return [(s, e) for s, e in self._tok.encode(text, add_special_tokens=False).offsets if e > s]
 
+    def ids(self, texts: Sequence[str]) -> list[list[int]]:
+        """Token ids without special tokens (late chunking joins them itself, core/embed/late.py)."""
+        return [e.ids for e in self._tok.encode_batch(list(texts), add_special_tokens=False)] if texts else []
+
 
 class SlowTokenizer:
     """Fallback for models whose tokenizer has no Rust core: the transformers call, in this process."""
@@ -73,6 +77,11 @@ class SlowTokenizer:
     def offsets(self, text: str) -> list[tuple[int, int]]:
         enc = self._tok(text, add_special_tokens=False, return_offsets_mapping=True)
         return [(int(s), int(e)) for s, e in enc["offset_mapping"] if e > s]
+
+    def ids(self, texts: Sequence[str]) -> list[list[int]]:
+        if not texts:
+            return []
+        return [list(x) for x in self._tok(list(texts), add_special_tokens=False)["input_ids"]]
 
     def __reduce__(self) -> Any:
         # Refuse cleanly: the runner then leaves cutting to the indexer (see ProcessRunner.run).

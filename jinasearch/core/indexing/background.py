@@ -7,8 +7,9 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
 
-from ..store import Store
-from .embedding import Adoption, Encoder, distinct_by_length
+from ..store import PendingPassage, Store
+from .embedding import Adoption, Encoder
+from .late import LateWork
 
 # While extracting, hand the helper thread this many model batches at a time.
 WINDOW_BATCHES = 4
@@ -34,7 +35,7 @@ class BackgroundEmbedder:
 
     def __init__(self, encoder: Encoder, store: Store, batches: int = WINDOW_BATCHES) -> None:
         self.encoder, self.store = encoder, store
-        self.want = encoder.emb.batch_size * batches  # texts per window
+        self.want = encoder.batch_rows * batches  # texts per window
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jinasearch-embed")
         self.futures: deque[Future[tuple[list[str], np.ndarray | None]]] = deque()
         self.in_flight: set[str] = set()
@@ -50,14 +51,15 @@ class BackgroundEmbedder:
             window = self._window()
             if window is None:
                 break
-            hashes, texts = window
+            hashes, work = window
             self.in_flight.update(hashes)
-            self.futures.append(self.pool.submit(self._encode, hashes, texts))
+            self.futures.append(self.pool.submit(self._encode, hashes, work))
         return self.embedded
 
-    def _window(self) -> tuple[list[str], list[str]] | None:
-        """The next full window of pending texts not yet in flight, sorted by length; None until one
-        is full (a partial window waits: full batches waste nothing on the model)."""
+    def _window(self) -> tuple[list[str], list[str] | LateWork] | None:
+        """The next full window of pending texts not yet in flight (sorted by length, or in the
+        store's order for late chunking), ready for the model; None until one is full (a partial
+        window waits: full batches waste nothing on the model)."""
         self._record_dim()
         want = self.want
         # Each in-flight text holds at least one pending row, so fewer rows than this cannot fill
@@ -68,16 +70,16 @@ class BackgroundEmbedder:
         limit = want + len(self.in_flight)
         while True:  # duplicates (boilerplate) thin a window out: read further until it is full
             rows = self.store.pending(limit)
-            items = self._adopt(distinct_by_length(rows, skip=self.in_flight))
+            items = self._adopt(self.encoder.distinct(rows, skip=self.in_flight))
             if len(items) >= want or len(rows) < limit or limit >= 16 * want:
                 break
             limit *= 4
         if len(items) < want:
             return None
         items = items[:want]
-        return [h for h, _ in items], [t for _, t in items]
+        return [r.text_hash for r in items], self.encoder.prepare(items)
 
-    def _adopt(self, items: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    def _adopt(self, items: list[PendingPassage]) -> list[PendingPassage]:
         """The items left once the side file's vectors for them are stored (they are pending no more)."""
         items, adopted = self.adoption.take(items)
         self.embedded += adopted
@@ -91,8 +93,8 @@ class BackgroundEmbedder:
             if self.store.dim() is None:
                 self.store.set_dim(self.encoder.emb.dim)
 
-    def _encode(self, hashes: list[str], texts: list[str]) -> tuple[list[str], np.ndarray | None]:
-        return hashes, self.encoder.encode(texts)
+    def _encode(self, hashes: list[str], work: list[str] | LateWork) -> tuple[list[str], np.ndarray | None]:
+        return hashes, self.encoder.run(work)
 
     def _collect(self) -> None:
         hashes, vecs = self.futures.popleft().result()

@@ -17,14 +17,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..config import NAIVE, Recipe
 from ..context import model_input
 from ..control import Control
 from ..embed import Embedder
-from ..errors import ServerError
+from ..embed.base import token_embedder
+from ..errors import RecipeUnsupportedError, ServerError
 from ..models import Chunk
 from ..store import PendingPassage, Store
 from ..store.documents import text_hash
 from ..store.sidecar import SideVectors
+from .late import Context, LateRunner, LateWork, docs_work, store_context
 
 # Embed in windows of this many passages read from the store (each then in model batches), so a
 # cancel or pause waits for at most one batch and memory stays flat.
@@ -48,15 +51,24 @@ class Step:
         return (self.total - self.done) / self.per_s if self.per_s > 0 else None
 
 
+def distinct_rows(
+    rows: Iterable[PendingPassage], skip: set[str] | frozenset[str] = frozenset(), *, by_length: bool = True
+) -> list[PendingPassage]:
+    """The first row of each distinct text not in `skip`: shortest first, or in the store's order
+    (late chunking reads a document's passages together)."""
+    unique: dict[str, PendingPassage] = {}
+    for row in rows:
+        if row.text_hash not in skip:
+            unique.setdefault(row.text_hash, row)
+    out = list(unique.values())
+    return sorted(out, key=lambda r: len(r.text)) if by_length else out
+
+
 def distinct_by_length(
     rows: Iterable[PendingPassage], skip: set[str] | frozenset[str] = frozenset()
 ) -> list[tuple[str, str]]:
     """(text_hash, text) once per distinct text not in `skip`, shortest first."""
-    unique: dict[str, str] = {}
-    for row in rows:
-        if row.text_hash not in skip:
-            unique.setdefault(row.text_hash, row.text)
-    return sorted(unique.items(), key=lambda kv: len(kv[1]))
+    return [(r.text_hash, r.text) for r in distinct_rows(rows, skip)]
 
 
 class Encoder:
@@ -64,8 +76,12 @@ class Encoder:
     slices sized to about `control.slice_s` of model time, with a checkpoint between slices (down to
     one text when the machine is slow); otherwise in one call. `encode` returns None when cancelled."""
 
-    def __init__(self, emb: Embedder, control: Control) -> None:
+    def __init__(
+        self, emb: Embedder, control: Control, late: LateRunner | None = None, context: Context | None = None
+    ) -> None:
         self.emb, self.control = emb, control
+        # Late chunking (indexing/late.py): the runner, and where it finds a passage's document.
+        self.late, self.context = late, context
         self._per_text: float | None = None  # seconds per text, a running estimate
         # The embedding server's failure, once its retries are spent: from then on `encode` returns
         # None as for a cancel, so every stage stops where it is with what it has written kept.
@@ -105,6 +121,44 @@ class Encoder:
             i += len(chunk)
         return np.concatenate(parts) if parts else np.zeros((0, self.emb.dim), dtype=np.float32)
 
+    # -- rows of the store, naive or late ------------------------------------------------------------
+
+    @property
+    def batch_rows(self) -> int:
+        """Distinct texts per write: a model batch, or for late chunking enough for a few windows."""
+        return self.emb.batch_size * (4 if self.late is not None else 1)
+
+    def distinct(
+        self, rows: Iterable[PendingPassage], skip: set[str] | frozenset[str] = frozenset()
+    ) -> list[PendingPassage]:
+        return distinct_rows(rows, skip, by_length=self.late is None)
+
+    def prepare(self, rows: Sequence[PendingPassage]) -> list[str] | LateWork:
+        """What `run` embeds for these rows; reads their documents' context from the store for late
+        chunking, so it runs on the thread that owns the store."""
+        if self.late is None or self.context is None:
+            return [r.text for r in rows]
+        return self.context(rows)
+
+    def run(self, work: list[str] | LateWork) -> np.ndarray | None:
+        """One vector per row `prepare` was given; None when cancelled (or the server is lost)."""
+        if isinstance(work, LateWork):
+            assert self.late is not None
+            return self.late.run(work)
+        return self.encode(work)
+
+
+def make_encoder(emb: Embedder, control: Control, store: Store, recipe: Recipe) -> Encoder:
+    """The run's encoder: naive, or late chunking over windows of the recipe's size (capped by the
+    model's positions) with passages placed in their documents from `store`."""
+    if not recipe.late:
+        return Encoder(emb, control)
+    tokens = token_embedder(emb)
+    if tokens is None:
+        raise RecipeUnsupportedError(f"'{emb.name}' gives no token vectors, which late chunking pools")
+    runner = LateRunner(tokens, control, recipe.window)
+    return Encoder(emb, control, runner, store_context(store, runner.window))
+
 
 class Adoption:
     """The vectors searches computed for this index's model (store/sidecar.py), taken before the model
@@ -113,15 +167,16 @@ class Adoption:
 
     def __init__(self, store: Store, dim: int) -> None:
         self.store, self.dim = store, dim
-        self.model = store.model()
+        # Query-time vectors are each passage alone: a late-chunked index adopts none of them.
+        self.model = store.model() if store.recipe() == NAIVE else None
         self.side = SideVectors(store.path.parent, writer=True)
         self._swept = False  # another model's entries are dropped once a run
 
-    def take(self, items: Sequence[tuple[str, str]]) -> tuple[list[tuple[str, str]], int]:
-        """`items` (text hash, text) left to embed, and how many passages got an adopted vector."""
+    def take(self, items: Sequence[PendingPassage]) -> tuple[list[PendingPassage], int]:
+        """`items` left to embed, and how many passages got an adopted vector."""
         if self.model is None or self.store.dim() not in (None, self.dim) or not items:
             return list(items), 0
-        found = self.side.get(self.model, self.dim, [h for h, _ in items])
+        found = self.side.get(self.model, self.dim, [r.text_hash for r in items])
         adopted = 0
         if found:
             hashes = list(found)
@@ -129,7 +184,7 @@ class Adoption:
         if found or not self._swept:
             self.side.delete(self.model, list(found), other_models=not self._swept)
             self._swept = True
-        return [(h, t) for h, t in items if h not in found], adopted
+        return [r for r in items if r.text_hash not in found], adopted
 
     def close(self) -> None:
         self.side.close()
@@ -155,20 +210,20 @@ def embed_windows(
 def _embed_windows(
     encoder: Encoder, windows: Iterable[Sequence[PendingPassage]], write: Write, total: int, adoption: Adoption | None
 ) -> Iterator[Step]:
-    batch_size = encoder.emb.batch_size
+    batch_size = encoder.batch_rows
     done = 0
     start = time.monotonic()
     for window in windows:
-        items = distinct_by_length(window)
+        items = encoder.distinct(window)
         if adoption is not None:
             items, adopted = adoption.take(items)
             done += adopted
         for i in range(0, len(items), batch_size):
             batch = items[i : i + batch_size]
-            vecs = encoder.encode([t for _, t in batch])
+            vecs = encoder.run(encoder.prepare(batch))
             if vecs is None:
                 return
-            done += write([h for h, _ in batch], vecs)
+            done += write([r.text_hash for r in batch], vecs)
             elapsed = time.monotonic() - start
             yield Step(min(done, total), total, done / elapsed if elapsed > 0 else 0.0)
         if encoder.control.cancelled:
@@ -186,6 +241,22 @@ def texts_without_vectors(store: Store, docs: Iterable[tuple[str, Sequence[Chunk
             if h not in new and not store.has_vector(h):
                 new[h] = text
     return new
+
+
+def new_vectors(
+    store: Store, docs: Iterable[tuple[str, Sequence[Chunk]]], encoder: Encoder
+) -> tuple[list[str], np.ndarray] | None:
+    """Vectors for what these (title, passages) need before they are committed (texts_without_vectors),
+    as (text hashes, vectors); with late chunking each pooled in its document. None when cancelled."""
+    read = [(title, list(chunks)) for title, chunks in docs]
+    new = texts_without_vectors(store, read)
+    if encoder.late is None or not new:
+        vecs = batched(list(new.values()), encoder)
+        return None if vecs is None else (list(new), vecs)
+    inputs = [[model_input(title, c.section, c.text) for c in chunks] for title, chunks in read]
+    work = docs_work([([text_hash(t) for t in texts], texts) for texts in inputs], set(new))
+    late = encoder.late.run(work)
+    return None if late is None else (list(work.hashes), late)
 
 
 def batched(texts: Sequence[str], encoder: Encoder) -> np.ndarray | None:

@@ -12,13 +12,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import numpy as np
+
 from ..chunk import Chunking
 from ..models import Chunk, Extracted
 from ..store import IndexedDoc, Store
 from ..store.documents import passage_hash
 from ..store.schema import META_RECUT_TO
 from .budget import EmbedPolicy
-from .embedding import Encoder, batched, texts_without_vectors
+from .embedding import Encoder, new_vectors
 
 # Documents re-cut per transaction.
 GROUP = 32
@@ -63,10 +65,10 @@ def recut_all(
         cursor = docs[-1].id
         work = _recut_group(store, docs, cutting)
         read = ((doc.title, policy.to_embed(doc.kind, doc.folder_id, chunks)) for doc, _ex, chunks in work)
-        new = texts_without_vectors(store, read) if embed else {}
-        vecs = batched(list(new.values()), encoder)
-        if vecs is None:
+        found = new_vectors(store, read, encoder) if embed else ([], np.zeros((0, encoder.emb.dim), np.float32))
+        if found is None:
             return
+        hashes, vecs = found
         with store.db.atomic():
             for doc, extracted, chunks in work:
                 store.replace_document(
@@ -82,7 +84,7 @@ def recut_all(
                     first_lexical=policy.first_lexical(doc.kind, doc.folder_id),
                 )
             if len(vecs):
-                store.set_vectors(list(new), vecs)
+                store.set_vectors(hashes, vecs)
         done += len(docs)
         yield RecutStep(min(done, total), total, docs[-1].path)
 

@@ -13,8 +13,8 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Literal
 
-from ..config import Settings
-from ..errors import ModelMismatchError
+from ..config import DEFAULT_LATE_CHUNKING, Recipe, Settings
+from ..errors import ModelMismatchError, RecipeUnsupportedError
 from ..policy import plan_run, served_name
 from ..store import PendingPassage, Store
 from ..store.schema import META_API, META_SERVER
@@ -61,31 +61,63 @@ ModelChange = Literal[False, True, "same"]
 
 
 def plan(store: Store, settings: Settings, asked: ModelChange, dim_of: Callable[[], int]) -> bool:
-    """Decide where this run's vectors go (core/policy.py); True: into staging for a model switch to
-    the settings' model, which `asked` (--reembed) or an interrupted run began. Otherwise the run's
-    server is recorded (a served model's server may move without a re-embed). `dim_of` loads the
-    run's model for its dimension, which --same-model checks before it adopts the model."""
+    """Decide where this run's vectors go (core/policy.py); True: into staging for a switch to the
+    settings' model and recipe (naive or late chunking), which `asked` (--reembed), a recipe given
+    that differs from the index's, or an interrupted run began. Otherwise the run's server is recorded
+    (a served model's server may move without a re-embed). `dim_of` loads the run's model for its
+    dimension, which --same-model checks before it adopts the model."""
     model = settings.model_key
     if asked == "same":
         adopt(store, model, dim_of)
         asked = False
     staging = Staging(store)
-    recorded = store.model()
-    decision = plan_run(model, recorded, staging.model, has_vectors=store.dim() is not None, reembed=asked)
+    recorded_model = store.model()
+    recipe = chosen_recipe(store, staging, settings)
+    if recipe.late and served_name(model) is not None:
+        raise RecipeUnsupportedError(
+            "late chunking needs the model's vector of every token, and an embedding server gives one vector "
+            "per text: embed each passage alone (--no-late-chunking) or run the model on this computer"
+        )
+    chosen = (model, recipe.key)
+    recorded = (recorded_model, store.recipe()) if recorded_model is not None else None
+    staged = (staging.model, staging.recipe) if staging.model is not None else None
+    # Asking for another recipe of the same model is asking for the re-embed (a deliberate choice, while
+    # another model may be a slip of the finger: that one needs --reembed).
+    recipe_asked = settings.recipe is not None and recorded_model == model
+    has_vectors = store.dim() is not None
+    decision = plan_run(chosen, recorded, staged, has_vectors=has_vectors, reembed=bool(asked) or recipe_asked)
     if decision == "mismatch":
         raise ModelMismatchError(
-            f"this index was built with model '{recorded}', not '{model}'. Search it with that "
+            f"this index was built with model '{recorded_model}', not '{model}'. Search it with that "
             "model, use another --data-dir, or pass --reembed to re-embed everything with the new one."
         )
     if decision == "stage":
-        staging.begin(model)
-    elif staging.model is not None or recorded != model:
+        staging.begin(model, recipe.key)
+    elif staging.model is not None or recorded != chosen:
         with store.db.atomic():
             staging.discard()  # switched back before the re-embed finished: nothing to swap
             store.set_model(model)
+            store.set_recipe(recipe.key)
     if decision != "stage":
         record_server(store, settings, confirmed=False)
     return decision == "stage"
+
+
+def chosen_recipe(store: Store, staging: Staging, settings: Settings) -> Recipe:
+    """The recipe a run asks for: the settings' own, else the one a switch under way stages, else the
+    index's, else (a new index) the default."""
+    if settings.recipe is not None:
+        return settings.recipe
+    if staging.model is not None and staging.model == settings.model_key:
+        return Recipe.from_key(staging.recipe)
+    if store.model() is not None:
+        return Recipe.from_key(store.recipe())
+    return Recipe(late=DEFAULT_LATE_CHUNKING)
+
+
+def run_recipe(store: Store, staging: bool) -> Recipe:
+    """The recipe this run's vectors are made with, once planned: the staged one while staging."""
+    return Recipe.from_key(Staging(store).recipe if staging else store.recipe())
 
 
 def adopt(store: Store, model: str, dim_of: Callable[[], int]) -> None:

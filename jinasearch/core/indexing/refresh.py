@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
+import numpy as np
+
 from ..chunk import Chunking
 from ..control import Control
 from ..extract.runner import Result, Runner, close_results, cut, ready_batches
@@ -21,7 +23,7 @@ from ..store import Store
 from .budget import EmbedPolicy, kind_of
 from .changes import Changes
 from .commit import commit_batch
-from .embedding import Encoder, batched, texts_without_vectors
+from .embedding import Encoder, new_vectors
 from .reading import NowExcluded
 from .tally import Tally
 
@@ -73,7 +75,7 @@ def _swap_in(
     """Embed what the group's new passages need (those the budget gives vectors), then commit the
     group and those vectors at once; False when cancelled (nothing of the group is written)."""
     folder_of, policy = where
-    new: dict[str, str] = {}
+    found: tuple[list[str], np.ndarray] | None = ([], np.zeros((0, encoder.emb.dim), np.float32))
     if store.dim() is not None:
         read = [
             (
@@ -83,13 +85,13 @@ def _swap_in(
             for r in group
             if r.extracted is not None and r.chunks is not None
         ]
-        new = texts_without_vectors(store, read)
-    vecs = batched(list(new.values()), encoder)
-    if vecs is None:
+        found = new_vectors(store, read, encoder)
+    if found is None:
         return False
+    hashes, vecs = found
     with store.db.atomic():
         commit_batch(store, group, folder_of, tally, policy)
         if len(vecs):
-            store.set_vectors(list(new), vecs)
+            store.set_vectors(hashes, vecs)
     tally.embedded += len(vecs)
     return True

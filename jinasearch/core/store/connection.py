@@ -55,6 +55,13 @@ class Connected:
     def set_model(self, name: str) -> None:
         self.set_meta(sql.META_MODEL, name)
 
+    def recipe(self) -> str:
+        """How the vectors were made (core/embed/late.py: Recipe.key); an index from before: naive."""
+        return self.get_meta(sql.META_RECIPE) or "naive"
+
+    def set_recipe(self, key: str) -> None:
+        self.set_meta(sql.META_RECIPE, key)
+
     def set_dim(self, dim: int) -> None:
         self.set_meta(sql.META_DIM, str(dim))
 

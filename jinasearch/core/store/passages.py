@@ -19,6 +19,10 @@ class Passages(Connected):
         query = sql.PENDING.format(tier=EMBED_TIER)
         return [pending_passage(r) for r in self.conn.execute(query, (limit,))]
 
+    def around(self, doc_id: int, first: int, last: int) -> list[PendingPassage]:
+        """Passages `first`..`last` (ordinals) of one document, in order, as the model reads them."""
+        return [pending_passage(r) for r in self.conn.execute(sql.PASSAGES_AROUND, (doc_id, first, last))]
+
     def count_pending(self) -> int:
         return int(self.conn.execute(sql.COUNT_PENDING).fetchone()[0])
 
@@ -70,9 +74,9 @@ class Passages(Connected):
 
 
 def pending_passage(row: tuple) -> PendingPassage:  # type: ignore[type-arg]
-    """(id, text, text_hash, title, section) -> the passage as the model embeds it."""
-    pid, text, h, title, section = row
-    return PendingPassage(pid, model_input(title, section, text), h)
+    """(id, text, text_hash, title, section, doc_id, ord) -> the passage as the model embeds it."""
+    pid, text, h, title, section, doc_id, ord_ = row
+    return PendingPassage(pid, model_input(title, section, text), h, doc_id, ord_)
 
 
 def _id_array(joined: str | None) -> np.ndarray:

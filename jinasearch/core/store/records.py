@@ -58,11 +58,14 @@ class FolderRecord:
 @dataclass(frozen=True)
 class PendingPassage:
     """A passage still waiting for a vector (or, in staging, for the new model's vector). `text` is
-    what the model embeds: the passage with its place (core/context.py)."""
+    what the model embeds: the passage with its place (core/context.py). `doc_id` and `ord` place it
+    in its document, for late chunking's context (core/indexing/late.py)."""
 
     id: int
     text: str
     text_hash: str
+    doc_id: int = 0
+    ord: int = 0
 
 
 @dataclass(frozen=True)

@@ -170,6 +170,8 @@ META_MODEL = "model"  # model_key of the model the vectors come from
 META_DIM = "dim"  # their dimension; recorded with the first vector, so a run stopped before may switch freely
 META_VECTORS_VERSION = "vectors_version"  # bumped by every write that changes which passages have vectors
 META_STAGED_MODEL = "staged_model"  # a model switch under way: the model being staged
+META_RECIPE = "recipe"  # how the vectors were made (core/embed/late.py: Recipe.key); none recorded: naive
+META_STAGED_RECIPE = "staged_recipe"  # the recipe being staged beside META_STAGED_MODEL
 META_STAGED_DIM = "staged_dim"
 META_SERVER = "server"  # a served model's embedding server (its base URL), core/policy.py: SERVED
 META_API = "server_api"  # the API it speaks ("ollama", "openai"; "": asked of the server)
@@ -329,7 +331,7 @@ INSERT_PASSAGE = """
 # tiers of each document's passages, so every file's opening comes before the rest of one huge
 # file; within a tier the folder added last, then the file changed last.
 PENDING = """
-    SELECT p.id, p.text, p.text_hash, d.title, p.section
+    SELECT p.id, p.text, p.text_hash, d.title, p.section, p.doc_id, p.ord
     FROM passages p JOIN documents d ON d.id = p.doc_id JOIN folders f ON f.id = d.folder_id
     WHERE p.vector IS NULL AND p.lexical = 0
     ORDER BY d.kind = 'data', p.ord / {tier}, f.added_at DESC, d.mtime DESC, p.id LIMIT ?
@@ -416,7 +418,8 @@ COUNTS = """
 # -- staged re-embedding (a model switch) --------------------------------------------------------
 # Passages whose text has no staged vector yet, after a cursor (ids only grow, so one pass per run).
 UNSTAGED = """
-    SELECT p.id, p.text, p.text_hash, d.title, p.section FROM passages p JOIN documents d ON d.id = p.doc_id
+    SELECT p.id, p.text, p.text_hash, d.title, p.section, p.doc_id, p.ord
+    FROM passages p JOIN documents d ON d.id = p.doc_id
     WHERE p.id > ? AND p.lexical = 0 AND NOT EXISTS (SELECT 1 FROM staged_vectors s WHERE s.text_hash = p.text_hash)
     ORDER BY p.id LIMIT ?
 """
@@ -441,6 +444,12 @@ INDEXED_DOCS_AFTER = """
 COUNT_INDEXED_DOCS = "SELECT COUNT(*) FROM documents WHERE status = 'indexed'"
 PASSAGE_HASHES_OF_DOC = "SELECT text_hash FROM passages WHERE doc_id = ? ORDER BY ord"
 HAS_VECTOR = "SELECT 1 FROM passages WHERE text_hash = ? AND vector IS NOT NULL LIMIT 1"
+# A stretch of one document's passages, as the model reads them: the context late chunking pools in.
+PASSAGES_AROUND = """
+    SELECT p.id, p.text, p.text_hash, d.title, p.section, p.doc_id, p.ord
+    FROM passages p JOIN documents d ON d.id = p.doc_id
+    WHERE p.doc_id = ? AND p.ord BETWEEN ? AND ? ORDER BY p.ord
+"""
 
 # Failed files, and files read only in part (indexed, with the reason in `error`).
 FAILED_DOCS = "SELECT path, error FROM documents WHERE error IS NOT NULL {folder} ORDER BY path"

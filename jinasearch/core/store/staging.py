@@ -26,16 +26,22 @@ class Staging:
         return self.store.get_meta(sql.META_STAGED_MODEL)
 
     @property
+    def recipe(self) -> str:
+        """The recipe being staged with `model` (core/embed/late.py: Recipe.key)."""
+        return self.store.get_meta(sql.META_STAGED_RECIPE) or "naive"
+
+    @property
     def dim(self) -> int | None:
         dim = self.store.get_meta(sql.META_STAGED_DIM)
         return int(dim) if dim else None
 
-    def begin(self, model: str) -> None:
-        """Start staging for `model`; whatever was staged for another model is dropped."""
+    def begin(self, model: str, recipe: str = "naive") -> None:
+        """Start staging for `model` made by `recipe`; whatever was staged for another is dropped."""
         with self.store.db.atomic():
-            if self.model != model:
+            if self.model != model or self.recipe != recipe:
                 self._clear()
             self.store.set_meta(sql.META_STAGED_MODEL, model)
+            self.store.set_meta(sql.META_STAGED_RECIPE, recipe)
 
     def set_dim(self, dim: int) -> None:
         self.store.set_meta(sql.META_STAGED_DIM, str(dim))
@@ -48,6 +54,7 @@ class Staging:
     def _clear(self) -> None:
         self.store.conn.execute(sql.CLEAR_STAGED)
         self.store.delete_meta(sql.META_STAGED_MODEL)
+        self.store.delete_meta(sql.META_STAGED_RECIPE)
         self.store.delete_meta(sql.META_STAGED_DIM)
 
     def unstaged(self, after_id: int, limit: int) -> list[PendingPassage]:
@@ -74,12 +81,13 @@ class Staging:
         model with its vectors or the new one with its vectors, never a mix. `before_commit` runs inside
         the transaction (the indexer deletes the FAISS file there). False when staging is incomplete."""
         with self.store.db.atomic():
-            model, dim = self.model, self.dim
+            model, dim, recipe = self.model, self.dim, self.recipe
             if model is None or dim is None or self.count_unstaged() > 0:
                 return False
             self.store.conn.execute(sql.SWAP_STAGED)
             self._clear()
             self.store.set_model(model)
+            self.store.set_recipe(recipe)
             self.store.set_dim(dim)
             self.store.bump_vectors_version()
             if before_commit is not None:
