@@ -36,6 +36,7 @@ from .cli_status import cmd_status
 from .core.config import (
     DEFAULT_CHUNK_TOKENS,
     DEFAULT_OVERLAP_TOKENS,
+    DEFAULT_SECTION_CUTS,
     ENV_DATA_DIR,
     ENV_MODEL,
     Settings,
@@ -97,6 +98,13 @@ def build_parser() -> argparse.ArgumentParser:
     ix.add_argument(
         "--overlap-tokens", type=int, default=DEFAULT_OVERLAP_TOKENS, help="tokens shared by neighbouring passages"
     )
+    ix.add_argument(
+        "--section-cuts",
+        action=argparse.BooleanOptionalAction,
+        default=DEFAULT_SECTION_CUTS,
+        help="start a new passage at every heading, however short the section before it (default: "
+        f"{'on' if DEFAULT_SECTION_CUTS else 'off'}: a short section stays with its neighbours)",
+    )
     add_recipe_args(ix)
     ix.add_argument("--no-progress", action="store_true", help="no progress bar")
 
@@ -151,6 +159,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         extra = {
             "chunk_tokens": args.chunk_tokens,
             "overlap_tokens": args.overlap_tokens,
+            "section_cuts": args.section_cuts,
             "excludes": tuple(args.exclude),
             "default_excludes": not args.no_default_excludes,
             "device": args.device,

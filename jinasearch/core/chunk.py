@@ -10,11 +10,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from .config import DEFAULT_CHUNK_TOKENS, DEFAULT_OVERLAP_TOKENS
+from .config import DEFAULT_CHUNK_TOKENS, DEFAULT_OVERLAP_TOKENS, DEFAULT_SECTION_CUTS
 from .language import sentences
 from .models import Chunk, Extracted, Heading, Page
+
+if TYPE_CHECKING:
+    from .config import Settings
 
 
 class Tokenizer(Protocol):
@@ -53,12 +56,14 @@ def chunk_text(
     *,
     max_tokens: int = DEFAULT_CHUNK_TOKENS,
     overlap_tokens: int = DEFAULT_OVERLAP_TOKENS,
+    section_cuts: bool = DEFAULT_SECTION_CUTS,
 ) -> list[Chunk]:
     """Greedily pack sentences into passages of at most `max_tokens`, carrying up to
     `overlap_tokens` of trailing sentences into the next passage so no idea is cut in half.
     Pages are hard boundaries, headings nearly so (see Cutter._pack): a passage has one page, and
-    its heading path is that of the section its own text starts in."""
-    cutter = Cutter(tok, max_tokens, overlap_tokens)
+    its heading path is that of the section its own text starts in. With `section_cuts` every heading
+    starts a passage."""
+    cutter = Cutter(tok, max_tokens, overlap_tokens, section_cuts)
     return cutter.cut(extracted.text, 0, extracted.pages, extracted.headings)
 
 
@@ -66,10 +71,11 @@ class Cutter:
     """Cuts a document part by part (a streamed file arrives in parts), keeping the heading path and
     the passage numbering across parts. Offsets are the document's, not the part's."""
 
-    def __init__(self, tok: Tokenizer, max_tokens: int, overlap_tokens: int) -> None:
+    def __init__(self, tok: Tokenizer, max_tokens: int, overlap_tokens: int, section_cuts: bool = False) -> None:
         if max_tokens < 8:
             raise ValueError("max_tokens must be at least 8")
         self.tok = tok
+        self.min_fill = 0 if section_cuts else int(max_tokens * MIN_FILL)
         self.max_tokens = max_tokens
         self.overlap_tokens = max(0, min(overlap_tokens, max_tokens // 2))
         self.ordinal = 0
@@ -106,7 +112,7 @@ class Cutter:
         its first subheading - stays with its neighbours instead of becoming a passage of its own), or
         when the current one is only the tail of a section that filled the passage before it."""
         out: list[Chunk] = []
-        min_fill = int(self.max_tokens * MIN_FILL)
+        min_fill = self.min_fill
 
         def emit(current: list[_Seg], fresh: int) -> None:
             s, e = current[0].start, current[-1].end
@@ -230,9 +236,15 @@ class Chunking:
     tokenizer: Tokenizer
     max_tokens: int = DEFAULT_CHUNK_TOKENS
     overlap_tokens: int = DEFAULT_OVERLAP_TOKENS
+    section_cuts: bool = DEFAULT_SECTION_CUTS
+
+    @classmethod
+    def of(cls, settings: Settings, tokenizer: Tokenizer) -> Chunking:
+        """The cut a run's settings ask for, with this tokenizer."""
+        return cls(tokenizer, settings.chunk_tokens, settings.overlap_tokens, settings.section_cuts)
 
     def cut(self, extracted: Extracted) -> list[Chunk]:
-        return chunk_text(extracted, self.tokenizer, max_tokens=self.max_tokens, overlap_tokens=self.overlap_tokens)
+        return self.cutter().cut(extracted.text, 0, extracted.pages, extracted.headings)
 
     def cutter(self) -> Cutter:
-        return Cutter(self.tokenizer, self.max_tokens, self.overlap_tokens)
+        return Cutter(self.tokenizer, self.max_tokens, self.overlap_tokens, self.section_cuts)

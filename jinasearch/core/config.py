@@ -51,6 +51,10 @@ EXCLUDED_FOLDER_NAMES: dict[str, ExcludeRule] = {
 DEFAULT_CHUNK_TOKENS = 200
 DEFAULT_OVERLAP_TOKENS = 32
 
+# Section cuts: a heading always starts a new passage, however short the section before it (off: a
+# short section stays with its neighbours, core/chunk.py: MIN_FILL). Measured in docs/benchmarks.md, "Late chunking".
+DEFAULT_SECTION_CUTS = False
+
 # Late chunking (core/embed/late.py): whether passages are embedded in the context of their document,
 # and the longest window the model reads at once (capped by the model's positions: 512 for MiniLM,
 # 8,192 for Jina v2). Chosen from the figures in docs/benchmarks.md, "Late chunking".
@@ -116,6 +120,7 @@ class Settings:
     model: str = DEFAULT_MODEL
     chunk_tokens: int = DEFAULT_CHUNK_TOKENS
     overlap_tokens: int = DEFAULT_OVERLAP_TOKENS
+    section_cuts: bool = DEFAULT_SECTION_CUTS
     # The user's exclusion globs, on top of DEFAULT_EXCLUDE_RULES.
     excludes: tuple[str, ...] = field(default_factory=tuple)
     # False: the built-in rules skip nothing, only the user's globs do. One choice for every folder, as

@@ -102,7 +102,7 @@ class Indexer:
         switched = run.store.set_embed_data(changes.roots, self._embed_data) if self._embed_data is not None else []
         run.policy = budget.prepare(run.store, self.settings, switched, self.control)
         if changes.work:  # nothing to extract (an unchanged folder): no model needed
-            cutting = Chunking(self._tokenizer(run), self.settings.chunk_tokens, self.settings.overlap_tokens)
+            cutting = Chunking.of(self.settings, self._tokenizer(run))
             yield from read_and_commit(
                 self._runner, changes, cutting, run.store, run.tally, lambda: self._background(run), self.control,
                 run.budget,
@@ -233,7 +233,7 @@ class Indexer:
         encoder = self._encoder_or_none(run)
         if encoder is None:
             return
-        cutting = Chunking(encoder.emb.tokenizer, self.settings.chunk_tokens, self.settings.overlap_tokens)
+        cutting = Chunking.of(self.settings, encoder.emb.tokenizer)
         changes = run.changes
         assert changes is not None
         for step in refresh_all(
@@ -253,14 +253,17 @@ class Indexer:
         """Re-cut documents to a new passage size when asked (or when a cancelled re-cut asked before).
         Not while a model switch is still staging: the re-cut embeds new passages with this run's
         model, which is not the index's until the swap; it runs after the swap instead."""
-        store, key = run.store, recut.recut_key(self.settings.chunk_tokens, self.settings.overlap_tokens)
+        store, key = (
+            run.store,
+            recut.recut_key(self.settings.chunk_tokens, self.settings.overlap_tokens, self.settings.section_cuts),
+        )
         if not (self._rechunk or recut.pending(store) == key):
             return
         encoder = None if run.staging or self.control.cancelled else self._encoder_or_none(run)
         if encoder is None:  # staging, cancelled, or no model (its server gone): the next run re-cuts
             recut.remember(store, key)
             return
-        cutting = Chunking(encoder.emb.tokenizer, self.settings.chunk_tokens, self.settings.overlap_tokens)
+        cutting = Chunking.of(self.settings, encoder.emb.tokenizer)
         for step in recut.recut_all(store, cutting, encoder, run.budget):
             yield Progress(
                 phase="extract", task="recut", files_total=step.total, files_done=step.done, current=step.path

@@ -130,3 +130,18 @@ def test_a_section_starts_at_its_heading_even_after_a_short_tail_of_the_one_befo
     # Without the heading B, the same text packs across the seam as before.
     plain = chunk_text(Extracted(text, headings=headings[:1]), TOK, max_tokens=100, overlap_tokens=10)
     assert any("Alpha" in c.text and "Beta" in c.text for c in plain)
+
+
+def test_section_cuts_start_a_passage_at_every_heading() -> None:
+    """A short section stays with its neighbour by default (MIN_FILL); with section cuts it never
+    shares a passage with the next section."""
+    from jinasearch.core.models import Heading
+
+    text = "Intro words here. " * 3 + "Options are many. " * 20
+    second = text.index("Options")
+    ex = Extracted(text, headings=(Heading(1, "Intro", 0), Heading(1, "Options", second)))
+    merged = chunk_text(ex, TOK, max_tokens=120, overlap_tokens=0)
+    cut = chunk_text(ex, TOK, max_tokens=120, overlap_tokens=0, section_cuts=True)
+    assert merged[0].char_start == 0 and merged[0].char_end > second  # the short intro joined the options
+    assert cut[0].char_end <= second and cut[1].char_start == second
+    assert [c.section for c in cut[:2]] == ["Intro", "Options"]

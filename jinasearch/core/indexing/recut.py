@@ -26,9 +26,9 @@ from .embedding import Encoder, new_vectors
 GROUP = 32
 
 
-def recut_key(max_tokens: int, overlap_tokens: int) -> str:
-    """How the index records the passage size a re-cut is for ("tokens/overlap")."""
-    return f"{max_tokens}/{overlap_tokens}"
+def recut_key(max_tokens: int, overlap_tokens: int, section_cuts: bool = False) -> str:
+    """How the index records the passage size a re-cut is for ("tokens/overlap", "/sections" with section cuts)."""
+    return f"{max_tokens}/{overlap_tokens}" + ("/sections" if section_cuts else "")
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ def recut_all(
 ) -> Iterator[RecutStep]:
     """Re-cut every indexed document; yields a RecutStep per group. `cutting` uses the model's tokenizer;
     the policy says which passages get vectors (indexing/budget.py)."""
-    remember(store, recut_key(cutting.max_tokens, cutting.overlap_tokens))
+    remember(store, recut_key(cutting.max_tokens, cutting.overlap_tokens, cutting.section_cuts))
     total = store.count_indexed()
     embed = store.dim() is not None  # an index without vectors only needs its passages re-cut
     done = cursor = 0
