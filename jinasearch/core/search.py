@@ -76,6 +76,7 @@ class Searcher:
             )
         current = recorded or chosen
         self._binding = Binding(current, embedder, current)
+        self._recipe = self.store.recipe()  # a recipe switch keeps the model and ids, not the vectors
         self._embedders = embedders
         self._load_model = load_model
         self.unavailable: ServerError | None = None  # why the last search went by words alone, if it did
@@ -116,10 +117,13 @@ class Searcher:
             return None
 
     def _follow_model(self) -> None:
-        """Notice a model switch committed since the last query (one meta read) and follow it."""
-        recorded = self.store.model()
-        if recorded is not None and recorded != self._binding.model:
+        """Notice a switch of model or recipe committed since the last query (two meta reads) and follow
+        it. A recipe switch keeps the model and every passage id, so only its recorded name shows the
+        vectors are new: the FAISS cache's id diff would see nothing."""
+        recorded, recipe = self.store.model(), self.store.recipe()
+        if recorded is not None and (recorded != self._binding.model or recipe != self._recipe):
             self._binding = self._binding.follow(recorded)
+            self._recipe = recipe
 
     def vectors(self) -> VectorIndex | None:
         """The FAISS index, loaded on first use and synced with whatever the indexer has committed since."""

@@ -152,11 +152,6 @@ def test_asking_for_naive_again_before_the_swap_discards_what_was_staged(  # typ
     assert all(np.array_equal(v, old_vectors[k]) for k, v in vectors_by_id(naive).items())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a recipe swap keeps every passage id and the model key: VectorIndex.sync sees no id added or "
-    "removed and the Searcher's binding does not follow, so its FAISS cache keeps the naive vectors",
-)
 def test_a_searcher_opened_before_the_swap_serves_no_naive_vector_after_it(  # type: ignore[no-untyped-def]
     minilm, naive_index: tuple[Settings, Path]
 ) -> None:
