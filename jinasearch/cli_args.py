@@ -139,7 +139,15 @@ def recipe_from(args: argparse.Namespace) -> Recipe | None:
             raise JinaSearchError("--late-window goes with late chunking: leave it out with --no-late-chunking")
         return Recipe()
     if args.late_chunking or args.late_window is not None:
-        return Recipe(late=True, window=args.late_window or DEFAULT_LATE_WINDOW)
+        window = args.late_window or DEFAULT_LATE_WINDOW
+        if window < args.chunk_tokens + 2:  # [CLS] and [SEP] take two places
+            from .core.errors import JinaSearchError
+
+            raise JinaSearchError(
+                f"a late-chunking window of {window} tokens cannot hold a passage of {args.chunk_tokens}: give "
+                f"--late-window {args.chunk_tokens + 2} or more, or smaller passages (--chunk-tokens)"
+            )
+        return Recipe(late=True, window=window)
     return None
 
 

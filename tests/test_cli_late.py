@@ -60,6 +60,11 @@ def test_a_window_without_late_chunking_is_refused_in_one_line(docs: Path, capsy
     with pytest.raises(SystemExit) as exc:
         main(["index", str(docs), "--late-window", "0"])
     assert exc.value.code == 2
+    capsys.readouterr()  # argparse's usage
+    # A window that cannot hold one passage would pool only its first tokens: said, with what to give.
+    code = main(["index", str(docs), "--late-window", "100", "--chunk-tokens", "200"])
+    err = capsys.readouterr().err
+    assert code == 2 and "--late-window 202" in err and err.count("\n") == 1
     assert not (docs.parent / "data").exists()  # refused before any index was made
 
 
