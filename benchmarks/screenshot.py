@@ -1,6 +1,6 @@
 """Start the desktop app under Xvfb on a generated sample folder, run a search and save a screenshot.
 
-    python benchmarks/screenshot.py [--out docs/screenshot.png] [--query "..."] [--folder DIR]
+    python benchmarks/screenshot.py [--out docs/screenshot.png] [--query "..."] [--folder DIR] [--state STATE]
 
 `--folder`: index DIR (read in place) instead of the generated sample, e.g. a folder of real manuals
 to see a PDF hit's page in the preview.
@@ -129,7 +129,6 @@ def make_sample(root: Path) -> Path:
 
 def child(out: Path, query: str, work: Path, folder: Path | None = None, state: str = "results") -> int:
     from PySide6.QtCore import QEventLoop, QSettings, QTimer
-    from PySide6.QtGui import QDesktopServices
     from PySide6.QtWidgets import QApplication
 
     from jinasearch.gui.window import MainWindow
@@ -177,7 +176,22 @@ def child(out: Path, query: str, work: Path, folder: Path | None = None, state: 
             break
         pause(50)
     pause(800)
+    set_state(w, state, query, pause)
+    capture(w, out)
+    if state == "searching":
+        wait(w.controller.results)
+    for i in range(w.results.model.rowCount()):
+        h = w.results.model.hit(i)
+        print(f"{i + 1}. {os.path.basename(h.path)} page={h.page} {'+'.join(h.sources)} {h.score:.3f}")
+    w.shutdown()
+    return 0
+
+
+def set_state(w, state: str, query: str, pause) -> None:  # type: ignore[no-untyped-def]
+    """Bring the window, its results shown, into `state` (--state) before the capture."""
     if state == "no-opener":  # a bare desktop: no application takes the file (Qt answers False)
+        from PySide6.QtGui import QDesktopServices
+
         QDesktopServices.openUrl = lambda url: False
         w.preview.open_btn.click()  # as a person clicks Open above the preview
         pause(500)
@@ -188,14 +202,14 @@ def child(out: Path, query: str, work: Path, folder: Path | None = None, state: 
         Searcher.search = lambda self, *a, **k: (time.sleep(3), slow(self, *a, **k))[1]  # type: ignore[method-assign]
         w.search_bar.field.setText(query + " again")
         pause(1500)
-    capture(w, out)
-    if state == "searching":
-        wait(w.controller.results)
-    for i in range(w.results.model.rowCount()):
-        h = w.results.model.hit(i)
-        print(f"{i + 1}. {os.path.basename(h.path)} page={h.page} {'+'.join(h.sources)} {h.score:.3f}")
-    w.shutdown()
-    return 0
+    elif state.startswith("settings"):  # the settings dialog over the window, as Settings… opens it
+        from jinasearch.gui.settings_dialog import SettingsDialog
+
+        c = w.controller
+        dlg = SettingsDialog(c.prefs, str(c.data_dir), w, index=c.status.next_recipe)
+        dlg.on_server.setChecked(state == "settings-server")
+        dlg.show()
+        pause(800)
 
 
 def capture(w, out: Path) -> None:  # type: ignore[no-untyped-def]
@@ -213,10 +227,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--folder", type=Path, help="index this folder instead of the generated sample")
     p.add_argument(
         "--state",
-        choices=("results", "no-opener", "searching"),
+        choices=("results", "no-opener", "searching", "settings", "settings-server"),
         default="results",
         help="what to show: the results (default), the window after Open with no application for the file, "
-        "or the next query still being searched (held 3 s)",
+        "the next query still being searched (held 3 s), or the settings dialog (for this computer's model "
+        "or an embedding server)",
     )
     p.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--work", type=Path, help=argparse.SUPPRESS)

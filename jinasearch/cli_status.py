@@ -1,14 +1,20 @@
-"""`jinasearch status`: folders, counts, failed and skipped files, a model switch, where embeddings are computed."""
+"""`jinasearch status`: folders, counts, failed and skipped files, how the vectors are made, a model or
+recipe switch, where embeddings are computed."""
 
 from __future__ import annotations
 
 import argparse
 import json
+from typing import TYPE_CHECKING
 
 from .cli_args import where_embedded
 from .cli_output import path_json, print_skipped, shown_path
 from .core.errors import JinaSearchError
 from .core.models import FolderStats
+
+if TYPE_CHECKING:
+    from .core.config import Recipe
+    from .core.library import LibraryStatus, SwitchStatus
 
 
 def cmd_status(args: argparse.Namespace) -> int:
@@ -19,24 +25,40 @@ def cmd_status(args: argparse.Namespace) -> int:
     if not settings.db_path.exists():
         raise JinaSearchError(f"no index in {settings.data_dir} yet; run 'jinasearch index FOLDER' first")
     st = read_status(settings, switch_counts=True)
+    if args.json:
+        print(json.dumps(status_json(str(settings.data_dir), st), ensure_ascii=False, indent=2))
+    else:
+        print_status(str(settings.data_dir), st)
+    return 0
+
+
+def status_json(data_dir: str, st: LibraryStatus) -> dict[str, object]:
+    """`status --json`: every key is listed in the README (a test holds them to it)."""
     switch = st.switch
-    failed_count = len(st.failed)
-    info = {
-        "data_dir": str(settings.data_dir),
+    return {
+        "data_dir": data_dir,
         "model": st.model,
         "dim": st.dim,
+        "recipe": recipe_json(st.recipe),
         "server": st.server,
         "server_api": st.server_api,
         "embedded_on": where_embedded(st.server),
         "indexed": st.indexed,
-        "failed": failed_count,
+        "failed": len(st.failed),
         "passages": st.passages,
         "embedded": st.embedded,
         "pending": st.pending,
         "keyword_only": st.keyword_only,
         "keyword_only_files": st.keyword_only_files,
         "switching_to": (
-            {"model": switch.model, "staged": switch.staged, "remaining": switch.remaining} if switch else None
+            {
+                "model": switch.model,
+                "recipe": recipe_json(switch.recipe),
+                "staged": switch.staged,
+                "remaining": switch.remaining,
+            }
+            if switch
+            else None
         ),
         "folders": [
             {
@@ -56,19 +78,17 @@ def cmd_status(args: argparse.Namespace) -> int:
         "skipped": [{**path_json(s.path), "rule": s.rule} for s in st.skipped],
         "damaged_copies": [str(p) for p in st.damaged_copies],
     }
-    if args.json:
-        print(json.dumps(info, ensure_ascii=False, indent=2))
-        return 0
+
+
+def print_status(data_dir: str, st: LibraryStatus) -> None:
     vectors = f"{st.dim} dimensions" if st.dim else "no vectors yet"
-    print(f"index: {info['data_dir']}\nmodel: {info['model'] or 'none yet'} ({vectors})")
-    print(f"embedded on: {info['embedded_on']}")
-    print(f"{st.indexed} files indexed, {failed_count} failed, {st.passages} passages ({st.embedded} embedded)")
-    if switch:
-        print(
-            f"switching to model {switch.model}: {switch.staged} passage texts re-embedded, "
-            f"{switch.remaining} to go; searches use the current model until then "
-            f"(continue with: jinasearch index FOLDER {continue_args(switch.model)})"
-        )
+    print(f"index: {data_dir}\nmodel: {st.model or 'none yet'} ({vectors})")
+    if st.recipe is not None:
+        print(f"vectors: {st.recipe.describe()}")
+    print(f"embedded on: {where_embedded(st.server)}")
+    print(f"{st.indexed} files indexed, {len(st.failed)} failed, {st.passages} passages ({st.embedded} embedded)")
+    if st.switch:
+        print(switch_line(st, st.switch))
     for f in st.folders:
         print(f"  {shown_path(f.path)}: {f.files} files, {f.passages} passages, {f.failed} failed")
         for note in folder_notes(f):
@@ -82,7 +102,6 @@ def cmd_status(args: argparse.Namespace) -> int:
         print("damaged copies set aside by a repair (removed after the next complete run):")
         for p in st.damaged_copies:
             print(f"  {p}")
-    return 0
 
 
 def folder_notes(f: FolderStats) -> list[str]:
@@ -96,6 +115,32 @@ def folder_notes(f: FolderStats) -> list[str]:
             why = "past the cap of one file's passages; 'jinasearch index --embed-cap none FOLDER' lifts it"
         notes.append(f"{f.keyword_only} passages in {files} found by keyword only, by choice: {why}")
     return notes
+
+
+def recipe_json(recipe: Recipe | None) -> dict[str, object] | None:
+    """How vectors are made: `late` (late chunking, else each passage alone) and its `window` in tokens
+    (null when not late); None while the index records no model."""
+    if recipe is None:
+        return None
+    return {"late": recipe.late, "window": recipe.window if recipe.late else None}
+
+
+def switch_line(st: LibraryStatus, switch: SwitchStatus) -> str:
+    """A re-embed under way, in words: to another model, another recipe (late chunking or not), or both.
+    Continuing needs no recipe option: a run of the staged model goes on with the staged recipe."""
+    new_model = switch.model != st.model
+    how = f"with {switch.recipe.describe()}" if switch.recipe.late else "each passage alone"
+    if not new_model:
+        what = f"re-embedding {how}"
+    elif st.recipe is None or switch.recipe.key != st.recipe.key:
+        what = f"switching to model {switch.model}, {how}"
+    else:
+        what = f"switching to model {switch.model}"
+    return (
+        f"{what}: {switch.staged} passage texts re-embedded, {switch.remaining} to go; searches use the current "
+        f"{'model' if new_model else 'vectors'} until then "
+        f"(continue with: jinasearch index FOLDER {continue_args(switch.model)})"
+    )
 
 
 def continue_args(key: str) -> str:

@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import Settings, ensure_data_dir
+from .config import Recipe, Settings, ensure_data_dir
 from .errors import IndexBusyError, UnknownFolderError, UnknownTypeError
 from .lock import GRACE_S
 from .models import FailedFile, Filters, FolderStats, Skipped
@@ -17,11 +17,13 @@ from .store.staging import Staging
 
 @dataclass(frozen=True)
 class SwitchStatus:
-    """A model switch under way: the model being staged and how far it got."""
+    """A re-embed under way (another model, another recipe or both): what is being staged and how far
+    it got."""
 
     model: str
     staged: int
     remaining: int
+    recipe: Recipe = Recipe()  # how the staged vectors are made (core/embed/late.py)
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,8 @@ class LibraryStatus:
     skipped: tuple[Skipped, ...] = ()
     model: str | None = None
     dim: int | None = None
+    # How the index's vectors are made (naive or late chunking); None while it records no model.
+    recipe: Recipe | None = None
     indexed: int = 0
     passages: int = 0
     embedded: int = 0
@@ -60,6 +64,11 @@ class LibraryStatus:
     def staged_model(self) -> str | None:
         return self.switch.model if self.switch is not None else None
 
+    @property
+    def next_recipe(self) -> Recipe | None:
+        """The recipe new vectors are made with: a switch's under way, else the index's."""
+        return self.switch.recipe if self.switch is not None else self.recipe
+
 
 def read_status(settings: Settings, *, switch_counts: bool = False) -> LibraryStatus:
     """Folder stats and failed files; an empty status when there is no index yet. `switch_counts`
@@ -78,6 +87,7 @@ def read_status(settings: Settings, *, switch_counts: bool = False) -> LibrarySt
                     staged,
                     staging.count_staged() if switch_counts else 0,
                     staging.count_unstaged() if switch_counts else 0,
+                    Recipe.from_key(staging.recipe),
                 )
             server, server_api = store.server()
             return LibraryStatus(
@@ -86,6 +96,7 @@ def read_status(settings: Settings, *, switch_counts: bool = False) -> LibrarySt
                 skipped=tuple(store.skipped()),
                 model=store.model(),
                 dim=store.dim(),
+                recipe=Recipe.from_key(store.recipe()) if store.model() is not None else None,
                 indexed=counts.indexed,
                 passages=counts.passages,
                 embedded=counts.embedded,

@@ -16,7 +16,7 @@ from ..core.models import FailedFile, Filters, Progress, Skipped
 from ..core.watch import FolderWatcher
 from .model import EmbedderFactory
 from .models_in_use import Models
-from .prefs import Prefs, load_folders, load_prefs, save_folders, save_prefs
+from .prefs import RESCAN_FIELDS, Prefs, load_folders, load_prefs, save_folders, save_prefs
 from .server_retry import ServerRetry
 from .threads import start_worker, stop_thread
 from .workers import IndexWorker, SearchWorker
@@ -237,9 +237,9 @@ class Controller(QObject):
     # -- settings ---------------------------------------------------------------------------------
 
     def apply_prefs(self, prefs: Prefs) -> None:
-        """Save new choices. A new model (a served one is another than a local one of the same name) re-embeds
-        in the background, the old one answering until then; the same model elsewhere (a device, the server's
-        new URL) is only loaded again; a new passage size re-cuts from the stored text; new exclusions or cap rescan."""
+        """Save new choices. A new model (a served one is another than a local one of the same name) or recipe
+        re-embeds in the background, the old vectors answering until then; the same model elsewhere (a device, the
+        server's URL) is only loaded again; a new passage size re-cuts; new exclusions, cap or recipe rescan."""
         old = self.prefs
         self.prefs = prefs
         save_prefs(self.qsettings, prefs)
@@ -257,7 +257,7 @@ class Controller(QObject):
         rechunk = (prefs.chunk_tokens, prefs.overlap_tokens) != (old.chunk_tokens, old.overlap_tokens)
         if new_model or rechunk:
             self.reindex_all(reembed=new_model, rechunk=rechunk)
-        elif any(getattr(prefs, k) != getattr(old, k) for k in ("excludes", "default_excludes", "embed_cap")):
+        elif any(getattr(prefs, k) != getattr(old, k) for k in RESCAN_FIELDS):
             self.reindex_all()
 
     # -- search and status ------------------------------------------------------------------------

@@ -12,10 +12,12 @@ from PySide6.QtCore import QSettings
 from ..core.config import (
     DEFAULT_CHUNK_TOKENS,
     DEFAULT_EMBED_CAP,
+    DEFAULT_LATE_WINDOW,
     DEFAULT_MODEL,
     DEFAULT_OVERLAP_TOKENS,
     ENV_MODEL,
     LARGE_MODEL,
+    Recipe,
     Settings,
     default_api,
     default_server,
@@ -35,6 +37,12 @@ APIS: tuple[tuple[str, str | None], ...] = (
     *((name, api) for api, name in API_NAMES.items()),
 )
 Where = Literal["local", "server"]
+# The late-chunking window the settings accept, in tokens: below 64 a window holds little more than the
+# passage itself; above 8,192 no model we know reads (Jina v2's limit; the model's own limit caps it too).
+LATE_WINDOW_RANGE = (64, 8192)
+# The choices whose change makes the app rescan every folder with them: a run with another recipe than
+# the index's stages the re-embed (core/indexing/reembed.py), search answering meanwhile.
+RESCAN_FIELDS = ("excludes", "default_excludes", "embed_cap", "run_recipe")
 
 
 @dataclass(frozen=True)
@@ -55,6 +63,10 @@ class Prefs:
     server_model: str = ""
     # Hosts the person agreed to send passage text to (asked once per host, core/embed/server/address.py).
     trusted_hosts: tuple[str, ...] = ()
+    # How passage vectors are made (late chunking or each passage alone). None until the person chooses
+    # in the settings: the index's own recipe then holds (a new index: DEFAULT_LATE_CHUNKING), so an index
+    # made by the command line is not re-embedded just because the app opened it.
+    recipe: Recipe | None = None
 
     @property
     def server(self) -> str | None:
@@ -90,7 +102,14 @@ class Prefs:
             embed_cap=self.embed_cap,
             server=self.server,
             api=self.api if self.server is not None else None,
+            recipe=self.run_recipe,
         )
+
+    @property
+    def run_recipe(self) -> Recipe | None:
+        """The recipe runs ask for: a served model gives no token vectors, so it embeds each passage alone
+        whatever was chosen for this computer's model (kept for when the person comes back to it)."""
+        return Recipe() if self.server is not None else self.recipe
 
 
 def _str_list(value: object) -> list[str]:
@@ -121,6 +140,17 @@ def _text(value: object) -> str:
     return str(value or "").strip()
 
 
+def _recipe(qs: QSettings) -> Recipe | None:
+    """The saved recipe; None when the person never chose one (or the file holds no usable choice)."""
+    saved = qs.value("late_chunking")
+    if _bool(saved, True) != _bool(saved, False):
+        return None  # neither a bool nor 'true' / 'false': never chosen
+    low, high = LATE_WINDOW_RANGE
+    return Recipe(
+        late=_bool(saved, False), window=min(high, max(low, _int(qs.value("late_window"), DEFAULT_LATE_WINDOW)))
+    )
+
+
 def load_prefs(qs: QSettings) -> Prefs:
     """Saved choices. $JINASEARCH_MODEL, when set, wins over the saved model in use (tests, scripts), as
     $JINASEARCH_SERVER and $JINASEARCH_API win over the saved server, as for the command line."""
@@ -149,6 +179,7 @@ def load_prefs(qs: QSettings) -> Prefs:
         api=api if api in [a for _label, a in APIS] else None,
         server_model=server_model,
         trusted_hosts=tuple(_str_list(qs.value("server/trusted_hosts"))),
+        recipe=_recipe(qs),
     )
 
 
@@ -165,6 +196,12 @@ def save_prefs(qs: QSettings, prefs: Prefs) -> None:
     qs.setValue("server/api", prefs.api or "")
     qs.setValue("server/model", prefs.server_model)
     qs.setValue("server/trusted_hosts", list(prefs.trusted_hosts))
+    if prefs.recipe is None:
+        qs.remove("late_chunking")
+        qs.remove("late_window")
+    else:
+        qs.setValue("late_chunking", prefs.recipe.late)
+        qs.setValue("late_window", prefs.recipe.window)
     qs.sync()
 
 

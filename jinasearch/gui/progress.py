@@ -6,8 +6,11 @@ import os
 
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
+from ..core.config import Settings
 from ..core.jobs import IndexJob, JobResult, JobState
+from ..core.library import LibraryStatus
 from ..core.models import Progress
+from .switch_words import reembed_words
 
 
 def eta_text(seconds: float | None) -> str:
@@ -20,8 +23,9 @@ def eta_text(seconds: float | None) -> str:
     return f"about {seconds / 3600:.1f} h left"
 
 
-def describe(p: Progress) -> tuple[str, int, int]:
-    """(label, value, maximum) for a progress snapshot; maximum 0 means 'busy'."""
+def describe(p: Progress, reembed: str = "") -> tuple[str, int, int]:
+    """(label, value, maximum) for a progress snapshot; maximum 0 means 'busy'. `reembed`: what a
+    re-embed is for (switch_words.py: 'with late chunking', 'with MODEL'), "" when not known."""
     if p.phase == "scan":
         return (f"Looking for files… {p.files_total:,} found" if p.files_total else "Looking for files…"), 0, 0
     if p.phase == "extract":
@@ -31,15 +35,17 @@ def describe(p: Progress) -> tuple[str, int, int]:
     if p.phase == "embed":
         rate = f" · {p.passages_per_s:.0f} passages/s" if p.passages_per_s else ""
         eta = f" · {eta_text(p.eta_s)}" if p.eta_s is not None else ""
-        what = (
-            "Re-embedding for the new model (search uses the old one until done)"
-            if p.task == "reembed"
-            else "Embedding passages"
-        )
-        return f"{what} {p.passages_done:,} / {p.passages_total:,}{rate}{eta}", p.passages_done, p.passages_total
+        counts = f"{p.passages_done:,} / {p.passages_total:,}"
+        if p.task == "reembed":  # a line each in a narrow panel: what for, how far (the time left over the rate)
+            text = (
+                f"Re-embedding {reembed or 'every passage'}\n{counts}{eta}\nSearch answers as before until it is done."
+            )
+        else:
+            text = f"Embedding passages {counts}{rate}{eta}"
+        return text, p.passages_done, p.passages_total
     if p.phase == "save":
         return (
-            ("Switching to the new model…" if p.task == "swap" else "Saving the vector index…"),
+            ("Switching to the new vectors…" if p.task == "swap" else "Saving the vector index…"),
             0,
             0,
         )
@@ -66,6 +72,8 @@ class ProgressPanel(QFrame):
         lay.addWidget(self.bar)
         lay.addLayout(buttons)
         self.last: Progress | None = None
+        self._settings: Settings | None = None  # the running index job's
+        self._status = LibraryStatus()
         self._idle()
 
     def _idle(self) -> None:
@@ -78,13 +86,16 @@ class ProgressPanel(QFrame):
         self.pause_btn.show()
         self.cancel_btn.show()
         self.bar.setRange(0, 0)
+        self._settings = job.settings if isinstance(job, IndexJob) else None
         what = "Removing a folder…" if not isinstance(job, IndexJob) else "Starting…"
         self.label.setText(what)
         self.set_paused(paused)
 
-    def show_progress(self, p: Progress, paused: bool) -> None:
+    def show_progress(self, p: Progress, paused: bool, status: LibraryStatus | None = None) -> None:
+        """`status`: the index as last read, which says what a re-embed is for."""
         self.last = p
-        text, value, maximum = describe(p)
+        self._status = status or self._status
+        text, value, maximum = describe(p, reembed_words(self._status, self._settings) if p.task == "reembed" else "")
         self.bar.setRange(0, maximum)
         if maximum:
             self.bar.setValue(value)
@@ -154,8 +165,8 @@ class Banner(QFrame):
     def show_error(self, text: str, key: str = "", action: str | None = None) -> None:
         self._show("error", text, key, action)
 
-    def clear(self, key: str) -> None:
-        if self.key == key:
+    def clear(self, *keys: str) -> None:
+        if self.key in keys:
             self.key = ""
             self.hide()
 

@@ -7,9 +7,9 @@ import os
 from typing import Literal
 
 from ..core.exclusions import pattern_problem
-from .prefs import Prefs
+from .prefs import LATE_WINDOW_RANGE, Prefs
 
-Field = Literal["model", "overlap", "excludes"]
+Field = Literal["model", "overlap", "excludes", "late_window"]
 
 
 def looks_like_folder(name: str) -> bool:
@@ -30,6 +30,15 @@ def problems(prefs: Prefs) -> dict[Field, str]:
         out["overlap"] = (
             f"At most half the passage size ({prefs.chunk_tokens // 2} tokens): "
             "neighbouring passages would repeat more than they add."
+        )
+    low, high = LATE_WINDOW_RANGE
+    window = prefs.recipe.window if prefs.recipe is not None and prefs.recipe.late else None
+    if window is not None and not low <= window <= high:
+        out["late_window"] = f"Between {low:,} and {high:,} tokens (the model's own limit may cap it lower)."
+    elif window is not None and window <= prefs.chunk_tokens:
+        out["late_window"] = (
+            f"Larger than the passage size ({prefs.chunk_tokens:,} tokens): a window no longer than one "
+            "passage gives it no context."
         )
     bad = [why for pattern in prefs.excludes if (why := pattern_problem(pattern)) is not None]
     if bad:

@@ -1,5 +1,6 @@
 """The settings dialog: where to embed (this computer's model and device, or an embedding server),
-passages, exclusions. Nothing is saved until every check passes and the person has agreed."""
+passages and how their vectors are made, exclusions. Nothing is saved until every check passes and the
+person has agreed."""
 
 from __future__ import annotations
 
@@ -26,9 +27,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.config import DEFAULT_EXCLUDE_RULES
+from ..core.config import DEFAULT_EXCLUDE_RULES, Recipe
 from ..core.embed import device_problem
 from .prefs import DEVICES, MODEL_CHOICES, Prefs
+from .recipe_box import RecipeBox
 from .server_box import GREY, RED, ServerBox, note_label, say
 from .server_link import privacy_question
 from .settings_checks import Field, problems
@@ -36,13 +38,19 @@ from .settings_checks import Field, problems
 
 class SettingsDialog(QDialog):
     @classmethod
-    def ask(cls, prefs: Prefs, data_dir: str, parent: QWidget | None = None) -> Prefs | None:
-        """The new choices, or None when the person cancelled (checks and confirmations happen on OK)."""
-        dlg = cls(prefs, data_dir, parent)
+    def ask(
+        cls, prefs: Prefs, data_dir: str, parent: QWidget | None = None, *, index: Recipe | None = None
+    ) -> Prefs | None:
+        """The new choices, or None when the person cancelled (checks and confirmations happen on OK).
+        `index`: the recipe the index makes its vectors with (None: no index yet)."""
+        dlg = cls(prefs, data_dir, parent, index=index)
         return dlg.chosen if dlg.exec() == cls.DialogCode.Accepted else None
 
-    def __init__(self, prefs: Prefs, data_dir: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, prefs: Prefs, data_dir: str, parent: QWidget | None = None, *, index: Recipe | None = None
+    ) -> None:
         super().__init__(parent)
+        self._index_recipe = index
         self.setWindowTitle("Settings")
         self.setMinimumWidth(620)
         self._old = prefs
@@ -158,6 +166,10 @@ class SettingsDialog(QDialog):
         form.addRow("Overlap", self.overlap)
         form.addRow("", self.errors["overlap"])
         form.addRow("By meaning, per file", self.embed_cap)
+        self.recipe = RecipeBox(prefs.recipe, self._index_recipe)
+        self.errors["late_window"] = self.recipe.error
+        self.recipe.changed.connect(lambda: self._check(only_shown=True))
+        form.addRow("Context", self.recipe)
         form.addRow("Exclude", self.excludes)
         form.addRow("", self.errors["excludes"])
         form.addRow("", self.default_excludes)
@@ -180,6 +192,7 @@ class SettingsDialog(QDialog):
         served = self.on_server.isChecked()
         self.local.setVisible(not served)
         self.server.setVisible(served)
+        self.recipe.set_served(served)
         # The two sets of fields differ in height: fit the dialog once the layout has taken the change in
         # (its wrapped notes are measured on the next turn of the event loop).
         QTimer.singleShot(0, self, self._fit)
@@ -216,6 +229,7 @@ class SettingsDialog(QDialog):
             api=self.server.chosen_api(),
             server_model=self.server.model.text().strip(),
             trusted_hosts=self._trusted,
+            recipe=self.recipe.chosen(),
         )
 
     def accept(self) -> None:

@@ -8,7 +8,6 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QSplitter, QVBoxLayout, QWidget
 
-from ..core.errors import ModelMismatchError
 from ..core.jobs import IndexJob, JobResult, JobState
 from ..core.library import LibraryStatus
 from ..core.models import Hit, Progress, SearchNote
@@ -24,7 +23,7 @@ from .results_pane import ResultsPane
 from .search_bar import SearchBar
 from .session import SearchSession
 from .status_where import WhereLabel
-from .window_helpers import classify_drop, counts_text, failure_text, first_size, restore_layout, save_layout
+from .window_helpers import classify_drop, counts_text, failure_banner, first_size, restore_layout, save_layout
 
 LEGEND = (
     "Why it matched:  <span style='background:#ffb74d;color:#3e2000'><b>&nbsp;query words&nbsp;</b></span>"
@@ -229,15 +228,14 @@ class MainWindow(QMainWindow):
         SkippedDialog(self.controller.skipped_files(folder), folder, self).exec()
 
     def _progress(self, p: Progress) -> None:
-        self.progress_panel.show_progress(p, self.controller.is_paused)
+        self.progress_panel.show_progress(p, self.controller.is_paused, self.controller.status)
 
     def _run_finished(self, result: JobResult) -> None:
         self.progress_panel.finished(result)
         if result.status == JobState.FAILED:
-            action = "Re-embed" if isinstance(result.error, ModelMismatchError) else None
-            self.banner.show_error(failure_text(result.error), key="index", action=action)
+            self.banner.show_error(*failure_banner(result.error))
         elif isinstance(result.job, IndexJob) and result.status == JobState.DONE:
-            self.banner.clear("index")
+            self.banner.clear("index", "settings")
             if result.outcome is not None and result.outcome.notice:
                 notice = result.outcome.notice  # e.g. a damaged index repaired: what was kept
                 self.banner.show_info(notice[:1].upper() + notice[1:], key="index")
@@ -264,7 +262,7 @@ class MainWindow(QMainWindow):
             self.run_search(self.session.query)
 
     def _banner_action(self) -> None:
-        if self.banner.key == "model":
+        if self.banner.key in ("model", "settings"):
             self.open_settings()
         elif self.banner.key == "index":
             self.banner.clear("index")
@@ -276,7 +274,7 @@ class MainWindow(QMainWindow):
 
     def open_settings(self) -> None:
         c = self.controller
-        new = SettingsDialog.ask(c.prefs, str(c.data_dir), self)
+        new = SettingsDialog.ask(c.prefs, str(c.data_dir), self, index=c.status.next_recipe)
         if new is not None:
             c.apply_prefs(new)
 

@@ -8,8 +8,10 @@ import os
 from PySide6.QtCore import QSettings, QUrl
 from PySide6.QtWidgets import QSplitter, QWidget
 
-from ..core.errors import JinaSearchError
+from ..core.errors import JinaSearchError, ModelMismatchError, RecipeUnsupportedError
 from ..core.library import LibraryStatus
+from .recipe_box import LATE_LABEL
+from .switch_words import reembed_words
 
 
 def classify_drop(urls: list[QUrl]) -> tuple[list[str], list[str]]:
@@ -32,10 +34,26 @@ def classify_drop(urls: list[QUrl]) -> tuple[list[str], list[str]]:
 
 
 def failure_text(exc: Exception | None) -> str:
-    """A failed job's error as a person reads it (our own errors already are; others get their type)."""
+    """A failed job's error as a person reads it (our own errors already are, but for the command line's
+    options some name; others get their type)."""
+    if isinstance(exc, RecipeUnsupportedError):
+        return (
+            "Late chunking needs the model's vector of every token, and this model does not give them (a model "
+            f"on an embedding server never does). Untick “{LATE_LABEL}” in the settings; search keeps answering "
+            "with the index as it is."
+        )
     if exc is None or isinstance(exc, JinaSearchError):
         return str(exc or "")
     return f"unexpected error: {type(exc).__name__}: {exc}"
+
+
+def failure_banner(exc: Exception | None) -> tuple[str, str, str | None]:
+    """The banner for a failed job: text, key (what its button does, MainWindow._banner_action), button."""
+    if isinstance(exc, ModelMismatchError):
+        return failure_text(exc), "index", "Re-embed"
+    if isinstance(exc, RecipeUnsupportedError):
+        return failure_text(exc), "settings", "Settings…"
+    return failure_text(exc), "index", None
 
 
 def first_size(available: object | None) -> tuple[int, int]:
@@ -50,9 +68,10 @@ def first_size(available: object | None) -> tuple[int, int]:
 
 def counts_text(st: LibraryStatus) -> str:
     """The status bar's counts: files searchable, passages, those with vectors, those found by their words
-    only by choice (core/indexing/budget.py: not waiting for anything), a switch under way."""
+    only by choice (core/indexing/budget.py: not waiting for anything), a re-embed under way (another
+    model, late chunking or both)."""
     files = sum(f.files - f.failed for f in st.folders)
-    switching = f" · switching to {os.path.basename(st.staged_model)}" if st.staged_model else ""
+    switching = f" · re-embedding {reembed_words(st) or 'every passage'}" if st.switch is not None else ""
     words = f" · {st.keyword_only:,} by words only (data, long files)" if st.keyword_only else ""
     names = f"{files:,} file{'' if files == 1 else 's'} · {st.passages:,} passage{'' if st.passages == 1 else 's'}"
     return f"{names} · {st.embedded:,} with vectors{words}{switching}"
