@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from .errors import DataDirError
+from .errors import DataDirError, IndexNewerError
 from .models import ExcludeRule
 
 DEFAULT_MODEL = "jinaai/jina-embeddings-v2-small-en"
@@ -104,8 +104,11 @@ class Recipe:
         if key in (None, "", NAIVE):
             return cls()
         m = _LATE_KEY.fullmatch(key or "")
-        if m is None:
-            raise ValueError(f"unknown embedding recipe '{key}'")
+        if m is None:  # a newer version's recipe: say so instead of guessing how its vectors were made
+            raise IndexNewerError(
+                f"this index's vectors were made by a recipe this version does not know ('{key}'): "
+                "update jinasearch, or index into another --data-dir"
+            )
         return cls(late=True, window=int(m.group(1)))
 
     def describe(self) -> str:

@@ -90,6 +90,10 @@ class IndexOutdatedError(JinaSearchError):
     """A reader found an index made by an older version; only a writer may migrate it."""
 
 
+class IndexNewerError(JinaSearchError):
+    """The index records something only a newer version knows (an embedding recipe)."""
+
+
 class ServerAddressError(JinaSearchError):
     """An embedding server's URL cannot be used as given (not http(s), no host, credentials in it)."""
 

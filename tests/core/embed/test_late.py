@@ -8,6 +8,7 @@ import pytest
 
 from jinasearch.core.config import DEFAULT_LATE_WINDOW, Recipe
 from jinasearch.core.embed.late import Specials, Window, plan_windows, pool, window_ids
+from jinasearch.core.errors import IndexNewerError
 
 BERT = Specials(prefix=(101,), suffix=(102,))
 
@@ -126,7 +127,7 @@ def test_recipe_keys_round_trip() -> None:
 
 @pytest.mark.parametrize("key", ["late", "late:", "late:abc", "late:-5", "LATE:512", "late:512 ", "naive:1", "dense"])
 def test_an_unknown_recipe_key_is_refused(key: str) -> None:
-    with pytest.raises(ValueError, match="unknown embedding recipe"):
+    with pytest.raises(IndexNewerError, match="recipe this version does not know"):
         Recipe.from_key(key)
 
 
