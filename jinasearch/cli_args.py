@@ -109,15 +109,15 @@ def add_budget_args(p: argparse.ArgumentParser) -> None:
 
 def add_recipe_args(p: argparse.ArgumentParser) -> None:
     """How passage vectors are made (core/embed/late.py); another recipe than the index's re-embeds."""
-    from .core.config import DEFAULT_LATE_CHUNKING, DEFAULT_LATE_WINDOW
+    from .core.config import DEFAULT_LATE_WINDOW
 
     p.add_argument(
         "--late-chunking",
         action=argparse.BooleanOptionalAction,
         default=None,
         help="embed each passage in the context of its document (late chunking; --no-late-chunking: each "
-        f"passage alone). Default: as the index was made, {'on' if DEFAULT_LATE_CHUNKING else 'off'} for a new "
-        "one. A change re-embeds everything while search keeps answering with the old vectors",
+        "passage alone). Default: as the index was made; for a new one, on for the Jina v2 models and off for "
+        "others. A change re-embeds everything while search keeps answering with the old vectors",
     )
     p.add_argument(
         "--late-window",

@@ -55,11 +55,14 @@ DEFAULT_OVERLAP_TOKENS = 32
 # short section stays with its neighbours, core/chunk.py: MIN_FILL). Measured in docs/benchmarks.md, "Late chunking".
 DEFAULT_SECTION_CUTS = False
 
-# Late chunking (core/embed/late.py): whether passages are embedded in the context of their document,
-# and the longest window the model reads at once (capped by the model's positions: 512 for MiniLM,
-# 8,192 for Jina v2). Chosen from the figures in docs/benchmarks.md, "Late chunking".
+# Late chunking (core/embed/late.py): on by default for the models it was made with (Jina v2: 8,192
+# positions; the late-chunking paper's BEIR gains are with jina-embeddings-v2-small), off for the others:
+# with MiniLM it costs docs-dev's file ranking more than it gains in passages. The window, the most
+# tokens the model reads at once (capped by the model's positions: 512 for MiniLM), is the largest
+# whose CPU cost per passage stays near 1.3x the naive path's. Figures: docs/benchmarks.md, "Late chunking".
 DEFAULT_LATE_CHUNKING = False
-DEFAULT_LATE_WINDOW = 2048
+LATE_CHUNKING_MODELS = ("jina-embeddings-v2-",)
+DEFAULT_LATE_WINDOW = 1024
 
 # Passages of one file that get vectors; the rest stays keyword-searchable only (indexing/budget.py).
 # 2,000 passages of 200 tokens is about 350 pages of a dense manual: every manual of the docs-dev
@@ -115,6 +118,15 @@ class Recipe:
         return f"late chunking, windows of {self.window} tokens" if self.late else "each passage alone"
 
 
+def default_recipe(model_key: str) -> Recipe:
+    """The recipe a new index takes with this model (a served model cannot late-chunk: one vector per text)."""
+    from .policy import served_name
+
+    name = model_key.lower()
+    late = DEFAULT_LATE_CHUNKING or any(m in name for m in LATE_CHUNKING_MODELS)
+    return Recipe(late=late and served_name(model_key) is None)
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything a run needs that a user may choose; frozen so a running job cannot see it change."""
@@ -138,7 +150,7 @@ class Settings:
     # "openai"; None: found out by asking it). See core/embed/server/.
     server: str | None = None
     api: str | None = None
-    # How passage vectors are made (None: as the index records; a new index takes DEFAULT_LATE_CHUNKING).
+    # How passage vectors are made (None: as the index records; a new index takes default_recipe(model)).
     # Another recipe than the index's re-embeds through staging (indexing/reembed.py).
     recipe: Recipe | None = None
 

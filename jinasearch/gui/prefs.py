@@ -64,7 +64,7 @@ class Prefs:
     # Hosts the person agreed to send passage text to (asked once per host, core/embed/server/address.py).
     trusted_hosts: tuple[str, ...] = ()
     # How passage vectors are made (late chunking or each passage alone). None until the person chooses
-    # in the settings: the index's own recipe then holds (a new index: DEFAULT_LATE_CHUNKING), so an index
+    # in the settings: the index's own recipe then holds (a new index: core default_recipe), so an index
     # made by the command line is not re-embedded just because the app opened it.
     recipe: Recipe | None = None
 

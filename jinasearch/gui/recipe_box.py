@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSpinBox, QStyle, QVBoxLayout, QWidget
 
-from ..core.config import DEFAULT_LATE_CHUNKING, Recipe
+from ..core.config import Recipe
 from .server_box import GREY, RED, note_label, say
 
 LATE_LABEL = "Embed passages in the context of their document (late chunking)"
@@ -32,11 +32,13 @@ class RecipeBox(QWidget):
 
     changed = Signal()
 
-    def __init__(self, saved: Recipe | None, index: Recipe | None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, saved: Recipe | None, index: Recipe | None, default: Recipe, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self._saved = saved
         # The person's choice, else what the index makes its vectors with, else what a new index takes.
-        self._shown = saved or index or Recipe(late=DEFAULT_LATE_CHUNKING)
+        self._shown = saved or index or default
         self._local_late = self._shown.late  # kept while a served model greys the box out
         self.late = QCheckBox(LATE_LABEL)
         self.late.setChecked(self._shown.late)

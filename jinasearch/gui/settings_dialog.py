@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.config import DEFAULT_EXCLUDE_RULES, Recipe
+from ..core.config import DEFAULT_EXCLUDE_RULES, Recipe, default_recipe
 from ..core.embed import device_problem
 from .prefs import DEVICES, MODEL_CHOICES, Prefs
 from .recipe_box import RecipeBox
@@ -166,7 +166,7 @@ class SettingsDialog(QDialog):
         form.addRow("Overlap", self.overlap)
         form.addRow("", self.errors["overlap"])
         form.addRow("By meaning, per file", self.embed_cap)
-        self.recipe = RecipeBox(prefs.recipe, self._index_recipe)
+        self.recipe = RecipeBox(prefs.recipe, self._index_recipe, default_recipe(prefs.model_key))
         self.errors["late_window"] = self.recipe.error
         self.recipe.changed.connect(lambda: self._check(only_shown=True))
         form.addRow("Context", self.recipe)

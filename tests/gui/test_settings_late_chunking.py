@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings
 
-from jinasearch.core.config import DEFAULT_LATE_CHUNKING, DEFAULT_LATE_WINDOW, Recipe
+from jinasearch.core.config import DEFAULT_LATE_WINDOW, Recipe, default_recipe
 from jinasearch.core.library import LibraryStatus, SwitchStatus, read_status
 from jinasearch.core.models import Progress
 from jinasearch.gui.prefs import Prefs, load_prefs, save_prefs
@@ -66,7 +66,7 @@ def dialog(qtbot):  # type: ignore[no-untyped-def]
 
 def test_the_box_shows_the_default_for_a_new_index_and_the_index_own_recipe_otherwise(qtbot, dialog) -> None:  # type: ignore[no-untyped-def]
     fresh = dialog()
-    assert fresh.recipe.late.isChecked() == DEFAULT_LATE_CHUNKING
+    assert fresh.recipe.late.isChecked() == default_recipe(fresh.prefs().model_key).late
     assert fresh.recipe.window.value() == DEFAULT_LATE_WINDOW
     assert fresh.recipe.cost.isVisible() and "re-embeds every passage" in fresh.recipe.cost.text()
     fresh.accept()

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Literal
 
-from ..config import DEFAULT_LATE_CHUNKING, Recipe, Settings
+from ..config import Recipe, Settings, default_recipe
 from ..errors import ModelMismatchError, RecipeUnsupportedError
 from ..policy import plan_run, served_name
 from ..store import PendingPassage, Store
@@ -112,7 +112,7 @@ def chosen_recipe(store: Store, staging: Staging, settings: Settings) -> Recipe:
         return Recipe.from_key(staging.recipe)
     if store.model() is not None:
         return Recipe.from_key(store.recipe())
-    return Recipe(late=DEFAULT_LATE_CHUNKING)
+    return default_recipe(settings.model_key)
 
 
 def run_recipe(store: Store, staging: bool) -> Recipe:

@@ -145,3 +145,13 @@ def test_a_one_passage_document_pooled_is_its_naive_vector(minilm) -> None:  # t
         (got,) = pool(tokens, w, [len(ids)], minilm.specials)
         np.testing.assert_allclose(got, expected, atol=1e-5)
     assert minilm.specials == Specials((101,), (102,))  # MiniLM's [CLS] and [SEP], found from its tokenizer
+
+
+def test_a_new_index_late_chunks_with_the_jina_v2_models_only() -> None:
+    """The default per model (core/config.py: default_recipe): the models late chunking was made with."""
+    from jinasearch.core.config import DEFAULT_MODEL, LARGE_MODEL, default_recipe
+
+    assert default_recipe(DEFAULT_MODEL).late and default_recipe(LARGE_MODEL).late
+    assert default_recipe(DEFAULT_MODEL).window == DEFAULT_LATE_WINDOW
+    assert not default_recipe("/models/all-MiniLM-L6-v2").late
+    assert not default_recipe("server:jina/jina-embeddings-v2-base-en").late  # one vector per text
