@@ -3,7 +3,7 @@
     python benchmarks/late_cost.py [--models minilm v2-small v2-base] [--windows 512 1024 2048 8192]
                                    [--minilm-windows 256 512] [--margin-shares 16 0 8] [--reps 2]
                                    [--passages 200] [--base-passages 120] [--attn sdpa|eager]
-                                   [--ffn-scale 1.5] [--files F ...] [--json OUT]
+                                   [--ffn-scale 1.5] [--model PATH] [--files F ...] [--json OUT]
 
 Defaults (minilm and v2-small, 160 passages, 2 repetitions) take about 10 minutes on 2 cores shared
 with other work (load 5), half that on idle ones; v2-base costs about 6x v2-small per passage, so it
@@ -28,7 +28,7 @@ shape (BERT; small: hidden 512, 4 layers, 8 heads, MLP 2048; base: 768, 12, 12, 
 MiniLM's tokenizer), saved to a folder and loaded by the app's SentenceTransformerEmbedder. TIMING ONLY,
 no quality: standard absolute positions instead of Jina's ALiBi (same matmul shapes; ALiBi adds a
 bias per attention score) and a plain GELU MLP instead of Jina's GEGLU (--ffn-scale 1.5 matches its
-FLOPs). Also per variant: the longest single transformer call (a cancel waits for one), tokens the
+FLOPs). Where the real model is at hand, --model PATH measures it too (label "model"). Also per variant: the longest single transformer call (a cancel waits for one), tokens the
 model read per passage (tok/p, padding included), window tokens per passage as plan_windows plans them
 for whole documents (plan/p) and for the pipeline's calls of Encoder.batch_rows passages with
 store_context's reach around them (calls/p: what an index run reads), and peak RSS above the RSS
@@ -190,7 +190,8 @@ def variants(model: str, args: argparse.Namespace, positions: int) -> list[Varia
 
 
 def measure(model: str, args: argparse.Namespace) -> dict[str, Any]:
-    path = minilm_path() if model == "minilm" else random_model(model, args.models_dir, args.ffn_scale)
+    named = {"minilm": minilm_path(), "model": args.model}
+    path = named.get(model) or random_model(model, args.models_dir, args.ffn_scale)
     emb = load_embedder(path, device="cpu")
     emb._model.float()  # type: ignore[attr-defined]
     auto = emb._model[0].auto_model  # type: ignore[attr-defined]
@@ -258,6 +259,7 @@ def uptime() -> str:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--models", nargs="+", default=["minilm", "v2-small"], choices=["minilm", *SHAPES])
+    ap.add_argument("--model", help="also a real model (folder or cached hub name), at --windows")
     ap.add_argument("--windows", type=int, nargs="+", default=[512, 1024, 2048, 8192], help="W for the v2 shapes")
     ap.add_argument("--minilm-windows", type=int, nargs="+", default=[256, 512])
     ap.add_argument("--margin-shares", type=int, nargs="*", default=[MARGIN_SHARE, 0, 8], help="MiniLM, W=512")
@@ -275,11 +277,11 @@ def main() -> int:
     start = uptime()
     log(f"start: {start}; torch {torch.__version__}, {torch.get_num_threads()} threads")
     t0 = time.perf_counter()
-    results = [measure(m, args) for m in args.models]
+    results = [measure(m, args) for m in args.models + (["model"] if args.model else [])]
     end = uptime()
     print(table(results))
     print(f"\nload at start: {start}\nload at end:   {end}\ntotal {time.perf_counter() - t0:.0f} s")
-    if any(m != "minilm" for m in args.models):
+    if any(m in SHAPES for m in args.models):
         print("v2-small / v2-base: RANDOM WEIGHTS of Jina v2's shape, absolute positions (no ALiBi): timing only")
     if args.json:
         meta = {"load_start": start, "load_end": end, "torch": torch.__version__, "args": vars(args)}
