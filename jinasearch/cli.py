@@ -13,7 +13,7 @@ from pathlib import Path
 from . import __version__
 from .cli_args import (
     add_budget_args,
-    add_recipe_args,
+    add_passage_args,
     add_server_args,
     date,
     date_end,
@@ -34,9 +34,6 @@ from .cli_output import (
 )
 from .cli_status import cmd_status
 from .core.config import (
-    DEFAULT_CHUNK_TOKENS,
-    DEFAULT_OVERLAP_TOKENS,
-    DEFAULT_SECTION_CUTS,
     ENV_DATA_DIR,
     ENV_MODEL,
     Settings,
@@ -94,18 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     ix.add_argument(
         "--device", default="auto", type=device, help="where to embed: auto (default), cpu, cuda or mps (if present)"
     )
-    ix.add_argument("--chunk-tokens", type=positive, default=DEFAULT_CHUNK_TOKENS, help="passage size in model tokens")
-    ix.add_argument(
-        "--overlap-tokens", type=int, default=DEFAULT_OVERLAP_TOKENS, help="tokens shared by neighbouring passages"
-    )
-    ix.add_argument(
-        "--section-cuts",
-        action=argparse.BooleanOptionalAction,
-        default=DEFAULT_SECTION_CUTS,
-        help="start a new passage at every heading, however short the section before it (default: "
-        f"{'on' if DEFAULT_SECTION_CUTS else 'off'}: a short section stays with its neighbours)",
-    )
-    add_recipe_args(ix)
+    add_passage_args(ix)
     ix.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     se = sub.add_parser(

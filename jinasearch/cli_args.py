@@ -107,6 +107,24 @@ def add_budget_args(p: argparse.ArgumentParser) -> None:
     )
 
 
+def add_passage_args(p: argparse.ArgumentParser) -> None:
+    """How files are cut into passages (core/chunk.py) and how passages become vectors (core/embed/late.py)."""
+    from .core.config import DEFAULT_CHUNK_TOKENS, DEFAULT_OVERLAP_TOKENS, DEFAULT_SECTION_CUTS
+
+    p.add_argument("--chunk-tokens", type=positive, default=DEFAULT_CHUNK_TOKENS, help="passage size in model tokens")
+    p.add_argument(
+        "--overlap-tokens", type=int, default=DEFAULT_OVERLAP_TOKENS, help="tokens shared by neighbouring passages"
+    )
+    p.add_argument(
+        "--section-cuts",
+        action=argparse.BooleanOptionalAction,
+        default=DEFAULT_SECTION_CUTS,
+        help="start a new passage at every heading, however short the section before it (default: "
+        f"{'on' if DEFAULT_SECTION_CUTS else 'off'}: a short section stays with its neighbours)",
+    )
+    add_recipe_args(p)
+
+
 def add_recipe_args(p: argparse.ArgumentParser) -> None:
     """How passage vectors are made (core/embed/late.py); another recipe than the index's re-embeds."""
     from .core.config import DEFAULT_LATE_WINDOW

@@ -253,10 +253,7 @@ class Indexer:
         """Re-cut documents to a new passage size when asked (or when a cancelled re-cut asked before).
         Not while a model switch is still staging: the re-cut embeds new passages with this run's
         model, which is not the index's until the swap; it runs after the swap instead."""
-        store, key = (
-            run.store,
-            recut.recut_key(self.settings.chunk_tokens, self.settings.overlap_tokens, self.settings.section_cuts),
-        )
+        store, key = run.store, recut.settings_key(self.settings)
         if not (self._rechunk or recut.pending(store) == key):
             return
         encoder = None if run.staging or self.control.cancelled else self._encoder_or_none(run)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..chunk import Chunking
+from ..config import Settings
 from ..models import Chunk, Extracted
 from ..store import IndexedDoc, Store
 from ..store.documents import passage_hash
@@ -24,6 +25,11 @@ from .embedding import Encoder, new_vectors
 
 # Documents re-cut per transaction.
 GROUP = 32
+
+
+def settings_key(settings: Settings) -> str:
+    """The recut_key of the cut a run's settings ask for."""
+    return recut_key(settings.chunk_tokens, settings.overlap_tokens, settings.section_cuts)
 
 
 def recut_key(max_tokens: int, overlap_tokens: int, section_cuts: bool = False) -> str:
