@@ -12,6 +12,7 @@ from ..core.jobs import IndexJob, JobResult, JobState
 from ..core.library import LibraryStatus
 from ..core.models import Hit, Progress, SearchNote
 from . import actions
+from . import window_helpers as helpers
 from .controller import Controller
 from .dialogs import FailedFilesDialog, SettingsDialog, SkippedDialog
 from .folders import FolderPanel
@@ -23,14 +24,6 @@ from .results_pane import ResultsPane
 from .search_bar import SearchBar
 from .session import SearchSession
 from .status_where import WhereLabel
-from .window_helpers import classify_drop, counts_text, failure_banner, first_size, restore_layout, save_layout
-
-LEGEND = (
-    "Why it matched:  <span style='background:#ffb74d;color:#3e2000'><b>&nbsp;query words&nbsp;</b></span>"
-    "&nbsp;&nbsp;<span style='background:#fff3b0'>&nbsp;sentence closest in meaning&nbsp;</span>"
-    "&nbsp;&nbsp; found by: <span style='color:#1565c0'><b>keyword</b></span> · "
-    "<span style='color:#7b1fa2'><b>semantic</b></span> · <span style='color:#2e7d32'><b>both</b></span>"
-)
 
 
 class MainWindow(QMainWindow):
@@ -61,7 +54,7 @@ class MainWindow(QMainWindow):
     def _build(self) -> None:
         self.search_bar = SearchBar()
         self.banner = Banner()
-        self.legend = QLabel(LEGEND)
+        self.legend = QLabel(helpers.LEGEND)
         self.legend.setStyleSheet("color: #5f6368;")
         self.folders = FolderPanel()
         self.progress_panel = ProgressPanel()
@@ -97,7 +90,7 @@ class MainWindow(QMainWindow):
             activated=self.results.focus_first,
             context=Qt.ShortcutContext.WidgetShortcut,
         )
-        self.resize(*first_size(self.screen().availableGeometry().size() if self.screen() else None))
+        self.resize(*helpers.first_size(self.screen().availableGeometry().size() if self.screen() else None))
         self.update_empty_state()
 
     def _connect(self) -> None:
@@ -121,7 +114,8 @@ class MainWindow(QMainWindow):
         self.preview.folderRequested.connect(lambda hit: actions.reveal_or_say(hit, self.banner))
         self.preview.copyRequested.connect(actions.copy_hit_path)
         c.progress.connect(self._progress)
-        c.runStarted.connect(lambda job: self.progress_panel.started(job, c.is_paused))
+        # Bound methods, not lambdas: a destroyed window's are dropped, so a late run or model load calls nothing.
+        c.runStarted.connect(self._run_started)
         c.runFinished.connect(self._run_finished)
         c.pausedChanged.connect(self.progress_panel.set_paused)
         c.foldersChanged.connect(self._folders_changed)
@@ -132,7 +126,7 @@ class MainWindow(QMainWindow):
         c.modelLoading.connect(self._model_loading)
         c.modelDownloading.connect(self.banner.model_downloading)
         c.modelLoaded.connect(self._model_loaded)
-        c.modelFailed.connect(lambda name, msg: (self.banner.model_failed(name, msg), self.where.model_failed()))
+        c.modelFailed.connect(self._model_failed)
 
     def start(self) -> None:
         """Heavy work begins only now, after the window is on screen."""
@@ -204,7 +198,7 @@ class MainWindow(QMainWindow):
     dragMoveEvent = dragEnterEvent  # type: ignore[assignment]  # the same answer while the drag moves
 
     def dropEvent(self, event: QDropEvent) -> None:
-        folders, problems = classify_drop(list(event.mimeData().urls()))
+        folders, problems = helpers.classify_drop(list(event.mimeData().urls()))
         if folders:
             event.acceptProposedAction()
             self.add_folders(folders)
@@ -230,10 +224,17 @@ class MainWindow(QMainWindow):
     def _progress(self, p: Progress) -> None:
         self.progress_panel.show_progress(p, self.controller.is_paused, self.controller.status)
 
+    def _run_started(self, job: object) -> None:
+        self.progress_panel.started(job, self.controller.is_paused)
+
+    def _model_failed(self, name: str, msg: str) -> None:
+        self.banner.model_failed(name, msg)
+        self.where.model_failed()
+
     def _run_finished(self, result: JobResult) -> None:
         self.progress_panel.finished(result)
         if result.status == JobState.FAILED:
-            self.banner.show_error(*failure_banner(result.error))
+            self.banner.show_error(*helpers.failure_banner(result.error))
         elif isinstance(result.job, IndexJob) and result.status == JobState.DONE:
             self.banner.clear("index", "settings")
             if result.outcome is not None and result.outcome.notice:
@@ -248,7 +249,7 @@ class MainWindow(QMainWindow):
         self.update_empty_state()
 
     def _status_changed(self, st: LibraryStatus) -> None:
-        self.counts.setText(counts_text(st))
+        self.counts.setText(helpers.counts_text(st))
 
     def _model_loading(self, name: str) -> None:
         self.where.show_for(self.controller.prefs)
@@ -281,10 +282,10 @@ class MainWindow(QMainWindow):
     # -- window state -----------------------------------------------------------------------------
 
     def _restore(self) -> None:
-        restore_layout(self.qsettings, self, self.splitter)
+        helpers.restore_layout(self.qsettings, self, self.splitter)
 
     def save_state(self) -> None:
-        save_layout(self.qsettings, self, self.splitter)
+        helpers.save_layout(self.qsettings, self, self.splitter)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.shutdown()

@@ -13,6 +13,14 @@ from ..core.library import LibraryStatus
 from .recipe_box import LATE_LABEL
 from .switch_words import reembed_words
 
+# The line above the results that says what the colours and labels mean.
+LEGEND = (
+    "Why it matched:  <span style='background:#ffb74d;color:#3e2000'><b>&nbsp;query words&nbsp;</b></span>"
+    "&nbsp;&nbsp;<span style='background:#fff3b0'>&nbsp;sentence closest in meaning&nbsp;</span>"
+    "&nbsp;&nbsp; found by: <span style='color:#1565c0'><b>keyword</b></span> · "
+    "<span style='color:#7b1fa2'><b>semantic</b></span> · <span style='color:#2e7d32'><b>both</b></span>"
+)
+
 
 def classify_drop(urls: list[QUrl]) -> tuple[list[str], list[str]]:
     """Dropped URLs -> (folders to index, reasons for what was refused). A file stands for its folder."""
