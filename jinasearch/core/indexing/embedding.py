@@ -133,6 +133,21 @@ class Encoder:
     ) -> list[PendingPassage]:
         return distinct_rows(rows, skip, by_length=self.late is None)
 
+    def batches(self, items: Sequence[PendingPassage]) -> Iterator[Sequence[PendingPassage]]:
+        """`items` in writes of `batch_rows`. For late chunking a write runs on to the end of its
+        document (up to 4x as many rows): a document cut between two writes would have the window at
+        the cut read twice, and its vectors would depend on where the cut fell."""
+        size = self.batch_rows
+        i = 0
+        while i < len(items):
+            end = min(len(items), i + size)
+            if self.late is not None:
+                cap = min(len(items), i + 4 * size)
+                while end < cap and items[end].doc_id == items[end - 1].doc_id:
+                    end += 1
+            yield items[i:end]
+            i = end
+
     def prepare(self, rows: Sequence[PendingPassage]) -> list[str] | LateWork:
         """What `run` embeds for these rows; reads their documents' context from the store for late
         chunking, so it runs on the thread that owns the store."""
@@ -210,7 +225,6 @@ def embed_windows(
 def _embed_windows(
     encoder: Encoder, windows: Iterable[Sequence[PendingPassage]], write: Write, total: int, adoption: Adoption | None
 ) -> Iterator[Step]:
-    batch_size = encoder.batch_rows
     done = 0
     start = time.monotonic()
     for window in windows:
@@ -218,8 +232,7 @@ def _embed_windows(
         if adoption is not None:
             items, adopted = adoption.take(items)
             done += adopted
-        for i in range(0, len(items), batch_size):
-            batch = items[i : i + batch_size]
+        for batch in encoder.batches(items):
             vecs = encoder.run(encoder.prepare(batch))
             if vecs is None:
                 return
