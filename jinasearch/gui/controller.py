@@ -28,15 +28,13 @@ class Controller(QObject):
     # The folder panel's counts follow a run at this pace (a status read: a few small queries, search thread).
     STATUS_EVERY_S = 2.0
 
-    # to the workers (queued: they live on other threads)
-    _run = Signal(object)
+    _run = Signal(object)  # to the workers (queued: they live on other threads)
     _search = Signal(int, str, object)
     _preview = Signal(int, int)
     _status = Signal()
     _reset = Signal(object)
     _changed = Signal(object)  # from the watcher's timer thread
-    # to the views
-    progress = Signal(object)
+    progress = Signal(object)  # to the views
     runStarted = Signal(object)
     runFinished = Signal(object)
     pausedChanged = Signal(bool)
@@ -129,7 +127,10 @@ class Controller(QObject):
         self.models.load(self.prefs.embed_model, self.prefs.backend)
 
     def shutdown(self) -> None:
-        """Stop everything and wait for the threads; what was committed stays committed."""
+        """Stop everything and wait for the threads; what was committed stays committed. A model load may outlive
+        the wait (a server's timeouts): from now on neither this nor its models say anything."""
+        self.blockSignals(True)
+        self.models.blockSignals(True)
         self.jobs.clear()
         self.indexer.control.cancel()
         if self.watcher is not None:
