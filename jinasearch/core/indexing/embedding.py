@@ -243,31 +243,23 @@ def _embed_windows(
             return
 
 
-def texts_without_vectors(store: Store, docs: Iterable[tuple[str, Sequence[Chunk]]]) -> dict[str, str]:
-    """What the model must embed for these (title, passages) before they are committed: each input
-    by its text hash, for the texts no stored passage has a vector for (an unchanged passage keeps its own)."""
-    new: dict[str, str] = {}
-    for title, chunks in docs:
-        for c in chunks:
-            text = model_input(title, c.section, c.text)
-            h = text_hash(text)
-            if h not in new and not store.has_vector(h):
-                new[h] = text
-    return new
-
-
 def new_vectors(
     store: Store, docs: Iterable[tuple[str, Sequence[Chunk]]], encoder: Encoder
 ) -> tuple[list[str], np.ndarray] | None:
-    """Vectors for what these (title, passages) need before they are committed (texts_without_vectors),
-    as (text hashes, vectors); with late chunking each pooled in its document. None when cancelled."""
-    read = [(title, list(chunks)) for title, chunks in docs]
-    new = texts_without_vectors(store, read)
+    """Vectors for what these (title, passages) need before they are committed: the inputs no stored
+    passage has a vector for (an unchanged passage keeps its own), as (text hashes, vectors); with late
+    chunking each pooled in its document. None when cancelled."""
+    inputs = [[model_input(title, c.section, c.text) for c in chunks] for title, chunks in docs]
+    hashed = [([text_hash(t) for t in texts], texts) for texts in inputs]
+    new: dict[str, str] = {}
+    for hashes, texts in hashed:
+        for h, t in zip(hashes, texts):
+            if h not in new and not store.has_vector(h):
+                new[h] = t
     if encoder.late is None or not new:
         vecs = batched(list(new.values()), encoder)
         return None if vecs is None else (list(new), vecs)
-    inputs = [[model_input(title, c.section, c.text) for c in chunks] for title, chunks in read]
-    work = docs_work([([text_hash(t) for t in texts], texts) for texts in inputs], set(new))
+    work = docs_work(hashed, set(new))
     late = encoder.late.run(work)
     return None if late is None else (list(work.hashes), late)
 

@@ -152,8 +152,7 @@ class LateRunner:
         tokens = self.batch_tokens
         if self.control.slice_s is not None and self._per_token is not None:
             tokens = min(tokens, int(self.control.slice_s / max(self._per_token, 1e-9)))
-        longest, group = 0, [jobs[i]]
-        longest = len(jobs[i].ids)
+        longest, group = len(jobs[i].ids), [jobs[i]]
         for job in jobs[i + 1 :]:
             longest = max(longest, len(job.ids))
             if longest * (len(group) + 1) > tokens:
