@@ -14,6 +14,7 @@ import os
 import re
 
 from .chunk import SECTION_SEP
+from .extract import unit_of
 
 _NAME_SEPARATORS = re.compile(r"[-_.+]+")
 
@@ -48,11 +49,15 @@ def model_input(title: str, section: str, text: str) -> str:
 
 def breadcrumb(path: str, title: str, section: str, page: int | None) -> str:
     """Where a hit is, as a person reads it: `R-intro.pdf › 7 Reading data from files › 7.1 … · p. 31`
-    (the heading path, else the title, after the file's name)."""
+    (the heading path, else the title, after the file's name); a slide, chapter, sheet or message is
+    named as such (`deck.pptx › Roadmap · slide 4`)."""
     parts = [os.path.basename(path)]
     if section:
         parts.append(section)
     elif title:
         parts.append(title)
     crumb = SECTION_SEP.join(parts)
-    return f"{crumb} · p. {page}" if page else crumb
+    if not page:
+        return crumb
+    unit = unit_of(path)
+    return f"{crumb} · p. {page}" if unit == "page" else f"{crumb} · {unit} {page}"

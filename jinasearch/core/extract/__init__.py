@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import ExtractionError
 from ..models import Extracted
-from .base import Extractor
+from .base import Extractor, Unit
 from .docx import DocxExtractor
 from .html import HtmlExtractor
 from .parts import Collector, Part, assemble
@@ -72,7 +72,15 @@ def extract_into(path: str | Path, sink: Collector) -> None:
 def stopped_at(path: str, done: int, total: int) -> str:
     """Where a read that stopped part-way got to, for a paged format: " at page 181 of 270"; else ""."""
     extractor = REGISTRY.get(Path(path).suffix.lower())
-    return f" at page {done + 1} of {total}" if total and extractor is not None and extractor.paged else ""
+    if not total or extractor is None or not extractor.paged:
+        return ""
+    return f" at {extractor.unit} {done + 1} of {total}"
+
+
+def unit_of(path: str | Path) -> Unit:
+    """What a file's numbered parts are called ("page", "slide", "chapter", ...), by its suffix."""
+    extractor = REGISTRY.get(Path(path).suffix.lower())
+    return extractor.unit if extractor is not None else "page"
 
 
 def default_runner() -> Runner:
@@ -92,4 +100,5 @@ __all__ = [
     "extract",
     "extract_into",
     "supported",
+    "unit_of",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from ..errors import ExtractionError
 
@@ -19,6 +19,9 @@ MAX_TEXT_CHARS = 20_000_000
 # What a file that yields no text is told, unless its format says more (Extractor.no_text).
 NO_TEXT = "no text found"
 
+# What a format's numbered parts are called where a PDF has pages: the card says "slide 4", not "p. 4".
+Unit = Literal["page", "slide", "chapter", "sheet", "message"]
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 _SPACES = re.compile(r"[ \t\u00a0]+")
 _BLANKS = re.compile(r"\n{3,}")
@@ -31,6 +34,7 @@ class Extractor(Protocol):
     suffixes: tuple[str, ...]
     paged: bool  # progress counts pages (a stopped read says "at page N of M"), not bytes or blocks
     no_text: str  # the reason given when a file of this format yields no text
+    unit: Unit  # what its numbered parts (Page records) are called; "page" for formats without them
 
     def extract(self, path: Path, sink: Collector) -> None: ...
 

@@ -68,6 +68,7 @@ class DocxExtractor:
     suffixes = (".docx",)
     paged = False
     no_text = NO_TEXT
+    unit = "page"
 
     def extract(self, path: Path, sink: Collector) -> None:
         check_size(path)

@@ -159,6 +159,7 @@ class HtmlExtractor:
     suffixes = (".html", ".htm", ".xhtml")
     paged = False
     no_text = NO_TEXT
+    unit = "page"
 
     def extract(self, path: Path, sink: Collector) -> None:
         check_size(path, 50 * 1024 * 1024)

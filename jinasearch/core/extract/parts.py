@@ -79,6 +79,17 @@ class Collector:
         heads = tuple(Heading(h.level, h.title, self._pos + shift + h.start) for h in headings)
         self._emit((PAGE_SEP if self._sent_any else "") + text, heads, ())
 
+    def unit(self, number: int, text: str, headings: Sequence[Heading] = ()) -> None:
+        """A numbered part of a format without running headers or footers (a slide, a sheet, a chapter,
+        a message), already cleaned, with headings at offsets into it: sent on at once, its number kept
+        as a Page so that a passage in it is shown and opened at it. Do not mix with `page`."""
+        if not text.strip():
+            return
+        shift = len(PAGE_SEP) if self._sent_any else 0
+        heads = tuple(Heading(h.level, h.title, self._pos + shift + h.start) for h in headings)
+        start = self._pos + shift
+        self._emit((PAGE_SEP if self._sent_any else "") + text, heads, (Page(number, start, start + len(text)),))
+
     @property
     def has_text(self) -> bool:
         """Whether any text was handed on (call after `finish`)."""

@@ -39,6 +39,7 @@ class PdfExtractor:
     suffixes = (".pdf",)
     paged = True
     no_text = "no text in PDF (scanned images need OCR, which is not supported)"
+    unit = "page"
 
     def extract(self, path: Path, sink: Collector) -> None:
         check_size(path)

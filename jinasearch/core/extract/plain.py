@@ -137,6 +137,7 @@ class TextExtractor:
     suffixes = TEXT_SUFFIXES
     paged = False
     no_text = NO_TEXT
+    unit = "page"
 
     def extract(self, path: Path, sink: Collector) -> None:
         check_size(path)
