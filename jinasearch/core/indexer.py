@@ -27,6 +27,7 @@ from .indexing.background import BackgroundEmbedder
 from .indexing.changes import find_changes
 from .indexing.embedding import EMBED_WINDOW, Adoption, Encoder, embed_windows, make_encoder
 from .indexing.loading import EmbedderFactory, ModelLoad, default_factory
+from .indexing.ocr import ocr_pass
 from .indexing.reading import read_and_commit
 from .indexing.refresh import refresh_all
 from .indexing.run import Run
@@ -58,6 +59,7 @@ class Indexer:
         rechunk: bool = False,
         control: Control | None = None,
         embed_data: bool | None = None,
+        ocr: bool | None = None,
     ) -> None:
         self.settings = settings
         self.model = settings.model_key
@@ -67,6 +69,7 @@ class Indexer:
         self._reembed = reembed
         self._rechunk = rechunk  # re-cut every document to the settings' passage size (indexing/recut.py)
         self._embed_data = embed_data  # set the roots' "also search data files by meaning" (None: leave it)
+        self._ocr = ocr  # switch OCR for the roots (None: leave it)
         self.control = control or Control()
         self._encoder: Encoder | None = None
         self._loading: ModelLoad | None = None  # the model loading on a helper thread, if it is
@@ -100,6 +103,8 @@ class Indexer:
         changes = yield from find_changes(run.store, roots, self.settings, run.tally)
         run.changes = changes
         switched = run.store.set_embed_data(changes.roots, self._embed_data) if self._embed_data is not None else []
+        if self._ocr is not None:
+            run.store.set_ocr(changes.roots, self._ocr)
         run.policy = budget.prepare(run.store, self.settings, switched, self.control)
         if changes.work:  # nothing to extract (an unchanged folder): no model needed
             cutting = Chunking.of(self.settings, self._tokenizer(run))
@@ -178,6 +183,8 @@ class Indexer:
         store, cancelled = run.store, self.control.cancelled
         if not cancelled and run.keyword_only is None:
             yield from self._embed(run)
+        yield from self._scans(run)
+        if not cancelled and run.keyword_only is None:
             yield from self._refresh(run)
             if reembed.server_moved(store, self.settings) and not run.staging:
                 self._encoder_or_none(run)  # nothing to embed, but a new address to confirm and record
@@ -210,18 +217,18 @@ class Indexer:
         done = 0
         for step in steps:
             done = step.done
-            yield Progress(
-                phase="embed",
-                task=task,
-                passages_total=step.total,
-                passages_done=step.done,
-                passages_per_s=step.per_s,
-                eta_s=step.eta_s,
-                files_total=run.tally.scanned,
-                files_done=run.tally.scanned,
-                failed=run.tally.failed,
-            )
+            yield run.tally.embedding(task, step.total, step.done, step.per_s, step.eta_s)
         run.tally.embedded += done
+
+    def _scans(self, run: Run) -> Iterator[Progress]:
+        """Read scanned pages by OCR once every text layer is in (indexing/ocr.py), then embed them."""
+        if run.changes is None or self.control.cancelled:
+            return
+        added = run.tally.added
+        cutting = Chunking.of(self.settings, self._tokenizer(run))
+        yield from ocr_pass(self._runner, run.store, run.changes.roots, cutting, run.tally, self.control, run.budget)
+        if run.tally.added > added and run.keyword_only is None and not self.control.cancelled:
+            yield from self._embed(run)
 
     def _refresh(self, run: Run) -> Iterator[Progress]:
         """Read again the unchanged files an older extraction read (indexing/refresh.py). Not while a
@@ -234,14 +241,10 @@ class Indexer:
         if encoder is None:
             return
         cutting = Chunking.of(self.settings, encoder.emb.tokenizer)
-        changes = run.changes
-        assert changes is not None
-        for step in refresh_all(
-            self._runner, changes, self.control, cutting, run.store, encoder, run.tally, run.budget
-        ):
-            yield Progress(
-                phase="extract", task="refresh", files_total=step.total, files_done=step.done, current=step.path
-            )
+        assert run.changes is not None
+        steps = refresh_all(self._runner, run.changes, self.control, cutting, run.store, encoder, run.tally, run.budget)
+        for step in steps:
+            yield Progress("extract", task="refresh", files_total=step.total, files_done=step.done, current=step.path)
 
     def _need_encoder(self, run: Run) -> Encoder:
         encoder = self._encoder_or_none(run)
@@ -262,9 +265,7 @@ class Indexer:
             return
         cutting = Chunking.of(self.settings, encoder.emb.tokenizer)
         for step in recut.recut_all(store, cutting, encoder, run.budget):
-            yield Progress(
-                phase="extract", task="recut", files_total=step.total, files_done=step.done, current=step.path
-            )
+            yield Progress("extract", task="recut", files_total=step.total, files_done=step.done, current=step.path)
 
     def _lost(self) -> Exception | None:
         return self._encoder.lost if self._encoder is not None else None
@@ -276,15 +277,9 @@ class Indexer:
         run.session.complete = state == "done"
         outcome = RunOutcome(state, summary, run.keyword_only, run.session.notice, run.swap_seconds)
         return Progress(
-            phase="done",
-            files_total=summary.scanned,
-            files_done=summary.scanned,
-            passages_done=summary.passages_embedded,
-            failed=summary.failed,
-            removed=summary.removed,
-            skipped_unchanged=summary.unchanged,
-            outcome=outcome,
-        )
+            "done", files_total=summary.scanned, files_done=summary.scanned, passages_done=summary.passages_embedded,
+            failed=summary.failed, removed=summary.removed, skipped_unchanged=summary.unchanged, outcome=outcome,
+        )  # fmt: skip
 
 
 def _pending_windows(store: Store) -> Iterator[list[PendingPassage]]:

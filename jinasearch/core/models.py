@@ -7,12 +7,26 @@ from typing import Literal
 
 
 @dataclass(frozen=True)
+class OcrOrder:
+    """What a reading of a file does with its pages that have no text layer (scans, photos of text).
+
+    Reading the text layers of every file comes first and OCR after it (core/indexing/ocr.py), so a
+    first reading only notes such pages; the OCR pass reads them. Pages read by OCR before, for the
+    same bytes (`digest`), are handed in as `known`: OCR text is never computed twice for one file."""
+
+    run: bool  # read waiting pages by OCR now (the OCR pass); False: only note them
+    digest: str | None = None  # the content hash `known` was read from
+    known: tuple[tuple[int, str], ...] = ()  # (page number, text) read by OCR before
+
+
+@dataclass(frozen=True)
 class FileInfo:
-    """A file found by the scanner, with what change detection needs."""
+    """A file found by the scanner, with what change detection needs (and, for a reading, its OCR order)."""
 
     path: str
     size: int
     mtime: float
+    ocr: OcrOrder | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -43,6 +57,10 @@ class Extracted:
     title: str = ""
     headings: tuple[Heading, ...] = ()
     partial: str | None = None
+    # Pages without a text layer that this reading did not read by OCR (the OCR pass will).
+    ocr_waiting: tuple[int, ...] = ()
+    # Pages this reading read by OCR, (number, text): stored by content hash, never read by OCR again.
+    ocr_read: tuple[tuple[int, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -154,8 +172,9 @@ SearchNote = Literal["ok", "keyword-only", "model-mismatch", "no-index", "indexi
 
 Phase = Literal["scan", "extract", "embed", "save", "done"]
 # What a run's phase works for: its own files, a model switch (stage the new model's vectors, then
-# swap them in), a re-cut to a new passage size, or reading unchanged files again for a newer extraction.
-Task = Literal["index", "reembed", "swap", "recut", "refresh"]
+# swap them in), a re-cut to a new passage size, reading unchanged files again for a newer extraction,
+# or reading scanned pages by OCR once every text layer is in (core/indexing/ocr.py).
+Task = Literal["index", "reembed", "swap", "recut", "refresh", "ocr"]
 
 
 @dataclass(frozen=True)
@@ -172,6 +191,7 @@ class IndexSummary:
     passages_embedded: int = 0
     seconds: float = 0.0
     errors: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    ocr_read: int = 0  # files whose scanned pages OCR read (after the text layers)
 
 
 RunState = Literal["done", "cancelled", "keyword-only"]

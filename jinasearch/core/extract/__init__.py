@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import ExtractionError
-from ..models import Extracted
+from ..models import Extracted, OcrOrder
 from .base import Extractor, Unit
 from .docx import DocxExtractor
 from .html import HtmlExtractor
@@ -33,17 +33,18 @@ def supported(path: str | Path) -> bool:
     return Path(path).suffix.lower() in REGISTRY
 
 
-def extract(path: str | Path) -> Extracted:
-    """Extract text from one file; any failure becomes an ExtractionError with a readable reason."""
+def extract(path: str | Path, ocr: OcrOrder | None = None) -> Extracted:
+    """Extract text from one file; any failure becomes an ExtractionError with a readable reason.
+    Without an OCR order, pages without a text layer are only noted (Extracted.ocr_waiting)."""
     parts: list[Part] = []
-    sink = Collector(parts.append)
+    sink = Collector(parts.append, ocr=ocr)
     extract_into(path, sink)
-    return assemble(parts, sink.title_text, sink.partial)
+    return assemble(parts, sink.summary())
 
 
 def extract_into(path: str | Path, sink: Collector) -> None:
     """Read one file into `sink` and finish it; raises ExtractionError with a readable reason.
-    A file that yields no text at all fails ("no text found")."""
+    A file that yields no text at all fails ("no text found"), unless it has pages waiting for OCR."""
     p = Path(path)
     extractor = REGISTRY.get(p.suffix.lower())
     if extractor is None:
@@ -65,7 +66,7 @@ def extract_into(path: str | Path, sink: Collector) -> None:
         raise ExtractionError(f"cannot read: {exc.strerror or exc}") from None
     except Exception as exc:  # noqa: BLE001 - a parser bug on one file must not stop indexing
         raise ExtractionError(f"could not extract ({type(exc).__name__}: {str(exc)[:100]})") from None
-    if not sink.has_text:
+    if not sink.has_text and not sink.ocr_waiting:
         raise ExtractionError(extractor.no_text)
 
 

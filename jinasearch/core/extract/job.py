@@ -15,7 +15,7 @@ from collections.abc import Callable
 from multiprocessing.connection import Connection
 
 from ..chunk import Chunking, Cutter
-from ..models import Extracted, FileInfo
+from ..models import FileInfo
 from . import stopped_at
 from .limits import Limits
 from .parts import Collector, Part
@@ -101,7 +101,7 @@ class Job:
                     collector.note(why)
                     collector.finish_locked()
                 if collector is not None and collector.has_text:
-                    extracted = Extracted("", title=collector.title_text, partial=collector.partial)
+                    extracted = collector.summary()
                     # The hash of what was read: the file is not read again until it changes.
                     result = Result(self.info, self.digest, extracted=extracted, streamed=True, last=True, limited=True)
                 else:
@@ -184,6 +184,10 @@ class _Locked(Collector):
     def block(self, text, headings=()) -> None:  # type: ignore[no-untyped-def]
         with self._lock:
             super().block(text, headings)
+
+    def unit(self, number, text, headings=()) -> None:  # type: ignore[no-untyped-def]
+        with self._lock:
+            super().unit(number, text, headings)
 
     def finish(self) -> None:
         with self._lock:

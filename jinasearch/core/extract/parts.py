@@ -14,12 +14,16 @@ pages and headings (document offsets), which `assemble` joins into an Extracted.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
-from ..models import Extracted, Heading, Page
+from ..models import Extracted, Heading, OcrOrder, Page
 from .base import clean_text, squash
 from .furniture import strip_running_lines
 from .outline import OutlineEntry, place_outline
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
 
 # Between pages, and between blocks that end a paragraph: the chunker sees a paragraph break.
 PAGE_SEP = "\n\n"
@@ -55,6 +59,10 @@ class Collector:
     _sent_any: bool = False
     # Why only part of the file was read (a stall, a size cap), when it was.
     partial: str | None = None
+    # What to do with pages without a text layer (scanned.py); None: only note them.
+    ocr: OcrOrder | None = None
+    ocr_waiting: list[int] = field(default_factory=list)
+    ocr_read: list[tuple[int, str]] = field(default_factory=list)
 
     # -- what extractors call ---------------------------------------------------------------------
 
@@ -89,6 +97,30 @@ class Collector:
         heads = tuple(Heading(h.level, h.title, self._pos + shift + h.start) for h in headings)
         start = self._pos + shift
         self._emit((PAGE_SEP if self._sent_any else "") + text, heads, (Page(number, start, start + len(text)),))
+
+    def scanned(self, number: int, render: Callable[[], Image], *, flowing: bool = False) -> None:
+        """A page (1-based) that has no text layer: a scan or a photo of text, `render` giving its image.
+        Read by OCR if the order says so (or taken from an earlier OCR of the same bytes), else noted
+        as waiting. `flowing`: a numbered unit without running headers (an image file's frames)."""
+        from .scanned import read_scanned
+
+        text = read_scanned(self, number, render)
+        if text is None:
+            return
+        if flowing:
+            self.unit(number, clean_text(text))
+        else:
+            self.page(number, text)
+
+    def summary(self) -> Extracted:
+        """What a reading found besides its text (which went on as Parts): title, partial, OCR."""
+        return Extracted(
+            "",
+            title=self.title_text,
+            partial=self.partial,
+            ocr_waiting=tuple(self.ocr_waiting),
+            ocr_read=tuple(self.ocr_read),
+        )
 
     @property
     def has_text(self) -> bool:
@@ -139,12 +171,11 @@ class Collector:
         self.on_part(part)
 
 
-def assemble(parts: Sequence[Part], title: str = "", partial: str | None = None) -> Extracted:
-    """The Extracted of a document from its Parts, in order."""
-    return Extracted(
+def assemble(parts: Sequence[Part], summary: Extracted) -> Extracted:
+    """The Extracted of a document from its Parts, in order, and the reading's summary (Collector.summary)."""
+    return replace(
+        summary,
         text="".join(p.text for p in parts),
         pages=tuple(pg for p in parts for pg in p.pages),
-        title=title,
         headings=tuple(h for p in parts for h in p.headings),
-        partial=partial,
     )

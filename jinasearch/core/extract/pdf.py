@@ -10,6 +10,7 @@ Brotli-compressed files, which PDFium shows as blank pages.
 
 from __future__ import annotations
 
+import functools
 import logging
 import mmap
 import threading
@@ -20,6 +21,7 @@ from ..errors import ExtractionError
 from .base import check_size
 from .outline import OutlineEntry
 from .parts import Collector
+from .scanned import SCAN_MAX_WORDS
 
 # pypdf is chatty about every malformed object; the file's fate is reported once, by us. (Some of its
 # messages are logged at ERROR, so only CRITICAL passes.)
@@ -28,6 +30,10 @@ logging.getLogger("pypdf").setLevel(logging.CRITICAL)
 logging.getLogger("pypdfium2").setLevel(logging.CRITICAL)
 
 MAX_PAGES = 5000
+# Tesseract reads best at 300 dpi (its documentation, "Improving the quality of the output"); a page
+# larger than Letter is drawn with at most this many pixels.
+OCR_DPI = 300
+OCR_MAX_PIXELS = 12_000_000
 # PDFium is not thread-safe: whoever calls it in this process (extraction inline, the page preview,
 # core/pages.py) holds this lock.
 PDFIUM_LOCK = threading.RLock()
@@ -38,7 +44,7 @@ _SOFT_HYPHENS = {0x02: None, 0xFFFE: None}
 class PdfExtractor:
     suffixes = (".pdf",)
     paged = True
-    no_text = "no text in PDF (scanned images need OCR, which is not supported)"
+    no_text = "no text in PDF (no text layer, and no page with an image for OCR to read)"
     unit = "page"
 
     def extract(self, path: Path, sink: Collector) -> None:
@@ -93,14 +99,31 @@ def _pdfium_pages(pdf: Any, sink: Collector) -> None:
             textpage = page.get_textpage()
             raw = textpage.get_text_bounded()
             textpage.close()
+            if len(raw.split()) < SCAN_MAX_WORDS and _has_image(page):
+                # A scanned page: OCR now, an earlier OCR of these bytes, or noted for the OCR pass.
+                sink.scanned(i + 1, functools.partial(_render, page))
+                raw = None
             page.close()
         except Exception:  # noqa: BLE001 - one broken page must not cost the others
             bad += 1
             raw = ""
-        text = raw.translate(_SOFT_HYPHENS).replace("\r\n", "\n").replace("\r", "\n")
-        sink.page(i + 1, text)
+        if raw is not None:
+            sink.page(i + 1, raw.translate(_SOFT_HYPHENS).replace("\r\n", "\n").replace("\r", "\n"))
         sink.progress(i + 1, n)
     _check_pages(n, bad)
+
+
+def _has_image(page: Any) -> bool:
+    import pypdfium2.raw as pdfium_c
+
+    return next(iter(page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=3)), None) is not None
+
+
+def _render(page: Any) -> Any:
+    """A page as a grayscale image for OCR: at OCR_DPI, or fewer pixels for a huge page (a poster)."""
+    width, height = page.get_size()  # points, 1/72 inch
+    scale = min(OCR_DPI / 72, (OCR_MAX_PIXELS / max(1.0, width * height)) ** 0.5)
+    return page.render(scale=scale, grayscale=True).to_pil()
 
 
 def _pdfium_outline(pdf: Any) -> list[OutlineEntry]:

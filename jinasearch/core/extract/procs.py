@@ -122,7 +122,7 @@ class WorkerProc:
             return r
         if r.error is not None or r.extracted is None or not parts:
             return replace(r, extracted=None, streamed=False)
-        extracted = assemble([p for p, _ in parts], r.extracted.title, r.extracted.partial)
+        extracted = assemble([p for p, _ in parts], r.extracted)
         chunks = None
         if all(c is not None for _, c in parts):
             # Numbered already: one Cutter per reading carries the count across parts (a re-read resets).

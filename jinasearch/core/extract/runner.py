@@ -23,6 +23,7 @@ from ..scan import fs_path
 from . import extract, extract_into
 from .base import MAX_FILE_BYTES
 from .parts import Collector
+from .scanned import ordered
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,7 @@ def _restat(info: FileInfo) -> FileInfo | None:
         st = os.stat(fs_path(info.path))
     except OSError:
         return None
-    return FileInfo(path=info.path, size=st.st_size, mtime=st.st_mtime)
+    return replace(info, size=st.st_size, mtime=st.st_mtime)
 
 
 def _extract_checked(info: FileInfo, known_hash: str | None, sink: SinkFactory | None) -> Result:
@@ -136,11 +137,12 @@ def _extract_checked(info: FileInfo, known_hash: str | None, sink: SinkFactory |
     streamed = sink is not None
     try:
         if sink is None:
-            extracted = extract(path)
+            extracted = extract(path, ordered(info.ocr, digest))
         else:
             collector = sink(digest)
+            collector.ocr = ordered(info.ocr, digest)
             extract_into(path, collector)
-            extracted = Extracted("", title=collector.title_text, partial=collector.partial)
+            extracted = collector.summary()
     except ExtractionError as exc:
         return Result(info, digest, error=exc.reason, streamed=streamed, limited=exc.limited)
     if not _same(path, info):

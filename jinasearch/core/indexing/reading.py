@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 
 from ..chunk import Chunking
 from ..control import Control
 from ..exclusions import excluded_below
 from ..extract.runner import Runner, close_results, cut, ready_batches
-from ..models import FileInfo, Progress
+from ..models import FileInfo, OcrOrder, Progress, Task
 from ..scan import fs_path
 from ..store import Store
 from .background import BackgroundEmbedder
@@ -40,6 +41,7 @@ def read_and_commit(
     background: Callable[[], BackgroundEmbedder | None],
     control: Control,
     policy: EmbedPolicy,
+    task: Task = "index",
 ) -> Iterator[Progress]:
     """Extract (and, where the runner can, cut) every changed file; yields a Progress per commit.
 
@@ -48,7 +50,7 @@ def read_and_commit(
     completed = False
     embedder: BackgroundEmbedder | None = None
     excluded = NowExcluded(changes, control)
-    results = runner.run(excluded.drop(changes.work), changes.known, cutting)
+    results = runner.run(excluded.drop(with_known(store, changes.work)), changes.known, cutting)
     try:
         for batch in ready_batches(results, runner, commit_limit):
             if control.cancelled:
@@ -65,7 +67,7 @@ def read_and_commit(
             embedder = background()  # None until the model is in (it loads meanwhile)
             embedded = embedder.step() if embedder is not None else 0
             yield tally.progress(
-                "extract", current=batch[-1].file.path, passages_total=tally.added, passages_done=embedded
+                "extract", task=task, current=batch[-1].file.path, passages_total=tally.added, passages_done=embedded
             )
         completed = True
     finally:
@@ -74,6 +76,17 @@ def read_and_commit(
             # Cancelled or failed: do not make the caller wait for the model's window in flight.
             embedder.close(keep=completed and not control.cancelled)
             tally.embedded += embedder.embedded
+
+
+def with_known(store: Store, files: Iterable[FileInfo]) -> Iterator[FileInfo]:
+    """`files`, each with what OCR read before for the bytes its document records, if it read any
+    (extract/scanned.py: OCR is never run twice on the same bytes); an order already given stays."""
+    for info in files:
+        known = store.ocr_known(info.path) if info.ocr is None else ()
+        if known:
+            row = store.document(info.path)
+            info = replace(info, ocr=OcrOrder(run=False, digest=row.hash if row is not None else None, known=known))
+        yield info
 
 
 class NowExcluded:

@@ -24,7 +24,7 @@ from .budget import EmbedPolicy, kind_of
 from .changes import Changes
 from .commit import commit_batch
 from .embedding import Encoder, new_vectors
-from .reading import NowExcluded
+from .reading import NowExcluded, with_known
 from .tally import Tally
 
 # Files swapped in per transaction.
@@ -54,7 +54,7 @@ def refresh_all(
     read, or not swapped in when it was being read; its old passages go at the next scan."""
     files, folder_of = changes.stale, changes.folder_of
     excluded = NowExcluded(changes, control)
-    results = runner.run(excluded.drop(files), {}, cutting)
+    results = runner.run(excluded.drop(with_known(store, files)), {}, cutting)
     done = 0
     try:
         for batch in ready_batches(results, runner, GROUP):

@@ -29,6 +29,7 @@ class Tally:
     same: int = 0
     added: int = 0
     embedded: int = 0
+    ocr_read: int = 0  # files the OCR pass read (indexing/ocr.py)
     errors: list[tuple[str, str]] = field(default_factory=list)
 
     @property
@@ -57,6 +58,20 @@ class Tally:
         fields.update(extra)
         return Progress(phase=phase, task=task, **fields)  # type: ignore[arg-type]
 
+    def embedding(self, task: Task, total: int, done: int, per_s: float, eta_s: float | None) -> Progress:
+        """A Progress of the embedding phase, every file scanned counted as done."""
+        return Progress(
+            phase="embed",
+            task=task,
+            passages_total=total,
+            passages_done=done,
+            passages_per_s=per_s,
+            eta_s=eta_s,
+            files_total=self.scanned,
+            files_done=self.scanned,
+            failed=self.failed,
+        )
+
     def summary(self) -> IndexSummary:
         return IndexSummary(
             scanned=self.scanned,
@@ -69,4 +84,5 @@ class Tally:
             passages_embedded=self.embedded,
             seconds=time.monotonic() - self.started,
             errors=tuple(self.errors),
+            ocr_read=self.ocr_read,
         )

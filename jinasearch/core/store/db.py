@@ -22,13 +22,14 @@ from . import schema as sql
 from .connection import connect_reader, connect_writer, file_signature
 from .documents import Documents
 from .labels import Labels
+from .ocr import OcrPages
 from .passages import Passages
 from .reads import Reads
 
 log = logging.getLogger(__name__)
 
 
-class Store(Documents, Labels, Passages, Reads):
+class Store(Documents, Labels, OcrPages, Passages, Reads):
     """One connection. The indexer owns a writable Store; each searcher opens its own for reading."""
 
     def __init__(

@@ -163,6 +163,16 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX passages_pending ON passages(id) WHERE vector IS NULL AND lexical = 0;
     CREATE INDEX passages_lexical ON passages(id) WHERE vector IS NULL AND lexical = 1;
     """,
+    # 8: OCR (core/extract/scanned.py, indexing/ocr.py). A document's `ocr_waiting` counts its pages
+    # without a text layer that OCR has not read yet (the OCR pass after the text layers reads them);
+    # a folder's `ocr` is the user's switch for it. `ocr_pages` keeps what OCR read, by content hash,
+    # so that a new extraction of the same bytes (a newer reader, a re-read) never runs OCR again.
+    """
+    ALTER TABLE documents ADD COLUMN ocr_waiting INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE folders ADD COLUMN ocr INTEGER NOT NULL DEFAULT 1;
+    CREATE TABLE ocr_pages (hash TEXT NOT NULL, page INTEGER NOT NULL, text TEXT NOT NULL, PRIMARY KEY (hash, page));
+    CREATE INDEX documents_ocr_waiting ON documents(folder_id) WHERE ocr_waiting > 0;
+    """,
 )
 
 # Meta keys: the one list of what the index records about itself.
@@ -257,6 +267,24 @@ ADD_FOLDER = """
 """
 FOLDERS = "SELECT id, path, excludes, added_at, embed_data FROM folders ORDER BY path"
 SET_EMBED_DATA = "UPDATE folders SET embed_data = ? WHERE id = ? AND embed_data != ?"
+SET_OCR = "UPDATE folders SET ocr = ? WHERE id = ? AND ocr != ?"
+SET_OCR_WAITING = "UPDATE documents SET ocr_waiting = ? WHERE id = ?"
+SAVE_OCR_PAGE = "INSERT OR REPLACE INTO ocr_pages(hash, page, text) VALUES (?, ?, ?)"
+# Pages read by OCR for the bytes a document had when it was last read (the hash it records).
+OCR_KNOWN = "SELECT o.page, o.text FROM documents d JOIN ocr_pages o ON o.hash = d.hash WHERE d.path = ?"
+# Documents with pages waiting for OCR, in folders where OCR is on (`where`: more conditions).
+OCR_WAITING_DOCS = """
+    SELECT d.path, d.size, d.mtime, d.hash, d.folder_id, d.ocr_waiting FROM documents d
+    JOIN folders f ON f.id = d.folder_id
+    WHERE d.ocr_waiting > 0 AND f.ocr = 1 AND d.status = 'indexed' {where} ORDER BY d.ocr_waiting, d.id
+"""
+OCR_COUNTS = """
+    SELECT COUNT(*), COALESCE(SUM(d.ocr_waiting), 0), COALESCE(SUM(f.ocr = 0), 0) FROM documents d
+    JOIN folders f ON f.id = d.folder_id WHERE d.ocr_waiting > 0
+"""
+OCR_PAGES_READ = "SELECT COUNT(*) FROM ocr_pages o WHERE o.text != '' AND o.hash IN (SELECT hash FROM documents)"
+# What OCR read for bytes no document holds any more (a file changed or gone).
+FORGET_OCR = "DELETE FROM ocr_pages WHERE hash NOT IN (SELECT hash FROM documents WHERE hash IS NOT NULL)"
 FOLDER_STATS = """
     SELECT f.id, f.path,
            COUNT(d.id) AS files,

@@ -1,0 +1,63 @@
+"""Pages without a text layer (scans, photos of text): read by OCR, taken from an earlier OCR, or noted.
+
+A first reading of a file only notes such pages (Extracted.ocr_waiting): OCR takes seconds a page,
+and the text layers of every other file must be searchable first. The OCR pass (indexing/ocr.py)
+reads the file again with an order to run OCR; what OCR read is kept by content hash, so a later
+reading of the same bytes (a newer reader, a re-cut) takes it from there instead of running it again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from ..models import OcrOrder
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
+
+    from .parts import Collector
+
+# One page's OCR deadline. Below the extraction worker's idle limit (limits.py, idle_s): Tesseract runs
+# in its own process, so a worker waiting for it uses no CPU and would otherwise be ended first.
+OCR_PAGE_TIMEOUT_S = 60.0
+# A page is a scan when its text layer has fewer words than this (a stamped page number on a
+# scanned page is not its text) and it holds an image.
+SCAN_MAX_WORDS = 5
+
+
+def ordered(order: OcrOrder | None, digest: str | None) -> OcrOrder | None:
+    """The order for a reading of bytes hashing to `digest`: an earlier OCR's text only for the same bytes."""
+    if order is None or not order.known or order.digest == digest:
+        return order
+    return replace(order, digest=digest, known=())
+
+
+def read_scanned(sink: Collector, number: int, render: Callable[[], Image]) -> str | None:
+    """The text of a page without a text layer, or None (waiting for the OCR pass, or nothing read)."""
+    order = sink.ocr
+    if order is not None and order.known:
+        for page, text in order.known:
+            if page == number:
+                return text or None  # "": OCR found nothing there before (or gave up): not again
+    if order is None or not order.run:
+        sink.ocr_waiting.append(number)
+        return None
+    from . import ocr
+
+    try:
+        # A page's OCR past its deadline is cut off and the page left out; the others are kept.
+        text = ocr.read_image(render(), ocr.engine(), OCR_PAGE_TIMEOUT_S)
+    except ocr.OcrUnavailableError:
+        sink.ocr_waiting.append(number)  # the pass runs only with an engine; one that vanished: later
+        return None
+    except ocr.OcrTimeoutError as exc:
+        sink.ocr_read.append((number, ""))
+        sink.note(f"OCR of page {number} took over {exc.seconds:.0f} s and was stopped; that page is left out")
+        return None
+    except Exception:  # noqa: BLE001 - a page that cannot be drawn or read costs that page only
+        sink.ocr_read.append((number, ""))
+        return None
+    sink.ocr_read.append((number, text))
+    return text or None
