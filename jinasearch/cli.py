@@ -180,7 +180,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     if args.reembed and args.same_model:
         raise JinaSearchError("give --reembed (new vectors) or --same-model (keep them), not both")
     change = "same" if args.same_model else args.reembed
-    indexer = Indexer(settings, reembed=change, runner=default_runner(), embed_data=args.embed_data)
+    indexer = Indexer(settings, reembed=change, runner=default_runner(), embed_data=args.embed_data, ocr=args.ocr)
     show = not args.no_progress and sys.stderr.isatty()
     outcome = None
     with ProgressBar(show) as bar:

@@ -98,6 +98,13 @@ def add_budget_args(p: argparse.ArgumentParser) -> None:
         "meaning; by default they are found by keyword only (--no-embed-data switches it back off)",
     )
     p.add_argument(
+        "--ocr",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="read scanned pages and images of these folders by OCR (Tesseract), after every text layer; on "
+        "for a new folder, --no-ocr switches it off (their pages then wait, listed by status)",
+    )
+    p.add_argument(
         "--embed-cap",
         type=embed_cap,
         default="recorded",  # not given: the cap the index records (argparse runs a string default through `type`)

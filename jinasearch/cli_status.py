@@ -71,6 +71,8 @@ def status_json(data_dir: str, st: LibraryStatus) -> dict[str, object]:
                 "keyword_only_files": f.keyword_only_files,
                 "data_files": f.data_files,
                 "embed_data": f.embed_data,
+                "ocr": f.ocr,
+                "ocr_waiting": f.ocr_waiting,
             }  # fmt: skip
             for f in st.folders
         ],
@@ -114,7 +116,22 @@ def folder_notes(f: FolderStats) -> list[str]:
         else:
             why = "past the cap of one file's passages; 'jinasearch index --embed-cap none FOLDER' lifts it"
         notes.append(f"{f.keyword_only} passages in {files} found by keyword only, by choice: {why}")
+    if f.ocr_waiting:
+        notes.append(f"{f.ocr_waiting} scanned pages not read yet: {ocr_why(f.ocr)}")
     return notes
+
+
+def ocr_why(on: bool) -> str:
+    """Why a folder's scanned pages wait, and what reads them."""
+    if not on:
+        return "OCR is off for this folder; 'jinasearch index --ocr FOLDER' reads them"
+    from .core.extract import ocr
+
+    try:
+        ocr.engine()
+    except ocr.OcrUnavailableError as exc:
+        return f"no OCR on this computer: {exc.fix}"
+    return "the next 'jinasearch index' reads them by OCR"
 
 
 def recipe_json(recipe: Recipe | None) -> dict[str, object] | None:

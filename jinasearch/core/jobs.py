@@ -23,6 +23,7 @@ class IndexJob:
     reembed: bool = False
     rechunk: bool = False  # re-cut every document to the settings' passage size
     embed_data: bool | None = None  # switch the folders' "also search data files by meaning" (None: leave it)
+    ocr: bool | None = None  # switch the folders' OCR of scanned pages and images (None: leave it)
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,8 @@ class FolderRow:
     keyword_only: int = 0  # passages found by keyword only by choice (core/indexing/budget.py)
     data_files: int = 0  # files read as data (logs, tables, dumps)
     embed_data: bool = False  # the folder's "also search data files by meaning"
+    ocr: bool = True  # the folder's OCR of scanned pages and images
+    ocr_waiting: int = 0  # its pages without a text layer not read by OCR
 
 
 @dataclass
@@ -144,6 +147,8 @@ class JobQueue:
                     st.keyword_only if st else 0,
                     st.data_files if st else 0,
                     st.embed_data if st else False,
+                    st.ocr if st else True,
+                    st.ocr_waiting if st else 0,
                 )
             )
         return rows
@@ -156,6 +161,7 @@ def _covers(queued: Job, job: IndexJob) -> bool:
         and queued.reembed >= job.reembed
         and queued.rechunk >= job.rechunk
         and job.embed_data in (None, queued.embed_data)
+        and job.ocr in (None, queued.ocr)
     )
 
 

@@ -246,6 +246,8 @@ class FolderStats:
     pending: int = 0  # passages waiting for a vector (keyword-searchable meanwhile)
     keyword_only: int = 0  # passages kept for keyword search only by choice: data files, past a file's cap
     keyword_only_files: int = 0  # the files those are in
+    ocr: bool = True  # the user's "read scanned pages and images" (core/indexing/ocr.py)
+    ocr_waiting: int = 0  # pages without a text layer that OCR has not read (yet, or because it is off)
 
 
 @dataclass(frozen=True)

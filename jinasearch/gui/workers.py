@@ -88,6 +88,7 @@ class IndexWorker(QObject):
             rechunk=job.rechunk,
             control=control,
             embed_data=job.embed_data,
+            ocr=job.ocr,
         )
         last_phase, last_emit, outcome = "", 0.0, None
         for prog in indexer.index(job.paths):

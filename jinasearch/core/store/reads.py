@@ -119,7 +119,7 @@ class Reads(Connected):
         out = []
         for r in self.conn.execute(sql.FOLDER_STATS):
             pending, lexical, lexical_files = waiting.get(r[0], (0, 0, 0))
-            fid, path, files, failed, passages, embed_data, data_files = r
+            fid, path, files, failed, passages, embed_data, data_files, ocr, ocr_waiting = r
             out.append(
                 FolderStats(
                     fid,
@@ -132,6 +132,8 @@ class Reads(Connected):
                     pending=pending,
                     keyword_only=lexical,
                     keyword_only_files=lexical_files,
+                    ocr=bool(ocr),
+                    ocr_waiting=ocr_waiting,
                 )  # fmt: skip
             )
         return out

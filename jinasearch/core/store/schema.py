@@ -291,7 +291,9 @@ FOLDER_STATS = """
            COALESCE(SUM(d.error IS NOT NULL), 0) AS failed,
            COALESCE(SUM(d.n_passages), 0) AS passages,
            f.embed_data,
-           COALESCE(SUM(d.kind = 'data'), 0) AS data_files
+           COALESCE(SUM(d.kind = 'data'), 0) AS data_files,
+           f.ocr,
+           COALESCE(SUM(d.ocr_waiting), 0) AS ocr_waiting
     FROM folders f LEFT JOIN documents d ON d.folder_id = f.id
     GROUP BY f.id ORDER BY f.path
 """
