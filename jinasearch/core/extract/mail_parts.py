@@ -1,0 +1,151 @@
+"""The parts of one e-mail message: its body as text, and its attachments read by the project's extractors.
+
+An attachment is written to a temporary file with its suffix and read by `extract` in the same
+process (a worker's, with its limits), so every format the app reads is read inside mail too. Its
+failure is the attachment's own (an Attachment with the error), never the message's.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import re
+import tempfile
+from collections.abc import Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass
+from email.message import EmailMessage
+from pathlib import Path
+
+from ..errors import ExtractionError
+from ..models import Extracted, Heading
+from .base import clean_text
+from .html import html_to_text
+from .plain import decode_bytes
+
+# One attachment above this is not read: a mail's PDF or DOCX is rarely larger, and one that is would
+# take most of the file's time budget.
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+# All attachments of one file (an mbox of years of mail) together, before the rest are skipped.
+MAX_ATTACHMENTS_BYTES = 100 * 1024 * 1024
+MAIL_SUFFIXES = (".eml", ".mbox", ".mbx")
+_SUFFIX = re.compile(r"^\.[a-z0-9]{1,10}$")
+# How many attached mails are being read around this call: a mail attached to an attached mail is
+# not opened (a chain of forwards, or a crafted file nesting mails to any depth).
+_NESTED: ContextVar[int] = ContextVar("jinasearch_mail_nested", default=0)
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """One attachment: its file name and what reading it gave, its text or why it was not read."""
+
+    filename: str
+    result: Extracted | ExtractionError
+
+
+@dataclass
+class Budget:
+    """What is left of one file's attachment allowance (MAX_ATTACHMENTS_BYTES)."""
+
+    left: int = MAX_ATTACHMENTS_BYTES
+
+
+def part_text(part: EmailMessage) -> str:
+    """A text part decoded by its charset; one without a charset, or with one Python does not know,
+    by the encoding its bytes carry (plain.decode_bytes), so an odd charset never loses the text."""
+    if part.get_content_charset() is not None:
+        try:
+            content = part.get_content()
+            if isinstance(content, str):
+                return content
+        except (LookupError, UnicodeError, ValueError, TypeError, KeyError):
+            pass
+    payload = part.get_payload(decode=True)
+    return decode_bytes(payload) if isinstance(payload, bytes) else ""
+
+
+def body_of(msg: EmailMessage) -> tuple[str, list[Heading]]:
+    """The message's body as cleaned text with its headings (levels below the subject's): text/plain
+    when there is one, else text/html through the HTML reader."""
+    part = msg.get_body(preferencelist=("plain", "html"))
+    if part is None:
+        return "", []
+    if part.get_content_subtype() == "html":
+        _, text, headings = html_to_text(part_text(part))
+        return text, [Heading(h.level + 1, h.title, h.start) for h in headings]
+    return clean_text(part_text(part)), []
+
+
+def attachments_of(msg: EmailMessage) -> Iterator[EmailMessage]:
+    """The parts that are not the body: named files and attached mails. Nameless inline parts (a logo
+    in an HTML mail, a signature's vCard) are layout, not documents, and are left out. A message that
+    is nothing but a file (a scanner's mail: one application/pdf body) is that file."""
+    if not msg.is_multipart() and msg.get_content_maintype() != "text" and msg.get_filename():
+        yield msg
+        return
+    for part in msg.iter_attachments():
+        if not isinstance(part, EmailMessage):
+            continue
+        if part.get_content_type() == "message/rfc822" or part.get_filename():
+            yield part
+        elif part.is_multipart():
+            yield from attachments_of(part)
+
+
+def filename_of(part: EmailMessage) -> str:
+    """The attachment's name as shown to a person (never used as a path)."""
+    name = " ".join((part.get_filename() or "").split())
+    if name:
+        return Path(name.replace("\\", "/")).name or name
+    return "attached message" if part.get_content_type() == "message/rfc822" else "attachment"
+
+
+def _suffix(part: EmailMessage, filename: str) -> str:
+    if part.get_content_type() == "message/rfc822":
+        return ".eml"
+    suffix = Path(filename).suffix.lower()
+    if _SUFFIX.match(suffix):
+        return suffix
+    return mimetypes.guess_extension(part.get_content_type()) or ""
+
+
+def _payload(part: EmailMessage) -> bytes:
+    if part.get_content_type() == "message/rfc822":
+        inner = part.get_payload(0)
+        try:
+            return inner.as_bytes() if isinstance(inner, EmailMessage) else b""
+        except (UnicodeError, ValueError, TypeError, LookupError):
+            raise ExtractionError("damaged attached message") from None
+    payload = part.get_payload(decode=True)
+    return payload if isinstance(payload, bytes) else b""
+
+
+def read_attachment(part: EmailMessage, budget: Budget) -> Attachment:
+    """Read one attachment with the project's extractors, in this process; every failure (unsupported,
+    damaged, over a cap, a mail nested too deep) comes back as the Attachment's error."""
+    filename = filename_of(part)
+    suffix = _suffix(part, filename)
+    try:
+        if suffix in MAIL_SUFFIXES and _NESTED.get() >= 1:
+            raise ExtractionError("a mail inside an attached mail is not read")
+        data = _payload(part)
+        if len(data) > MAX_ATTACHMENT_BYTES:
+            raise ExtractionError(f"{len(data) / 1e6:.0f} MB, over the {MAX_ATTACHMENT_BYTES / 1e6:.0f} MB limit")
+        if len(data) > budget.left:
+            raise ExtractionError("over the limit for all attachments of this file")
+        budget.left -= len(data)
+        return Attachment(filename, _extract_bytes(data, suffix))
+    except ExtractionError as exc:
+        return Attachment(filename, exc)
+
+
+def _extract_bytes(data: bytes, suffix: str) -> Extracted:
+    from . import extract  # here, not at the top: the package imports this module's extractor
+
+    token = _NESTED.set(_NESTED.get() + 1)
+    try:
+        with tempfile.TemporaryDirectory(prefix="jinasearch-mail-") as tmp:
+            path = Path(tmp) / f"attachment{suffix}"
+            path.write_bytes(data)
+            return extract(path)
+    finally:
+        _NESTED.reset(token)

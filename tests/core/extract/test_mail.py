@@ -1,0 +1,139 @@
+"""Mail: one unit per message (header block, body, attachments' text); an attachment never loses the mail."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from jinasearch.core.errors import ExtractionError
+from jinasearch.core.extract import extract
+from jinasearch.core.extract import mail as mail_mod
+from jinasearch.core.extract.mail import MailMeta, mail_meta
+from tests.core.docgen import pdf_bytes, write_docx
+from tests.core.extract.bookmail import attach, mail, register_book_mail, unit_of_word, write_eml, write_mbox
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@pytest.fixture(autouse=True)
+def _registered(monkeypatch: pytest.MonkeyPatch) -> None:
+    register_book_mail(monkeypatch)
+
+
+def test_an_eml_is_one_message_with_its_attachments(tmp_path: Path) -> None:
+    docx = write_docx(tmp_path / "minutes.docx", ["The board approved the grelvash budget."]).read_bytes()
+    msg = attach(mail("Board minutes", "Minutes attached; see the trastomir vote."), docx, "minutes.docx", DOCX)
+    attach(msg, b"Notes: the folpanir plan.\n", "notes.txt", "text/plain")
+    doc = extract(write_eml(tmp_path / "minutes.eml", msg))
+    assert doc.title == "Board minutes"
+    assert [p.number for p in doc.pages] == [1]
+    assert doc.text.startswith(
+        "Subject: Board minutes\nFrom: Ann Example <ann@example.org>\nTo: Bob Example <bob@example.org>\n"
+        "Date: Tue, 03 Mar 2026 10:15:00 +0100\n\nMinutes attached; see the trastomir vote."
+    )
+    assert [(h.level, h.title) for h in doc.headings] == [
+        (1, "Board minutes"),
+        (2, "Attachment: minutes.docx"),
+        (2, "Attachment: notes.txt"),
+    ]
+    for h in doc.headings[1:]:
+        assert doc.text[h.start : h.start + len(h.title)] == h.title
+    at = doc.text.find("grelvash")
+    assert doc.headings[1].start < at < doc.headings[2].start  # the DOCX's word under its own heading
+    assert "Attachment: notes.txt\n\nNotes: the folpanir plan." in doc.text
+    assert doc.partial is None
+
+
+def test_an_mbox_has_one_unit_per_message_in_order(tmp_path: Path) -> None:
+    pdf = pdf_bytes(["Invoice page one: hondrabel parts.", "Invoice page two: totals."])
+    messages = [
+        mail("First hello", "Plain words: azimorph."),
+        mail("Newsletter", "Spring offers on <b>kelpwine</b> today.", html=True),
+        attach(mail("Invoice", "Invoice attached."), pdf, "invoice.pdf", "application/pdf"),
+    ]
+    doc = extract(write_mbox(tmp_path / "inbox.mbox", messages))
+    assert [p.number for p in doc.pages] == [1, 2, 3]
+    assert unit_of_word(doc, "azimorph") == 1 and unit_of_word(doc, "kelpwine") == 2
+    assert unit_of_word(doc, "hondrabel") == 3
+    assert doc.title == ""  # a mailbox has no subject of its own; each message's is its heading
+    tops = [h for h in doc.headings if h.level == 1]
+    assert [h.title for h in tops] == ["First hello", "Newsletter", "Invoice"]
+    assert [h.start for h in tops] == [p.start for p in doc.pages]
+    # The HTML body's own heading comes under the subject.
+    assert any(h.level == 2 and h.title == "News" for h in doc.headings)
+    assert "Attachment: invoice.pdf\n\nInvoice page one: hondrabel parts." in doc.text
+
+
+def test_a_broken_or_unsupported_attachment_does_not_lose_the_mail(tmp_path: Path) -> None:
+    msg = attach(mail("Report", "See the mirrowkel figures."), b"%PDF-1.4 garbage", "report.pdf", "application/pdf")
+    attach(msg, b"\x89PNG\r\n\x1a\nnot much", "chart.png", "image/png")
+    doc = extract(write_eml(tmp_path / "report.eml", msg))
+    assert "mirrowkel" in doc.text
+    assert "Attachment: report.pdf (skipped: " in doc.text
+    assert "Attachment: chart.png (skipped: unsupported file type '.png')" in doc.text
+    assert (
+        doc.partial is not None
+        and "2 attachment(s) not read or read in part" in doc.partial
+        and "report.pdf" in doc.partial
+    )
+
+
+def test_a_message_that_is_only_a_file_is_read_as_that_file(tmp_path: Path) -> None:
+    msg = mail("Scan", "")
+    msg.set_content(pdf_bytes(["Scanned letter about brostvenka."]), maintype="application", subtype="pdf")
+    msg.add_header("Content-Disposition", "attachment", filename="scan.pdf")
+    doc = extract(write_eml(tmp_path / "scan.eml", msg))
+    assert "Attachment: scan.pdf\n\nScanned letter about brostvenka." in doc.text
+
+
+def test_an_attached_mail_is_read_but_not_a_mail_inside_it(tmp_path: Path) -> None:
+    innermost = mail("Deepest", "Word of the deepest: sarnuvic.")
+    inner = mail("Forwarded", "Word of the forward: peltorak.")
+    inner.add_attachment(innermost)
+    outer = mail("Fwd: Forwarded", "See below.")
+    outer.add_attachment(inner)
+    doc = extract(write_eml(tmp_path / "fwd.eml", outer))
+    assert "peltorak" in doc.text and "sarnuvic" not in doc.text
+    assert "a mail inside an attached mail is not read" in doc.text
+
+
+def test_the_message_cap_says_how_many_were_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(mail_mod, "MAX_MESSAGES", 2)
+    doc = extract(write_mbox(tmp_path / "many.mbox", [mail(f"Note {i}", f"Body {i}.") for i in range(5)]))
+    assert [p.number for p in doc.pages] == [1, 2]
+    assert doc.partial == "only the first 2 of 5 messages were read"
+
+
+def test_an_unknown_charset_still_gives_the_body(tmp_path: Path) -> None:
+    raw = b"From: a@example.org\nSubject: Odd\nContent-Type: text/plain; charset=x-made-up\n\nCaf\xc3\xa9 quarnish.\n"
+    (tmp_path / "odd.eml").write_bytes(raw)
+    assert "Café quarnish." in extract(tmp_path / "odd.eml").text
+
+
+def test_metadata_per_message(tmp_path: Path) -> None:
+    box = write_mbox(tmp_path / "m.mbx", [mail("One", "a"), mail("Two", "b", sender="Cy <cy@example.org>")])
+    when = datetime(2026, 3, 3, 10, 15, tzinfo=timezone(timedelta(hours=1)))
+    assert list(mail_meta(box)) == [
+        MailMeta(1, "One", "Ann Example <ann@example.org>", when),
+        MailMeta(2, "Two", "Cy <cy@example.org>", when),
+    ]
+    undated = mail("Undated", "c")
+    undated.replace_header("Date", "sometime soon")
+    assert list(mail_meta(write_eml(tmp_path / "u.eml", undated)))[0].date is None
+
+
+def test_damaged_mail_files_fail_with_a_reason(tmp_path: Path) -> None:
+    (tmp_path / "bin.eml").write_bytes(b"\x00\x01\x02binary\x00junk" * 50)
+    with pytest.raises(ExtractionError, match="binary content"):
+        extract(tmp_path / "bin.eml")
+    (tmp_path / "prose.eml").write_text("Just some prose, no headers at all.\n", encoding="utf-8")
+    with pytest.raises(ExtractionError, match="no mail headers"):
+        extract(tmp_path / "prose.eml")
+    (tmp_path / "notmbox.mbox").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200))
+    with pytest.raises(ExtractionError, match="not an mbox"):
+        extract(tmp_path / "notmbox.mbox")
+    (tmp_path / "empty.mbox").write_bytes(b"")
+    with pytest.raises(ExtractionError, match="no messages found"):
+        extract(tmp_path / "empty.mbox")
