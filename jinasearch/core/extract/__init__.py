@@ -21,8 +21,9 @@ if TYPE_CHECKING:
 # bytes have not changed, but what is made of them has). 1: pages with PDFium, running headers and
 # footers dropped, HTML main content, headings and sections. 2: an ALL-CAPS line inside a numbered
 # section labels a part of it; a section's first passage starts at its heading, not with the tail of
-# the section before.
-READER_VERSION = 2
+# the section before. 3: a PDF page without a text layer is a scan, read by OCR (scanned.py): PDFs that
+# failed as "no text" are read again.
+READER_VERSION = 3
 
 _EXTRACTORS: tuple[Extractor, ...] = (TextExtractor(), HtmlExtractor(), PdfExtractor(), DocxExtractor())
 REGISTRY: dict[str, Extractor] = {s: e for e in _EXTRACTORS for s in e.suffixes}

@@ -43,6 +43,8 @@ def ocr_pass(
 ) -> Iterator[Progress]:
     """Read by OCR the waiting pages of these folders' documents (where OCR is on for them); yields a
     Progress (task "ocr") per commit and adds what it read to `tally`."""
+    with store.db.atomic():
+        store.forget_ocr()  # what OCR read for files since changed or gone
     waiting = store.ocr_waiting_docs(folder_ids)
     if not waiting or control.cancelled or not engine_ready():
         return
@@ -63,5 +65,3 @@ def ocr_pass(
         tally.failed += own.failed
         tally.errors.extend(own.errors)
         tally.ocr_read += own.indexed
-    with store.db.atomic():
-        store.forget_ocr()

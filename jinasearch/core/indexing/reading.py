@@ -80,13 +80,16 @@ def read_and_commit(
 
 def with_known(store: Store, files: Iterable[FileInfo]) -> Iterator[FileInfo]:
     """`files`, each with what OCR read before for the bytes its document records, if it read any
-    (extract/scanned.py: OCR is never run twice on the same bytes); an order already given stays."""
-    for info in files:
-        known = store.ocr_known(info.path) if info.ocr is None else ()
-        if known:
-            row = store.document(info.path)
-            info = replace(info, ocr=OcrOrder(run=False, digest=row.hash if row is not None else None, known=known))
-        yield info
+    (extract/scanned.py: OCR is never run twice on the same bytes); an order already given stays.
+    The store is read here, at once: the runner takes the files on its own thread, where this
+    thread's SQLite connection must not go."""
+    known = store.ocr_known_all()
+    return (
+        replace(info, ocr=OcrOrder(run=False, digest=known[info.path][0], known=known[info.path][1]))
+        if info.ocr is None and info.path in known
+        else info
+        for info in files
+    )
 
 
 class NowExcluded:

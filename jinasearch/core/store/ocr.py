@@ -49,6 +49,13 @@ class OcrPages(Connected):
         """(page, text) that OCR read for the bytes this document had when last read."""
         return tuple((int(r[0]), str(r[1])) for r in self.conn.execute(sql.OCR_KNOWN, (path,)))
 
+    def ocr_known_all(self) -> dict[str, tuple[str, tuple[tuple[int, str], ...]]]:
+        """Every document OCR read pages of: path -> (the content hash they were read from, (page, text))."""
+        found: dict[str, tuple[str, list[tuple[int, str]]]] = {}
+        for path, digest, page, text in self.conn.execute(sql.OCR_KNOWN_ALL):
+            found.setdefault(path, (digest, []))[1].append((int(page), str(text)))
+        return {path: (digest, tuple(pages)) for path, (digest, pages) in found.items()}
+
     def ocr_waiting_docs(self, folder_ids: Sequence[int] | None = None) -> list[OcrWaiting]:
         """Documents with pages waiting for OCR in folders where it is on (these folders, or all);
         the fewest pages first, so that many small scans are found before one long book."""

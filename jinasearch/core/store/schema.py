@@ -272,6 +272,7 @@ SET_OCR_WAITING = "UPDATE documents SET ocr_waiting = ? WHERE id = ?"
 SAVE_OCR_PAGE = "INSERT OR REPLACE INTO ocr_pages(hash, page, text) VALUES (?, ?, ?)"
 # Pages read by OCR for the bytes a document had when it was last read (the hash it records).
 OCR_KNOWN = "SELECT o.page, o.text FROM documents d JOIN ocr_pages o ON o.hash = d.hash WHERE d.path = ?"
+OCR_KNOWN_ALL = "SELECT d.path, d.hash, o.page, o.text FROM documents d JOIN ocr_pages o ON o.hash = d.hash"
 # Documents with pages waiting for OCR, in folders where OCR is on (`where`: more conditions).
 OCR_WAITING_DOCS = """
     SELECT d.path, d.size, d.mtime, d.hash, d.folder_id, d.ocr_waiting FROM documents d
