@@ -1,0 +1,71 @@
+"""OCR: reading text from images (scans, photos of pages, screenshots), behind the OcrEngine protocol.
+
+Tesseract is the default engine (docs/benchmarks.md, "OCR": lower word error rate on scanned pages and
+several times faster per page than EasyOCR on a CPU, ~25 MB installed against ~2.5 GB for EasyOCR with
+torch); EasyOCR is used only when asked for by name and its package imports (easy.py).
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from PIL import Image
+
+from .errors import OcrTimeoutError, OcrUnavailableError, install_hint
+from .prepare import Steps, prepare
+
+
+class OcrEngine(Protocol):
+    """Something that reads the text of one image, within a deadline (OcrTimeoutError past it)."""
+
+    name: str
+
+    def read(self, image: Image.Image, timeout_s: float) -> str: ...
+
+
+_ENGINES: dict[str, OcrEngine] = {}
+
+
+def engine(name: str | None = None) -> OcrEngine:
+    """The named engine ("tesseract", "easyocr"), or the default one (Tesseract); built once per process.
+    Raises OcrUnavailableError, whose message says what to install, when it cannot run here."""
+    key = name or "tesseract"
+    if key not in _ENGINES:
+        if key == "tesseract":
+            from .tesseract import TesseractEngine
+
+            _ENGINES[key] = TesseractEngine()
+        elif key == "easyocr":
+            from .easy import EasyOcrEngine
+
+            _ENGINES[key] = EasyOcrEngine()
+        else:
+            raise OcrUnavailableError(f"unknown OCR engine '{key}'", "choose tesseract or easyocr")
+    return _ENGINES[key]
+
+
+def available(name: str | None = None) -> bool:
+    """Whether `engine(name)` would give an engine on this machine."""
+    try:
+        engine(name)
+    except OcrUnavailableError:
+        return False
+    return True
+
+
+def read_image(image: Image.Image, engine: OcrEngine, timeout_s: float, steps: Steps | None = None) -> str:
+    """The text of one image by `engine`, prepared first (prepare.py); OcrTimeoutError past `timeout_s`."""
+    return engine.read(prepare(image, steps or Steps()), timeout_s)
+
+
+__all__ = [
+    "OcrEngine",
+    "Steps",
+    "OcrTimeoutError",
+    "OcrUnavailableError",
+    "available",
+    "engine",
+    "install_hint",
+    "prepare",
+    "read_image",
+]

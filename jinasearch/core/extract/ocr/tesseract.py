@@ -1,0 +1,98 @@
+"""The Tesseract engine: the `tesseract` program, one process per image, so a hung page can be killed.
+
+Tesseract runs as a separate program rather than through a binding (tesserocr) because a read that hangs
+inside the library cannot be interrupted, while a process can be ended at its deadline; a process per
+page costs ~0.1 s against seconds of recognition (docs/benchmarks.md, "OCR"). The image goes in on
+stdin as uncompressed PGM/PPM, which Leptonica reads without decoding, and the text comes back on stdout
+(tesseract(1): `stdin` and `stdout` as file names), so no temporary file outlives a killed read.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from PIL.Image import Image
+
+from ...errors import ExtractionError
+from .errors import OcrTimeoutError, OcrUnavailableError
+
+LANGUAGE = "eng"
+# Fully automatic page segmentation without orientation detection (tesseract --help-psm, mode 3): the
+# mode for whole pages of columns, headings and paragraphs. Upright orientation comes from EXIF
+# (ocr.read_image); 90-degree turns in scans are rare enough not to pay for OSD on every page.
+PAGE_SEGMENTATION = "3"
+
+# Where the installers put it when it is not on PATH: UB Mannheim's Windows installer (per machine and
+# per user; Windows environment names are case-blind), Homebrew (Apple silicon and Intel), MacPorts.
+_KNOWN_PLACES = (
+    Path(os.environ.get("PROGRAMFILES", r"C:\Program Files")) / "Tesseract-OCR" / "tesseract.exe",
+    Path(os.environ.get("PROGRAMFILES(X86)", r"C:\Program Files (x86)")) / "Tesseract-OCR" / "tesseract.exe",
+    Path(os.environ.get("LOCALAPPDATA", "~")).expanduser() / "Programs" / "Tesseract-OCR" / "tesseract.exe",
+    Path("/opt/homebrew/bin/tesseract"),
+    Path("/usr/local/bin/tesseract"),
+    Path("/opt/local/bin/tesseract"),
+)
+# Without a console window on Windows (a GUI app would flash one per page).
+_NO_WINDOW = getattr(subprocess, "CREATE_NO_WINDOW", 0)
+
+
+def find_binary() -> Path | None:
+    """The tesseract program on PATH or at an installer's usual place; None where there is none."""
+    found = shutil.which("tesseract")
+    if found:
+        return Path(found)
+    return next((p for p in _KNOWN_PLACES if sys.platform in ("win32", "darwin") and p.is_file()), None)
+
+
+class TesseractEngine:
+    """Reads an image with the tesseract program: English, whole-page segmentation."""
+
+    name = "tesseract"
+
+    def __init__(self, binary: Path | None = None) -> None:
+        found = binary or find_binary()
+        if found is None:
+            raise OcrUnavailableError("the tesseract program is not installed")
+        self.binary = found
+        if LANGUAGE not in self._languages():
+            raise OcrUnavailableError(f"Tesseract has no '{LANGUAGE}' language data")
+
+    def read(self, image: Image, timeout_s: float) -> str:
+        """The text of `image`; OcrTimeoutError if Tesseract takes longer than `timeout_s` (it is killed)."""
+        buf = io.BytesIO()
+        image.save(buf, format="PPM")  # PGM for grayscale: no compression to spend time on
+        cmd = [str(self.binary), "stdin", "stdout", "-l", LANGUAGE, "--psm", PAGE_SEGMENTATION]
+        try:
+            done = subprocess.run(
+                cmd, input=buf.getvalue(), capture_output=True, timeout=timeout_s, env=_env(), creationflags=_NO_WINDOW
+            )
+        except subprocess.TimeoutExpired:  # run() has killed and reaped it
+            raise OcrTimeoutError(timeout_s) from None
+        except OSError as exc:
+            raise OcrUnavailableError(f"the tesseract program cannot be started ({exc.strerror or exc})") from None
+        if done.returncode != 0:
+            detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
+            raise ExtractionError(f"OCR failed (tesseract: {detail[-1][:120] if detail else done.returncode})")
+        return done.stdout.decode("utf-8", "replace").replace("\f", "\n")
+
+    def _languages(self) -> set[str]:
+        try:
+            out = subprocess.run(
+                [str(self.binary), "--list-langs"], capture_output=True, timeout=30, creationflags=_NO_WINDOW
+            )
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise OcrUnavailableError(f"the tesseract program does not run ({exc})") from None
+        # The first line is a header ("List of available languages in ..."); older versions print it on stderr.
+        lines = (out.stdout + out.stderr).decode("utf-8", "replace").splitlines()
+        return {line.strip() for line in lines if line.strip() and " " not in line.strip()}
+
+
+def _env() -> dict[str, str]:
+    """Tesseract's OpenMP threads, one: pages are read by several extraction workers at once, and
+    Tesseract's own threads then only contend (its docs advise OMP_THREAD_LIMIT=1 for parallel runs)."""
+    return {**os.environ, "OMP_THREAD_LIMIT": "1"}
