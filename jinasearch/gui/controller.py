@@ -13,12 +13,12 @@ from ..core.config import Settings
 from ..core.jobs import FolderRow, IndexJob, Job, JobQueue, JobResult, RemoveJob, failed_under, skipped_under
 from ..core.library import LibraryStatus
 from ..core.models import FailedFile, Filters, Progress, Skipped
-from ..core.watch import FolderWatcher
 from .model import EmbedderFactory
 from .models_in_use import Models
 from .prefs import RESCAN_FIELDS, Prefs, load_folders, load_prefs, save_folders, save_prefs
 from .server_retry import ServerRetry
 from .threads import start_worker, stop_thread
+from .watching import Watching
 from .workers import IndexWorker, SearchWorker
 
 log = logging.getLogger(__name__)
@@ -33,7 +33,6 @@ class Controller(QObject):
     _preview = Signal(int, int)
     _status = Signal()
     _reset = Signal(object)
-    _changed = Signal(object)  # from the watcher's timer thread
     progress = Signal(object)  # to the views
     runStarted = Signal(object)
     runFinished = Signal(object)
@@ -92,10 +91,8 @@ class Controller(QObject):
         self.searcher.sentences.connect(self.sentences)
         self.searcher.preview.connect(self.preview)
         self.searcher.status.connect(self._got_status)
-        self._changed.connect(self._on_changed)
-        self.watcher = (
-            FolderWatcher(self._changed.emit, debounce_s=debounce_s, ignore=[str(data_dir)]) if watch else None
-        )
+        self.watching = Watching(str(data_dir), debounce_s=debounce_s, enabled=watch)
+        self.watching.changed.connect(self._on_changed)
 
     @property
     def settings(self) -> Settings:
@@ -116,7 +113,7 @@ class Controller(QObject):
         self.load_model()
         self.refresh_status()
         for path in self.folders:
-            self._watch(path)
+            self.watching.watch(path)
         self._index_added_folders()
 
     def _index_added_folders(self) -> None:
@@ -133,8 +130,7 @@ class Controller(QObject):
         self.models.blockSignals(True)
         self.jobs.clear()
         self.indexer.control.cancel()
-        if self.watcher is not None:
-            self.watcher.stop()
+        self.watching.stop()
         stop_thread(self.index_thread)
         stop_thread(self.search_thread)
         self.searcher.close()
@@ -150,7 +146,7 @@ class Controller(QObject):
             if p not in self.folders:
                 self.folders.append(p)
                 added.append(p)
-            self._watch(p)
+            self.watching.watch(p)
         save_folders(self.qsettings, self.folders)
         if paths:
             self.enqueue(IndexJob(self.settings, tuple(os.path.abspath(p) for p in paths)))
@@ -160,8 +156,7 @@ class Controller(QObject):
         if path in self.folders:
             self.folders.remove(path)
             save_folders(self.qsettings, self.folders)
-        if self.watcher is not None:
-            self.watcher.unwatch(path)
+        self.watching.unwatch(path)
         rest = self.jobs.drop_folder(path)
         if isinstance(self.running, IndexJob) and path in self.running.paths:
             self.cancel()
@@ -171,6 +166,9 @@ class Controller(QObject):
 
     def set_embed_data(self, path: str, on: bool) -> None:  # "also search data files by meaning": a run switches it
         self.enqueue(IndexJob(self.settings, (path,), embed_data=on))
+
+    def set_ocr(self, path: str, on: bool) -> None:  # "read scanned pages and images (OCR)": a run switches it
+        self.enqueue(IndexJob(self.settings, (path,), ocr=on))
 
     def reindex_all(self, *, reembed: bool = False, rechunk: bool = False) -> None:
         roots = [p for p in self.known_folders() if os.path.isdir(p)]
@@ -224,10 +222,6 @@ class Controller(QObject):
             self.pausedChanged.emit(False)
 
     # -- watching ---------------------------------------------------------------------------------
-
-    def _watch(self, path: str) -> None:
-        if self.watcher is not None and os.path.isdir(path):
-            self.watcher.watch(path)
 
     def _on_changed(self, roots: set[str]) -> None:
         roots_known = [r for r in sorted(roots) if r in self.known_folders()]
@@ -283,7 +277,7 @@ class Controller(QObject):
         self.status = status
         self.models.follow(status, self.prefs.embed_model, self.prefs.backend)
         for f in status.folders:
-            self._watch(f.path)
+            self.watching.watch(f.path)
         self.statusChanged.emit(status)
         self._emit_folders()
 

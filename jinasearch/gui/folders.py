@@ -39,6 +39,7 @@ class FolderPanel(QWidget):
     failedRequested = Signal(object)  # folder path or None for all
     skippedRequested = Signal(object)  # folder path or None for all
     embedDataRequested = Signal(str, bool)  # a folder path, and whether its data files get vectors too
+    ocrRequested = Signal(str, bool)  # a folder path, and whether its scanned pages and images are read by OCR
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -88,6 +89,19 @@ class FolderPanel(QWidget):
         self.data_note.setWordWrap(True)
         self.data_note.setStyleSheet("color: #616161")
         self.data_note.hide()
+        # OCR (core/indexing/ocr.py) reads a folder's pages without a text layer in a pass after every other
+        # file, so search by the rest never waits for it; the switch is per folder, as some hold only scans.
+        self.ocr = QCheckBox(OCR_SWITCH)
+        self.ocr.setEnabled(False)
+        self.ocr.setToolTip(
+            "Scanned PDF pages and images are read by OCR after every other file, so it never holds back\n"
+            "search. It takes seconds a page, and each file is read once (again only when it changes)."
+        )
+        self.ocr.clicked.connect(self._switch_ocr)
+        self.ocr_note = QLabel()  # the selected folder's scanned pages not read yet, and why
+        self.ocr_note.setWordWrap(True)
+        self.ocr_note.setStyleSheet("color: #616161")
+        self.ocr_note.hide()
         self.model_line = QLabel()  # which model embeds, and where (status_where.py fills it in)
         self.model_line.setObjectName("modelLine")
         self.model_line.setWordWrap(True)
@@ -111,6 +125,8 @@ class FolderPanel(QWidget):
         lay.addLayout(lists)
         lay.addWidget(self.embed_data)
         lay.addWidget(self.data_note)
+        lay.addWidget(self.ocr)
+        lay.addWidget(self.ocr_note)
         lay.addWidget(self.model_line)
         self.rows: list[FolderRow] = []
 
@@ -127,10 +143,19 @@ class FolderPanel(QWidget):
         note = words_only_note(row)
         self.data_note.setText(note)
         self.data_note.setVisible(bool(note))
+        self.ocr.setEnabled(row is not None)
+        self.ocr.setChecked(row is not None and row.ocr)
+        note = ocr_note(row, ocr_fix() if row is not None and row.ocr and row.ocr_waiting else None)
+        self.ocr_note.setText(note)
+        self.ocr_note.setVisible(bool(note))
 
     def _switch_data(self, on: bool) -> None:
         if path := self.selected():
             self.embedDataRequested.emit(path, on)
+
+    def _switch_ocr(self, on: bool) -> None:
+        if path := self.selected():
+            self.ocrRequested.emit(path, on)
 
     def _remove(self) -> None:
         path = self.selected()
@@ -176,6 +201,7 @@ class FolderPanel(QWidget):
 
 FOLDER_COLUMN_PX = 120
 DATA_SWITCH = "Also search data files by meaning"
+OCR_SWITCH = "Read scanned pages and images (OCR)"
 
 
 def words_only_note(row: FolderRow | None) -> str:
@@ -185,6 +211,31 @@ def words_only_note(row: FolderRow | None) -> str:
     files = f"{row.data_files:,} data file" + ("s" if row.data_files != 1 else "")
     what = f"{files} (logs, tables, dumps)" if row.data_files and not row.embed_data else "Long files past the cap"
     return f"{what}: {row.keyword_only:,} passages found by their words only."
+
+
+def ocr_note(row: FolderRow | None, fix: str | None = None) -> str:
+    """Under the OCR switch: the selected folder's scanned pages not read yet, and why ("" for none).
+    `fix`: what to install when OCR is on but no engine runs here (ocr_fix)."""
+    if row is None or not row.ocr_waiting:
+        return ""
+    pages = f"{row.ocr_waiting:,} scanned page" + ("s" if row.ocr_waiting != 1 else "")
+    if not row.ocr:
+        return f"{pages} not read: OCR is off for this folder"
+    if fix is not None:
+        return f"{pages} wait{'s' if row.ocr_waiting == 1 else ''} for OCR: {fix}"
+    return f"{pages} {'is' if row.ocr_waiting == 1 else 'are'} read after the other files"
+
+
+def ocr_fix() -> str | None:
+    """What to install for OCR, or None where an engine runs here. Asked only for a folder with pages waiting,
+    never at window start: the first ask imports the imaging library and runs the tesseract program once."""
+    from ..core.extract import ocr
+
+    try:
+        ocr.engine()
+    except ocr.OcrUnavailableError as exc:
+        return exc.fix
+    return None
 
 
 def why_words(row: FolderRow) -> str:

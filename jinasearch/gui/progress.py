@@ -31,6 +31,12 @@ def describe(p: Progress, reembed: str = "") -> tuple[str, int, int]:
     if p.phase == "extract":
         name = os.path.basename(p.current)
         failed = f" · {p.failed} failed" if p.failed else ""
+        if p.task == "ocr":  # the pass after every other file (core/indexing/ocr.py): why the index is still busy
+            return (
+                f"Reading scanned pages (OCR) {p.files_done:,} / {p.files_total:,} files{failed}\n{name}",
+                p.files_done,
+                p.files_total,
+            )
         return f"Reading files {p.files_done:,} / {p.files_total:,}{failed}\n{name}", p.files_done, p.files_total
     if p.phase == "embed":
         rate = f" · {p.passages_per_s:.0f} passages/s" if p.passages_per_s else ""

@@ -100,6 +100,7 @@ class MainWindow(QMainWindow):
         self.folders.addRequested.connect(self.choose_folder)
         self.folders.removeRequested.connect(self.controller.remove_folder)
         self.folders.embedDataRequested.connect(self.controller.set_embed_data)
+        self.folders.ocrRequested.connect(self.controller.set_ocr)
         self.folders.failedRequested.connect(self.show_failed)
         self.folders.skippedRequested.connect(self.show_skipped)
         self.progress_panel.pause_btn.clicked.connect(lambda: c.resume() if c.is_paused else c.pause())
