@@ -34,7 +34,7 @@ class ProgressBar:
         from tqdm import tqdm
 
         if prog.phase == "extract":
-            self._ensure(tqdm, "reading", prog.files_total, "files")
+            self._ensure(tqdm, "OCR of scanned pages" if prog.task == "ocr" else "reading", prog.files_total, "files")
             self.bar.n = prog.files_done
             self.bar.set_postfix_str(_short_path(prog.current), refresh=False)
             self.bar.refresh()

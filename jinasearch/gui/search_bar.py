@@ -16,10 +16,15 @@ PROSE = (".txt", ".text", ".md", ".markdown", ".rst", ".org", ".tex", ".adoc", "
 TYPES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("All types", ()),
     ("PDF", (".pdf",)),
-    ("Word", (".docx",)),
+    ("Word & text documents", (".docx", ".odt", ".rtf")),
+    ("Presentations", (".pptx", ".odp")),
+    ("Spreadsheets", (".xlsx", ".ods", ".csv", ".tsv")),
+    ("E-books", (".epub",)),
+    ("Mail", (".eml", ".mbox", ".mbx")),
+    ("Images & scans", (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp", ".heic", ".heif")),
     ("Web pages", (".html", ".htm", ".xhtml")),
     ("Text & Markdown", PROSE),
-    ("Code & data", tuple(s for s in TEXT_SUFFIXES if s not in PROSE)),
+    ("Code & data", tuple(s for s in TEXT_SUFFIXES if s not in PROSE + (".csv", ".tsv"))),
 )
 DATES: tuple[tuple[str, float | None], ...] = (
     ("Any time", None),

@@ -127,8 +127,8 @@ def test_file_rewritten_during_extraction(tmp_path: Path, monkeypatch: pytest.Mo
     real_extract = runner_mod.extract
     writes = iter(["version two, longer", "version three, longer still"])
 
-    def extract_while_writing(p: str):  # type: ignore[no-untyped-def]
-        out = real_extract(p)
+    def extract_while_writing(p: str, ocr=None):  # type: ignore[no-untyped-def]
+        out = real_extract(p, ocr)
         nxt = next(writes, None)
         if nxt is not None:
             Path(p).write_text(nxt)
