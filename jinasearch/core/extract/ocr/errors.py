@@ -42,7 +42,7 @@ class OcrTimeoutError(ExtractionError):
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
-        super().__init__(f"OCR took over {seconds:.0f} s", limited=True)
+        super().__init__(f"OCR took over {seconds:g} s", limited=True)
 
     def __reduce__(self) -> tuple[type[OcrTimeoutError], tuple[float]]:
         return (type(self), (self.seconds,))

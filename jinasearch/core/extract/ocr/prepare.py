@@ -1,7 +1,9 @@
 """An image made ready for OCR: upright, grayscale on white, small text enlarged, lines made level.
 
-Each step is here because it measurably helps Tesseract (docs/benchmarks.md, "OCR"); the benchmark
-(benchmarks/ocr.py --prepare) turns each off to check it still does.
+Each step is here because it measurably helps Tesseract (docs/benchmarks.md, "OCR"): deskew took the
+word error rate of simulated photos from 17 % to 9.5 % and of skewed scans from 2.2 % to 1.8 %
+(benchmarks/ocr.py compares it on and off); doubling 11 px screenshot text read 87 of 87 words
+instead of 78.
 """
 
 from __future__ import annotations
