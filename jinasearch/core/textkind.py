@@ -6,10 +6,10 @@ text costs what a 50 kB one does): `SAMPLE_CHARS` in `WINDOWS` windows spread ev
 character to the last, and the beginnings of `HEAD_LINES` lines at each of `HEAD_PROBES` points. It
 decides by the file's type first:
 
-- data formats (.log .csv .tsv .jsonl .ndjson) are data, unless the sample is clearly prose (below): a
+- data formats (.log .csv .tsv .jsonl .ndjson, spreadsheets) are data, unless the sample is clearly prose (below): a
   .csv of people's reviews or survey answers, a chat "log", are what people search by meaning.
-- written formats (.html .pdf .docx .md .rst .tex .srt ...) are prose: people write them to be read,
-  and machine-made text inside one is part of a document. (By content alone two of docs-dev's 760
+- written formats (.html .pdf .docx .md .rst .tex .srt, slides, mail, scans ...) are prose: people
+  write them to be read, and machine-made text inside one is part of a document. (By content alone two of docs-dev's 760
   documents would be data: SQLite's table of release dates, and its sqlite3_analyzer page, mostly a
   sample report.)
 - source code is prose (people search code by meaning; its parallel macro lines read as templates),
@@ -54,10 +54,10 @@ from typing import Literal
 TextKind = Literal["prose", "data"]
 Reason = Literal["", "suffix", "numbers", "line_shape", "table", "repetition", "long_lines"]
 
-DATA_SUFFIXES = frozenset(".log .csv .tsv .jsonl .ndjson".split())
+DATA_SUFFIXES = frozenset(".log .csv .tsv .jsonl .ndjson .xlsx .ods".split())
 WRITTEN_SUFFIXES = frozenset(
     ".html .htm .xhtml .pdf .docx .odt .rtf .epub .md .markdown .rst .adoc .asciidoc .tex .org .srt .vtt "
-    ".bib .eml .mbox".split()
+    ".bib .eml .mbox .mbx .pptx .odp .png .jpg .jpeg .tif .tiff .webp .heic .heif".split()
 )
 CODE_SUFFIXES = frozenset(
     ".py .pyi .js .mjs .cjs .jsx .ts .tsx .java .kt .c .h .cc .cpp .hpp .cs .go .rs .rb .php .swift .m "

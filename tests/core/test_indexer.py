@@ -23,7 +23,8 @@ def corpus(root: Path) -> Path:
     write_pdf(root / "book.pdf", ["Chapter one: deserts are dry.", "Chapter two: rainforests are wet."])
     write_docx(root / "memo.docx", ["Budget meeting moved to Friday."])
     (root / "broken.pdf").write_bytes(b"%PDF-1.4 garbage")
-    (root / "image.png").write_bytes(b"\x89PNG not indexed")
+    (root / "image.png").write_bytes(b"\x89PNG damaged")
+    (root / "drawing.xcf").write_bytes(b"gimp xcf file: not a format the app reads")
     write(root / ".git" / "config.txt", "hidden junk")
     return root
 
@@ -33,8 +34,9 @@ def test_indexes_every_format_and_records_failures(tmp_path: Path) -> None:
     settings = settings_for(tmp_path)
     emb = FakeEmbedder()
     summary, progress = run_index(settings, [root], emb)
-    assert (summary.scanned, summary.indexed, summary.failed, summary.unchanged) == (6, 5, 1, 0)
-    assert summary.errors[0][0].endswith("broken.pdf") and "PDF" in summary.errors[0][1]
+    assert (summary.scanned, summary.indexed, summary.failed, summary.unchanged) == (7, 5, 2, 0)
+    errors = dict((Path(p).name, why) for p, why in summary.errors)
+    assert "PDF" in errors["broken.pdf"] and "image" in errors["image.png"]
     assert summary.passages_added == summary.passages_embedded > 0
     assert [p.phase for p in progress][0] == "scan" and progress[-1].phase == "done"
     assert {"extract", "embed", "save"} <= {p.phase for p in progress}
@@ -42,7 +44,7 @@ def test_indexes_every_format_and_records_failures(tmp_path: Path) -> None:
     store = Store(settings.db_path)
     try:
         c = store.counts()
-        assert c.indexed == 5 and c.failed == 1 and c.passages == c.embedded == summary.passages_added
+        assert c.indexed == 5 and c.failed == 2 and c.passages == c.embedded == summary.passages_added
         assert store.get_meta("model") == "fake-embedder" and store.get_meta("dim") == "32"
         pages = {
             r[0]
@@ -136,7 +138,7 @@ def test_exclusions_are_honoured(tmp_path: Path) -> None:
     root = corpus(tmp_path / "docs")
     write(root / "drafts" / "d.txt", "draft text")
     summary, _ = run_index(settings_for(tmp_path), [root], FakeEmbedder(), excludes=["*.pdf", "drafts"])
-    assert (summary.scanned, summary.indexed) == (4, 4)  # txt, md, html, docx: no PDFs, no drafts
+    assert (summary.scanned, summary.indexed) == (5, 4)  # txt, md, html, docx (and a damaged png): no PDFs, no drafts
 
 
 def test_database_check_runs_again_only_after_an_outside_change(

@@ -9,10 +9,14 @@ from ..errors import ExtractionError
 from ..models import Extracted, OcrOrder
 from .base import Extractor, Unit
 from .docx import DocxExtractor
+from .epub import EpubExtractor
 from .html import HtmlExtractor
+from .image import ImageExtractor
+from .mail import EmlExtractor, MboxExtractor
 from .parts import Collector, Part, assemble
 from .pdf import PdfExtractor
 from .plain import TEXT_SUFFIXES, TextExtractor
+from .rtf import RtfExtractor
 
 if TYPE_CHECKING:
     from .runner import Runner
@@ -25,7 +29,17 @@ if TYPE_CHECKING:
 # failed as "no text" are read again.
 READER_VERSION = 3
 
-_EXTRACTORS: tuple[Extractor, ...] = (TextExtractor(), HtmlExtractor(), PdfExtractor(), DocxExtractor())
+_EXTRACTORS: tuple[Extractor, ...] = (
+    TextExtractor(),
+    HtmlExtractor(),
+    PdfExtractor(),
+    DocxExtractor(),
+    RtfExtractor(),
+    EpubExtractor(),
+    EmlExtractor(),
+    MboxExtractor(),
+    ImageExtractor(),
+)
 REGISTRY: dict[str, Extractor] = {s: e for e in _EXTRACTORS for s in e.suffixes}
 
 

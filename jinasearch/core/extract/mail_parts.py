@@ -133,7 +133,11 @@ def read_attachment(part: EmailMessage, budget: Budget) -> Attachment:
         if len(data) > budget.left:
             raise ExtractionError("over the limit for all attachments of this file")
         budget.left -= len(data)
-        return Attachment(filename, _extract_bytes(data, suffix))
+        found = _extract_bytes(data, suffix)
+        if found.ocr_waiting and not found.text.strip():
+            # The OCR pass reads files of the index again (indexing/ocr.py); an attachment is no file of it.
+            raise ExtractionError("an image or scanned pages: OCR does not read attachments")
+        return Attachment(filename, found)
     except ExtractionError as exc:
         return Attachment(filename, exc)
 

@@ -68,11 +68,11 @@ def test_an_mbox_has_one_unit_per_message_in_order(tmp_path: Path) -> None:
 
 def test_a_broken_or_unsupported_attachment_does_not_lose_the_mail(tmp_path: Path) -> None:
     msg = attach(mail("Report", "See the mirrowkel figures."), b"%PDF-1.4 garbage", "report.pdf", "application/pdf")
-    attach(msg, b"\x89PNG\r\n\x1a\nnot much", "chart.png", "image/png")
+    attach(msg, b"gimp image", "chart.xcf", "image/x-xcf")
     doc = extract(write_eml(tmp_path / "report.eml", msg))
     assert "mirrowkel" in doc.text
     assert "Attachment: report.pdf (skipped: " in doc.text
-    assert "Attachment: chart.png (skipped: unsupported file type '.png')" in doc.text
+    assert "Attachment: chart.xcf (skipped: unsupported file type '.xcf')" in doc.text
     assert (
         doc.partial is not None
         and "2 attachment(s) not read or read in part" in doc.partial
@@ -137,3 +137,16 @@ def test_damaged_mail_files_fail_with_a_reason(tmp_path: Path) -> None:
     (tmp_path / "empty.mbox").write_bytes(b"")
     with pytest.raises(ExtractionError, match="no messages found"):
         extract(tmp_path / "empty.mbox")
+
+
+def test_an_image_attachment_is_named_as_not_read_by_ocr(tmp_path: Path) -> None:
+    import io
+
+    from tests.core.scanned_docs import page_image
+
+    png = io.BytesIO()
+    page_image(["A scanned receipt"]).save(png, "PNG")
+    msg = attach(mail("Receipt", "The receipt is attached."), png.getvalue(), "receipt.png", "image/png")
+    doc = extract(write_eml(tmp_path / "receipt.eml", msg))
+    assert "Attachment: receipt.png (skipped: an image or scanned pages: OCR does not read attachments)" in doc.text
+    assert doc.ocr_waiting == ()  # the mail itself waits for nothing
