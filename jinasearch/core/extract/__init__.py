@@ -59,7 +59,7 @@ def extract(path: str | Path, ocr: OcrOrder | None = None) -> Extracted:
 
 def extract_into(path: str | Path, sink: Collector) -> None:
     """Read one file into `sink` and finish it; raises ExtractionError with a readable reason.
-    A file that yields no text at all fails ("no text found"), unless it has pages waiting for OCR."""
+    A file that yields no text at all fails ("no text found"), unless it has pages for OCR (waiting, or read)."""
     p = Path(path)
     extractor = REGISTRY.get(p.suffix.lower())
     if extractor is None:
@@ -81,7 +81,8 @@ def extract_into(path: str | Path, sink: Collector) -> None:
         raise ExtractionError(f"cannot read: {exc.strerror or exc}") from None
     except Exception as exc:  # noqa: BLE001 - a parser bug on one file must not stop indexing
         raise ExtractionError(f"could not extract ({type(exc).__name__}: {str(exc)[:100]})") from None
-    if not sink.has_text and not sink.ocr_waiting:
+    # A photo without writing, read by OCR, is no broken file: indexed with nothing to find.
+    if not sink.has_text and not sink.ocr_waiting and not sink.ocr_read:
         raise ExtractionError(extractor.no_text)
 
 

@@ -26,6 +26,9 @@ if TYPE_CHECKING:
 # decoder of its own for them.
 HEIF = importlib.util.find_spec("pillow_heif") is not None
 _HEIF_SUFFIXES = (".heic", ".heif")
+# Narrower images are icons, bullets and buttons (a saved web page holds dozens): one line of text at
+# the smallest size OCR reads (~10 px letters) needs more.
+MIN_SIDE_PX = 24
 
 
 class ImageExtractor:
@@ -46,7 +49,10 @@ class ImageExtractor:
                 n = min(getattr(image, "n_frames", 1), MAX_PAGES) if image.format == "TIFF" else 1
                 for i in range(n):
                     frame = _frame(image, i)
-                    sink.scanned(i + 1, lambda frame=frame: frame, flowing=True)
+                    if min(frame.size) < MIN_SIDE_PX:
+                        sink.ocr_read.append((i + 1, ""))  # an icon, a bullet: nothing for OCR, ever
+                    else:
+                        sink.scanned(i + 1, lambda frame=frame: frame, flowing=True)
                     sink.progress(i + 1, n)
 
 

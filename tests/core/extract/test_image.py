@@ -99,12 +99,19 @@ def test_a_decompression_bomb_is_refused_before_decoding(tmp_path: Path, monkeyp
 
 
 @needs_tesseract
-def test_an_image_without_text_says_so(tmp_path: Path) -> None:
+def test_an_image_without_text_is_no_broken_file(tmp_path: Path) -> None:
+    """A photo without writing: read by OCR once, indexed with nothing to find, never read again."""
     path = tmp_path / "blank.png"
     Image.new("RGB", (1200, 900), "white").save(path)
-    with pytest.raises(ExtractionError) as caught:
-        extract(path, RUN)
-    assert caught.value.reason == ImageExtractor.no_text
+    doc = extract(path, RUN)
+    assert doc.text == "" and doc.ocr_waiting == () and doc.ocr_read == ((1, ""),)
+
+
+def test_an_icon_is_not_read_by_ocr(tmp_path: Path) -> None:
+    path = tmp_path / "bullet.png"
+    Image.new("RGB", (16, 16), "black").save(path)
+    doc = extract(path)  # a first reading: an icon does not even wait for the OCR pass
+    assert doc.text == "" and doc.ocr_waiting == () and doc.ocr_read == ((1, ""),)
 
 
 class _HangsOnFirst:
