@@ -176,7 +176,7 @@ def child(out: Path, query: str, work: Path, folder: Path | None = None, state: 
             break
         pause(50)
     pause(800)
-    set_state(w, state, query, pause)
+    set_state(w, state, query, pause, work)
     capture(w, out)
     if state == "searching":
         wait(w.controller.results)
@@ -187,8 +187,12 @@ def child(out: Path, query: str, work: Path, folder: Path | None = None, state: 
     return 0
 
 
-def set_state(w, state: str, query: str, pause) -> None:  # type: ignore[no-untyped-def]
+def set_state(w, state: str, query: str, pause, work: Path) -> None:  # type: ignore[no-untyped-def]
     """Bring the window, its results shown, into `state` (--state) before the capture."""
+    if state.startswith("ocr-"):  # a folder of scans added, the window at its minimum size (screenshot_ocr.py)
+        from screenshot_ocr import show_ocr_switch
+
+        show_ocr_switch(w, state, work, pause)
     if state == "no-opener":  # a bare desktop: no application takes the file (Qt answers False)
         from PySide6.QtGui import QDesktopServices
 
@@ -227,11 +231,20 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--folder", type=Path, help="index this folder instead of the generated sample")
     p.add_argument(
         "--state",
-        choices=("results", "no-opener", "searching", "settings", "settings-server"),
+        choices=(
+            "results",
+            "no-opener",
+            "searching",
+            "settings",
+            "settings-server",
+            "ocr-off",
+            "ocr-missing",
+            "ocr-reading",
+        ),
         default="results",
         help="what to show: the results (default), the window after Open with no application for the file, "
         "the next query still being searched (held 3 s), or the settings dialog (for this computer's model "
-        "or an embedding server)",
+        "or an embedding server), a folder of scans with OCR off, without an engine, or being read (screenshot_ocr.py)",
     )
     p.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--work", type=Path, help=argparse.SUPPRESS)

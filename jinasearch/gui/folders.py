@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from ..core.jobs import FolderRow, FolderState
 from .results import short_path
+from .wrap_label import WrapLabel
 
 STATE_COLORS = {
     FolderState.INDEXING: "#1565c0",
@@ -63,6 +64,11 @@ class FolderPanel(QWidget):
         hdr.resizeSection(0, FOLDER_COLUMN_PX)
         for c in range(1, 6):
             hdr.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
+        # At the window's smallest, two folders stay in sight above the switches that act on the selected one
+        # (a scroll area's own minimum held the header and half a row under the horizontal scroll bar).
+        row_px = self.tree.fontMetrics().height() + 8
+        bar_px = self.tree.horizontalScrollBar().sizeHint().height()
+        self.tree.setMinimumHeight(hdr.sizeHint().height() + 2 * row_px + bar_px + 4)
         self.add_btn = QPushButton("Add folder…")
         self.remove_btn = QPushButton("Remove")
         self.failed_btn = QPushButton("Failed files…")
@@ -85,8 +91,7 @@ class FolderPanel(QWidget):
             "your documents. Tick this to search them by meaning too."
         )
         self.embed_data.clicked.connect(self._switch_data)
-        self.data_note = QLabel()  # what of the selected folder is found by its words only, by choice
-        self.data_note.setWordWrap(True)
+        self.data_note = WrapLabel()  # what of the selected folder is found by its words only, by choice
         self.data_note.setStyleSheet("color: #616161")
         self.data_note.hide()
         # OCR (core/indexing/ocr.py) reads a folder's pages without a text layer in a pass after every other
@@ -98,13 +103,11 @@ class FolderPanel(QWidget):
             "search. It takes seconds a page, and each file is read once (again only when it changes)."
         )
         self.ocr.clicked.connect(self._switch_ocr)
-        self.ocr_note = QLabel()  # the selected folder's scanned pages not read yet, and why
-        self.ocr_note.setWordWrap(True)
+        self.ocr_note = WrapLabel()  # the selected folder's scanned pages not read yet, and why
         self.ocr_note.setStyleSheet("color: #616161")
         self.ocr_note.hide()
-        self.model_line = QLabel()  # which model embeds, and where (status_where.py fills it in)
+        self.model_line = WrapLabel()  # which model embeds, and where (status_where.py fills it in)
         self.model_line.setObjectName("modelLine")
-        self.model_line.setWordWrap(True)
         self.model_line.setStyleSheet("color: #616161")
         self.tree.itemSelectionChanged.connect(self._selection_changed)
         buttons = QHBoxLayout()

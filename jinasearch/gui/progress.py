@@ -11,6 +11,7 @@ from ..core.jobs import IndexJob, JobResult, JobState
 from ..core.library import LibraryStatus
 from ..core.models import Progress
 from .switch_words import reembed_words
+from .wrap_label import WrapLabel
 
 
 def eta_text(seconds: float | None) -> str:
@@ -62,8 +63,7 @@ class ProgressPanel(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.label = QLabel("Index up to date.")
-        self.label.setWordWrap(True)
+        self.label = WrapLabel("Index up to date.")
         self.bar = QProgressBar()
         self.bar.setTextVisible(False)
         self.bar.setMaximumHeight(10)
