@@ -48,27 +48,7 @@ class FolderPanel(QWidget):
         f = head.font()
         f.setBold(True)
         head.setFont(f)
-        self.tree = QTreeWidget()
-        self.tree.setHeaderLabels(["Folder", "State", "Files", "Passages", "Failed", "Skipped"])
-        self.tree.setRootIsDecorated(False)
-        self.tree.setUniformRowHeights(True)
-        self.tree.setAlternatingRowColors(True)
-        # A long name (or a ~/… path where two folders share one) is cut in its middle: its start and its end,
-        # the folder's own name, stay readable.
-        self.tree.setTextElideMode(Qt.TextElideMode.ElideMiddle)
-        hdr = self.tree.header()
-        hdr.setStretchLastSection(False)
-        # The folder's name gets room first; the counts fit their contents and scroll in a narrow panel
-        # (a stretched first column was squeezed to nothing by them).
-        hdr.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-        hdr.resizeSection(0, FOLDER_COLUMN_PX)
-        for c in range(1, 6):
-            hdr.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
-        # At the window's smallest, two folders stay in sight above the switches that act on the selected one
-        # (a scroll area's own minimum held the header and half a row under the horizontal scroll bar).
-        row_px = self.tree.fontMetrics().height() + 8
-        bar_px = self.tree.horizontalScrollBar().sizeHint().height()
-        self.tree.setMinimumHeight(hdr.sizeHint().height() + 2 * row_px + bar_px + 4)
+        self.tree = folder_tree()
         self.add_btn = QPushButton("Add folder…")
         self.remove_btn = QPushButton("Remove")
         self.failed_btn = QPushButton("Failed files…")
@@ -81,31 +61,7 @@ class FolderPanel(QWidget):
         self.remove_btn.clicked.connect(self._remove)
         self.failed_btn.clicked.connect(lambda: self.failedRequested.emit(self.selected()))
         self.skipped_btn.clicked.connect(lambda: self.skippedRequested.emit(self.selected()))
-        # The embedding budget (core/indexing/budget.py): a folder's logs, tables and dumps are found by
-        # their words only, unless this is ticked for it. It follows the selected folder.
-        self.embed_data = QCheckBox(DATA_SWITCH)
-        self.embed_data.setEnabled(False)
-        self.embed_data.setToolTip(
-            "Logs, CSV/TSV tables, JSON/XML dumps and minified code are found by their words (an error code, an\n"
-            "order number) without vectors: embedding them would take hours of this computer and hold back\n"
-            "your documents. Tick this to search them by meaning too."
-        )
-        self.embed_data.clicked.connect(self._switch_data)
-        self.data_note = WrapLabel()  # what of the selected folder is found by its words only, by choice
-        self.data_note.setStyleSheet("color: #616161")
-        self.data_note.hide()
-        # OCR (core/indexing/ocr.py) reads a folder's pages without a text layer in a pass after every other
-        # file, so search by the rest never waits for it; the switch is per folder, as some hold only scans.
-        self.ocr = QCheckBox(OCR_SWITCH)
-        self.ocr.setEnabled(False)
-        self.ocr.setToolTip(
-            "Scanned PDF pages and images are read by OCR after every other file, so it never holds back\n"
-            "search. It takes seconds a page, and each file is read once (again only when it changes)."
-        )
-        self.ocr.clicked.connect(self._switch_ocr)
-        self.ocr_note = WrapLabel()  # the selected folder's scanned pages not read yet, and why
-        self.ocr_note.setStyleSheet("color: #616161")
-        self.ocr_note.hide()
+        self._build_switches()
         self.model_line = WrapLabel()  # which model embeds, and where (status_where.py fills it in)
         self.model_line.setObjectName("modelLine")
         self.model_line.setStyleSheet("color: #616161")
@@ -132,6 +88,34 @@ class FolderPanel(QWidget):
         lay.addWidget(self.ocr_note)
         lay.addWidget(self.model_line)
         self.rows: list[FolderRow] = []
+
+    def _build_switches(self) -> None:
+        """The switches under the list, for the selected folder, each with its note."""
+        # The embedding budget (core/indexing/budget.py): a folder's logs, tables and dumps are found by
+        # their words only, unless this is ticked for it. It follows the selected folder.
+        self.embed_data = QCheckBox(DATA_SWITCH)
+        self.embed_data.setEnabled(False)
+        self.embed_data.setToolTip(
+            "Logs, CSV/TSV tables, JSON/XML dumps and minified code are found by their words (an error code, an\n"
+            "order number) without vectors: embedding them would take hours of this computer and hold back\n"
+            "your documents. Tick this to search them by meaning too."
+        )
+        self.embed_data.clicked.connect(self._switch_data)
+        self.data_note = WrapLabel()  # what of the selected folder is found by its words only, by choice
+        self.data_note.setStyleSheet("color: #616161")
+        self.data_note.hide()
+        # OCR (core/indexing/ocr.py) reads a folder's pages without a text layer in a pass after every other
+        # file, so search by the rest never waits for it; the switch is per folder, as some hold only scans.
+        self.ocr = QCheckBox(OCR_SWITCH)
+        self.ocr.setEnabled(False)
+        self.ocr.setToolTip(
+            "Scanned PDF pages and images are read by OCR after every other file, so it never holds back\n"
+            "search. It takes seconds a page, and each file is read once (again only when it changes)."
+        )
+        self.ocr.clicked.connect(self._switch_ocr)
+        self.ocr_note = WrapLabel()  # the selected folder's scanned pages not read yet, and why
+        self.ocr_note.setStyleSheet("color: #616161")
+        self.ocr_note.hide()
 
     def selected(self) -> str | None:
         items = self.tree.selectedItems()
@@ -205,6 +189,32 @@ class FolderPanel(QWidget):
 FOLDER_COLUMN_PX = 120
 DATA_SWITCH = "Also search data files by meaning"
 OCR_SWITCH = "Read scanned pages and images (OCR)"
+
+
+def folder_tree() -> QTreeWidget:
+    """The folder list: a row a folder, its name first and its counts after."""
+    tree = QTreeWidget()
+    tree.setHeaderLabels(["Folder", "State", "Files", "Passages", "Failed", "Skipped"])
+    tree.setRootIsDecorated(False)
+    tree.setUniformRowHeights(True)
+    tree.setAlternatingRowColors(True)
+    # A long name (or a ~/… path where two folders share one) is cut in its middle: its start and its end,
+    # the folder's own name, stay readable.
+    tree.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+    hdr = tree.header()
+    hdr.setStretchLastSection(False)
+    # The folder's name gets room first; the counts fit their contents and scroll in a narrow panel
+    # (a stretched first column was squeezed to nothing by them).
+    hdr.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+    hdr.resizeSection(0, FOLDER_COLUMN_PX)
+    for c in range(1, 6):
+        hdr.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
+    # At the window's smallest, two folders stay in sight above the switches that act on the selected one
+    # (a scroll area's own minimum held the header and half a row under the horizontal scroll bar).
+    row_px = tree.fontMetrics().height() + 8
+    bar_px = tree.horizontalScrollBar().sizeHint().height()
+    tree.setMinimumHeight(hdr.sizeHint().height() + 2 * row_px + bar_px + 4)
+    return tree
 
 
 def words_only_note(row: FolderRow | None) -> str:
