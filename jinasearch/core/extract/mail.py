@@ -9,7 +9,6 @@ mailbox module keeps only their offsets), never whole.
 
 from __future__ import annotations
 
-import email.policy
 import mailbox
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,7 +22,7 @@ from typing import BinaryIO, cast
 from ..errors import ExtractionError
 from ..models import Heading
 from .base import MAX_TEXT_CHARS, check_size
-from .mail_parts import Attachment, Budget, attachments_of, body_of, read_attachment
+from .mail_parts import POLICY, Attachment, Budget, attachments_of, body_of, read_attachment
 from .parts import Collector
 
 # An mbox holding more is read up to here (a note says so): years of a mailing list are not a document.
@@ -63,7 +62,7 @@ def meta_of(msg: EmailMessage, number: int) -> MailMeta:
 
 
 def _parse(fh: BinaryIO, *, headers_only: bool = False) -> EmailMessage:
-    parser = BytesParser(policy=email.policy.default)
+    parser = BytesParser(policy=POLICY)
     return cast(EmailMessage, parser.parse(fh, headersonly=headers_only))
 
 
