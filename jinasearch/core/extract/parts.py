@@ -63,6 +63,7 @@ class Collector:
     ocr: OcrOrder | None = None
     ocr_waiting: list[int] = field(default_factory=list)
     ocr_read: list[tuple[int, str]] = field(default_factory=list)
+    ocr_stopped: list[int] = field(default_factory=list)  # pages whose OCR passed its deadline
 
     # -- what extractors call ---------------------------------------------------------------------
 

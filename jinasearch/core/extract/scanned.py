@@ -53,8 +53,12 @@ def read_scanned(sink: Collector, number: int, render: Callable[[], Image]) -> s
         sink.ocr_waiting.append(number)  # the pass runs only with an engine; one that vanished: later
         return None
     except ocr.OcrTimeoutError as exc:
+        # Left out until the file changes: at ~3 s a page (docs/benchmarks.md, "OCR") the deadline is
+        # 20 times a page's time, so a page past it hangs Tesseract rather than waits for a busy machine.
         sink.ocr_read.append((number, ""))
-        sink.note(f"OCR of page {number} took over {exc.seconds:.0f} s and was stopped; that page is left out")
+        sink.ocr_stopped.append(number)
+        pages = ", ".join(str(n) for n in sink.ocr_stopped)
+        sink.note(f"OCR stopped after {exc.seconds:g} s a page on page {pages}; left out until the file changes")
         return None
     except Exception:  # noqa: BLE001 - a page that cannot be drawn or read costs that page only
         sink.ocr_read.append((number, ""))
