@@ -1,18 +1,16 @@
 """Extraction speed of EPUB, RTF and mail on real files: MB/s and units (chapters, messages) per second.
 
-    python benchmarks/formats_books_mail.py build --out /tmp/bookmail [--docs-dev DIR] [--epub FILE ...]
-    python benchmarks/formats_books_mail.py measure /tmp/bookmail [--repeat 3] [--json OUT]
+    python benchmarks/formats_books_mail.py [--work /tmp/jinasearch-formats] [--only .epub .mbox] [--repeat 3]
 
-`build` makes the corpus from real text only: EPUBs given with --epub (Debian's live-manual-epub and
-ubuntu-packaging-guide-epub ship some: `apt-get download` them, `dpkg-deb -x`), EPUB and RTF written by
-pandoc from docs-dev manuals (bash, the GNU coding standards, curl's FAQ, 60 SQLite pages), and mail
-built from this machine's Debian changelogs (/usr/share/doc/*/changelog.Debian.gz: one message per
-changelog entry, From and Date from its trailer line, as debian-devel-changes mails them), an mbox
-without attachments and one whose every 20th message carries a docs-dev PDF, DOCX or text file.
-`measure` extracts each file in this process (imports warm, as in a worker that has read a file
-already), `--repeat` times, and prints the median. The new extractors are registered for the run
-(added to the package's REGISTRY) until core/extract/__init__.py registers them.
-"""
+The files are real text, made once into --work and reused (the make_* functions have the shape of
+benchmarks/formats.py's Format.make): the EPUBs Debian ships (live-manual-epub, ubuntu-packaging-guide-
+epub, by `apt-get download`) and EPUB and RTF written by pandoc from docs-dev manuals (bash, 60 SQLite
+pages, the GNU coding standards, curl's FAQ); mail built from this machine's Debian changelogs
+(/usr/share/doc/*/changelog.Debian.gz, one message per entry, From and Date from its trailer line, as
+debian-devel-changes mails them): an mbox of 12,000, one of 1,000 whose every 20th message carries a
+docs-dev PDF, DOCX or text file, and one such message as an .eml. No real mailing-list archive is
+reachable from this machine. Each file is extracted in this process (imports warm), `--repeat` times,
+and the median is printed with the load average before and after."""
 
 from __future__ import annotations
 
@@ -35,6 +33,7 @@ DOCS_DEV = Path("/tmp/docs-dev")
 _TRAILER = re.compile(r"^ -- (.+?)  (\w{3}, .+)$")
 _FIRST = re.compile(r"^(\S+) \(([^)]+)\) (.+)$")
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+DEBIAN_EPUBS = ("live-manual-epub", "ubuntu-packaging-guide-epub")
 
 
 def changelog_messages(limit: int) -> list[EmailMessage]:
@@ -76,40 +75,87 @@ def _entry_message(lines: list[str], sender: str, date: str) -> EmailMessage | N
     return msg
 
 
-def _pandoc(sources: list[Path], out: Path, *extra: str) -> None:
-    subprocess.run(["pandoc", *map(str, sources), "-s", "-o", str(out), *extra], check=True, capture_output=True)
+def _pandoc(sources: list[Path], out: Path, *extra: str) -> Path:
+    if not out.exists():
+        subprocess.run(["pandoc", *map(str, sources), "-s", "-o", str(out), *extra], check=True, capture_output=True)
+    return out
 
 
-def build(out: Path, docs_dev: Path, epubs: list[Path]) -> None:
-    out.mkdir(parents=True, exist_ok=True)
-    for e in epubs:
-        (out / e.name).write_bytes(e.read_bytes())
-    sqlite = sorted((docs_dev / "sqlite").glob("*.html"), key=lambda p: -p.stat().st_size)[:60]
-    books = {
-        "bash": [docs_dev / "manuals" / "bash.html"],
-        "sqlite60": sqlite,
-    }
-    for name, sources in books.items():
-        _pandoc(sources, out / f"{name}.epub", "--epub-chapter-level=1")
-        _pandoc(sources, out / f"{name}.rtf")
-    _pandoc([docs_dev / "gnu" / "standards.txt"], out / "gnu-standards.rtf", "-f", "markdown")
-    _pandoc([docs_dev / "curl" / "FAQ.txt"], out / "curl-faq.rtf", "-f", "markdown")
-    _pandoc([docs_dev / "manuals" / "bash.html"], out / "attach-bash.docx")
-    messages = changelog_messages(12_000)
-    _mbox(out / "changelogs.mbox", messages)
-    files = [
-        (docs_dev / "manuals" / "bashref.pdf", "application/pdf"),
-        (out / "attach-bash.docx", DOCX_TYPE),
-        (docs_dev / "curl" / "KNOWN_BUGS.txt", "text/plain"),
+def _manuals() -> dict[str, list[Path]]:
+    sqlite = sorted((DOCS_DEV / "sqlite").glob("*.html"), key=lambda p: -p.stat().st_size)[:60]
+    return {"bash": [DOCS_DEV / "manuals" / "bash.html"], "sqlite60": sqlite}
+
+
+def debian_epubs(work: Path) -> list[Path]:
+    """The EPUBs Debian ships (live-manual-epub: the Live Systems manual in ten languages, of which
+    en, de, ja; ubuntu-packaging-guide-epub), fetched with `apt-get download` once; none if apt cannot."""
+    debs = work / "debs"
+    if not debs.is_dir():
+        debs.mkdir(parents=True)
+        subprocess.run(["apt-get", "download", *DEBIAN_EPUBS], cwd=debs, capture_output=True, check=False)
+        for deb in debs.glob("*.deb"):
+            subprocess.run(["dpkg-deb", "-x", str(deb), str(debs / "x")], check=True)
+    found = sorted((debs / "x").rglob("*.epub"))
+    return [p for p in found if p.name in ("live-manual.en.epub", "live-manual.de.epub", "live-manual.ja.epub")] + [
+        p for p in found if not p.name.startswith("live-manual.")
     ]
-    with_files = messages[:1000]
-    for i, msg in enumerate(with_files[::20]):
+
+
+def make_epub(work: Path) -> list[Path]:
+    """Debian's EPUBs and pandoc's from docs-dev manuals (a chapter per top-level heading)."""
+    out = work / "epub"
+    out.mkdir(parents=True, exist_ok=True)
+    made = [_pandoc(src, out / f"{name}.epub", "--epub-chapter-level=1") for name, src in _manuals().items()]
+    return debian_epubs(work) + made
+
+
+def make_rtf(work: Path) -> list[Path]:
+    """RTF written by pandoc from docs-dev manuals: bash, 60 SQLite pages, the GNU coding standards, curl's FAQ."""
+    out = work / "rtf"
+    out.mkdir(parents=True, exist_ok=True)
+    made = [_pandoc(src, out / f"{name}.rtf") for name, src in _manuals().items()]
+    made.append(_pandoc([DOCS_DEV / "gnu" / "standards.txt"], out / "gnu-standards.rtf", "-f", "markdown"))
+    made.append(_pandoc([DOCS_DEV / "curl" / "FAQ.txt"], out / "curl-faq.rtf", "-f", "markdown"))
+    return made
+
+
+def make_mbox(work: Path) -> list[Path]:
+    """An mbox of 12,000 Debian changelog entries, and one of 1,000 whose every 20th message carries a
+    docs-dev PDF, DOCX (pandoc's, of the bash manual) or text file."""
+    out = work / "mail"
+    plain, attached = out / "changelogs.mbox", out / "attachments.mbox"
+    if not attached.exists():
+        out.mkdir(parents=True, exist_ok=True)
+        messages = changelog_messages(12_000)
+        _mbox(plain, messages)
+        _mbox(attached, _with_files(messages[:1000], out))
+    return [plain, attached]
+
+
+def make_eml(work: Path) -> list[Path]:
+    """The first message of attachments.mbox (a changelog entry with the bash reference PDF) as an .eml."""
+    eml = work / "mail" / "one-with-pdf.eml"
+    if not eml.exists():
+        msg = _with_files(changelog_messages(1), work / "mail")[0]
+        eml.write_bytes(msg.as_bytes())
+    return [eml]
+
+
+def _with_files(messages: list[EmailMessage], out: Path) -> list[EmailMessage]:
+    docx = _pandoc([DOCS_DEV / "manuals" / "bash.html"], out / "bash.docx")
+    files = [
+        (DOCS_DEV / "manuals" / "bashref.pdf", "application/pdf"),
+        (docx, DOCX_TYPE),
+        (DOCS_DEV / "curl" / "KNOWN_BUGS.txt", "text/plain"),
+    ]
+    for i, msg in enumerate(messages[::20]):
         src, mime = files[i % len(files)]
         maintype, subtype = mime.split("/")
         msg.add_attachment(src.read_bytes(), maintype=maintype, subtype=subtype, filename=src.name)
-    _mbox(out / "attachments.mbox", with_files)
-    (out / "one-with-pdf.eml").write_bytes(with_files[0].as_bytes())
-    (out / "attach-bash.docx").unlink()
+    return messages
+
+
+MAKERS = {".epub": make_epub, ".rtf": make_rtf, ".eml": make_eml, ".mbox": make_mbox}
 
 
 def _mbox(path: Path, messages: list[EmailMessage]) -> None:
@@ -123,7 +169,7 @@ def _mbox(path: Path, messages: list[EmailMessage]) -> None:
         box.close()
 
 
-def measure(corpus: Path, repeat: int) -> list[dict[str, object]]:
+def measure(files: list[Path], repeat: int) -> list[dict[str, object]]:
     from jinasearch.core.extract import REGISTRY, extract
     from jinasearch.core.extract.epub import EpubExtractor
     from jinasearch.core.extract.mail import EmlExtractor, MboxExtractor
@@ -133,7 +179,6 @@ def measure(corpus: Path, repeat: int) -> list[dict[str, object]]:
         for suffix in extractor.suffixes:
             REGISTRY.setdefault(suffix, extractor)  # a no-op once the package registers them
     rows: list[dict[str, object]] = []
-    files = sorted(p for p in corpus.iterdir() if p.suffix in (".epub", ".rtf", ".eml", ".mbox", ".mbx"))
     extract(files[0])  # imports and first-call costs out of the figures
     for path in files:
         times = []
@@ -143,16 +188,15 @@ def measure(corpus: Path, repeat: int) -> list[dict[str, object]]:
             times.append(time.perf_counter() - t0)
         secs = statistics.median(times)
         size = path.stat().st_size
-        units = len(doc.pages)
         rows.append(
             {
                 "file": path.name,
                 "mb": size / 1e6,
-                "units": units,
+                "units": len(doc.pages),
                 "chars": len(doc.text),
                 "seconds": secs,
                 "mb_s": size / 1e6 / secs,
-                "units_s": units / secs,
+                "units_s": len(doc.pages) / secs,
                 "partial": doc.partial,
             }
         )
@@ -161,28 +205,21 @@ def measure(corpus: Path, repeat: int) -> list[dict[str, object]]:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    sub = ap.add_subparsers(dest="cmd", required=True)
-    b = sub.add_parser("build")
-    b.add_argument("--out", type=Path, required=True)
-    b.add_argument("--docs-dev", type=Path, default=DOCS_DEV)
-    b.add_argument("--epub", type=Path, nargs="*", default=[])
-    m = sub.add_parser("measure")
-    m.add_argument("corpus", type=Path)
-    m.add_argument("--repeat", type=int, default=3)
-    m.add_argument("--json", type=Path)
+    ap.add_argument("--work", type=Path, default=Path("/tmp/jinasearch-formats"))
+    ap.add_argument("--only", nargs="*", default=list(MAKERS), help="suffixes to measure (default: all four)")
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--json", type=Path)
     args = ap.parse_args()
-    if args.cmd == "build":
-        build(args.out, args.docs_dev, args.epub)
-        return 0
+    files = [p for suffix in args.only for p in MAKERS[suffix](args.work)]
     common.log(f"load average before: {common.load_avg()}")
-    rows = measure(args.corpus, args.repeat)
-    print(f"{'file':<34} {'MB':>6} {'units':>6} {'seconds':>8} {'MB/s':>6} {'units/s':>8}  partial")
+    rows = measure(files, args.repeat)
+    common.log(f"load average after: {common.load_avg()}")
+    print(f"{'file':<34} {'MB':>6} {'units':>6} {'chars':>9} {'seconds':>8} {'MB/s':>6} {'units/s':>8}  partial")
     for r in rows:
         print(
-            f"{r['file']:<34} {r['mb']:>6.2f} {r['units']:>6} {r['seconds']:>8.3f} {r['mb_s']:>6.2f} "
+            f"{r['file']:<34} {r['mb']:>6.2f} {r['units']:>6} {r['chars']:>9} {r['seconds']:>8.3f} {r['mb_s']:>6.2f} "
             f"{r['units_s']:>8.0f}  {r['partial'] or ''}"
         )
-    common.log(f"load average after: {common.load_avg()}")
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1), encoding="utf-8")
     return 0

@@ -80,7 +80,9 @@ class _Item:
 def _messages(path: Path, *, headers_only: bool = False) -> Iterator[_Item]:
     """The messages of an .eml or mbox file, one at a time."""
     if path.suffix.lower() == ".eml":
-        yield _Item(1, 1, _read_eml(path, headers_only))
+        size = path.stat().st_size
+        big = size > MAX_MESSAGE_BYTES
+        yield _Item(1, 1, _read_eml(path, headers_only or big), size if big else 0)
         return
     _check_mbox(path)
     box = mailbox.mbox(path, create=False)

@@ -91,14 +91,17 @@ def part_text(part: EmailMessage) -> str:
 
 def body_of(msg: EmailMessage) -> tuple[str, list[Heading]]:
     """The message's body as cleaned text with its headings (levels below the subject's): text/plain
-    when there is one, else text/html through the HTML reader."""
-    part = msg.get_body(preferencelist=("plain", "html"))
+    when there is one with text, else text/html through the HTML reader (some mail programs send an
+    empty plain alternative beside the HTML)."""
+    part = msg.get_body(preferencelist=("plain",))
+    text = clean_text(part_text(part)) if part is not None else ""
+    if text:
+        return text, []
+    part = msg.get_body(preferencelist=("html",))
     if part is None:
         return "", []
-    if part.get_content_subtype() == "html":
-        _, text, headings = html_to_text(part_text(part))
-        return text, [Heading(h.level + 1, h.title, h.start) for h in headings]
-    return clean_text(part_text(part)), []
+    _, text, headings = html_to_text(part_text(part))
+    return text, [Heading(h.level + 1, h.title, h.start) for h in headings]
 
 
 def attachments_of(msg: EmailMessage) -> Iterator[EmailMessage]:

@@ -99,6 +99,27 @@ def test_an_attached_mail_is_read_but_not_a_mail_inside_it(tmp_path: Path) -> No
     assert "a mail inside an attached mail is not read" in doc.text
 
 
+def test_an_empty_plain_alternative_gives_way_to_the_html(tmp_path: Path) -> None:
+    msg = mail("Offer", " ")
+    msg.add_alternative("<html><body><p>Only the HTML says vostrelka.</p></body></html>", subtype="html")
+    assert "Only the HTML says vostrelka." in extract(write_eml(tmp_path / "offer.eml", msg)).text
+    plain = mail("Both", "The plain part says mirkavel.")
+    plain.add_alternative("<html><body><p>The HTML part says otherwise.</p></body></html>", subtype="html")
+    text = extract(write_eml(tmp_path / "both.eml", plain)).text
+    assert "mirkavel" in text and "otherwise" not in text
+
+
+def test_an_oversized_message_is_read_for_its_headers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(mail_mod, "MAX_MESSAGE_BYTES", 2000)
+    big = attach(mail("Huge video", "Look at this."), bytes(5000), "clip.mp4", "video/mp4")
+    doc = extract(write_mbox(tmp_path / "v.mbox", [mail("Small", "Tiny note about pelmorin."), big]))
+    assert unit_of_word(doc, "pelmorin") == 1
+    assert "only its headers were read" in doc.text and "Look at this." not in doc.text
+    assert doc.partial is not None and "read for their headers only (2)" in doc.partial
+    (hit,) = [h for h in doc.headings if h.title == "Huge video"]
+    assert hit.start == doc.pages[1].start
+
+
 def test_the_message_cap_says_how_many_were_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(mail_mod, "MAX_MESSAGES", 2)
     doc = extract(write_mbox(tmp_path / "many.mbox", [mail(f"Note {i}", f"Body {i}.") for i in range(5)]))
