@@ -169,6 +169,8 @@ def read_attachment(part: EmailMessage, budget: Budget) -> Attachment:
         return Attachment(filename, found)
     except ExtractionError as exc:
         return Attachment(filename, exc)
+    except Exception as exc:  # noqa: BLE001 - email's decoders on a damaged part: the part's loss, not the mail's
+        return Attachment(filename, ExtractionError(f"damaged attachment ({type(exc).__name__})"))
 
 
 def _extract_bytes(data: bytes, suffix: str) -> Extracted:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from jinasearch.core.errors import ExtractionError
-from jinasearch.core.extract import extract
+from jinasearch.core.extract import extract, mail_parts
 from jinasearch.core.extract import mail as mail_mod
 from jinasearch.core.extract.mail import MailMeta, mail_meta
 from tests.core.docgen import pdf_bytes, write_docx
@@ -78,6 +78,18 @@ def test_a_broken_or_unsupported_attachment_does_not_lose_the_mail(tmp_path: Pat
         and "2 attachment(s) not read or read in part" in doc.partial
         and "report.pdf" in doc.partial
     )
+
+
+def test_an_attachment_the_decoder_chokes_on_does_not_lose_the_mail(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def choke(part: object) -> bytes:
+        raise ValueError("bad base64 padding")
+
+    monkeypatch.setattr(mail_parts, "_payload", choke)
+    msg = attach(mail("Data", "The numbers: quivelta."), b"1,2,3\n", "data.csv", "text/csv")
+    doc = extract(write_eml(tmp_path / "data.eml", msg))
+    assert "quivelta" in doc.text and "Attachment: data.csv (skipped: damaged attachment (ValueError))" in doc.text
 
 
 def test_a_message_that_is_only_a_file_is_read_as_that_file(tmp_path: Path) -> None:
