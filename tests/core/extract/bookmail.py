@@ -1,7 +1,8 @@
 """Write small real EPUB, RTF and mail files for tests, and a registry that reads them.
 
-The registry is patched, not edited: the new extractors are registered in core/extract/__init__.py
-by the lead; until then tests (and the indexer, which looks the registry up at each call) see them here.
+core/extract/__init__.py registers these extractors; `register_book_mail` puts them in a copy of the
+registry all the same, so that these tests say what they read with and keep testing these modules
+if the package's registry changes (the indexer looks the registry up at each call).
 """
 
 from __future__ import annotations

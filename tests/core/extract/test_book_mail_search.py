@@ -38,14 +38,23 @@ def searcher(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Search
     s.close()
 
 
-def test_each_format_is_found_at_its_chapter_or_message(searcher: Searcher) -> None:
+def test_an_epub_is_found_at_its_chapter(searcher: Searcher) -> None:
     (hit,) = searcher.search("quendril", mode="keyword")
     assert Path(hit.path).name == "sea.epub" and hit.page == 2 and hit.title == "The Sea Book"
     assert "Waves" in hit.section
+
+
+def test_an_rtf_is_found_under_its_heading(searcher: Searcher) -> None:
     (hit,) = searcher.search("vrolnik", mode="keyword")
     assert Path(hit.path).name == "garden.rtf" and "Garden" in hit.section
+
+
+def test_an_eml_attachment_is_found_under_its_message(searcher: Searcher) -> None:
     (hit,) = searcher.search("grelvash", mode="keyword")
     assert Path(hit.path).name == "plan.eml" and hit.page == 1 and hit.title == "Site plan"
     assert "Attachment: plan.docx" in hit.section
+
+
+def test_an_mbox_message_is_found_at_its_number(searcher: Searcher) -> None:
     (hit,) = searcher.search("azimorph", mode="keyword")
     assert Path(hit.path).name == "inbox.mbox" and hit.page == 2 and "Lunch" in hit.section
