@@ -120,7 +120,10 @@ class WorkerProc:
             parts, self.parts = self.parts, []
         if not r.streamed:
             return r
-        if r.error is not None or r.extracted is None or not parts:
+        # No text and no OCR to do or done: nothing was read (extracted None, "the same bytes"). A scan
+        # read before OCR, or a photo without writing, sent no text but is a reading all the same.
+        ocr = r.extracted is not None and (r.extracted.ocr_waiting or r.extracted.ocr_read)
+        if r.error is not None or r.extracted is None or not (parts or ocr):
             return replace(r, extracted=None, streamed=False)
         extracted = assemble([p for p, _ in parts], r.extracted)
         chunks = None

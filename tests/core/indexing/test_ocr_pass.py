@@ -14,7 +14,7 @@ from jinasearch.core.indexer import Indexer, run_to_end
 from jinasearch.core.search import Searcher
 from jinasearch.core.store import Store
 from tests.core.helpers import settings_for, write
-from tests.core.scanned_docs import need_tesseract, write_scanned_pdf
+from tests.core.scanned_docs import need_tesseract, page_image, write_scanned_pdf
 from tests.fakes import FakeEmbedder
 
 
@@ -127,10 +127,16 @@ def test_a_hanging_ocr_is_cut_off_and_the_other_pages_kept(
 
 
 def test_ocr_runs_in_the_sandboxed_workers(tmp_path: Path, desk: Path) -> None:
+    # An image-only scan and a photo send no text at their first reading: still recorded, then read.
+    write_scanned_pdf(desk / "only-scan.pdf", [["A scan with nothing but a picture of a gazebo."]])
+    page_image(["A photographed note about a kayak."]).save(desk / "note.png")
     settings = settings_for(tmp_path)
     outcome = run_to_end(Indexer(settings, embedder=FakeEmbedder(), runner=default_runner()).index([desk]))
-    assert outcome.summary.ocr_read == 1 and outcome.summary.failed == 0
+    assert outcome.summary.ocr_read == 3 and outcome.summary.failed == 0
+    assert outcome.summary.scanned == outcome.summary.indexed == 4
     assert _page_of(settings, "quartermaster") == ("contract.pdf", 2)
+    assert _page_of(settings, "gazebo") == ("only-scan.pdf", 1)
+    assert _page_of(settings, "kayak") == ("note.png", 1)
 
 
 def test_scans_wait_without_an_engine_and_the_rest_is_indexed(
