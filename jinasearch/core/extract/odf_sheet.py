@@ -47,7 +47,12 @@ class OdsExtractor:
             from lxml import etree
 
             with zipfile.ZipFile(path) as zf, zf.open("content.xml") as fh:
-                _read(etree.iterparse(fh, events=("start", "end"), resolve_entities=False, no_network=True), sink)
+                # Events for sheets and rows only: a row's cells are read from it at its end, so Python
+                # sees two events a row instead of several a cell.
+                events = etree.iterparse(
+                    fh, events=("start", "end"), tag=(T_TABLE, T_ROW), resolve_entities=False, no_network=True
+                )
+                _read(events, sink)
         except ExtractionError:
             raise
         except (KeyError, *ODF_ERRORS) as exc:

@@ -26,7 +26,7 @@ _FURNITURE = {13, 15, 16}  # SLIDE_NUMBER, FOOTER, DATE
 
 
 class PptxExtractor:
-    suffixes = (".pptx", ".pptm", ".ppsx")
+    suffixes = (".pptx", ".pptm")
     paged = True
     no_text = "no text found (the slides hold no text)"
     unit = "slide"

@@ -80,8 +80,12 @@ class XlsxExtractor:
             if not hasattr(sheet, "iter_rows"):
                 continue
             tables.begin(number, sheet.title)
-            for row in sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True):
-                if not tables.row(map(cell_text, row)):
+            # Without its recorded dimensions a row is as wide as its last cell: with them openpyxl pads
+            # every row to the sheet's width (a sheet formatted out to column XFD: 16,384 cells a row),
+            # and a wrong dimension (some writers record "A1") would cut columns off.
+            sheet.reset_dimensions()
+            for row in sheet.iter_rows(values_only=True):
+                if not tables.row(map(cell_text, row[:MAX_COLUMNS])):
                     tables.end()
                     return
             tables.end()
