@@ -54,10 +54,10 @@ from typing import Literal
 TextKind = Literal["prose", "data"]
 Reason = Literal["", "suffix", "numbers", "line_shape", "table", "repetition", "long_lines"]
 
-DATA_SUFFIXES = frozenset(".log .csv .tsv .jsonl .ndjson .xlsx .ods".split())
+DATA_SUFFIXES = frozenset(".log .csv .tsv .jsonl .ndjson .xlsx .xlsm .ods".split())
 WRITTEN_SUFFIXES = frozenset(
     ".html .htm .xhtml .pdf .docx .odt .rtf .epub .md .markdown .rst .adoc .asciidoc .tex .org .srt .vtt "
-    ".bib .eml .mbox .mbx .pptx .odp .png .jpg .jpeg .tif .tiff .webp .heic .heif".split()
+    ".bib .eml .mbox .mbx .pptx .pptm .odp .otp .ott .png .jpg .jpeg .tif .tiff .webp .heic .heif".split()
 )
 CODE_SUFFIXES = frozenset(
     ".py .pyi .js .mjs .cjs .jsx .ts .tsx .java .kt .c .h .cc .cpp .hpp .cs .go .rs .rb .php .swift .m "

@@ -16,9 +16,9 @@ PROSE = (".txt", ".text", ".md", ".markdown", ".rst", ".org", ".tex", ".adoc", "
 TYPES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("All types", ()),
     ("PDF", (".pdf",)),
-    ("Word & text documents", (".docx", ".odt", ".rtf")),
-    ("Presentations", (".pptx", ".odp")),
-    ("Spreadsheets", (".xlsx", ".ods", ".csv", ".tsv")),
+    ("Word & text documents", (".docx", ".odt", ".ott", ".rtf")),
+    ("Presentations", (".pptx", ".pptm", ".odp", ".otp")),
+    ("Spreadsheets", (".xlsx", ".xlsm", ".ods", ".csv", ".tsv")),
     ("E-books", (".epub",)),
     ("Mail", (".eml", ".mbox", ".mbx")),
     ("Images & scans", (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp", ".heic", ".heif")),

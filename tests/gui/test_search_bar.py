@@ -35,4 +35,4 @@ def test_choosing_a_type_filters_on_its_suffixes(qtbot) -> None:  # type: ignore
     bar = SearchBar()
     qtbot.addWidget(bar)
     bar.type.setCurrentIndex([label for label, _ in TYPES].index("Presentations"))
-    assert set(bar.filters().exts) == {".pptx", ".odp"}
+    assert set(bar.filters().exts) == {".pptx", ".pptm", ".odp", ".otp"}

@@ -13,10 +13,14 @@ from .epub import EpubExtractor
 from .html import HtmlExtractor
 from .image import ImageExtractor
 from .mail import EmlExtractor, MboxExtractor
+from .odf import OdpExtractor, OdtExtractor
+from .odf_sheet import OdsExtractor
 from .parts import Collector, Part, assemble
 from .pdf import PdfExtractor
 from .plain import TEXT_SUFFIXES, TextExtractor
+from .pptx import PptxExtractor
 from .rtf import RtfExtractor
+from .sheets import CsvExtractor, XlsxExtractor
 
 if TYPE_CHECKING:
     from .runner import Runner
@@ -26,7 +30,7 @@ if TYPE_CHECKING:
 # footers dropped, HTML main content, headings and sections. 2: an ALL-CAPS line inside a numbered
 # section labels a part of it; a section's first passage starts at its heading, not with the tail of
 # the section before. 3: a PDF page without a text layer is a scan, read by OCR (scanned.py): PDFs that
-# failed as "no text" are read again.
+# failed as "no text" are read again; CSV and TSV read as tables (sheets.py).
 READER_VERSION = 3
 
 _EXTRACTORS: tuple[Extractor, ...] = (
@@ -34,6 +38,12 @@ _EXTRACTORS: tuple[Extractor, ...] = (
     HtmlExtractor(),
     PdfExtractor(),
     DocxExtractor(),
+    OdtExtractor(),
+    OdsExtractor(),
+    OdpExtractor(),
+    PptxExtractor(),
+    XlsxExtractor(),
+    CsvExtractor(),  # after TextExtractor: .csv and .tsv are read as tables, not as plain text
     RtfExtractor(),
     EpubExtractor(),
     EmlExtractor(),

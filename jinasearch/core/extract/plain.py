@@ -89,7 +89,7 @@ _BOMS = (
 def decode_bytes(data: bytes) -> str:
     """Decode bytes by detecting their encoding (charset-normalizer), falling back to UTF-8 with
     replacement so that one odd byte never costs a whole document."""
-    return data.decode(_encoding(data, whole=True), errors="replace") if data else ""
+    return data.decode(encoding_of(data, whole=True), errors="replace") if data else ""
 
 
 def _detect(data: bytes) -> str:
@@ -146,7 +146,7 @@ class TextExtractor:
             head = fh.read(BLOCK_BYTES)
             if looks_binary(head[:8192]):
                 raise ExtractionError("binary content, not text")
-            decoder = codecs.getincrementaldecoder(_encoding(head))(errors="replace")
+            decoder = codecs.getincrementaldecoder(encoding_of(head))(errors="replace")
             finder = HeadingFinder(path.suffix.lower() in MARKDOWN) if path.suffix.lower() in PROSE else None
             carry, read, chars = "", 0, 0
             data = head
@@ -168,7 +168,7 @@ class TextExtractor:
                 sink.progress(read, size)
 
 
-def _encoding(head: bytes, *, whole: bool = False) -> str:
+def encoding_of(head: bytes, *, whole: bool = False) -> str:
     """The encoding of a text, judged by its first block: its BOM, else UTF-8 when it decodes as
     UTF-8, else what charset-normalizer finds. Of a first block (not `whole`), a UTF-8 character cut
     by the block's end does not count against UTF-8."""

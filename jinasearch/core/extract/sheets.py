@@ -19,8 +19,7 @@ from ..errors import ExtractionError
 from .base import NO_TEXT, check_size, looks_binary
 from .docx import check_zip
 from .parts import Collector
-from .plain import BLOCK_BYTES
-from .plain import _encoding as text_encoding
+from .plain import BLOCK_BYTES, encoding_of
 from .table_text import MAX_COLUMNS, TableText
 
 # The delimiters a CSV file may use; the sniffer picks among them from the file's first lines.
@@ -105,7 +104,7 @@ class CsvExtractor:
             if looks_binary(head[:8192]):
                 raise ExtractionError("binary content, not text")
             fh.seek(0)
-            encoding = codecs.lookup(text_encoding(head)).name
+            encoding = codecs.lookup(encoding_of(head)).name
             text = io.TextIOWrapper(fh, encoding=encoding, errors="replace", newline="")
             dialect = _dialect(head.decode(encoding, errors="replace")[:_SNIFF_CHARS], path.suffix.lower())
             tables = TableText(sink)
