@@ -114,6 +114,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     se.add_argument("--after", type=date, help="only files modified on or after YYYY-MM-DD")
     se.add_argument("--before", type=date_end, help="only files modified on or before YYYY-MM-DD")
+    se.add_argument("--from", dest="sender", metavar="TEXT", help="only mail messages whose sender holds TEXT")
+    se.add_argument("--subject", metavar="TEXT", help="only mail messages whose subject holds TEXT")
     se.add_argument("--model", help="must match the index's model (default: the one recorded in the index)")
     se.add_argument("--json", action="store_true", help=f"print a JSON array of hits ({PATH_BYTES_HELP})")
     add_server_args(se)

@@ -226,4 +226,11 @@ def filters_from(args: argparse.Namespace) -> Filters:
 
     # `~/docs` or a relative folder would otherwise be compared as given and match nothing.
     folder = record_path(os.path.abspath(os.path.expanduser(args.folder))) if args.folder else None
-    return Filters(folder=folder, exts=tuple(args.type), modified_after=args.after, modified_before=args.before)
+    return Filters(
+        folder=folder,
+        exts=tuple(args.type),
+        modified_after=args.after,
+        modified_before=args.before,
+        sender=getattr(args, "sender", None),
+        subject=getattr(args, "subject", None),
+    )

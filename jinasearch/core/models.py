@@ -48,6 +48,17 @@ class Heading:
 
 
 @dataclass(frozen=True)
+class MessageMeta:
+    """A mail message's own metadata, by its number in the file (the page number its passages carry):
+    what `from:` and `subject:` filter on, and the date a date filter reads instead of the file's."""
+
+    number: int
+    subject: str
+    sender: str
+    sent: float | None = None  # POSIX time; None when the Date header does not parse
+
+
+@dataclass(frozen=True)
 class Extracted:
     """Text pulled out of a file; `pages` is empty for formats without pages, `headings` for documents
     without a structure the extractor can see. `partial` says why only part of the file was read."""
@@ -61,6 +72,8 @@ class Extracted:
     ocr_waiting: tuple[int, ...] = ()
     # Pages this reading read by OCR, (number, text): stored by content hash, never read by OCR again.
     ocr_read: tuple[tuple[int, str], ...] = ()
+    # A mail file's messages (core/extract/mail.py).
+    messages: tuple[MessageMeta, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -138,10 +151,14 @@ class Filters:
     # keyword search reads it (stems, case and accents folded): the query's "exact phrase" and -word.
     phrases: tuple[str, ...] = ()
     excluded: tuple[str, ...] = ()
+    # Mail messages whose From or Subject holds this text (any case): `from:ann`, `subject:invoice`.
+    sender: str | None = None
+    subject: str | None = None
 
     def __bool__(self) -> bool:
         dates = self.modified_after is not None or self.modified_before is not None
-        return bool(self.folder or self.exts or dates or self.phrases or self.excluded)
+        mail = self.sender is not None or self.subject is not None
+        return bool(self.folder or self.exts or dates or self.phrases or self.excluded or mail)
 
 
 # What a query may say besides plain language (core/retrieval/query_syntax.py reads it), as (form,
@@ -153,6 +170,8 @@ QUERY_SYNTAX: tuple[tuple[str, str], ...] = (
     ("word*", "words starting with it: config* finds configure and configuration"),
     ("type:pdf", "only files of this type; type:pdf,docx for either"),
     ("in:folder", 'only files in an indexed folder, by its name or a path; in:"My Notes" with a space'),
+    ("from:ann", 'only mail messages whose sender holds this; from:"Ann Lee" with a space'),
+    ("subject:invoice", "only mail messages whose subject holds this"),
 )
 
 Mode = Literal["hybrid", "semantic", "keyword"]

@@ -165,7 +165,14 @@ def _request_in(body: dict[str, Any]) -> SearchRequest:
 def _filters_out(f: Filters | None) -> dict[str, Any] | None:
     if f is None:
         return None
-    return {"folder": f.folder, "exts": list(f.exts), "after": f.modified_after, "before": f.modified_before}
+    return {
+        "folder": f.folder,
+        "exts": list(f.exts),
+        "after": f.modified_after,
+        "before": f.modified_before,
+        "sender": f.sender,
+        "subject": f.subject,
+    }
 
 
 def _filters_in(raw: object) -> Filters | None:
@@ -178,6 +185,8 @@ def _filters_in(raw: object) -> Filters | None:
         exts=tuple(_str(e) for e in _list(raw, "exts")),
         modified_after=_opt(raw, "after", float),
         modified_before=_opt(raw, "before", float),
+        sender=_opt(raw, "sender", str),
+        subject=_opt(raw, "subject", str),
     )
 
 

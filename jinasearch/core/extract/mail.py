@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import BinaryIO, cast
 
 from ..errors import ExtractionError
-from ..models import Heading
+from ..models import Heading, MessageMeta
 from .base import MAX_TEXT_CHARS, check_size
 from .mail_parts import POLICY, Attachment, Budget, attachments_of, body_of, read_attachment
 from .parts import Collector
@@ -59,6 +59,10 @@ def meta_of(msg: EmailMessage, number: int) -> MailMeta:
     except (TypeError, ValueError, IndexError):
         date = None
     return MailMeta(number, header(msg, "Subject"), header(msg, "From"), date)
+
+
+def _message_meta(meta: MailMeta) -> MessageMeta:
+    return MessageMeta(meta.number, meta.subject, meta.sender, meta.date.timestamp() if meta.date else None)
 
 
 def _parse(fh: BinaryIO, *, headers_only: bool = False) -> EmailMessage:
@@ -204,6 +208,7 @@ class _MailExtractor:
                     return
                 chars += len(text)
                 sink.unit(item.number, text, headings)
+                sink.message(_message_meta(meta_of(item.msg, item.number)))
                 sink.progress(item.number, total)
         except (mailbox.Error, UnicodeError, ValueError, IndexError, KeyError) as exc:
             raise ExtractionError(f"damaged mail file ({type(exc).__name__})") from None

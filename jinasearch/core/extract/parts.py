@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from ..models import Extracted, Heading, OcrOrder, Page
+from ..models import Extracted, Heading, MessageMeta, OcrOrder, Page
 from .base import clean_text, squash
 from .furniture import strip_running_lines
 from .outline import OutlineEntry, place_outline
@@ -64,6 +64,7 @@ class Collector:
     ocr_waiting: list[int] = field(default_factory=list)
     ocr_read: list[tuple[int, str]] = field(default_factory=list)
     ocr_stopped: list[int] = field(default_factory=list)  # pages whose OCR passed its deadline
+    messages: list[MessageMeta] = field(default_factory=list)
 
     # -- what extractors call ---------------------------------------------------------------------
 
@@ -113,6 +114,10 @@ class Collector:
         else:
             self.page(number, text)
 
+    def message(self, meta: MessageMeta) -> None:
+        """A mail message's metadata; its text goes as the unit of the same number."""
+        self.messages.append(meta)
+
     def summary(self) -> Extracted:
         """What a reading found besides its text (which went on as Parts): title, partial, OCR."""
         return Extracted(
@@ -121,6 +126,7 @@ class Collector:
             partial=self.partial,
             ocr_waiting=tuple(self.ocr_waiting),
             ocr_read=tuple(self.ocr_read),
+            messages=tuple(self.messages),
         )
 
     @property

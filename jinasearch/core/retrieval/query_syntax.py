@@ -1,4 +1,5 @@
-"""Query syntax people know from web and desktop search: "exact phrase", -word, word*, type:pdf, in:folder.
+"""Query syntax people know from web and desktop search: "exact phrase", -word, word*, type:pdf, in:folder,
+and the mail searches' from:ann and subject:invoice.
 
 Only these few forms are read as operators, and only where nothing else could be meant: a quote that
 is never closed, a hyphen inside a word (e-mail), a lone `-`, a number after `-` (-40 degrees), a
@@ -8,8 +9,8 @@ takes exactly the path it took before.
 
 What they do (core/search.py): a phrase and an excluded word are filters on the passage's own text
 as FTS5 reads it (store/reads.py), so both retrievers honour them in every mode; `word*` is an FTS5
-prefix query beside the other words, embedded without its star; type: and in: join the caller's
-filters. Highlights mark each phrase whole and the words a prefix matched.
+prefix query beside the other words, embedded without its star; type:, in:, from: and subject: join
+the caller's filters (from: and subject: hold for mail messages only: store/schema.py, FILTER_SENDER). Highlights mark each phrase whole and the words a prefix matched.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ _PREFIX_RE = re.compile(r"(\w[\w'’._-]*\w|[^\W\x00-\u2e7f])\*(?=\s|$)")
 # type:pdf, type:.PDF, type:pdf,docx
 _TYPE_RE = re.compile(r"type:(\.?[A-Za-z0-9]{1,10}(?:,\.?[A-Za-z0-9]{1,10})*)(?=\s|$)", re.IGNORECASE)
 _IN_RE = re.compile(r"in:(?=\S)", re.IGNORECASE)
+_MAIL_RE = re.compile(r"(from|subject):(?=\S)", re.IGNORECASE)
 _SPACE_RE = re.compile(r"\S")
 _TOKEN_RE = re.compile(r"\S+")
 
@@ -54,18 +56,23 @@ class ParsedQuery:
     prefixes: tuple[str, ...] = ()
     exts: tuple[str, ...] = ()
     folders: tuple[str, ...] = ()
+    senders: tuple[str, ...] = ()
+    subjects: tuple[str, ...] = ()
 
     @property
     def plain(self) -> bool:
         """No operator at all: the query as typed, searched as natural language."""
-        return not (self.phrases or self.excluded or self.prefixes or self.exts or self.folders)
+        mail = self.senders or self.subjects
+        return not (self.phrases or self.excluded or self.prefixes or self.exts or self.folders or mail)
 
 
 def parse_query(query: str) -> ParsedQuery:
     """The operators of `query` and its remaining text (see the module docstring for what is text)."""
     query = query.strip()
     parts: list[str] = []
-    found: dict[str, list[str]] = {"phrases": [], "excluded": [], "prefixes": [], "exts": [], "folders": []}
+    found: dict[str, list[str]] = {
+        k: [] for k in ("phrases", "excluded", "prefixes", "exts", "folders", "senders", "subjects")
+    }
     i, line = 0, CommandLine()
     while (m := _SPACE_RE.search(query, i)) is not None:
         i = _token(query, m.start(), parts, found, line)
@@ -80,6 +87,8 @@ def parse_query(query: str) -> ParsedQuery:
         prefixes=once["prefixes"],
         exts=once["exts"],
         folders=once["folders"],
+        senders=once["senders"],
+        subjects=once["subjects"],
     )
 
 
@@ -122,15 +131,19 @@ def _token(query: str, i: int, parts: list[str], found: dict[str, list[str]], li
 
 
 def _filter(query: str, i: int, found: dict[str, list[str]]) -> int | None:
-    """A `type:` or `in:` at `i` read into `found`; where the next token starts, or None if it is none."""
+    """A `type:`, `in:`, `from:` or `subject:` at `i` read into `found`; where the next token starts, or
+    None if it is none."""
     if m := _TYPE_RE.match(query, i):
         found["exts"].extend(e.lstrip(".").lower() for e in m.group(1).split(","))
         return m.end()
-    if m := _IN_RE.match(query, i):
+    key = "folders" if (m := _IN_RE.match(query, i)) else None
+    if key is None and (m := _MAIL_RE.match(query, i)):
+        key = "senders" if m.group(1).lower() == "from" else "subjects"
+    if m is not None and key is not None:
         start = m.end()
         value = _quoted(query, start + 1) if query[start] in _OPEN else _plain_token(query, start)
         if value is not None and value[0]:  # an unclosed in:"... is text
-            found["folders"].append(value[0])
+            found[key].append(value[0])
             return value[1]
     return None
 
@@ -196,6 +209,9 @@ def narrowed(
         exts=exts,
         phrases=(*base.phrases, *parsed.phrases),
         excluded=(*base.excluded, *parsed.excluded),
+        # The last one typed counts (a message has one sender and one subject).
+        sender=parsed.senders[-1] if parsed.senders else base.sender,
+        subject=parsed.subjects[-1] if parsed.subjects else base.subject,
     )
 
 

@@ -14,6 +14,7 @@ from ..context import keyword_context, model_input
 from ..models import Chunk, Extracted, Heading, Page, Skipped
 from . import schema as sql
 from .connection import Connected
+from .messages import note_messages
 from .ocr import note_ocr
 from .records import DocRow, DocText, FolderRecord, IndexedDoc
 
@@ -134,6 +135,7 @@ class Documents(Connected):
             self.conn.execute(sql.SET_KIND, (kind, doc_id))
             self.conn.execute(sql.LABEL_DOC, (-1 if first_lexical is None else first_lexical, doc_id))
             note_ocr(self.conn, doc_id, content_hash, extracted)
+            note_messages(self.conn, doc_id, extracted)
             self.bump_vectors_version()
         return doc_id
 

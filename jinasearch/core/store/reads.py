@@ -38,6 +38,10 @@ def filter_sql(f: Filters) -> tuple[str, list[object]]:
     if f.modified_before is not None:
         where.append(sql.FILTER_BEFORE)
         params.append(f.modified_before)
+    for clause, text in ((sql.FILTER_SENDER, f.sender), (sql.FILTER_SUBJECT, f.subject)):
+        if text is not None:
+            where.append(clause)
+            params.append(text.lower())
     for clause, words, join in ((sql.FILTER_HAS, f.phrases, " AND "), (sql.FILTER_LACKS, f.excluded, " OR ")):
         if words:
             where.append(clause)

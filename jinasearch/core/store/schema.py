@@ -173,6 +173,18 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TABLE ocr_pages (hash TEXT NOT NULL, page INTEGER NOT NULL, text TEXT NOT NULL, PRIMARY KEY (hash, page));
     CREATE INDEX documents_ocr_waiting ON documents(folder_id) WHERE ocr_waiting > 0;
     """,
+    # 9: a mail file's messages (core/extract/mail.py), by number (the page their passages carry): what
+    # `from:` and `subject:` filter on, and the date a date filter reads for them instead of the file's.
+    """
+    CREATE TABLE messages (
+        doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        number INTEGER NOT NULL,
+        subject TEXT NOT NULL,
+        sender TEXT NOT NULL,
+        sent REAL,
+        PRIMARY KEY (doc_id, number)
+    );
+    """,
 )
 
 # Meta keys: the one list of what the index records about itself.
@@ -269,6 +281,8 @@ FOLDERS = "SELECT id, path, excludes, added_at, embed_data FROM folders ORDER BY
 SET_EMBED_DATA = "UPDATE folders SET embed_data = ? WHERE id = ? AND embed_data != ?"
 SET_OCR = "UPDATE folders SET ocr = ? WHERE id = ? AND ocr != ?"
 SET_OCR_WAITING = "UPDATE documents SET ocr_waiting = ? WHERE id = ?"
+DELETE_MESSAGES = "DELETE FROM messages WHERE doc_id = ?"
+INSERT_MESSAGE = "INSERT OR REPLACE INTO messages(doc_id, number, subject, sender, sent) VALUES (?, ?, ?, ?, ?)"
 SAVE_OCR_PAGE = "INSERT OR REPLACE INTO ocr_pages(hash, page, text) VALUES (?, ?, ?)"
 # Pages read by OCR for the bytes a document had when it was last read (the hash it records).
 OCR_KNOWN = "SELECT o.page, o.text FROM documents d JOIN ocr_pages o ON o.hash = d.hash WHERE d.path = ?"
@@ -420,8 +434,18 @@ FILE_TYPES = "SELECT DISTINCT ext FROM documents WHERE n_passages > 0 AND ext !=
 # Filter clauses, AND-ed into the queries below (on documents d).
 FILTER_FOLDER = "substr(d.path, 1, ?) = ?"
 FILTER_EXTS = "d.ext IN ({marks})"
-FILTER_AFTER = "d.mtime >= ?"
-FILTER_BEFORE = "d.mtime <= ?"
+# A mail message's own date where it has one, else the file's.
+_WHEN = "COALESCE((SELECT m.sent FROM messages m WHERE m.doc_id = d.id AND m.number = p.page), d.mtime)"
+FILTER_AFTER = f"{_WHEN} >= ?"
+FILTER_BEFORE = f"{_WHEN} <= ?"
+# Passages of mail messages whose sender or subject holds the text (instr on lower case: no LIKE
+# wildcards to escape in what a person types).
+FILTER_SENDER = (
+    "EXISTS (SELECT 1 FROM messages m WHERE m.doc_id = d.id AND m.number = p.page AND instr(lower(m.sender), ?) > 0)"
+)
+FILTER_SUBJECT = (
+    "EXISTS (SELECT 1 FROM messages m WHERE m.doc_id = d.id AND m.number = p.page AND instr(lower(m.subject), ?) > 0)"
+)
 # Passages (p) an FTS5 expression matches, or does not: a query's "exact phrase" and -word.
 FILTER_HAS = "p.id IN (SELECT rowid FROM passages_fts WHERE passages_fts MATCH ?)"
 FILTER_LACKS = "p.id NOT IN (SELECT rowid FROM passages_fts WHERE passages_fts MATCH ?)"
