@@ -7,7 +7,8 @@ Debian's libreoffice-{writer,calc,impress}-nogui) converts docs-dev's manuals an
 data files: ODT from docs-dev's DOCX files and two HTML manuals; ODP from docs-dev's two PDF manuals
 (Impress's PDF import, a slide a page) and PPTX from those ODPs; CSV from Debian's distro-info tables,
 numpy's validation data and this machine's installed packages (`dpkg-query`); XLSX and ODS from those
-CSVs. Each file is extracted in this process (imports warm, as in a worker that has read a file
+CSVs; EPUB, RTF and mail from Debian's EPUBs, pandoc and Debian changelogs (books_mail_files.py).
+Each file is extracted in this process (imports warm, as in a worker that has read a file
 already: one untimed read first), `--repeat` times; the median is printed with the load average
 before and after, and the kind core/textkind.py gives the text (prose or data: what gets vectors).
 
@@ -31,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 import common
+from books_mail_files import make_eml, make_epub, make_mbox, make_rtf
 
 DOCS_DEV = Path("/tmp/docs-dev")
 NUMPY_DATA = "numpy/_core/tests/data"
@@ -118,6 +120,10 @@ FORMATS: tuple[Format, ...] = (
     Format(".ods", make_ods, "odf_sheet:OdsExtractor"),
     Format(".xlsx", make_xlsx, "sheets:XlsxExtractor"),
     Format(".csv", make_csv, "sheets:CsvExtractor"),
+    Format(".epub", make_epub, "epub:EpubExtractor"),
+    Format(".rtf", make_rtf, "rtf:RtfExtractor"),
+    Format(".eml", make_eml, "mail:EmlExtractor"),
+    Format(".mbox", make_mbox, "mail:MboxExtractor"),
 )
 
 

@@ -1,33 +1,22 @@
-"""Extraction speed of EPUB, RTF and mail on real files: MB/s and units (chapters, messages) per second.
+"""Real EPUB, RTF and mail files for benchmarks/formats.py (its FORMATS entries .epub, .rtf, .eml, .mbox).
 
-    python benchmarks/formats_books_mail.py [--work /tmp/jinasearch-formats] [--only .epub .mbox] [--repeat 3]
-
-The files are real text, made once into --work and reused (the make_* functions have the shape of
-benchmarks/formats.py's Format.make): the EPUBs Debian ships (live-manual-epub, ubuntu-packaging-guide-
-epub, by `apt-get download`) and EPUB and RTF written by pandoc from docs-dev manuals (bash, 60 SQLite
-pages, the GNU coding standards, curl's FAQ); mail built from this machine's Debian changelogs
-(/usr/share/doc/*/changelog.Debian.gz, one message per entry, From and Date from its trailer line, as
-debian-devel-changes mails them): an mbox of 12,000, one of 1,000 whose every 20th message carries a
-docs-dev PDF, DOCX or text file, and one such message as an .eml. No real mailing-list archive is
-reachable from this machine. Each file is extracted in this process (imports warm), `--repeat` times,
-and the median is printed with the load average before and after."""
+Real text only, made once into the benchmark's --work folder and reused: the EPUBs Debian ships
+(live-manual-epub, ubuntu-packaging-guide-epub, by `apt-get download`) and EPUB and RTF written by
+pandoc from docs-dev manuals (bash, 60 SQLite pages, the GNU coding standards, curl's FAQ); mail built
+from this machine's Debian changelogs (/usr/share/doc/*/changelog.Debian.gz, one message per entry,
+From and Date from its trailer line, as debian-devel-changes mails them): an mbox of 12,000, one of
+1,000 whose every 20th message carries a docs-dev PDF, DOCX or text file, and one such message as an
+.eml. No real mailing-list archive is reachable from this machine."""
 
 from __future__ import annotations
 
-import argparse
 import gzip
-import json
 import mailbox
 import re
-import statistics
 import subprocess
-import sys
-import time
 from email.message import EmailMessage
 from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
-
-import common
 
 DOCS_DEV = Path("/tmp/docs-dev")
 _TRAILER = re.compile(r"^ -- (.+?)  (\w{3}, .+)$")
@@ -155,9 +144,6 @@ def _with_files(messages: list[EmailMessage], out: Path) -> list[EmailMessage]:
     return messages
 
 
-MAKERS = {".epub": make_epub, ".rtf": make_rtf, ".eml": make_eml, ".mbox": make_mbox}
-
-
 def _mbox(path: Path, messages: list[EmailMessage]) -> None:
     path.unlink(missing_ok=True)
     box = mailbox.mbox(path)
@@ -167,63 +153,3 @@ def _mbox(path: Path, messages: list[EmailMessage]) -> None:
         box.flush()
     finally:
         box.close()
-
-
-def measure(files: list[Path], repeat: int) -> list[dict[str, object]]:
-    from jinasearch.core.extract import REGISTRY, extract
-    from jinasearch.core.extract.epub import EpubExtractor
-    from jinasearch.core.extract.mail import EmlExtractor, MboxExtractor
-    from jinasearch.core.extract.rtf import RtfExtractor
-
-    for extractor in (EpubExtractor(), RtfExtractor(), EmlExtractor(), MboxExtractor()):
-        for suffix in extractor.suffixes:
-            REGISTRY.setdefault(suffix, extractor)  # a no-op once the package registers them
-    rows: list[dict[str, object]] = []
-    extract(files[0])  # imports and first-call costs out of the figures
-    for path in files:
-        times = []
-        for _ in range(repeat):
-            t0 = time.perf_counter()
-            doc = extract(path)
-            times.append(time.perf_counter() - t0)
-        secs = statistics.median(times)
-        size = path.stat().st_size
-        rows.append(
-            {
-                "file": path.name,
-                "mb": size / 1e6,
-                "units": len(doc.pages),
-                "chars": len(doc.text),
-                "seconds": secs,
-                "mb_s": size / 1e6 / secs,
-                "units_s": len(doc.pages) / secs,
-                "partial": doc.partial,
-            }
-        )
-    return rows
-
-
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--work", type=Path, default=Path("/tmp/jinasearch-formats"))
-    ap.add_argument("--only", nargs="*", default=list(MAKERS), help="suffixes to measure (default: all four)")
-    ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--json", type=Path)
-    args = ap.parse_args()
-    files = [p for suffix in args.only for p in MAKERS[suffix](args.work)]
-    common.log(f"load average before: {common.load_avg()}")
-    rows = measure(files, args.repeat)
-    common.log(f"load average after: {common.load_avg()}")
-    print(f"{'file':<34} {'MB':>6} {'units':>6} {'chars':>9} {'seconds':>8} {'MB/s':>6} {'units/s':>8}  partial")
-    for r in rows:
-        print(
-            f"{r['file']:<34} {r['mb']:>6.2f} {r['units']:>6} {r['chars']:>9} {r['seconds']:>8.3f} {r['mb_s']:>6.2f} "
-            f"{r['units_s']:>8.0f}  {r['partial'] or ''}"
-        )
-    if args.json:
-        args.json.write_text(json.dumps(rows, indent=1), encoding="utf-8")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
