@@ -21,8 +21,9 @@ def under(folder: str) -> str:
     return folder.rstrip(os.sep) + os.sep
 
 
-def filter_sql(f: Filters) -> tuple[str, list[object]]:
-    """A WHERE clause over documents `d` for the filters, and its parameters."""
+def filter_sql(f: Filters, mail: bool = True) -> tuple[str, list[object]]:
+    """A WHERE clause over documents `d` for the filters, and its parameters. `mail`: the index holds
+    mail messages, whose own dates a date filter reads (3-4x the cost of the file's date alone)."""
     where: list[str] = []
     params: list[object] = []
     if f.folder:
@@ -33,10 +34,10 @@ def filter_sql(f: Filters) -> tuple[str, list[object]]:
         where.append(sql.FILTER_EXTS.format(marks=",".join("?" * len(f.exts))))
         params += [e.lower().lstrip(".") for e in f.exts]
     if f.modified_after is not None:
-        where.append(sql.FILTER_AFTER)
+        where.append(sql.FILTER_AFTER if mail else sql.FILTER_FILE_AFTER)
         params.append(f.modified_after)
     if f.modified_before is not None:
-        where.append(sql.FILTER_BEFORE)
+        where.append(sql.FILTER_BEFORE if mail else sql.FILTER_FILE_BEFORE)
         params.append(f.modified_before)
     for clause, text in ((sql.FILTER_SENDER, f.sender), (sql.FILTER_SUBJECT, f.subject)):
         if text is not None:
@@ -67,10 +68,14 @@ def phrase_match(words: str) -> str:
 
 
 class Reads(Connected):
+    def _has_mail(self, f: Filters) -> bool:
+        dated = f.modified_after is not None or f.modified_before is not None
+        return dated and self.conn.execute(sql.HAS_MESSAGES).fetchone()[0] == 1
+
     # -- search support --------------------------------------------------------------------------
 
     def filtered_ids(self, f: Filters) -> np.ndarray:
-        where, params = filter_sql(f)
+        where, params = filter_sql(f, self._has_mail(f))
         rows = self.conn.execute(sql.FILTERED_IDS.format(where=where), params)
         return np.fromiter((r[0] for r in rows), dtype=np.int64)
 
@@ -80,7 +85,7 @@ class Reads(Connected):
         """FTS5 BM25 search over the text and (weighted) context columns; (passage_id, score), higher = better."""
         filt, params = "", []
         if f:
-            where, params = filter_sql(f)
+            where, params = filter_sql(f, self._has_mail(f))
             filt = sql.KEYWORD_FILTER.format(where=where)
         query = sql.KEYWORD.format(filter=filt, context_weight=float(context_weight))
         rows = self.conn.execute(query, [match, *params, k]).fetchall()

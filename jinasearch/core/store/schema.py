@@ -438,6 +438,10 @@ FILTER_EXTS = "d.ext IN ({marks})"
 _WHEN = "COALESCE((SELECT m.sent FROM messages m WHERE m.doc_id = d.id AND m.number = p.page), d.mtime)"
 FILTER_AFTER = f"{_WHEN} >= ?"
 FILTER_BEFORE = f"{_WHEN} <= ?"
+# An index without mail: the file's date alone.
+FILTER_FILE_AFTER = "d.mtime >= ?"
+FILTER_FILE_BEFORE = "d.mtime <= ?"
+HAS_MESSAGES = "SELECT EXISTS (SELECT 1 FROM messages)"
 # Passages of mail messages whose sender or subject holds the text (instr on lower case: no LIKE
 # wildcards to escape in what a person types).
 FILTER_SENDER = (
