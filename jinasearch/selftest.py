@@ -34,6 +34,34 @@ CHECKS: tuple[tuple[str, str, str], ...] = (
 )
 
 
+# The libraries the format readers import only when a file of theirs comes (core/extract/): a build's
+# analysis cannot see such imports, so the self-test imports each one.
+FORMAT_LIBRARIES = (
+    "pypdfium2",
+    "pypdf",
+    "docx",
+    "lxml.html",
+    "odfdo",
+    "pptx",
+    "openpyxl",
+    "striprtf.striprtf",
+    "PIL.Image",
+)
+
+
+def missing_libraries() -> list[str]:
+    """The format readers' libraries this install or bundle lacks."""
+    import importlib
+
+    missing = []
+    for name in FORMAT_LIBRARIES:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            missing.append(name)
+    return missing
+
+
 @dataclass(frozen=True)
 class CheckResult:
     query: str
@@ -87,6 +115,9 @@ def _run(model: str, tmp: Path, say: Callable[[str], None], embedder: Embedder |
     from .core.search import Searcher
     from .resources import sample_dir
 
+    if missing := missing_libraries():
+        raise RuntimeError(f"format readers missing from this build: {', '.join(missing)}")
+    say(f"format readers: {len(FORMAT_LIBRARIES)} libraries present")
     # Index a copy: the installed sample may sit under an excluded folder name (site-packages) or be read-only.
     docs = tmp / "sample"
     shutil.copytree(sample_dir(), docs)
