@@ -194,7 +194,8 @@ def cmd_index(args: argparse.Namespace) -> int:
     print(
         f"{s.scanned} files: {s.indexed} indexed, {s.unchanged} unchanged, {s.failed} failed, "
         f"{s.removed} removed; {s.passages_added} passages added, {s.passages_embedded} embedded "
-        f"in {s.seconds:.1f} s" + (f"; scanned pages of {s.ocr_read} files read by OCR" if s.ocr_read else "")
+        f"in {s.seconds:.1f} s"
+        + (f"; scanned pages of {s.ocr_read} file{'s' * (s.ocr_read != 1)} read by OCR" if s.ocr_read else "")
     )
     if s.failed:
         print(f"failed files: run 'jinasearch status' to see why ({s.failed})", file=sys.stderr)
