@@ -64,6 +64,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     common.add_argument("-v", "--verbose", action="store_true", help="log what happens")
 
+    _index_parser(sub, common)
+    _search_parser(sub, common)
+
+    st = sub.add_parser("status", parents=[common], help="folders, counts, failed files with reasons")
+    st.add_argument("--json", action="store_true", help=f"print JSON ({PATH_BYTES_HELP})")
+
+    rm = sub.add_parser("remove", parents=[common], help="forget a folder and its data")
+    rm.add_argument("path", metavar="PATH", help="a folder given to 'index' before")
+    return p
+
+
+def _index_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
     ix = sub.add_parser("index", parents=[common], help="index folders (again: only what changed)")
     ix.add_argument("paths", nargs="+", metavar="PATH", help="folders or files to index")
     ix.add_argument(
@@ -94,6 +106,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_passage_args(ix)
     ix.add_argument("--no-progress", action="store_true", help="no progress bar")
 
+
+def _search_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
     se = sub.add_parser(
         "search",
         parents=[common],
@@ -120,13 +134,6 @@ def build_parser() -> argparse.ArgumentParser:
     se.add_argument("--json", action="store_true", help=f"print a JSON array of hits ({PATH_BYTES_HELP})")
     add_server_args(se)
     add_app_arg(se)
-
-    st = sub.add_parser("status", parents=[common], help="folders, counts, failed files with reasons")
-    st.add_argument("--json", action="store_true", help=f"print JSON ({PATH_BYTES_HELP})")
-
-    rm = sub.add_parser("remove", parents=[common], help="forget a folder and its data")
-    rm.add_argument("path", metavar="PATH", help="a folder given to 'index' before")
-    return p
 
 
 def syntax_help() -> str:
