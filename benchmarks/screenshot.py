@@ -224,6 +224,9 @@ def capture(w, out: Path) -> None:  # type: ignore[no-untyped-def]
         w.grab().save(str(out))
 
 
+STATES = ("results", "no-opener", "searching", "settings", "settings-server", "ocr-off", "ocr-missing", "ocr-reading")
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshot.png")
@@ -231,16 +234,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--folder", type=Path, help="index this folder instead of the generated sample")
     p.add_argument(
         "--state",
-        choices=(
-            "results",
-            "no-opener",
-            "searching",
-            "settings",
-            "settings-server",
-            "ocr-off",
-            "ocr-missing",
-            "ocr-reading",
-        ),
+        choices=STATES,
         default="results",
         help="what to show: the results (default), the window after Open with no application for the file, "
         "the next query still being searched (held 3 s), or the settings dialog (for this computer's model "
