@@ -82,6 +82,12 @@ class ExtractionError(Exception):
         self.limited = limited
 
 
+class NotReadHereError(ExtractionError):
+    """A file this reading does not read, by design, not by damage: a type no extractor handles, an
+    image attached to a mail (OCR reads the index's files, not attachments). A mail names such an
+    attachment without calling the mail read in part."""
+
+
 class CorruptIndexError(JinaSearchError):
     """The index database is damaged: a reader cannot use it, or a writer cannot repair it now."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import ExtractionError
+from ..errors import ExtractionError, NotReadHereError
 from ..models import Extracted, OcrOrder
 from .base import Extractor, Unit
 from .docx import DocxExtractor
@@ -73,7 +73,7 @@ def extract_into(path: str | Path, sink: Collector) -> None:
     p = Path(path)
     extractor = REGISTRY.get(p.suffix.lower())
     if extractor is None:
-        raise ExtractionError(f"unsupported file type '{p.suffix or '(none)'}'")
+        raise NotReadHereError(f"unsupported file type '{p.suffix or '(none)'}'")
     try:
         extractor.extract(p, sink)
         sink.finish()

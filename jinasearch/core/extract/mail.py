@@ -19,7 +19,7 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import BinaryIO, cast
 
-from ..errors import ExtractionError
+from ..errors import ExtractionError, NotReadHereError
 from ..models import Heading, MessageMeta
 from .base import MAX_TEXT_CHARS, check_size
 from .mail_parts import POLICY, Attachment, Budget, attachments_of, body_of, read_attachment
@@ -174,9 +174,12 @@ def _attachment_text(att: Attachment) -> str:
 
 
 def not_read(attachments: list[Attachment]) -> list[str]:
-    """'NAME (why)' for each attachment that gave no text, or only part of its text."""
+    """'NAME (why)' for each attachment that gave no text, or only part of its text; one not read by
+    design (an unsupported type, an image) is named in the message's text only."""
     out: list[str] = []
     for att in attachments:
+        if isinstance(att.result, NotReadHereError):
+            continue
         if isinstance(att.result, ExtractionError):
             out.append(f"{att.filename} ({att.result.reason})")
         elif not att.result.text.strip():

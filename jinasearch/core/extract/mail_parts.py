@@ -19,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ..errors import ExtractionError
+from ..errors import ExtractionError, NotReadHereError
 from ..models import Extracted, Heading
 from .base import clean_text
 from .html import html_to_text
@@ -165,7 +165,7 @@ def read_attachment(part: EmailMessage, budget: Budget) -> Attachment:
         found = _extract_bytes(data, suffix)
         if found.ocr_waiting and not found.text.strip():
             # The OCR pass reads files of the index again (indexing/ocr.py); an attachment is no file of it.
-            raise ExtractionError("an image or scanned pages: OCR does not read attachments")
+            raise NotReadHereError("an image or scanned pages: OCR does not read attachments")
         return Attachment(filename, found)
     except ExtractionError as exc:
         return Attachment(filename, exc)

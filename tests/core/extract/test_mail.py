@@ -75,7 +75,7 @@ def test_a_broken_or_unsupported_attachment_does_not_lose_the_mail(tmp_path: Pat
     assert "Attachment: chart.xcf (skipped: unsupported file type '.xcf')" in doc.text
     assert (
         doc.partial is not None
-        and "2 attachment(s) not read or read in part" in doc.partial
+        and "1 attachment(s) not read or read in part" in doc.partial  # the damaged one, not the .xcf
         and "report.pdf" in doc.partial
     )
 
@@ -183,3 +183,13 @@ def test_an_image_attachment_is_named_as_not_read_by_ocr(tmp_path: Path) -> None
     doc = extract(write_eml(tmp_path / "receipt.eml", msg))
     assert "Attachment: receipt.png (skipped: an image or scanned pages: OCR does not read attachments)" in doc.text
     assert doc.ocr_waiting == ()  # the mail itself waits for nothing
+
+
+def test_an_attachment_not_read_by_design_does_not_mark_the_mail_read_in_part(tmp_path: Path) -> None:
+    """A logo or an unsupported file in every mail is no damage: named in the text, the file read whole."""
+    msg = attach(mail("Logo", "Our signature has a logo."), b"gimp image", "logo.xcf", "image/x-xcf")
+    doc = extract(write_eml(tmp_path / "logo.eml", msg))
+    assert "Attachment: logo.xcf (skipped: unsupported file type '.xcf')" in doc.text
+    assert doc.partial is None
+    broken = attach(mail("Report", "See the report."), b"%PDF-1.4 garbage", "report.pdf", "application/pdf")
+    assert extract(write_eml(tmp_path / "report.eml", broken)).partial is not None  # damage still says so
