@@ -43,9 +43,13 @@ def index_folder(qtbot, window, folder: Path, timeout: int = 30_000):  # type: i
 
 
 def search(qtbot, window, query: str, timeout: int = 30_000):  # type: ignore[no-untyped-def]
-    """Type `query` as a person would and wait for its results."""
+    """Type `query` as a person would and wait for its results: those of a query asked after the typing
+    began (a re-run of the last query, when a run ends, can answer while the debounce still waits)."""
+    before = window.session.seq
     with qtbot.waitSignal(
-        window.controller.results, timeout=timeout, check_params_cb=lambda seq, _h, _n, _e: seq == window.session.seq
+        window.controller.results,
+        timeout=timeout,
+        check_params_cb=lambda seq, _h, _n, _e: before < seq == window.session.seq,
     ) as blocker:
         window.search_bar.field.clear()
         qtbot.keyClicks(window.search_bar.field, query)
