@@ -40,7 +40,10 @@ def read_scanned(sink: Collector, number: int, render: Callable[[], Image]) -> s
     if order is not None and order.known:
         for page, text in order.known:
             if page == number:
-                return text or None  # "": OCR found nothing there before (or gave up): not again
+                # Counted as read (ocr_read), "" too: OCR found nothing there before (or gave up), and a
+                # file whose pages all came to nothing is indexed empty, as at its OCR, not failed.
+                sink.ocr_read.append((number, text))
+                return text or None
     if order is None or not order.run:
         sink.ocr_waiting.append(number)
         return None

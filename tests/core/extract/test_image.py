@@ -107,6 +107,15 @@ def test_an_image_without_text_is_no_broken_file(tmp_path: Path) -> None:
     assert doc.text == "" and doc.ocr_waiting == () and doc.ocr_read == ((1, ""),)
 
 
+def test_an_image_without_text_read_again_takes_the_earlier_ocr_and_is_no_broken_file(tmp_path: Path) -> None:
+    """A newer reader reads the same bytes again with what OCR found before (nothing): indexed empty, as
+    at its OCR, not failed as an image with no text."""
+    path = tmp_path / "blank.png"
+    Image.new("RGB", (1200, 900), "white").save(path)
+    doc = extract(path, OcrOrder(run=False, digest="same bytes", known=((1, ""),)))
+    assert doc.text == "" and doc.ocr_waiting == () and doc.ocr_read == ((1, ""),)
+
+
 def test_an_icon_is_not_read_by_ocr(tmp_path: Path) -> None:
     path = tmp_path / "bullet.png"
     Image.new("RGB", (16, 16), "black").save(path)
