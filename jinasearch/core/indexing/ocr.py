@@ -24,13 +24,6 @@ from .reading import read_and_commit
 from .tally import Tally
 
 
-def engine_ready() -> bool:
-    """Whether this machine has an OCR engine (status says so when it has not)."""
-    from ..extract import ocr
-
-    return ocr.available()
-
-
 def ocr_pass(
     runner: Runner,
     store: Store,
@@ -46,15 +39,15 @@ def ocr_pass(
     with store.db.atomic():
         store.forget_ocr()  # what OCR read for files since changed or gone
     waiting = store.ocr_waiting_docs(folder_ids)
-    if not waiting or control.cancelled or not engine_ready():
+    if not waiting or control.cancelled:
         return
+    from ..extract import ocr  # here, not at the top: it imports Pillow, which a run without scans never needs
+
+    if not ocr.available():
+        return  # the pages go on waiting; status says what to install
     changes = Changes(
-        work=[
-            FileInfo(
-                w.path, w.size, w.mtime, ocr=OcrOrder(run=True, digest=w.content_hash, known=store.ocr_known(w.path))
-            )
-            for w in waiting
-        ],
+        # What OCR read of these bytes before, if anything, read_and_commit adds (reading.with_known).
+        work=[FileInfo(w.path, w.size, w.mtime, ocr=OcrOrder(run=True, digest=w.content_hash)) for w in waiting],
         folder_of={w.path: w.folder_id for w in waiting},
     )
     own = Tally(to_read=len(waiting))

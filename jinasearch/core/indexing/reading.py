@@ -80,16 +80,19 @@ def read_and_commit(
 
 def with_known(store: Store, files: Iterable[FileInfo]) -> Iterator[FileInfo]:
     """`files`, each with what OCR read before for the bytes its document records, if it read any
-    (extract/scanned.py: OCR is never run twice on the same bytes); an order already given stays.
-    The store is read here, at once: the runner takes the files on its own thread, where this
-    thread's SQLite connection must not go."""
+    (extract/scanned.py: OCR is never run twice on the same bytes): a file without an order gets one
+    that only takes it, an order without it (the OCR pass's) has it added. The store is read here, at
+    once and in one query: the runner takes the files on its own thread, where this thread's SQLite
+    connection must not go."""
     known = store.ocr_known_all()
-    return (
-        replace(info, ocr=OcrOrder(run=False, digest=known[info.path][0], known=known[info.path][1]))
-        if info.ocr is None and info.path in known
-        else info
-        for info in files
-    )
+    return (_with_known(info, known.get(info.path)) for info in files)
+
+
+def _with_known(info: FileInfo, found: tuple[str, tuple[tuple[int, str], ...]] | None) -> FileInfo:
+    if found is None or (info.ocr is not None and info.ocr.known):
+        return info
+    digest, pages = found
+    return replace(info, ocr=replace(info.ocr or OcrOrder(run=False), digest=digest, known=pages))
 
 
 class NowExcluded:

@@ -45,10 +45,6 @@ class OcrPages(Connected):
         """Switch OCR for these folders; the ids whose switch moved."""
         return [fid for fid in folder_ids if self.conn.execute(sql.SET_OCR, (int(on), fid, int(on))).rowcount]
 
-    def ocr_known(self, path: str) -> tuple[tuple[int, str], ...]:
-        """(page, text) that OCR read for the bytes this document had when last read."""
-        return tuple((int(r[0]), str(r[1])) for r in self.conn.execute(sql.OCR_KNOWN, (path,)))
-
     def ocr_known_all(self) -> dict[str, tuple[str, tuple[tuple[int, str], ...]]]:
         """Every document OCR read pages of: path -> (the content hash they were read from, (page, text))."""
         found: dict[str, tuple[str, list[tuple[int, str]]]] = {}

@@ -284,8 +284,7 @@ SET_OCR_WAITING = "UPDATE documents SET ocr_waiting = ? WHERE id = ?"
 DELETE_MESSAGES = "DELETE FROM messages WHERE doc_id = ?"
 INSERT_MESSAGE = "INSERT OR REPLACE INTO messages(doc_id, number, subject, sender, sent) VALUES (?, ?, ?, ?, ?)"
 SAVE_OCR_PAGE = "INSERT OR REPLACE INTO ocr_pages(hash, page, text) VALUES (?, ?, ?)"
-# Pages read by OCR for the bytes a document had when it was last read (the hash it records).
-OCR_KNOWN = "SELECT o.page, o.text FROM documents d JOIN ocr_pages o ON o.hash = d.hash WHERE d.path = ?"
+# Pages read by OCR for the bytes each document had when it was last read (the hash it records).
 OCR_KNOWN_ALL = "SELECT d.path, d.hash, o.page, o.text FROM documents d JOIN ocr_pages o ON o.hash = d.hash"
 # Documents with pages waiting for OCR, in folders where OCR is on (`where`: more conditions).
 OCR_WAITING_DOCS = """

@@ -11,6 +11,8 @@ import pytest
 from jinasearch.core import extract as extract_pkg
 from jinasearch.core.extract import default_runner, ocr
 from jinasearch.core.indexer import Indexer, run_to_end
+from jinasearch.core.indexing.reading import with_known
+from jinasearch.core.models import FileInfo, OcrOrder
 from jinasearch.core.search import Searcher
 from jinasearch.core.store import Store
 from tests.core.helpers import settings_for, write
@@ -159,3 +161,26 @@ def test_settings_unused_are_harmless(tmp_path: Path) -> None:
     run_to_end(Indexer(settings, embedder=FakeEmbedder()).index([root]))
     with closing(Store(settings.db_path)) as store:
         assert store.ocr_counts().documents == 0
+
+
+def test_every_reading_takes_what_ocr_read_before_for_its_bytes() -> None:
+    """One query for all (reading.with_known): a file without an order gets one that only takes the
+    pages, the OCR pass's order gets them added, an order that has its pages keeps them."""
+
+    class _Store:
+        def ocr_known_all(self) -> dict[str, tuple[str, tuple[tuple[int, str], ...]]]:
+            return {"/a.pdf": ("h1", ((2, "two"),))}
+
+    files = [
+        FileInfo("/a.pdf", 1, 0.0),
+        FileInfo("/a.pdf", 1, 0.0, ocr=OcrOrder(run=True, digest="h1")),
+        FileInfo("/a.pdf", 1, 0.0, ocr=OcrOrder(run=True, digest="h1", known=((1, "one"),))),
+        FileInfo("/b.pdf", 1, 0.0),
+    ]
+    orders = [f.ocr for f in with_known(_Store(), files)]  # type: ignore[arg-type]
+    assert orders == [
+        OcrOrder(run=False, digest="h1", known=((2, "two"),)),
+        OcrOrder(run=True, digest="h1", known=((2, "two"),)),
+        OcrOrder(run=True, digest="h1", known=((1, "one"),)),
+        None,
+    ]
