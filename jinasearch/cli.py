@@ -245,7 +245,10 @@ def cmd_search(args: argparse.Namespace) -> int:
         if not start:
             print_lacking(lacking)
         for q in queries[start:]:
-            hits = searcher.search(q, k=args.k, per_file=args.per_file, mode=args.mode, filters=filters)
+            # The best sentence is a model call over the hits' sentences; only --json shows it.
+            hits = searcher.search(
+                q, k=args.k, per_file=args.per_file, mode=args.mode, filters=filters, sentences=args.json
+            )
             print_answer(q, hits, searcher.unavailable, as_json=args.json, many=len(queries) > 1)
     finally:
         searcher.close()

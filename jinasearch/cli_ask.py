@@ -71,6 +71,7 @@ def _ask(args: argparse.Namespace, settings: Settings, queries: Sequence[str]) -
                     model=args.model,
                     server=settings.server,
                     api=settings.api,
+                    sentences=args.json,  # only the JSON output shows the best sentence
                 )
                 reply = app.ask(request)
                 if isinstance(reply, Failed):

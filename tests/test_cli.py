@@ -119,6 +119,25 @@ def test_queries_file_prints_one_json_array_per_line(capsys, docs: Path, tmp_pat
     assert out.count("# ") == 3
 
 
+def test_only_the_json_output_pays_for_best_sentences(capsys, docs: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The printed list shows the query's words, not the best sentence: it must not cost a model call."""
+    from jinasearch.core.search import Searcher
+
+    run(capsys, "index", str(docs))
+    calls: list[int] = []
+    real = Searcher.sentence_spans
+
+    def counted(self, query, texts, **kw):  # type: ignore[no-untyped-def]
+        calls.append(len(texts))
+        return real(self, query, texts, **kw)
+
+    monkeypatch.setattr(Searcher, "sentence_spans", counted)
+    code, out, _ = run(capsys, "search", "lava", "--no-app")
+    assert code == 0 and "volcano.txt" in out and calls == []
+    code, out, _ = run(capsys, "search", "lava", "--no-app", "--json")
+    assert code == 0 and calls and any(len(h["highlights"]) > 0 for h in json.loads(out))
+
+
 def test_data_dir_option_and_env(capsys, docs: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     code, _, _ = run(capsys, "index", str(docs), "--data-dir", str(tmp_path / "elsewhere"), "--exclude", "*.md")
     assert code == 0 and (tmp_path / "elsewhere" / "index.sqlite3").exists()

@@ -49,7 +49,12 @@ def answer_search(searcher: Searcher, settings: Settings, request: SearchRequest
     try:
         lacking = check_filters(settings, filters)
         hits = searcher.search(
-            request.query, k=request.k, per_file=request.per_file, mode=request.mode, filters=filters
+            request.query,
+            k=request.k,
+            per_file=request.per_file,
+            mode=request.mode,
+            filters=filters,
+            sentences=request.sentences,
         )
     except JinaSearchError as exc:
         return Failed(str(exc))

@@ -14,7 +14,7 @@ from ..models import MODES, Evidence, Filters, Hit, Mode
 
 # Bumped when a record changes shape: an app and a command line of two versions refuse each other
 # (Refused "version") and the command line searches itself.
-VERSION = 1
+VERSION = 2
 
 # Why the app would not answer; the command line then searches itself, as it would without the app:
 # "other-index"    - the app serves another data directory;
@@ -57,6 +57,9 @@ class SearchRequest:
     model: str | None = None  # --model as given (None: the index's own)
     server: str | None = None
     api: str | None = None
+    # Each hit's best sentence (a model call over the hits' sentences, core/search.py): only the JSON
+    # output shows it, so the command line asks for it only with --json.
+    sentences: bool = True
 
 
 @dataclass(frozen=True)
@@ -94,7 +97,10 @@ def encode(record: SearchRequest | Reply) -> bytes:
     if isinstance(record, SearchRequest):
         body: dict[str, Any] = {
             "type": "search",
-            **{k: getattr(record, k) for k in ("data_dir", "query", "k", "per_file", "mode", "model", "server", "api")},
+            **{
+                k: getattr(record, k)
+                for k in ("data_dir", "query", "k", "per_file", "mode", "model", "server", "api", "sentences")
+            },
             "filters": _filters_out(record.filters),
         }
     elif isinstance(record, Found):
@@ -159,6 +165,7 @@ def _request_in(body: dict[str, Any]) -> SearchRequest:
         model=_opt(body, "model", str),
         server=_opt(body, "server", str),
         api=_opt(body, "api", str),
+        sentences=_bool(body.get("sentences")),
     )
 
 
@@ -248,6 +255,12 @@ def _hit_in(raw: object) -> Hit:
 def _str(x: object) -> str:
     if not isinstance(x, str):
         raise WireError(f"expected text, got {type(x).__name__}")
+    return x
+
+
+def _bool(x: object) -> bool:
+    if not isinstance(x, bool):
+        raise WireError(f"expected true or false, got {type(x).__name__}")
     return x
 
 

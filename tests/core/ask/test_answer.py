@@ -80,6 +80,8 @@ def test_the_app_answers_as_a_search_here_would(index: tuple[Settings, Path], ap
         here.close()
     top = ask(settings, query="looking after a young cat").hits[0]  # type: ignore[union-attr]
     assert Path(top.path).name == "kitten.md" and top.sentence_span is not None  # the best sentence, as here
+    bare = ask(settings, query="looking after a young cat", sentences=False).hits[0]  # type: ignore[union-attr]
+    assert bare.sentence_span is None and bare.passage_id == top.passage_id  # the printed list's request
 
 
 def test_the_app_refuses_what_it_would_answer_otherwise(index: tuple[Settings, Path], app: Searcher) -> None:

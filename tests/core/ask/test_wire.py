@@ -32,6 +32,7 @@ def test_a_request_keeps_every_field() -> None:
         model="/models/minilm",
         server="http://127.0.0.1:11434",
         api="ollama",
+        sentences=False,
     )
     assert decode(encode(request)) == request
     assert decode(encode(SearchRequest("/d", "q"))) == SearchRequest("/d", "q")
@@ -58,9 +59,12 @@ def test_it_is_json_not_pickle() -> None:
         b'{"v": 1, "type": "search", "data_dir": 5, "query": "q", "k": 1, "per_file": 1, "mode": "hybrid"}',
         b'{"v": 1, "type": "refused", "reason": "tired"}',
         b'{"v": 1, "type": "found", "hits": [{"passage_id": "7"}]}',
+        b'{"v": 1, "type": "search", "data_dir": "/d", "query": "q", "k": 1, "per_file": 1, "mode": "hybrid", '
+        b'"sentences": "yes"}',
     ],
 )
 def test_malformed_messages_are_wire_errors(data: bytes) -> None:
+    data = data.replace(b'"v": 1', f'"v": {VERSION}'.encode())  # of this version, or refused before read
     with pytest.raises(WireError):
         decode(data)
 
