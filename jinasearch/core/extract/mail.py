@@ -5,25 +5,29 @@ through the HTML reader) and its attachments' text, each under a heading "Attach
 the project's extractors, mail_parts.py). The subject is the unit's level-1 heading, so a result
 card names the message where a PDF's names the page. An mbox is read message by message (the
 mailbox module keeps only their offsets), never whole.
+
+The standard library's mail modules (mailbox, email's parser, policy and headers: the largest part of
+the extractors' import time) and mail_parts.py, built on them, are imported where a message is read:
+every command line call imports the extractors, and few of them read mail.
 """
 
 from __future__ import annotations
 
-import mailbox
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from email.message import EmailMessage
-from email.parser import BytesParser
-from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import BinaryIO, cast
+from typing import TYPE_CHECKING, BinaryIO, cast
 
 from ..errors import ExtractionError, NotReadHereError
 from ..models import Heading, MessageMeta
 from .base import MAX_TEXT_CHARS, check_size
-from .mail_parts import POLICY, Attachment, Budget, attachments_of, body_of, read_attachment
 from .parts import Collector
+
+if TYPE_CHECKING:
+    from email.message import EmailMessage
+
+    from .mail_parts import Attachment, Budget
 
 # An mbox holding more is read up to here (a note says so): years of a mailing list are not a document.
 MAX_MESSAGES = 20_000
@@ -54,6 +58,8 @@ def header(msg: EmailMessage, name: str) -> str:
 
 def meta_of(msg: EmailMessage, number: int) -> MailMeta:
     """The message's MailMeta; a date that does not parse is None."""
+    from email.utils import parsedate_to_datetime
+
     try:
         date: datetime | None = parsedate_to_datetime(header(msg, "Date"))
     except (TypeError, ValueError, IndexError):
@@ -66,8 +72,12 @@ def _message_meta(meta: MailMeta) -> MessageMeta:
 
 
 def _parse(fh: BinaryIO, *, headers_only: bool = False) -> EmailMessage:
+    from email.parser import BytesParser
+
+    from .mail_parts import POLICY
+
     parser = BytesParser(policy=POLICY)
-    return cast(EmailMessage, parser.parse(fh, headersonly=headers_only))
+    return cast("EmailMessage", parser.parse(fh, headersonly=headers_only))
 
 
 @dataclass(frozen=True)
@@ -88,6 +98,8 @@ def _messages(path: Path, *, headers_only: bool = False) -> Iterator[_Item]:
         big = size > MAX_MESSAGE_BYTES
         yield _Item(1, 1, _read_eml(path, headers_only or big), size if big else 0)
         return
+    import mailbox
+
     _check_mbox(path)
     box = mailbox.mbox(path, create=False)
     try:
@@ -136,6 +148,8 @@ def message_unit(msg: EmailMessage, budget: Budget, too_big: int = 0) -> tuple[s
     """A message's text (header block, body, attachments' text), its headings (subject level 1,
     attachments level 2) and its attachments as read. `too_big`: the size of a message read for its
     headers only."""
+    from .mail_parts import attachments_of, body_of, read_attachment
+
     lines = [f"{name}: {value}" for name in _HEADERS if (value := header(msg, name))]
     text = "\n".join(lines) or f"Subject: {NO_SUBJECT}"
     headings = [Heading(1, header(msg, "Subject") or NO_SUBJECT, 0)]
@@ -194,6 +208,10 @@ class _MailExtractor:
     unit = "message"
 
     def extract(self, path: Path, sink: Collector) -> None:
+        import mailbox
+
+        from .mail_parts import Budget
+
         check_size(path)
         budget, total, chars = Budget(), 0, 0
         skipped: list[str] = []  # attachments not (fully) read
