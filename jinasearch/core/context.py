@@ -14,7 +14,6 @@ import os
 import re
 
 from .chunk import SECTION_SEP
-from .extract import unit_of
 
 _NAME_SEPARATORS = re.compile(r"[-_.+]+")
 
@@ -59,5 +58,9 @@ def breadcrumb(path: str, title: str, section: str, page: int | None) -> str:
     crumb = SECTION_SEP.join(parts)
     if not page:
         return crumb
+    # Here, not at the top: every CLI call imports this module (cli_output), only a hit's page needs
+    # the extractors, and importing them would double the CLI's import time.
+    from .extract import unit_of
+
     unit = unit_of(path)
     return f"{crumb} · p. {page}" if unit == "page" else f"{crumb} · {unit} {page}"
