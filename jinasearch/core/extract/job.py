@@ -11,11 +11,11 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection
 
 from ..chunk import Chunking, Cutter
-from ..models import FileInfo
+from ..models import FileInfo, Heading
 from . import stopped_at
 from .limits import Limits
 from .parts import Collector, Part
@@ -181,11 +181,11 @@ class _Locked(Collector):
         with self._lock:
             super().page(number, raw)
 
-    def block(self, text, headings=()) -> None:  # type: ignore[no-untyped-def]
+    def block(self, text: str, headings: Sequence[Heading] = ()) -> None:
         with self._lock:
             super().block(text, headings)
 
-    def unit(self, number, text, headings=()) -> None:  # type: ignore[no-untyped-def]
+    def unit(self, number: int, text: str, headings: Sequence[Heading] = ()) -> None:
         with self._lock:
             super().unit(number, text, headings)
 
