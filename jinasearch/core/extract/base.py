@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Protocol
 
 from ..errors import ExtractionError
+from ..models import Heading
 
 if TYPE_CHECKING:
     from .parts import Collector
@@ -46,6 +48,25 @@ def clean_text(text: str) -> str:
     text = _SPACES.sub(" ", text)
     text = "\n".join(line.strip() for line in text.split("\n"))
     return _BLANKS.sub("\n\n", text).strip()
+
+
+def join_blocks(blocks: Iterable[tuple[str, int | None]]) -> tuple[str, list[Heading]]:
+    """A document's paragraphs and tables, (text, heading level or None), as one flowing text for
+    Collector.block: a blank line (a paragraph break) between them, a Heading (its title on one line)
+    at each that has a level."""
+    texts: list[str] = []
+    headings: list[Heading] = []
+    pos = 0
+    for text, level in blocks:
+        if not text.strip():
+            continue
+        if texts:
+            pos += 2
+        if level:
+            headings.append(Heading(level, " ".join(text.split()), pos))
+        texts.append(text)
+        pos += len(text)
+    return "\n\n".join(texts), headings
 
 
 def squash(text: str) -> str:

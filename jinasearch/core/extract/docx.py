@@ -10,8 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ExtractionError
-from ..models import Heading
-from .base import NO_TEXT, check_size, clean_text
+from .base import NO_TEXT, check_size, clean_text, join_blocks
 from .parts import Collector
 
 # A zip bomb expands a few KB into GBs; refuse archives whose declared content is absurd.
@@ -79,9 +78,7 @@ class DocxExtractor:
             from docx.text.paragraph import Paragraph
 
             document = docx.Document(str(path))
-            parts: list[str] = []
-            headings: list[Heading] = []
-            pos = 0
+            blocks: list[tuple[str, int | None]] = []
             title = document.core_properties.title or ""
             for block in document.iter_inner_content():
                 if isinstance(block, Paragraph):
@@ -96,17 +93,10 @@ class DocxExtractor:
                     text, level = clean_text("\n\n".join(c for c in cells if c)), None
                 else:
                     continue
-                if not text.strip():
-                    continue
-                if parts:
-                    pos += 2
-                if level:
-                    headings.append(Heading(level, " ".join(text.split()), pos))
-                parts.append(text)
-                pos += len(text)
+                blocks.append((text, level))
         except ExtractionError:
             raise
         except Exception as exc:  # noqa: BLE001 - python-docx raises many types on damaged files
             raise ExtractionError(f"damaged DOCX ({type(exc).__name__})") from None
         sink.title(title)
-        sink.block("\n\n".join(parts), headings)
+        sink.block(*join_blocks(blocks))

@@ -21,7 +21,7 @@ from typing import Any
 
 from ..errors import ExtractionError
 from ..models import Heading
-from .base import NO_TEXT, check_size, clean_text
+from .base import NO_TEXT, check_size, clean_text, join_blocks
 from .docx import check_zip
 from .parts import Collector
 from .table_text import rows_text
@@ -106,18 +106,8 @@ class OdtExtractor:
             title = str(document.meta.title or "")
         except ODF_ERRORS as exc:
             raise ExtractionError(f"damaged ODT ({type(exc).__name__})") from None
-        parts: list[str] = []
-        headings: list[Heading] = []
-        pos = 0
-        for text, level in blocks:
-            if parts:
-                pos += 2
-            if level:
-                headings.append(Heading(level, " ".join(text.split()), pos))
-            parts.append(text)
-            pos += len(text)
         sink.title(title)
-        sink.block("\n\n".join(parts), headings)
+        sink.block(*join_blocks(blocks))
 
 
 class OdpExtractor:
