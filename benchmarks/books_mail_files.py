@@ -145,6 +145,8 @@ def _with_files(messages: list[EmailMessage], out: Path) -> list[EmailMessage]:
 
 
 def _mbox(path: Path, messages: list[EmailMessage]) -> None:
+    """`messages` as a new mbox at `path`. tests/core/extract/bookmail.py has the same few lines: the app
+    writes no mail, so there is no product module to share them from, and benchmarks import no tests."""
     path.unlink(missing_ok=True)
     box = mailbox.mbox(path)
     try:
