@@ -9,6 +9,7 @@ it needs a torchvision that this project's pinned torch has none of. Truth is ea
 WER: word-level Levenshtein distance over lower-cased words stripped of punctuation, divided by the
 truth's word count. Time: wall seconds per page, and CPU seconds (Tesseract's child processes or the
 EasyOCR process's threads). Writes --out (JSON) and prints a table.
+Real camera photographs (a folder of images with their true text): benchmarks/ocr_photos.py.
 """
 
 from __future__ import annotations
