@@ -127,11 +127,8 @@ def ocr_why(on: bool) -> str:
         return "OCR is off for this folder; 'jinasearch index --ocr FOLDER' reads them"
     from .core.extract import ocr
 
-    try:
-        ocr.engine()
-    except ocr.OcrUnavailableError as exc:
-        return f"no OCR on this computer: {exc.fix}"
-    return "the next 'jinasearch index' reads them by OCR"
+    fix = ocr.what_to_install()
+    return f"no OCR on this computer: {fix}" if fix else "the next 'jinasearch index' reads them by OCR"
 
 
 def recipe_json(recipe: Recipe | None) -> dict[str, object] | None:

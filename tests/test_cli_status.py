@@ -93,3 +93,14 @@ def test_an_index_made_with_late_chunking_by_the_real_model(capsys, minilm_path:
     text, info = status(capsys, *data)
     assert "vectors: late chunking, windows of 256 tokens" in text
     assert info["recipe"] == {"late": True, "window": 256} and info["embedded"] == info["passages"] > 0
+
+
+def test_waiting_scans_say_what_reads_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    from jinasearch.cli_status import ocr_why
+    from jinasearch.core.extract import ocr
+
+    assert "'jinasearch index --ocr FOLDER'" in ocr_why(False)
+    monkeypatch.setattr(ocr, "what_to_install", lambda name=None: "apt install tesseract-ocr")
+    assert ocr_why(True) == "no OCR on this computer: apt install tesseract-ocr"
+    monkeypatch.setattr(ocr, "what_to_install", lambda name=None: None)
+    assert ocr_why(True) == "the next 'jinasearch index' reads them by OCR"

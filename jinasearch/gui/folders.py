@@ -244,11 +244,7 @@ def ocr_fix() -> str | None:
     never at window start: the first ask imports the imaging library and runs the tesseract program once."""
     from ..core.extract import ocr
 
-    try:
-        ocr.engine()
-    except ocr.OcrUnavailableError as exc:
-        return exc.fix
-    return None
+    return ocr.what_to_install()
 
 
 def why_words(row: FolderRow) -> str:

@@ -87,7 +87,7 @@ def test_missing_tesseract_says_what_to_install(monkeypatch: pytest.MonkeyPatch)
         ocr.engine()
     assert isinstance(caught.value, ExtractionError) and caught.value.limited  # read again once installed
     assert "tesseract" in caught.value.fix.lower()
-    assert not ocr.available()
+    assert not ocr.available() and ocr.what_to_install() == caught.value.fix
 
 
 def test_an_unknown_engine_is_refused() -> None:

@@ -45,13 +45,18 @@ def engine(name: str | None = None) -> OcrEngine:
     return _ENGINES[key]
 
 
-def available(name: str | None = None) -> bool:
-    """Whether `engine(name)` would give an engine on this machine."""
+def what_to_install(name: str | None = None) -> str | None:
+    """What to install for `engine(name)` to run on this machine (OcrUnavailableError.fix); None where it runs."""
     try:
         engine(name)
-    except OcrUnavailableError:
-        return False
-    return True
+    except OcrUnavailableError as exc:
+        return exc.fix
+    return None
+
+
+def available(name: str | None = None) -> bool:
+    """Whether `engine(name)` would give an engine on this machine."""
+    return what_to_install(name) is None
 
 
 def read_image(image: Image.Image, engine: OcrEngine, timeout_s: float, steps: Steps | None = None) -> str:
@@ -69,4 +74,5 @@ __all__ = [
     "install_hint",
     "prepare",
     "read_image",
+    "what_to_install",
 ]
