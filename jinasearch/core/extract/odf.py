@@ -43,13 +43,13 @@ _FURNITURE = frozenset(("footer", "header", "date-time", "page-number"))
 
 def open_odf(path: Path, kind: str) -> Any:
     """The odfdo Document of a package that passed check_zip, or an ExtractionError saying why not."""
-    from odfdo import Document
+    from odfdo import Document, SecurityError
 
     try:
         return Document(path)
-    except Exception as exc:  # noqa: BLE001 - odfdo raises SecurityError, ValueError, KeyError... on damage
-        if type(exc).__name__ == "SecurityError":
-            raise ExtractionError("refused: the package expands too far for its size (decompression bomb?)") from None
+    except SecurityError:
+        raise ExtractionError("refused: the package expands too far for its size (decompression bomb?)") from None
+    except Exception as exc:  # noqa: BLE001 - odfdo raises ValueError, KeyError, lxml's errors... on damage
         raise ExtractionError(f"damaged {kind} ({type(exc).__name__})") from None
 
 
