@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from ..errors import ExtractionError
-from .base import check_size
+from .base import NO_TEXT, check_size
 from .parts import Collector
 from .pdf import MAX_PAGES
 
@@ -34,7 +34,9 @@ MIN_SIDE_PX = 24
 class ImageExtractor:
     suffixes = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp") + (_HEIF_SUFFIXES if HEIF else ())
     paged = True
-    no_text = "no readable text in the image (OCR found none)"
+    # Never given: every frame is read by OCR, noted for it, or too small to hold text, and an image OCR
+    # found nothing in is indexed empty (extract_into), not failed.
+    no_text = NO_TEXT
     unit = "page"
 
     def extract(self, path: Path, sink: Collector) -> None:
