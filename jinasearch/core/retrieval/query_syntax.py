@@ -10,7 +10,8 @@ takes exactly the path it took before.
 What they do (core/search.py): a phrase and an excluded word are filters on the passage's own text
 as FTS5 reads it (store/reads.py), so both retrievers honour them in every mode; `word*` is an FTS5
 prefix query beside the other words, embedded without its star; type:, in:, from: and subject: join
-the caller's filters (from: and subject: hold for mail messages only: store/schema.py, FILTER_SENDER). Highlights mark each phrase whole and the words a prefix matched.
+the caller's filters (from: and subject: hold for mail messages only: store/schema.py, FILTER_SENDER).
+Highlights mark each phrase whole and the words a prefix matched.
 """
 
 from __future__ import annotations

@@ -3,8 +3,9 @@
 Tesseract runs as a separate program rather than through a binding (tesserocr) because a read that hangs
 inside the library cannot be interrupted, while a process can be ended at its deadline. The price: each
 page starts the program and loads its English model again, 0.5 s on a blank image here (2 cores, load
-5), against ~3 s to read a page (docs/benchmarks.md, "OCR"). The image goes in on stdin as uncompressed PGM/PPM, which Leptonica reads without decoding, and the text comes back on stdout
-(tesseract(1): `stdin` and `stdout` as file names), so no temporary file outlives a killed read.
+5), against ~3 s to read a page (docs/benchmarks.md, "OCR"). The image goes in on stdin as uncompressed
+PGM/PPM, which Leptonica reads without decoding, and the text comes back on stdout (tesseract(1):
+`stdin` and `stdout` as file names), so no temporary file outlives a killed read.
 """
 
 from __future__ import annotations
