@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 
+from .attached import split_attached
 from .chunk import SECTION_SEP
 
 _NAME_SEPARATORS = re.compile(r"[-_.+]+")
@@ -49,8 +50,9 @@ def model_input(title: str, section: str, text: str) -> str:
 def breadcrumb(path: str, title: str, section: str, page: int | None) -> str:
     """Where a hit is, as a person reads it: `R-intro.pdf › 7 Reading data from files › 7.1 … · p. 31`
     (the heading path, else the title, after the file's name); a slide, chapter, sheet or message is
-    named as such (`deck.pptx › Roadmap · slide 4`)."""
-    parts = [os.path.basename(path)]
+    named as such (`deck.pptx › Roadmap · slide 4`); a mail attachment after its mail and message
+    (`inbox.mbox › message 12 › invoice.pdf · p. 2`, core/attached.py)."""
+    parts = _file_parts(path)
     if section:
         parts.append(section)
     elif title:
@@ -64,3 +66,13 @@ def breadcrumb(path: str, title: str, section: str, page: int | None) -> str:
 
     unit = unit_of(path)
     return f"{crumb} · p. {page}" if unit == "page" else f"{crumb} · {unit} {page}"
+
+
+def _file_parts(path: str) -> list[str]:
+    where = split_attached(path)
+    if where is None:
+        return [os.path.basename(path)]
+    mail = os.path.basename(where.mail)
+    if where.mail.lower().endswith(".eml"):  # one message: its number says nothing
+        return [mail, where.name]
+    return [mail, f"message {where.message}", where.name]

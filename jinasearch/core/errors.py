@@ -88,6 +88,11 @@ class NotReadHereError(ExtractionError):
     attachment without calling the mail read in part."""
 
 
+class AttachmentGoneError(JinaSearchError):
+    """A mail attachment found in the index that its mail file no longer holds (moved, changed, deleted
+    since it was indexed): it cannot be opened until the next run reads the mail again."""
+
+
 class CorruptIndexError(JinaSearchError):
     """The index database is damaged: a reader cannot use it, or a writer cannot repair it now."""
 

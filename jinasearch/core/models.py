@@ -74,6 +74,20 @@ class Extracted:
     ocr_read: tuple[tuple[int, str], ...] = ()
     # A mail file's messages (core/extract/mail.py).
     messages: tuple[MessageMeta, ...] = ()
+    # A mail file's attachments, each read as a document of its own (core/attached.py).
+    attached: tuple[Attached, ...] = ()
+
+
+@dataclass(frozen=True)
+class Attached:
+    """A file attached to a mail message, read as a document of its own: found, filtered by its own type
+    and shown at its own pages, under the path core/attached.py gives it inside its mail file."""
+
+    message: int  # the message's number in its mail file
+    name: str  # the attachment's file name, unique among its message's attachments
+    size: int  # its bytes
+    extracted: Extracted
+    chunks: tuple[Chunk, ...] | None = None  # its passages, once cut (extract/runner.py: cut)
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,13 @@ the system has no application to do it, say so in the window with the way out.""
 from __future__ import annotations
 
 import os
+import tempfile
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..core.attached import split_attached
+from ..core.errors import AttachmentGoneError
+from ..core.extract.mail_save import save_attached
 from ..core.models import Hit
 from . import opener
 
@@ -14,19 +19,37 @@ if TYPE_CHECKING:
 
 
 def open_hit(hit: Hit) -> bool:
-    return opener.open_file(hit.path, hit.page)
+    """Open the hit's file at its page; a mail attachment (core/attached.py) is not a file on disk, so a
+    copy of it is written out of its mail into a private temporary folder and opened. Raises
+    AttachmentGoneError when the mail no longer holds it."""
+    where = split_attached(hit.path)
+    if where is None or os.path.exists(hit.path):
+        return opener.open_file(hit.path, hit.page)
+    folder = Path(tempfile.mkdtemp(prefix="jinasearch-attachment-"))
+    return opener.open_file(str(save_attached(where, folder)), hit.page)
 
 
 def reveal_hit(hit: Hit) -> bool:
-    return opener.open_folder(hit.path)
+    return opener.open_folder(_file_of(hit))
 
 
 def copy_hit_path(hit: Hit) -> None:
-    opener.copy_path(hit.path)
+    opener.copy_path(_file_of(hit))
+
+
+def _file_of(hit: Hit) -> str:
+    """The file on disk a hit is in: its own, or the mail file of an attachment."""
+    where = split_attached(hit.path)
+    return hit.path if where is None or os.path.exists(hit.path) else where.mail
 
 
 def open_or_say(hit: Hit, banner: Banner) -> None:
-    if not open_hit(hit):
+    try:
+        opened = open_hit(hit)
+    except AttachmentGoneError as exc:
+        _say(banner, hit, f"Could not open {os.path.basename(hit.path)}: {exc}")
+        return
+    if not opened:
         _say(banner, hit, f"Could not open {os.path.basename(hit.path)}: no application on this computer opens it")
 
 
@@ -37,7 +60,7 @@ def reveal_or_say(hit: Hit, banner: Banner) -> None:
 
 def _say(banner: Banner, hit: Hit, what: str) -> None:
     """The reason in the window, not on stderr, with the path one click away."""
-    banner.setProperty("path", hit.path)
+    banner.setProperty("path", _file_of(hit))
     banner.show_error(f"{what}. Copy its path to open it another way.", key="open", action="Copy path")
 
 

@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QSizePolicy, QToolButton, QVBoxLayout, QWidget
 
+from ..core.attached import split_attached
 from ..core.models import Hit
 from ..core.pages import PageCache, PageError, RenderedPage, clamp_scale, terms_of
 from .page_canvas import PageCanvas, Relay, RenderTask
@@ -22,8 +23,9 @@ NOT_FOUND = "The passage could not be placed on this page; the page is shown unm
 
 
 def is_pdf_page(hit: Hit) -> bool:
-    """Whether the page view can show this hit: a PDF with a page number."""
-    return hit.page is not None and hit.path.lower().endswith(".pdf")
+    """Whether the page view can show this hit: a PDF with a page number, a file of its own (a PDF
+    attached to a mail, core/attached.py, is shown as text: it is no file to draw pages from)."""
+    return hit.page is not None and hit.path.lower().endswith(".pdf") and split_attached(hit.path) is None
 
 
 class PageView(QWidget):

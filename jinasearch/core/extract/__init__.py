@@ -30,8 +30,9 @@ if TYPE_CHECKING:
 # footers dropped, HTML main content, headings and sections. 2: an ALL-CAPS line inside a numbered
 # section labels a part of it; a section's first passage starts at its heading, not with the tail of
 # the section before. 3: a PDF page without a text layer is a scan, read by OCR (scanned.py): PDFs that
-# failed as "no text" are read again; CSV and TSV read as tables (sheets.py).
-READER_VERSION = 3
+# failed as "no text" are read again; CSV and TSV read as tables (sheets.py). 4: a mail's attachments
+# are documents of their own (core/attached.py), no longer text inside their message.
+READER_VERSION = 4
 
 _EXTRACTORS: tuple[Extractor, ...] = (
     TextExtractor(),

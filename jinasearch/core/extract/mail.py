@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, cast
 
 from ..errors import ExtractionError, NotReadHereError
-from ..models import Heading, MessageMeta
+from ..models import Attached, Heading, MessageMeta
 from .base import MAX_TEXT_CHARS, check_size
 from .parts import Collector
 
@@ -81,7 +81,7 @@ def _parse(fh: BinaryIO, *, headers_only: bool = False) -> EmailMessage:
 
 
 @dataclass(frozen=True)
-class _Item:
+class MailItem:
     """One message of a file as it is read: its number, how many the file has, and the message
     (its headers only when `too_big`: over MAX_MESSAGE_BYTES)."""
 
@@ -91,12 +91,12 @@ class _Item:
     too_big: int = 0  # its size in bytes when it is over the limit
 
 
-def _messages(path: Path, *, headers_only: bool = False) -> Iterator[_Item]:
+def messages_in(path: Path, *, headers_only: bool = False) -> Iterator[MailItem]:
     """The messages of an .eml or mbox file, one at a time."""
     if path.suffix.lower() == ".eml":
         size = path.stat().st_size
         big = size > MAX_MESSAGE_BYTES
-        yield _Item(1, 1, _read_eml(path, headers_only or big), size if big else 0)
+        yield MailItem(1, 1, _read_eml(path, headers_only or big), size if big else 0)
         return
     import mailbox
 
@@ -111,7 +111,7 @@ def _messages(path: Path, *, headers_only: bool = False) -> Iterator[_Item]:
                 fh.seek(0)
                 big = size > MAX_MESSAGE_BYTES
                 msg = _parse(cast(BinaryIO, fh), headers_only=headers_only or big)
-            yield _Item(number, len(keys), msg, size if big else 0)
+            yield MailItem(number, len(keys), msg, size if big else 0)
     finally:
         box.close()
 
@@ -140,15 +140,19 @@ def _check_mbox(path: Path) -> None:
 
 def mail_meta(path: str | Path) -> Iterator[MailMeta]:
     """Every message's MailMeta in an .eml or mbox file, read from its headers only (cheap)."""
-    for item in _messages(Path(path), headers_only=True):
+    for item in messages_in(Path(path), headers_only=True):
         yield meta_of(item.msg, item.number)
 
 
-def message_unit(msg: EmailMessage, budget: Budget, too_big: int = 0) -> tuple[str, list[Heading], list[Attachment]]:
-    """A message's text (header block, body, attachments' text), its headings (subject level 1,
-    attachments level 2) and its attachments as read. `too_big`: the size of a message read for its
-    headers only."""
-    from .mail_parts import attachments_of, body_of, read_attachment
+def message_unit(
+    msg: EmailMessage, budget: Budget, too_big: int = 0, *, inline: bool = False
+) -> tuple[str, list[Heading], list[Attachment]]:
+    """A message's text (header block, body, a line naming each attachment), its headings (subject
+    level 1, attachments level 2) and its attachments as read, each with a name unique in the message.
+    An attachment is a document of its own (core/attached.py); with `inline` (a mail attached to a
+    mail, whose attachments have no place of their own) its text follows its line instead.
+    `too_big`: the size of a message read for its headers only."""
+    from .mail_parts import attachments_of, body_of, read_attachment, renamed
 
     lines = [f"{name}: {value}" for name in _HEADERS if (value := header(msg, name))]
     text = "\n".join(lines) or f"Subject: {NO_SUBJECT}"
@@ -163,12 +167,12 @@ def message_unit(msg: EmailMessage, budget: Budget, too_big: int = 0) -> tuple[s
         headings += [Heading(h.level, h.title, pos + h.start) for h in body_heads]
         pieces.append(body)
         pos += len(body)
-    read = [read_attachment(part, budget) for part in attachments_of(msg)]
+    read = renamed([read_attachment(part, budget) for part in attachments_of(msg)])
     for att in read:
         label = _attachment_text(att)
         pos += 2
         headings.append(Heading(2, f"Attachment: {att.filename}", pos))
-        if isinstance(att.result, ExtractionError) or not att.result.text.strip():
+        if not inline or isinstance(att.result, ExtractionError) or not att.result.text.strip():
             pieces.append(label)
             pos += len(label)
             continue
@@ -210,16 +214,17 @@ class _MailExtractor:
     def extract(self, path: Path, sink: Collector) -> None:
         import mailbox
 
-        from .mail_parts import Budget
+        from .mail_parts import Budget, nested
 
         check_size(path)
+        inline = nested()  # a mail attached to a mail: its attachments have no place of their own
         budget, total, chars = Budget(), 0, 0
         skipped: list[str] = []  # attachments not (fully) read
         big: list[int] = []  # messages read for their headers only
         try:
-            for item in _messages(path):
+            for item in messages_in(path):
                 total = item.total
-                text, headings, read = message_unit(item.msg, budget, item.too_big)
+                text, headings, read = message_unit(item.msg, budget, item.too_big, inline=inline)
                 if path.suffix.lower() == ".eml":
                     sink.title(header(item.msg, "Subject"))
                 skipped += not_read(read)
@@ -230,6 +235,9 @@ class _MailExtractor:
                 chars += len(text)
                 sink.unit(item.number, text, headings)
                 sink.message(_message_meta(meta_of(item.msg, item.number)))
+                for att in read if not inline else ():
+                    if not isinstance(att.result, ExtractionError) and att.result.text.strip():
+                        sink.attach(Attached(item.number, att.filename, att.size, att.result))
                 sink.progress(item.number, total)
         except (mailbox.Error, UnicodeError, ValueError, IndexError, KeyError) as exc:
             raise ExtractionError(f"damaged mail file ({type(exc).__name__})") from None

@@ -12,13 +12,14 @@ import re
 import tempfile
 from collections.abc import Iterator
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from email.message import EmailMessage
 from email.policy import EmailPolicy
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from ..attached import MAIL_SUFFIXES, unique_names
 from ..errors import ExtractionError, NotReadHereError
 from ..models import Extracted, Heading
 from .base import clean_text
@@ -30,7 +31,6 @@ from .plain import decode_bytes
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 # All attachments of one file (an mbox of years of mail) together, before the rest are skipped.
 MAX_ATTACHMENTS_BYTES = 100 * 1024 * 1024
-MAIL_SUFFIXES = (".eml", ".mbox", ".mbx")
 _SUFFIX = re.compile(r"^\.[a-z0-9]{1,10}$")
 # How many attached mails are being read around this call: a mail attached to an attached mail is
 # not opened (a chain of forwards, or a crafted file nesting mails to any depth).
@@ -66,6 +66,17 @@ class Attachment:
 
     filename: str
     result: Extracted | ExtractionError
+    size: int = 0  # its bytes, once decoded
+
+
+def renamed(read: list[Attachment]) -> list[Attachment]:
+    """One message's attachments with names unique among them (core/attached.py: their paths)."""
+    return [replace(a, filename=n) for a, n in zip(read, unique_names(a.filename for a in read))]
+
+
+def nested() -> bool:
+    """Whether this reading is of a mail attached to a mail."""
+    return _NESTED.get() >= 1
 
 
 @dataclass
@@ -121,11 +132,14 @@ def attachments_of(msg: EmailMessage) -> Iterator[EmailMessage]:
 
 
 def filename_of(part: EmailMessage) -> str:
-    """The attachment's name as shown to a person (never used as a path)."""
-    name = " ".join((part.get_filename() or "").split())
-    if name:
-        return Path(name.replace("\\", "/")).name or name
-    return "attached message" if part.get_content_type() == "message/rfc822" else "attachment"
+    """The attachment's name as shown to a person, and the last part of its path in the index
+    (core/attached.py): no folders, never "." or "..", and with the suffix it is read by, so that its
+    type is the one a type filter sees (a PDF sent as "report" is "report.pdf")."""
+    name = Path(" ".join((part.get_filename() or "").split()).replace("\\", "/")).name
+    if name in ("", ".", ".."):
+        name = "attached message" if part.get_content_type() == "message/rfc822" else "attachment"
+    suffix = _suffix(part, name)
+    return name if Path(name).suffix.lower() == suffix else name + suffix
 
 
 def _suffix(part: EmailMessage, filename: str) -> str:
@@ -137,7 +151,7 @@ def _suffix(part: EmailMessage, filename: str) -> str:
     return mimetypes.guess_extension(part.get_content_type()) or ""
 
 
-def _payload(part: EmailMessage) -> bytes:
+def payload_of(part: EmailMessage) -> bytes:
     if part.get_content_type() == "message/rfc822":
         inner = part.get_payload(0)
         try:
@@ -152,11 +166,11 @@ def read_attachment(part: EmailMessage, budget: Budget) -> Attachment:
     """Read one attachment with the project's extractors, in this process; every failure (unsupported,
     damaged, over a cap, a mail nested too deep) comes back as the Attachment's error."""
     filename = filename_of(part)
-    suffix = _suffix(part, filename)
+    suffix = Path(filename).suffix.lower()
     try:
         if suffix in MAIL_SUFFIXES and _NESTED.get() >= 1:
             raise ExtractionError("a mail inside an attached mail is not read")
-        data = _payload(part)
+        data = payload_of(part)
         if len(data) > MAX_ATTACHMENT_BYTES:
             raise ExtractionError(f"{len(data) / 1e6:.0f} MB, over the {MAX_ATTACHMENT_BYTES / 1e6:.0f} MB limit")
         if len(data) > budget.left:
@@ -166,7 +180,7 @@ def read_attachment(part: EmailMessage, budget: Budget) -> Attachment:
         if found.ocr_waiting and not found.text.strip():
             # The OCR pass reads files of the index again (indexing/ocr.py); an attachment is no file of it.
             raise NotReadHereError("an image or scanned pages: OCR does not read attachments")
-        return Attachment(filename, found)
+        return Attachment(filename, found, len(data))
     except ExtractionError as exc:
         return Attachment(filename, exc)
     except Exception as exc:  # noqa: BLE001 - email's decoders on a damaged part: the part's loss, not the mail's

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from ..models import Extracted, Heading, MessageMeta, OcrOrder, Page
+from ..models import Attached, Extracted, Heading, MessageMeta, OcrOrder, Page
 from .base import clean_text, squash
 from .furniture import strip_running_lines
 from .outline import OutlineEntry, place_outline
@@ -65,6 +65,7 @@ class Collector:
     ocr_read: list[tuple[int, str]] = field(default_factory=list)
     ocr_stopped: list[int] = field(default_factory=list)  # pages whose OCR passed its deadline
     messages: list[MessageMeta] = field(default_factory=list)
+    attached: list[Attached] = field(default_factory=list)
 
     # -- what extractors call ---------------------------------------------------------------------
 
@@ -118,6 +119,10 @@ class Collector:
         """A mail message's metadata; its text goes as the unit of the same number."""
         self.messages.append(meta)
 
+    def attach(self, attached: Attached) -> None:
+        """A mail attachment read as a document of its own (core/attached.py); it travels with the summary."""
+        self.attached.append(attached)
+
     def summary(self) -> Extracted:
         """What a reading found besides its text (which went on as Parts): title, partial, OCR."""
         return Extracted(
@@ -127,6 +132,7 @@ class Collector:
             ocr_waiting=tuple(self.ocr_waiting),
             ocr_read=tuple(self.ocr_read),
             messages=tuple(self.messages),
+            attached=tuple(self.attached),
         )
 
     @property

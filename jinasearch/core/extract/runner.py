@@ -73,17 +73,25 @@ def file_hash(path: str | Path) -> str:
 
 
 def cut(result: Result, chunking: Chunking | None) -> Result:
-    """Add the passages of an extracted file (a tokenizer failure fails that file, not the run)."""
-    if chunking is None or result.extracted is None:
+    """Add the passages of an extracted file and of its attachments, where not cut yet (a tokenizer
+    failure fails that file, not the run)."""
+    found = result.extracted
+    if chunking is None or found is None:
+        return result
+    if result.chunks is not None and all(a.chunks is not None for a in found.attached):
         return result
     t0 = time.perf_counter()
     try:
-        chunks = tuple(chunking.cut(result.extracted))
+        chunks = result.chunks if result.chunks is not None else tuple(chunking.cut(found))
+        attached = tuple(
+            a if a.chunks is not None else replace(a, chunks=tuple(chunking.cut(a.extracted))) for a in found.attached
+        )
     except MemoryError:
         return replace(result, extracted=None, error="too large to cut into passages in memory")
     except Exception as exc:  # noqa: BLE001 - a tokenizer bug on one odd text must not stop the run
         return replace(result, extracted=None, error=f"could not cut into passages ({type(exc).__name__})")
-    return replace(result, chunks=chunks, seconds=result.seconds + time.perf_counter() - t0)
+    extracted = replace(found, attached=attached) if found.attached else found
+    return replace(result, extracted=extracted, chunks=chunks, seconds=result.seconds + time.perf_counter() - t0)
 
 
 def extract_one(info: FileInfo, known_hash: str | None, sink: SinkFactory | None = None) -> Result:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from ..attached import attached_path
 from ..extract import READER_VERSION
 from ..extract.runner import Result
+from ..models import Attached
 from ..store import Store
 from .budget import EmbedPolicy, kind_of
 from .tally import Committed, Tally
@@ -44,7 +46,7 @@ def _commit_one(store: Store, folder_id: int, r: Result, policy: EmbedPolicy) ->
     chunks = r.chunks
     assert chunks is not None  # cut by the runner or, failing that, by the indexer before the commit
     kind = kind_of(info.path, r.extracted.text)
-    store.replace_document(
+    doc_id = store.replace_document(
         folder_id=folder_id,
         path=info.path,
         size=info.size,
@@ -57,4 +59,27 @@ def _commit_one(store: Store, folder_id: int, r: Result, policy: EmbedPolicy) ->
         kind=kind,
         first_lexical=policy.first_lexical(kind, folder_id),
     )
-    return "indexed", len(chunks)
+    paths = [_commit_attached(store, folder_id, doc_id, r, a, policy) for a in r.extracted.attached]
+    store.keep_attached(doc_id, paths)
+    return "indexed", len(chunks) + sum(len(a.chunks or ()) for a in r.extracted.attached)
+
+
+def _commit_attached(store: Store, folder_id: int, doc_id: int, r: Result, a: Attached, policy: EmbedPolicy) -> str:
+    """One attachment of a mail file as a document of its own (core/attached.py); its path."""
+    path = attached_path(r.file.path, a.message, a.name)
+    assert a.chunks is not None  # cut with its mail (extract/runner.py: cut)
+    kind = kind_of(path, a.extracted.text)
+    store.replace_document(
+        folder_id=folder_id,
+        path=path,
+        size=a.size,
+        mtime=r.file.mtime,
+        content_hash="",
+        extracted=a.extracted,
+        chunks=a.chunks,
+        reader=READER_VERSION,
+        kind=kind,
+        first_lexical=policy.first_lexical(kind, folder_id),
+        attached_to=(doc_id, a.message),
+    )
+    return path

@@ -62,7 +62,7 @@ def read_and_commit(
                 continue
             # A runner that could not take the chunking along (a slow Python tokenizer) returns files
             # uncut: cut them here, before the write transaction, with the runner's own per-file guard.
-            batch = [r if r.chunks is not None else cut(r, cutting) for r in batch]
+            batch = [cut(r, cutting) for r in batch]  # what the workers did not cut (extract/runner.py)
             commit_batch(store, batch, changes.folder_of, tally, policy)
             embedder = background()  # None until the model is in (it loads meanwhile)
             embedded = embedder.step() if embedder is not None else 0

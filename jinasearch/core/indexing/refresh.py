@@ -11,14 +11,16 @@ without. A cancelled run leaves the rest at the old reader: the next run continu
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from ..attached import attached_path
 from ..chunk import Chunking
 from ..control import Control
 from ..extract.runner import Result, Runner, close_results, cut, ready_batches
+from ..models import Chunk
 from ..store import Store
 from .budget import EmbedPolicy, kind_of
 from .changes import Changes
@@ -58,7 +60,7 @@ def refresh_all(
     done = 0
     try:
         for batch in ready_batches(results, runner, GROUP):
-            group = [r if r.chunks is not None else cut(r, cutting) for r in batch if not excluded(r.file)]
+            group = [cut(r, cutting) for r in batch if not excluded(r.file)]
             if not group:
                 continue
             if not _swap_in(store, group, (folder_of, policy), encoder, tally):
@@ -78,12 +80,9 @@ def _swap_in(
     found: tuple[list[str], np.ndarray] | None = ([], np.zeros((0, encoder.emb.dim), np.float32))
     if store.dim() is not None:
         read = [
-            (
-                r.extracted.title,
-                policy.to_embed(kind_of(r.file.path, r.extracted.text), folder_of[r.file.path], r.chunks),
-            )
+            (title, policy.to_embed(kind_of(path, text), folder_of[r.file.path], chunks))
             for r in group
-            if r.extracted is not None and r.chunks is not None
+            for path, title, text, chunks in _documents(r)
         ]
         found = new_vectors(store, read, encoder)
     if found is None:
@@ -95,3 +94,14 @@ def _swap_in(
             store.set_vectors(hashes, vecs)
     tally.embedded += len(vecs)
     return True
+
+
+def _documents(r: Result) -> list[tuple[str, str, str, Sequence[Chunk]]]:
+    """(path, title, text, passages) of a reading's documents: the file's, then its attachments'."""
+    if r.extracted is None or r.chunks is None:
+        return []
+    docs = [(r.file.path, r.extracted.title, r.extracted.text, r.chunks)]
+    for a in r.extracted.attached:
+        path = attached_path(r.file.path, a.message, a.name)
+        docs.append((path, a.extracted.title, a.extracted.text, a.chunks or ()))
+    return docs

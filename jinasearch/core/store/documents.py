@@ -95,18 +95,20 @@ class Documents(Connected):
         limited: bool = False,
         kind: str = "",
         first_lexical: int | None = None,
+        attached_to: tuple[int, int] | None = None,
     ) -> int:
         """Swap in a document's new text and passages in one transaction: readers see old or new, never a mix.
         A document read only in part (`extracted.partial`) keeps the reason as its error; `limited`: a
         limit of this machine cut it short (counted in `limit_tries`). `kind` and `first_lexical`: what
-        the embedding budget makes of it (indexing/budget.py)."""
+        the embedding budget makes of it (indexing/budget.py). `attached_to`: (the mail's document id,
+        the message's number) for an attachment (core/attached.py)."""
         title = extracted.title
         with self.db.atomic():
             if limited and (kept := self._better_reading(path, size, mtime, len(chunks))) is not None:
                 return kept
             doc_id = self._upsert_doc(
                 folder_id, path, size, mtime, content_hash, "indexed", extracted.partial, len(chunks), title,
-                reader=reader, limited=limited,
+                reader=reader, limited=limited, attached_to=attached_to,
             )  # fmt: skip
             old_max = self.conn.execute(sql.MAX_PASSAGE_OF_DOC, (doc_id,)).fetchone()[0]
             pages = json.dumps([[p.number, p.start, p.end] for p in extracted.pages])
@@ -160,6 +162,7 @@ class Documents(Connected):
             doc_id = self._upsert_doc(
                 folder_id, path, size, mtime, content_hash, "failed", reason, 0, "", reader=reader, limited=limited
             )
+            self.keep_attached(doc_id, ())
             self.conn.execute(sql.DELETE_PASSAGES_OF_DOC, (doc_id,))
             self.conn.execute(sql.DELETE_TEXT, (doc_id,))
             self.bump_vectors_version()
@@ -168,6 +171,11 @@ class Documents(Connected):
     def touch(self, doc_id: int, size: int, mtime: float) -> None:
         """Same content, new mtime (a `touch` or a copy): remember it so the hash is not read again."""
         self.conn.execute(sql.TOUCH_DOC, (size, mtime, doc_id))
+
+    def keep_attached(self, doc_id: int, paths: Sequence[str]) -> None:
+        """Drop the mail file's attachments that are not in `paths` (after its new reading's are in, so an
+        attachment that did not change keeps its vectors)."""
+        self.conn.execute(sql.DELETE_ATTACHED_EXCEPT, (doc_id, json.dumps(list(paths))))
 
     def delete_documents(self, doc_ids: Iterable[int]) -> None:
         with self.db.atomic():
@@ -196,6 +204,7 @@ class Documents(Connected):
         *,
         reader: int,
         limited: bool,
+        attached_to: tuple[int, int] | None = None,
     ) -> int:
         params = {
             "folder_id": folder_id,
@@ -211,6 +220,8 @@ class Documents(Connected):
             "title": title,
             "reader": reader,
             "limited": int(limited),
+            "parent_id": attached_to[0] if attached_to else None,
+            "message": attached_to[1] if attached_to else None,
         }
         return int(self.conn.execute(sql.UPSERT_DOC, params).fetchone()[0])
 

@@ -185,6 +185,14 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (doc_id, number)
     );
     """,
+    # 10: mail attachments as documents of their own (core/attached.py). `parent_id` is the mail file's
+    # document (its attachments go with it), `message` the number of the message they came with: what
+    # their `from:`, `subject:` and date filters read. A folder's scan lists only its files.
+    """
+    ALTER TABLE documents ADD COLUMN parent_id INTEGER REFERENCES documents(id) ON DELETE CASCADE;
+    ALTER TABLE documents ADD COLUMN message INTEGER;
+    CREATE INDEX documents_parent ON documents(parent_id) WHERE parent_id IS NOT NULL;
+    """,
 )
 
 # Meta keys: the one list of what the index records about itself.
@@ -301,7 +309,7 @@ OCR_PAGES_READ = "SELECT COUNT(*) FROM ocr_pages o WHERE o.text != '' AND o.hash
 FORGET_OCR = "DELETE FROM ocr_pages WHERE hash NOT IN (SELECT hash FROM documents WHERE hash IS NOT NULL)"
 FOLDER_STATS = """
     SELECT f.id, f.path,
-           COUNT(d.id) AS files,
+           COALESCE(SUM(d.parent_id IS NULL), 0) AS files,
            COALESCE(SUM(d.error IS NOT NULL), 0) AS failed,
            COALESCE(SUM(d.n_passages), 0) AS passages,
            f.embed_data,
@@ -320,18 +328,31 @@ PENDING_BY_FOLDER = """
 """
 DELETE_FOLDER = "DELETE FROM folders WHERE id = ?"
 FOLDER_ID = "SELECT id FROM folders WHERE path = ?"
-COUNT_DOCS_IN_FOLDER = "SELECT COUNT(*) FROM documents WHERE folder_id = ?"
+COUNT_DOCS_IN_FOLDER = "SELECT COUNT(*) FROM documents WHERE folder_id = ? AND parent_id IS NULL"
 
-DOCS_IN_FOLDER = "SELECT id, path, size, mtime, hash, status, reader, limit_tries FROM documents WHERE folder_id = ?"
+# A folder's files as its scan compares them (attachments are not files on disk: they go with their mail).
+DOCS_IN_FOLDER = """
+    SELECT id, path, size, mtime, hash, status, reader, limit_tries FROM documents
+    WHERE folder_id = ? AND parent_id IS NULL
+"""
+# A mail file's attachments that a new reading no longer has (their paths are listed in json_each).
+DELETE_ATTACHED_EXCEPT = """
+    DELETE FROM documents WHERE parent_id = ? AND path NOT IN (SELECT value FROM json_each(?))
+"""
 DOC_BY_PATH = "SELECT id, size, mtime, hash, status, reader, limit_tries FROM documents WHERE path = ?"
 UPSERT_DOC = """
     INSERT INTO documents(
-        folder_id, path, ext, size, mtime, hash, status, error, n_passages, updated_at, title, reader, limit_tries
+        folder_id, path, ext, size, mtime, hash, status, error, n_passages, updated_at, title, reader, limit_tries,
+        parent_id, message
     )
     VALUES (
-        :folder_id, :path, :ext, :size, :mtime, :hash, :status, :error, :n_passages, :now, :title, :reader, :limited
+        :folder_id, :path, :ext, :size, :mtime, :hash, :status, :error, :n_passages, :now, :title, :reader, :limited,
+        :parent_id, :message
     )
     ON CONFLICT(path) DO UPDATE SET
+        -- A re-cut (indexing/recut.py) rewrites an attachment's row without knowing its mail: kept.
+        parent_id = COALESCE(excluded.parent_id, documents.parent_id),
+        message = COALESCE(excluded.message, documents.message),
         folder_id = excluded.folder_id, ext = excluded.ext, size = excluded.size,
         mtime = excluded.mtime, hash = excluded.hash, status = excluded.status,
         error = excluded.error, n_passages = excluded.n_passages, updated_at = excluded.updated_at,
@@ -434,7 +455,9 @@ FILE_TYPES = "SELECT DISTINCT ext FROM documents WHERE n_passages > 0 AND ext !=
 FILTER_FOLDER = "substr(d.path, 1, ?) = ?"
 FILTER_EXTS = "d.ext IN ({marks})"
 # A mail message's own date where it has one, else the file's.
-_WHEN = "COALESCE((SELECT m.sent FROM messages m WHERE m.doc_id = d.id AND m.number = p.page), d.mtime)"
+# A passage's message: its page in a mail file; for an attachment (core/attached.py), its mail's message.
+_MESSAGE = "m.doc_id = COALESCE(d.parent_id, d.id) AND m.number = COALESCE(d.message, p.page)"
+_WHEN = f"COALESCE((SELECT m.sent FROM messages m WHERE {_MESSAGE}), d.mtime)"
 FILTER_AFTER = f"{_WHEN} >= ?"
 FILTER_BEFORE = f"{_WHEN} <= ?"
 # An index without mail: the file's date alone.
@@ -443,12 +466,8 @@ FILTER_FILE_BEFORE = "d.mtime <= ?"
 HAS_MESSAGES = "SELECT EXISTS (SELECT 1 FROM messages)"
 # Passages of mail messages whose sender or subject holds the text (instr on lower case: no LIKE
 # wildcards to escape in what a person types).
-FILTER_SENDER = (
-    "EXISTS (SELECT 1 FROM messages m WHERE m.doc_id = d.id AND m.number = p.page AND instr(lower(m.sender), ?) > 0)"
-)
-FILTER_SUBJECT = (
-    "EXISTS (SELECT 1 FROM messages m WHERE m.doc_id = d.id AND m.number = p.page AND instr(lower(m.subject), ?) > 0)"
-)
+FILTER_SENDER = f"EXISTS (SELECT 1 FROM messages m WHERE {_MESSAGE} AND instr(lower(m.sender), ?) > 0)"
+FILTER_SUBJECT = f"EXISTS (SELECT 1 FROM messages m WHERE {_MESSAGE} AND instr(lower(m.subject), ?) > 0)"
 # Passages (p) an FTS5 expression matches, or does not: a query's "exact phrase" and -word.
 FILTER_HAS = "p.id IN (SELECT rowid FROM passages_fts WHERE passages_fts MATCH ?)"
 FILTER_LACKS = "p.id NOT IN (SELECT rowid FROM passages_fts WHERE passages_fts MATCH ?)"
@@ -463,7 +482,7 @@ DOC_TEXT = "SELECT t.text, t.pages, t.headings FROM texts t WHERE t.doc_id = ?"
 COUNTS = """
     SELECT
         (SELECT COUNT(*) FROM folders) AS folders,
-        (SELECT COUNT(*) FROM documents WHERE status = 'indexed') AS indexed,
+        (SELECT COUNT(*) FROM documents WHERE status = 'indexed' AND parent_id IS NULL) AS indexed,
         (SELECT COUNT(*) FROM documents WHERE status = 'failed') AS failed,
         (SELECT COUNT(*) FROM passages) AS passages,
         -- Counted as all minus pending: the pending count reads the small partial index, while

@@ -49,10 +49,11 @@ def test_an_rtf_is_found_under_its_heading(searcher: Searcher) -> None:
     assert Path(hit.path).name == "garden.rtf" and "Garden" in hit.section
 
 
-def test_an_eml_attachment_is_found_under_its_message(searcher: Searcher) -> None:
+def test_an_eml_attachment_is_a_document_of_its_own(searcher: Searcher) -> None:
     (hit,) = searcher.search("grelvash", mode="keyword")
-    assert Path(hit.path).name == "plan.eml" and hit.page == 1 and hit.title == "Site plan"
-    assert "Attachment: plan.docx" in hit.section
+    assert Path(hit.path).name == "plan.docx" and Path(hit.path).parent.parent.name == "plan.eml"
+    (line,) = searcher.search('"Attachment: plan.docx"', mode="keyword")  # the message names it
+    assert Path(line.path).name == "plan.eml" and line.page == 1 and line.title == "Site plan"
 
 
 def test_an_mbox_message_is_found_at_its_number(searcher: Searcher) -> None:

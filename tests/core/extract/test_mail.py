@@ -1,4 +1,5 @@
-"""Mail: one unit per message (header block, body, attachments' text); an attachment never loses the mail."""
+"""Mail: one unit per message (header block, body, a line per attachment), each attachment read as a
+document of its own; an attachment never loses the mail."""
 
 from __future__ import annotations
 
@@ -40,9 +41,11 @@ def test_an_eml_is_one_message_with_its_attachments(tmp_path: Path) -> None:
     ]
     for h in doc.headings[1:]:
         assert doc.text[h.start : h.start + len(h.title)] == h.title
-    at = doc.text.find("grelvash")
-    assert doc.headings[1].start < at < doc.headings[2].start  # the DOCX's word under its own heading
-    assert "Attachment: notes.txt\n\nNotes: the folpanir plan." in doc.text
+    # Each attachment is a document of its own (core/attached.py), not text of the message.
+    assert "grelvash" not in doc.text and "folpanir" not in doc.text
+    assert [(a.message, a.name) for a in doc.attached] == [(1, "minutes.docx"), (1, "notes.txt")]
+    assert "grelvash" in doc.attached[0].extracted.text and doc.attached[0].size == len(docx)
+    assert doc.attached[1].extracted.text == "Notes: the folpanir plan."
     assert doc.partial is None
 
 
@@ -56,14 +59,17 @@ def test_an_mbox_has_one_unit_per_message_in_order(tmp_path: Path) -> None:
     doc = extract(write_mbox(tmp_path / "inbox.mbox", messages))
     assert [p.number for p in doc.pages] == [1, 2, 3]
     assert unit_of_word(doc, "azimorph") == 1 and unit_of_word(doc, "kelpwine") == 2
-    assert unit_of_word(doc, "hondrabel") == 3
+    (invoice,) = doc.attached
+    assert (invoice.message, invoice.name) == (3, "invoice.pdf") and "hondrabel" not in doc.text
+    assert [p.number for p in invoice.extracted.pages] == [1, 2]  # the attachment keeps its own pages
+    assert invoice.extracted.text.startswith("Invoice page one: hondrabel parts.")
     assert doc.title == ""  # a mailbox has no subject of its own; each message's is its heading
     tops = [h for h in doc.headings if h.level == 1]
     assert [h.title for h in tops] == ["First hello", "Newsletter", "Invoice"]
     assert [h.start for h in tops] == [p.start for p in doc.pages]
     # The HTML body's own heading comes under the subject.
     assert any(h.level == 2 and h.title == "News" for h in doc.headings)
-    assert "Attachment: invoice.pdf\n\nInvoice page one: hondrabel parts." in doc.text
+    assert "Attachment: invoice.pdf" in doc.text
 
 
 def test_a_broken_or_unsupported_attachment_does_not_lose_the_mail(tmp_path: Path) -> None:
@@ -86,7 +92,7 @@ def test_an_attachment_the_decoder_chokes_on_does_not_lose_the_mail(
     def choke(part: object) -> bytes:
         raise ValueError("bad base64 padding")
 
-    monkeypatch.setattr(mail_parts, "_payload", choke)
+    monkeypatch.setattr(mail_parts, "payload_of", choke)
     msg = attach(mail("Data", "The numbers: quivelta."), b"1,2,3\n", "data.csv", "text/csv")
     doc = extract(write_eml(tmp_path / "data.eml", msg))
     assert "quivelta" in doc.text and "Attachment: data.csv (skipped: damaged attachment (ValueError))" in doc.text
@@ -97,7 +103,9 @@ def test_a_message_that_is_only_a_file_is_read_as_that_file(tmp_path: Path) -> N
     msg.set_content(pdf_bytes(["Scanned letter about brostvenka."]), maintype="application", subtype="pdf")
     msg.add_header("Content-Disposition", "attachment", filename="scan.pdf")
     doc = extract(write_eml(tmp_path / "scan.eml", msg))
-    assert "Attachment: scan.pdf\n\nScanned letter about brostvenka." in doc.text
+    assert "Attachment: scan.pdf" in doc.text
+    (scan,) = doc.attached
+    assert scan.name == "scan.pdf" and "Scanned letter about brostvenka." in scan.extracted.text
 
 
 def test_an_attached_mail_is_read_but_not_a_mail_inside_it(tmp_path: Path) -> None:
@@ -107,8 +115,28 @@ def test_an_attached_mail_is_read_but_not_a_mail_inside_it(tmp_path: Path) -> No
     outer = mail("Fwd: Forwarded", "See below.")
     outer.add_attachment(inner)
     doc = extract(write_eml(tmp_path / "fwd.eml", outer))
-    assert "peltorak" in doc.text and "sarnuvic" not in doc.text
-    assert "a mail inside an attached mail is not read" in doc.text
+    (forward,) = doc.attached
+    assert forward.name == "attached message.eml" and "Attachment: attached message.eml" in doc.text
+    assert "peltorak" in forward.extracted.text and "sarnuvic" not in forward.extracted.text
+    assert "a mail inside an attached mail is not read" in forward.extracted.text
+    assert forward.extracted.attached == ()  # an attached mail's attachments are text inside it
+
+
+def test_an_attached_mails_attachment_is_text_inside_it(tmp_path: Path) -> None:
+    inner = attach(mail("Forwarded", "See the file."), b"Notes on the trelvandic plan.\n", "notes.txt", "text/plain")
+    outer = mail("Fwd: Forwarded", "Below.")
+    outer.add_attachment(inner)
+    (forward,) = extract(write_eml(tmp_path / "fwd.eml", outer)).attached
+    assert "Attachment: notes.txt\n\nNotes on the trelvandic plan." in forward.extracted.text
+
+
+def test_attachments_of_one_message_get_names_of_their_own(tmp_path: Path) -> None:
+    pdf = pdf_bytes(["A page."])
+    msg = attach(mail("Two scans", "Both attached."), pdf, "scan.pdf", "application/pdf")
+    attach(msg, pdf, "scan.pdf", "application/pdf")
+    attach(msg, pdf, "../../etc/report", "application/pdf")  # a name with folders and no suffix
+    doc = extract(write_eml(tmp_path / "two.eml", msg))
+    assert [a.name for a in doc.attached] == ["scan.pdf", "scan (2).pdf", "report.pdf"]
 
 
 def test_an_empty_plain_alternative_gives_way_to_the_html(tmp_path: Path) -> None:

@@ -1,0 +1,58 @@
+"""Where a mail attachment lives in the index: a document of its own, under its mail file's path.
+
+An attachment read as a document (core/extract/mail.py) is stored as `MAIL/NUMBER/NAME`: the mail
+file's path, the message's number in it and the attachment's name. A regular file can never have
+that path (MAIL is a file, not a folder), so it cannot collide with a file on disk, and what reads
+paths as paths still works on it: the name's suffix is its type (`type:pdf` finds an attached PDF),
+its base name is what a result card shows, and a folder filter on the mail's folder takes it in.
+The row also records its mail's document (`parent_id`): it goes when the mail goes or changes.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+# What an attachment path's mail file can be called (core/extract/mail.py reads these).
+MAIL_SUFFIXES = (".eml", ".mbox", ".mbx")
+
+
+@dataclass(frozen=True)
+class AttachedPath:
+    """An attachment's place: its mail file, the message's number in it and its name."""
+
+    mail: str
+    message: int
+    name: str
+
+
+def attached_path(mail: str, message: int, name: str) -> str:
+    return f"{mail}/{message}/{name}"
+
+
+def split_attached(path: str) -> AttachedPath | None:
+    """The attachment a path names, or None for any other path (read from the text alone: the mail
+    file's suffix, a message number, a name without separators)."""
+    head, sep, name = path.rpartition("/")
+    mail, sep2, number = head.rpartition("/")
+    if not (sep and sep2 and name and number.isdigit()):
+        return None
+    if not mail.lower().endswith(MAIL_SUFFIXES):
+        return None
+    return AttachedPath(mail, int(number), name)
+
+
+def unique_names(names: Iterable[str]) -> list[str]:
+    """The names of one message's attachments, each unique: a second "scan.pdf" is "scan (2).pdf"."""
+    seen: set[str] = set()
+    out: list[str] = []
+    for name in names:
+        stem, ext = os.path.splitext(name)
+        candidate, n = name, 1
+        while candidate in seen:
+            n += 1
+            candidate = f"{stem} ({n}){ext}"
+        seen.add(candidate)
+        out.append(candidate)
+    return out
