@@ -5,8 +5,9 @@
 Starts the real app (jinasearch.gui.app.main, offscreen, MiniLM or $JINASEARCH_MODEL) on a copy of an
 index (the docs-dev one: give a copy, the app may write its lock file), waits until it answers the
 command line, then runs the installed `jinasearch search QUESTION --json` once per docs-dev question
-and times each process from start to exit. The same for a few questions with `--no-app`, and checks
-both print the same JSON. The app is quit as a person quits it (its socket and key must be gone after).
+and times each process from start to exit, and the same without `--json` (the printed list, which
+shows no best sentence and so does not ask for one), the two in turn. The same for a few questions
+with `--no-app`, and checks both print the same JSON. The app is quit as a person quits it (its socket and key must be gone after).
 """
 
 from __future__ import annotations
@@ -119,10 +120,14 @@ def questions(eval_dir: Path) -> list[str]:
     return [json.loads(line)["query"] for line in lines if line.strip()]
 
 
-def cli_search(data: Path, query: str, env: dict[str, str], *extra: str) -> tuple[float, str, str]:
-    """(wall seconds of the whole process, stdout, stderr) of the installed `jinasearch search`."""
+def cli_search(
+    data: Path, query: str, env: dict[str, str], *extra: str, as_json: bool = True
+) -> tuple[float, str, str]:
+    """(wall seconds of the whole process, stdout, stderr) of the installed `jinasearch search`, with
+    `--json` (which adds each hit's best sentence) or, `as_json` False, the printed list a person reads."""
     exe = Path(sys.executable).with_name("jinasearch")
-    argv = [str(exe), "search", query, "--json", "-k", "10", "--data-dir", str(data), "-v", *extra]
+    argv = [str(exe), "search", query, *(["--json"] if as_json else []), "-k", "10", "--data-dir", str(data), "-v"]
+    argv += extra
     t0 = time.perf_counter()
     done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=600)
     wall = time.perf_counter() - t0
@@ -161,13 +166,18 @@ def main() -> int:
     with AppProcess(args.data, work) as app:
         result["app_answering_after_s"] = app.wait_answering()
         log(f"the app answers after {result['app_answering_after_s']:.1f} s; {len(qs)} questions")
-        with_app, outputs = [], {}
-        for q in qs:
+        with_app, printed, outputs = [], [], {}
+        for q in qs:  # the two outputs in turn, so that both see the same load
             wall, out, err = cli_search(args.data, q, app.env)
             assert "the app answered" in err, err  # -v logs who answered
             with_app.append(wall)
             outputs[q] = out
+            wall, _, err = cli_search(args.data, q, app.env, as_json=False)
+            assert "the app answered" in err, err
+            printed.append(wall)
         result["with_app"] = summary(with_app)
+        result["with_app_printed"] = summary(printed)
+        log(f"with the app, the printed list (no best sentences): {result['with_app_printed']}")
         result["socket_round_trip"] = summary(socket_round_trips(args.data, qs))
         log(f"with the app: {result['with_app']}")
         without, same = [], 0
