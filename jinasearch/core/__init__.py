@@ -24,4 +24,5 @@ PUBLIC: tuple[str, ...] = (
     "ask",  # the command line asks the running app (its server and client)
     "heap",  # a long-running process gives freed memory back
     "pages",  # a PDF page as an image, the passage and the query's words boxed on it
+    "attached",  # a mail attachment's place in the index, and a copy of it written out to open
 )

@@ -11,8 +11,10 @@ The row also records its mail's document (`parent_id`): it goes when the mail go
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 # What an attachment path's mail file can be called (core/extract/mail.py reads these).
 MAIL_SUFFIXES = (".eml", ".mbox", ".mbx")
@@ -56,3 +58,11 @@ def unique_names(names: Iterable[str]) -> list[str]:
         seen.add(candidate)
         out.append(candidate)
     return out
+
+
+def written_out(where: AttachedPath) -> Path:
+    """A copy of the attachment, written out of its mail into a new private temporary folder, to open.
+    AttachmentGoneError (core/errors.py) when the mail no longer holds it."""
+    from .extract.mail_save import save_attached  # the mail readers, only when one is opened
+
+    return save_attached(where, Path(tempfile.mkdtemp(prefix="jinasearch-attachment-")))

@@ -4,13 +4,10 @@ the system has no application to do it, say so in the window with the way out.""
 from __future__ import annotations
 
 import os
-import tempfile
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..core.attached import split_attached
+from ..core.attached import split_attached, written_out
 from ..core.errors import AttachmentGoneError
-from ..core.extract.mail_save import save_attached
 from ..core.models import Hit
 from . import opener
 
@@ -25,8 +22,7 @@ def open_hit(hit: Hit) -> bool:
     where = split_attached(hit.path)
     if where is None or os.path.exists(hit.path):
         return opener.open_file(hit.path, hit.page)
-    folder = Path(tempfile.mkdtemp(prefix="jinasearch-attachment-"))
-    return opener.open_file(str(save_attached(where, folder)), hit.page)
+    return opener.open_file(str(written_out(where)), hit.page)
 
 
 def reveal_hit(hit: Hit) -> bool:
