@@ -16,8 +16,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-# What an attachment path's mail file can be called (core/extract/mail.py reads these).
-MAIL_SUFFIXES = (".eml", ".mbox", ".mbx")
+# What a mail file is called: the suffixes core/extract/mail.py reads, and an attachment path's mail file.
+EML_SUFFIXES = (".eml",)
+MBOX_SUFFIXES = (".mbox", ".mbx")
+MAIL_SUFFIXES = EML_SUFFIXES + MBOX_SUFFIXES
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, cast
 
+from ..attached import EML_SUFFIXES, MBOX_SUFFIXES
 from ..errors import ExtractionError, NotReadHereError
 from ..models import Attached, Heading, MessageMeta
 from .base import MAX_TEXT_CHARS, check_size
@@ -261,10 +262,10 @@ def _note(sink: Collector, total: int, skipped: list[str], big: list[int]) -> No
 
 
 class EmlExtractor(_MailExtractor):
-    suffixes = (".eml",)
+    suffixes = EML_SUFFIXES
     no_text = "no text found"
 
 
 class MboxExtractor(_MailExtractor):
-    suffixes = (".mbox", ".mbx")
+    suffixes = MBOX_SUFFIXES
     no_text = "no messages found"
