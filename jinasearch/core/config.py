@@ -86,7 +86,7 @@ LOCK_NAME = "indexer.lock"
 
 # How passage vectors are made (core/embed/late.py), as the index records it: `Recipe.key`.
 NAIVE = "naive"
-_LATE_KEY = re.compile(r"late:(\d+)")
+_LATE_KEY = re.compile(r"late:(\d+)(:bare)?")
 
 
 @dataclass(frozen=True)
@@ -96,10 +96,16 @@ class Recipe:
 
     late: bool = False
     window: int = DEFAULT_LATE_WINDOW
+    # Late chunking: each passage begins with its place line (title and heading path, context.py:
+    # model_input) inside the window, as a naive passage does; False ("bare"): the window holds the
+    # passages' own text only, their context coming from the document around them.
+    place_lines: bool = True
 
     @property
     def key(self) -> str:
-        return f"late:{self.window}" if self.late else NAIVE
+        if not self.late:
+            return NAIVE
+        return f"late:{self.window}" + ("" if self.place_lines else ":bare")
 
     @classmethod
     def from_key(cls, key: str | None) -> Recipe:
@@ -112,10 +118,13 @@ class Recipe:
                 f"this index's vectors were made by a recipe this version does not know ('{key}'): "
                 "update jinasearch, or index into another --data-dir"
             )
-        return cls(late=True, window=int(m.group(1)))
+        return cls(late=True, window=int(m.group(1)), place_lines=m.group(2) is None)
 
     def describe(self) -> str:
-        return f"late chunking, windows of {self.window} tokens" if self.late else "each passage alone"
+        if not self.late:
+            return "each passage alone"
+        bare = "" if self.place_lines else ", passages without their title and section line"
+        return f"late chunking, windows of {self.window} tokens{bare}"
 
 
 def default_recipe(model_key: str) -> Recipe:

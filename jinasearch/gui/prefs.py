@@ -147,7 +147,9 @@ def _recipe(qs: QSettings) -> Recipe | None:
         return None  # neither a bool nor 'true' / 'false': never chosen
     low, high = LATE_WINDOW_RANGE
     return Recipe(
-        late=_bool(saved, False), window=min(high, max(low, _int(qs.value("late_window"), DEFAULT_LATE_WINDOW)))
+        late=_bool(saved, False),
+        window=min(high, max(low, _int(qs.value("late_window"), DEFAULT_LATE_WINDOW))),
+        place_lines=_bool(qs.value("late_place_lines"), True),
     )
 
 
@@ -199,9 +201,11 @@ def save_prefs(qs: QSettings, prefs: Prefs) -> None:
     if prefs.recipe is None:
         qs.remove("late_chunking")
         qs.remove("late_window")
+        qs.remove("late_place_lines")
     else:
         qs.setValue("late_chunking", prefs.recipe.late)
         qs.setValue("late_window", prefs.recipe.window)
+        qs.setValue("late_place_lines", prefs.recipe.place_lines)
     qs.sync()
 
 

@@ -24,6 +24,11 @@ WINDOW_TIP = (
     "The most tokens the model reads at once: the passage and the text around it in its document.\n"
     "The model's own limit caps it (512 for MiniLM, 8,192 for Jina v2)."
 )
+PLACE_LABEL = "Begin each passage with its title and section"
+PLACE_TIP = (
+    "Inside the window, each passage starts with its document's title and heading path, as a passage\n"
+    "embedded alone does. Unticked, the model reads the passages' own text and the text around them only."
+)
 
 
 class RecipeBox(QWidget):
@@ -56,6 +61,9 @@ class RecipeBox(QWidget):
         row.addWidget(self.window_label)
         row.addWidget(self.window)
         row.addStretch(1)
+        self.place_lines = QCheckBox(PLACE_LABEL)
+        self.place_lines.setChecked(self._shown.place_lines)
+        self.place_lines.setToolTip(PLACE_TIP)
         self.cost = note_label(GREY)
         say(self.cost, COST)
         self.served_note = note_label(GREY)
@@ -69,6 +77,7 @@ class RecipeBox(QWidget):
         under.setContentsMargins(indent, 0, 0, 0)
         under.setSpacing(3)
         under.addLayout(row)
+        under.addWidget(self.place_lines)
         for note in (self.cost, self.served_note, self.error):
             under.addWidget(note)
         lay = QVBoxLayout(self)
@@ -78,6 +87,7 @@ class RecipeBox(QWidget):
         lay.addLayout(under)
         self.late.toggled.connect(self._toggled)
         self.window.valueChanged.connect(lambda _v: self.changed.emit())
+        self.place_lines.toggled.connect(lambda _on: self.changed.emit())
         self._enable()
 
     def set_served(self, served: bool) -> None:
@@ -95,7 +105,7 @@ class RecipeBox(QWidget):
     def chosen(self) -> Recipe | None:
         """The recipe the fields ask for; None while nothing was chosen and they show the index's."""
         late = self.late.isChecked() if self.late.isEnabled() else self._local_late
-        now = Recipe(late=late, window=self.window.value())
+        now = Recipe(late=late, window=self.window.value(), place_lines=self.place_lines.isChecked())
         if self._saved is None and now.key == self._shown.key:
             return None
         return now
@@ -110,3 +120,4 @@ class RecipeBox(QWidget):
         on = self.late.isEnabled() and self.late.isChecked()
         self.window.setEnabled(on)
         self.window_label.setEnabled(on)
+        self.place_lines.setEnabled(on)

@@ -26,6 +26,9 @@ def test_the_recipe_round_trips_through_the_saved_settings(qsettings: QSettings)
     assert load_prefs(qsettings).recipe is None  # never chosen: the index's own recipe holds
     save_prefs(qsettings, Prefs(recipe=LATE))
     assert load_prefs(QSettings(qsettings.fileName(), QSettings.Format.IniFormat)).recipe == LATE
+    bare = Recipe(late=True, window=1024, place_lines=False)
+    save_prefs(qsettings, Prefs(recipe=bare))
+    assert load_prefs(QSettings(qsettings.fileName(), QSettings.Format.IniFormat)).recipe == bare
     save_prefs(qsettings, Prefs(recipe=Recipe()))
     assert load_prefs(qsettings).recipe == Recipe()
     save_prefs(qsettings, Prefs(recipe=None))
@@ -74,8 +77,12 @@ def test_the_box_shows_the_default_for_a_new_index_and_the_index_own_recipe_othe
 
     made_late = dialog(index=LATE)
     assert made_late.recipe.late.isChecked() and made_late.recipe.window.value() == 1024
+    assert made_late.recipe.place_lines.isChecked() and made_late.recipe.place_lines.isEnabled()
+    made_late.recipe.place_lines.setChecked(False)
+    assert made_late.recipe.chosen() == Recipe(late=True, window=1024, place_lines=False)
+    made_late.recipe.place_lines.setChecked(True)
     made_late.recipe.late.setChecked(False)
-    assert not made_late.recipe.window.isEnabled()
+    assert not made_late.recipe.window.isEnabled() and not made_late.recipe.place_lines.isEnabled()
     made_late.accept()
     assert made_late.chosen is not None and made_late.chosen.recipe == Recipe(late=False, window=1024)
 

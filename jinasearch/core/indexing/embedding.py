@@ -171,8 +171,8 @@ def make_encoder(emb: Embedder, control: Control, store: Store, recipe: Recipe) 
     tokens = token_embedder(emb)
     if tokens is None:
         raise RecipeUnsupportedError(f"'{emb.name}' gives no token vectors, which late chunking pools")
-    runner = LateRunner(tokens, control, recipe.window)
-    return Encoder(emb, control, runner, store_context(store, runner.window))
+    runner = LateRunner(tokens, control, recipe.window, place_lines=recipe.place_lines)
+    return Encoder(emb, control, runner, store_context(store, runner.window, place_lines=recipe.place_lines))
 
 
 class Adoption:
@@ -251,6 +251,9 @@ def new_vectors(
     chunking each pooled in its document. None when cancelled."""
     inputs = [[model_input(title, c.section, c.text) for c in chunks] for title, chunks in docs]
     hashed = [([text_hash(t) for t in texts], texts) for texts in inputs]
+    if encoder.late is not None and not encoder.late.place_lines:
+        # The same texts' hashes (a passage's identity), the window reading their bare text.
+        hashed = [(hashes, [c.text for c in chunks]) for (hashes, _), (_, chunks) in zip(hashed, docs)]
     new: dict[str, str] = {}
     for hashes, texts in hashed:
         for h, t in zip(hashes, texts):

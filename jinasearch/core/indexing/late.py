@@ -49,9 +49,10 @@ class LateWork:
 Context = Callable[[Sequence[PendingPassage]], LateWork]
 
 
-def store_context(store: Store, window: int) -> Context:
+def store_context(store: Store, window: int, *, place_lines: bool = True) -> Context:
     """Places passages read from `store` in their documents: each document's passages from some way
-    before the first asked for to some way after the last, enough to fill a window."""
+    before the first asked for to some way after the last, enough to fill a window (each passage
+    without its place line when not `place_lines`)."""
     reach = window // 16 + 1  # passages each side; fewer tokens than that are rare (a heading alone)
 
     def context(rows: Sequence[PendingPassage]) -> LateWork:
@@ -61,7 +62,7 @@ def store_context(store: Store, window: int) -> Context:
         docs = []
         for doc_id, asked in by_doc.items():
             lo, hi = min(r.ord for r in asked), max(r.ord for r in asked)
-            stretch = store.around(doc_id, max(0, lo - reach), hi + reach)
+            stretch = store.around(doc_id, max(0, lo - reach), hi + reach, bare=not place_lines)
             wanted = {r.ord for r in asked}
             docs.append(
                 DocPassages(
@@ -106,8 +107,9 @@ class LateRunner:
     with a checkpoint of the control between calls (pause and cancel act within one call). When the
     control asks for slices (the app), a call holds about `control.slice_s` of model time."""
 
-    def __init__(self, emb: TokenEmbedder, control: Control, window: int) -> None:
+    def __init__(self, emb: TokenEmbedder, control: Control, window: int, *, place_lines: bool = True) -> None:
         self.emb, self.control = emb, control
+        self.place_lines = place_lines  # whether the caller's texts begin with their place line (config.Recipe)
         self.window = max(8, min(window, emb.max_positions))
         self.budget = self.window - emb.specials.count
         self.margin = self.budget // MARGIN_SHARE

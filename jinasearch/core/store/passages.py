@@ -19,9 +19,11 @@ class Passages(Connected):
         query = sql.PENDING.format(tier=EMBED_TIER)
         return [pending_passage(r) for r in self.conn.execute(query, (limit,))]
 
-    def around(self, doc_id: int, first: int, last: int) -> list[PendingPassage]:
-        """Passages `first`..`last` (ordinals) of one document, in order, as the model reads them."""
-        return [pending_passage(r) for r in self.conn.execute(sql.PASSAGES_AROUND, (doc_id, first, last))]
+    def around(self, doc_id: int, first: int, last: int, *, bare: bool = False) -> list[PendingPassage]:
+        """Passages `first`..`last` (ordinals) of one document, in order, as the model reads them
+        (`bare`: their own text, without the place line)."""
+        rows = self.conn.execute(sql.PASSAGES_AROUND, (doc_id, first, last))
+        return [pending_passage(r, bare=bare) for r in rows]
 
     def count_pending(self) -> int:
         return int(self.conn.execute(sql.COUNT_PENDING).fetchone()[0])
@@ -73,10 +75,11 @@ class Passages(Connected):
         return out_ids, mat
 
 
-def pending_passage(row: tuple) -> PendingPassage:  # type: ignore[type-arg]
-    """(id, text, text_hash, title, section, doc_id, ord) -> the passage as the model embeds it."""
+def pending_passage(row: tuple, *, bare: bool = False) -> PendingPassage:  # type: ignore[type-arg]
+    """(id, text, text_hash, title, section, doc_id, ord) -> the passage as the model embeds it
+    (`bare`: its text alone; its hash is still that of its model input, its identity)."""
     pid, text, h, title, section, doc_id, ord_ = row
-    return PendingPassage(pid, model_input(title, section, text), h, doc_id, ord_)
+    return PendingPassage(pid, text if bare else model_input(title, section, text), h, doc_id, ord_)
 
 
 def _id_array(joined: str | None) -> np.ndarray:

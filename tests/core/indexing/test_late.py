@@ -6,6 +6,7 @@ embedding server) is refused before anything is written."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -102,6 +103,30 @@ def test_a_document_longer_than_the_window_is_read_in_several_windows_none_left_
         np.testing.assert_allclose(stored[list(w.pooled)], expected, atol=1e-5)
     cosines = np.sum(stored * minilm.encode([p.model_input for p in passages]), axis=1)
     assert cosines.max() < 0.999 and cosines.mean() < 0.97
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("background", [False, True])
+def test_without_place_lines_the_window_reads_the_passages_own_text(  # type: ignore[no-untyped-def]
+    minilm, minilm_path: str, by_hand: ByHand, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, background: bool
+) -> None:
+    """config.Recipe.place_lines False: the model reads the passages' bare text, still pooled per passage;
+    a passage keeps its identity (the hash of its title, section and text), so dedup is unchanged."""
+    monkeypatch.setattr(indexer_mod, "BACKGROUND_EMBEDDING", background)
+    note = write_long_note(tmp_path / "docs" / "ledger.md", paragraphs=4)
+    note.write_text("# The harbour ledger\n\n" + note.read_text())  # a title: every passage has a place line
+    settings = replace(late_settings(tmp_path, minilm_path), recipe=Recipe(late=True, window=512, place_lines=False))
+    run_to_end(Indexer(settings, embedder=Traced(minilm, batch_size=1)).index([tmp_path / "docs"]))
+
+    passages = stored_passages(settings.db_path)
+    assert meta(settings.db_path, "recipe") == "late:512:bare" and len(passages) >= 3
+    assert all(p.model_input != p.text for p in passages)  # each has a place line it was embedded without
+    ids = by_hand.ids([p.text for p in passages])
+    lengths, flat = [len(t) for t in ids], [tok for t in ids for tok in t]
+    assert sum(lengths) + 2 <= 512  # one window: the whole note
+    expected = by_hand.pooled(lengths, flat, 0, len(flat), range(len(passages)))
+    np.testing.assert_allclose(np.stack([p.vector for p in passages]), expected, atol=1e-5)  # type: ignore[misc]
+    assert Recipe.from_key("late:512:bare") == settings.recipe
 
 
 @pytest.mark.model
