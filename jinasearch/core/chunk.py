@@ -71,10 +71,21 @@ class Cutter:
     """Cuts a document part by part (a streamed file arrives in parts), keeping the heading path and
     the passage numbering across parts. Offsets are the document's, not the part's."""
 
-    def __init__(self, tok: Tokenizer, max_tokens: int, overlap_tokens: int, section_cuts: bool = False) -> None:
+    def __init__(
+        self,
+        tok: Tokenizer,
+        max_tokens: int,
+        overlap_tokens: int,
+        section_cuts: bool = False,
+        topic_starts: frozenset[int] = frozenset(),
+    ) -> None:
+        """`topic_starts`: document offsets of sentences that open a new topic (core/topics.py): there a
+        passage ends once it holds MIN_FILL of max_tokens, as at a heading."""
         if max_tokens < 8:
             raise ValueError("max_tokens must be at least 8")
         self.tok = tok
+        self.topic_starts = topic_starts
+        self.topic_fill = int(max_tokens * MIN_FILL)
         self.min_fill = 0 if section_cuts else int(max_tokens * MIN_FILL)
         self.max_tokens = max_tokens
         self.overlap_tokens = max(0, min(overlap_tokens, max_tokens // 2))
@@ -96,7 +107,10 @@ class Cutter:
                 self._enter(heading)
             path = section_path(self._stack)
             segs = _segments(text, s - start, e - start, self.tok, self.max_tokens)
-            stream.extend(_Seg(a, b, n, path, k == 0 and heading is not None) for k, (a, b, n) in enumerate(segs))
+            stream.extend(
+                _Seg(a, b, n, path, k == 0 and heading is not None, start + a in self.topic_starts)
+                for k, (a, b, n) in enumerate(segs)
+            )
         if stream:
             chunks.extend(self._pack(text, start, stream, page_now))
         return chunks
@@ -134,11 +148,12 @@ class Cutter:
         total = fresh = 0  # tokens in `current`; segments in it not already emitted as overlap
         for seg in segs:
             full = current and total + seg.tokens > self.max_tokens
-            if full or (current and seg.heading and (total >= min_fill or _only_a_tail(current, fresh))):
+            topic = bool(current) and seg.topic and total >= self.topic_fill
+            if full or topic or (current and seg.heading and (total >= min_fill or _only_a_tail(current, fresh))):
                 emit(current, fresh)
                 carry: list[_Seg] = []
                 carried = 0
-                if not seg.heading:  # across a heading nothing is carried: the new section starts clean
+                if not (seg.heading or topic):  # across a heading or a topic nothing is carried: it starts clean
                     for prev in reversed(current):
                         if (
                             carried + prev.tokens > self.overlap_tokens
@@ -174,6 +189,7 @@ class _Seg:
     tokens: int
     path: str
     heading: bool
+    topic: bool = False  # it opens a new topic (core/topics.py)
 
 
 # A heading ends the passage before it only when that passage holds this share of max_tokens.
@@ -243,8 +259,17 @@ class Chunking:
         """The cut a run's settings ask for, with this tokenizer."""
         return cls(tokenizer, settings.chunk_tokens, settings.overlap_tokens, settings.section_cuts)
 
-    def cut(self, extracted: Extracted) -> list[Chunk]:
-        return self.cutter().cut(extracted.text, 0, extracted.pages, extracted.headings)
+    def cut(self, extracted: Extracted, topic_starts: frozenset[int] = frozenset()) -> list[Chunk]:
+        """The document's passages (`topic_starts`: where its topics change, core/topics.py)."""
+        return self.cutter(topic_starts).cut(extracted.text, 0, extracted.pages, extracted.headings)
 
-    def cutter(self) -> Cutter:
-        return Cutter(self.tokenizer, self.max_tokens, self.overlap_tokens, self.section_cuts)
+    def cutter(self, topic_starts: frozenset[int] = frozenset()) -> Cutter:
+        return Cutter(self.tokenizer, self.max_tokens, self.overlap_tokens, self.section_cuts, topic_starts)
+
+    def sentences(self, extracted: Extracted) -> list[tuple[int, int]]:
+        """The (start, end) document offsets of the sentences the cut packs, in order: what topic
+        boundaries are found between (core/topics.py)."""
+        spans: list[tuple[int, int]] = []
+        for _page, s, e, _heading in _sections(extracted.text, 0, extracted.pages, extracted.headings):
+            spans.extend((a, b) for a, b, _n in _segments(extracted.text, s, e, self.tokenizer, self.max_tokens))
+        return spans
