@@ -16,6 +16,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .scan import fs_path
+
 # What a mail file is called: the suffixes core/extract/mail.py reads, and an attachment path's mail file.
 EML_SUFFIXES = (".eml",)
 MBOX_SUFFIXES = (".mbox", ".mbx")
@@ -36,15 +38,21 @@ def attached_path(mail: str, message: int, name: str) -> str:
 
 
 def split_attached(path: str) -> AttachedPath | None:
-    """The attachment a path names, or None for any other path (read from the text alone: the mail
-    file's suffix, a message number, a name without separators)."""
+    """The attachment a path names, or None for any other path: read from the text (a message number,
+    a name without separators, the mail file's suffix), and for a mailbox without a suffix (a
+    Thunderbird folder, core/extract/mbox_sniff.py) from the disk: MAIL is a regular file there, which
+    the folder of a real file's path can never be."""
     head, sep, name = path.rpartition("/")
     mail, sep2, number = head.rpartition("/")
     if not (sep and sep2 and name and number.isdigit()):
         return None
-    if not mail.lower().endswith(MAIL_SUFFIXES):
-        return None
-    return AttachedPath(mail, int(number), name)
+    if mail.lower().endswith(MAIL_SUFFIXES) or _file_without_suffix(mail):
+        return AttachedPath(mail, int(number), name)
+    return None
+
+
+def _file_without_suffix(path: str) -> bool:
+    return not os.path.splitext(path)[1] and os.path.isfile(fs_path(path))
 
 
 def unique_names(names: Iterable[str]) -> list[str]:

@@ -1,18 +1,26 @@
-"""Extractors by file suffix: one module per format behind the Extractor protocol."""
+"""Extractors by file suffix: one module per format behind the Extractor protocol.
+
+A file without a suffix is read as an mbox when its first bytes are a mailbox's (mbox_sniff.py: a mail
+program's folder such as Thunderbird's "Inbox"); `type_of` is the one place that decides, and the
+reader, the unit, the size limit, the type filter and the text kind all go by it.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..attached import MBOX_SUFFIXES
 from ..errors import ExtractionError, NotReadHereError
 from ..models import Extracted, OcrOrder
+from . import base, mail
 from .base import Extractor, Unit
 from .docx import DocxExtractor
 from .epub import EpubExtractor
 from .html import HtmlExtractor
 from .image import ImageExtractor
 from .mail import EmlExtractor, MboxExtractor
+from .mbox_sniff import looks_like_mbox
 from .odf import OdpExtractor, OdtExtractor
 from .odf_sheet import OdsExtractor
 from .parts import Collector, Part, assemble
@@ -54,9 +62,27 @@ _EXTRACTORS: tuple[Extractor, ...] = (
 REGISTRY: dict[str, Extractor] = {s: e for e in _EXTRACTORS for s in e.suffixes}
 
 
+def type_of(path: str | Path) -> str:
+    """The suffix a file is read by, lower case with the dot: its own, or ".mbox" for a file without
+    one that is a mailbox (mbox_sniff.py); "" for any other file without a suffix."""
+    suffix = Path(path).suffix.lower()
+    return MBOX_SUFFIXES[0] if not suffix and looks_like_mbox(path) else suffix
+
+
+def extractor_of(path: str | Path) -> Extractor | None:
+    """The extractor that reads this file (by type_of), or None."""
+    return REGISTRY.get(type_of(path))
+
+
 def supported(path: str | Path) -> bool:
-    """Whether some extractor handles this file's suffix."""
-    return Path(path).suffix.lower() in REGISTRY
+    """Whether some extractor reads this file."""
+    return extractor_of(path) is not None
+
+
+def size_limit(path: str | Path) -> int:
+    """The largest file of this type that is read: base.MAX_FILE_BYTES, or mail.MAX_MBOX_BYTES for a
+    mailbox, which is read one message at a time instead of whole."""
+    return mail.MAX_MBOX_BYTES if isinstance(extractor_of(path), MboxExtractor) else base.MAX_FILE_BYTES
 
 
 def extract(path: str | Path, ocr: OcrOrder | None = None) -> Extracted:
@@ -72,7 +98,7 @@ def extract_into(path: str | Path, sink: Collector) -> None:
     """Read one file into `sink` and finish it; raises ExtractionError with a readable reason.
     A file that yields no text at all fails ("no text found"), unless it has pages for OCR (waiting, or read)."""
     p = Path(path)
-    extractor = REGISTRY.get(p.suffix.lower())
+    extractor = extractor_of(p)
     if extractor is None:
         raise NotReadHereError(f"unsupported file type '{p.suffix or '(none)'}'")
     try:
@@ -99,15 +125,15 @@ def extract_into(path: str | Path, sink: Collector) -> None:
 
 def stopped_at(path: str, done: int, total: int) -> str:
     """Where a read that stopped part-way got to, for a paged format: " at page 181 of 270"; else ""."""
-    extractor = REGISTRY.get(Path(path).suffix.lower())
+    extractor = extractor_of(path)
     if not total or extractor is None or not extractor.paged:
         return ""
     return f" at {extractor.unit} {done + 1} of {total}"
 
 
 def unit_of(path: str | Path) -> Unit:
-    """What a file's numbered parts are called ("page", "slide", "chapter", ...), by its suffix."""
-    extractor = REGISTRY.get(Path(path).suffix.lower())
+    """What a file's numbered parts are called ("page", "slide", "chapter", ...), by its type."""
+    extractor = extractor_of(path)
     return extractor.unit if extractor is not None else "page"
 
 
@@ -127,6 +153,9 @@ __all__ = [
     "default_runner",
     "extract",
     "extract_into",
+    "extractor_of",
+    "size_limit",
     "supported",
+    "type_of",
     "unit_of",
 ]

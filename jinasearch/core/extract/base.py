@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from .parts import Collector
 
 # Larger files are refused before parsing: a 2 GB log is not a document and would starve the machine.
+# A mailbox, read a message at a time, has a limit of its own (mail.MAX_MBOX_BYTES; __init__.size_limit).
 MAX_FILE_BYTES = 200 * 1024 * 1024
 # Plain text files above this are truncated: passages past it rarely matter, memory always does.
 MAX_TEXT_CHARS = 20_000_000
@@ -78,8 +79,12 @@ def check_size(path: Path, limit: int = MAX_FILE_BYTES) -> int:
     """Refuse files too large to parse safely; returns the size."""
     size = path.stat().st_size
     if size > limit:
-        raise ExtractionError(f"too large to index ({size / 1e6:.0f} MB; limit {limit / 1e6:.0f} MB)")
+        raise ExtractionError(too_large(size, limit))
     return size
+
+
+def too_large(size: int, limit: int) -> str:
+    return f"too large to index ({size / 1e6:.0f} MB; limit {limit / 1e6:.0f} MB)"
 
 
 def looks_binary(sample: bytes) -> bool:

@@ -1,10 +1,12 @@
-"""E-mail: a single message (.eml) or a mailbox (.mbox, .mbx), one numbered unit per message.
+"""E-mail: a single message (.eml) or a mailbox (.mbox, .mbx, or a mail program's folder file without a
+suffix: Thunderbird's "Inbox"), one numbered unit per message.
 
 A message's unit is a header block (Subject, From, To, Date), its body (text/plain, else text/html
 through the HTML reader) and its attachments' text, each under a heading "Attachment: NAME" (read by
 the project's extractors, mail_parts.py). The subject is the unit's level-1 heading, so a result
 card names the message where a PDF's names the page. An mbox is read message by message (the
-mailbox module keeps only their offsets), never whole.
+mailbox module keeps only their offsets), never whole, so it may be far larger than a file read
+whole (MAX_MBOX_BYTES).
 
 The standard library's mail modules (mailbox, email's parser, policy and headers: the largest part of
 the extractors' import time) and mail_parts.py, built on them, are imported where a message is read:
@@ -15,7 +17,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, cast
 
@@ -30,22 +31,21 @@ if TYPE_CHECKING:
 
     from .mail_parts import Attachment, Budget
 
-# An mbox holding more is read up to here (a note says so): years of a mailing list are not a document.
-MAX_MESSAGES = 20_000
+# An mbox larger than this is refused. A Gmail Takeout or a Thunderbird folder is often several GB,
+# and reading one costs no more memory than its largest message (mailbox keeps ~200 bytes of offsets
+# per message) while the worker's CPU budget grows with the file (limits.py: 20 s per MB); what is
+# read of it is bounded by the caps below and the text limit, not by the file's size.
+MAX_MBOX_BYTES = 16 * 1024**3
+# An mbox holding more is read up to here (a note says so). What bounds a mailbox's cost is its text
+# (MAX_TEXT_CHARS: some 5,000-20,000 ordinary messages) and its attachments (mail_parts.py); this cap
+# bounds the per-message work (a header parse, a page, a messages row) on many short ones. A Takeout
+# of a few GB holds 50,000-200,000 messages; a cap of 20,000 would cut a mailbox of short notifications
+# by count long before its text reached the limit.
+MAX_MESSAGES = 100_000
 # One message above this (a mail carrying a video) is shown by its headers only.
 MAX_MESSAGE_BYTES = 40 * 1024 * 1024
 NO_SUBJECT = "(no subject)"
 _HEADERS = ("Subject", "From", "To", "Date")
-
-
-@dataclass(frozen=True)
-class MailMeta:
-    """What a message says about itself, for filters: its number in the file, subject, sender, date."""
-
-    number: int
-    subject: str
-    sender: str
-    date: datetime | None
 
 
 def header(msg: EmailMessage, name: str) -> str:
@@ -57,19 +57,16 @@ def header(msg: EmailMessage, name: str) -> str:
     return " ".join(value.split())
 
 
-def meta_of(msg: EmailMessage, number: int) -> MailMeta:
-    """The message's MailMeta; a date that does not parse is None."""
+def meta_of(msg: EmailMessage, number: int) -> MessageMeta:
+    """What a message says about itself, for filters: its number, subject, sender and date (None when
+    its Date header does not parse)."""
     from email.utils import parsedate_to_datetime
 
     try:
-        date: datetime | None = parsedate_to_datetime(header(msg, "Date"))
-    except (TypeError, ValueError, IndexError):
-        date = None
-    return MailMeta(number, header(msg, "Subject"), header(msg, "From"), date)
-
-
-def _message_meta(meta: MailMeta) -> MessageMeta:
-    return MessageMeta(meta.number, meta.subject, meta.sender, meta.date.timestamp() if meta.date else None)
+        sent: float | None = parsedate_to_datetime(header(msg, "Date")).timestamp()
+    except (TypeError, ValueError, IndexError, OverflowError):
+        sent = None
+    return MessageMeta(number, header(msg, "Subject"), header(msg, "From"), sent)
 
 
 def _parse(fh: BinaryIO, *, headers_only: bool = False) -> EmailMessage:
@@ -92,12 +89,12 @@ class MailItem:
     too_big: int = 0  # its size in bytes when it is over the limit
 
 
-def messages_in(path: Path, *, headers_only: bool = False) -> Iterator[MailItem]:
+def messages_in(path: Path) -> Iterator[MailItem]:
     """The messages of an .eml or mbox file, one at a time."""
-    if path.suffix.lower() == ".eml":
+    if path.suffix.lower() in EML_SUFFIXES:
         size = path.stat().st_size
         big = size > MAX_MESSAGE_BYTES
-        yield MailItem(1, 1, _read_eml(path, headers_only or big), size if big else 0)
+        yield MailItem(1, 1, _read_eml(path, big), size if big else 0)
         return
     import mailbox
 
@@ -111,7 +108,7 @@ def messages_in(path: Path, *, headers_only: bool = False) -> Iterator[MailItem]
                 size = fh.tell()
                 fh.seek(0)
                 big = size > MAX_MESSAGE_BYTES
-                msg = _parse(cast(BinaryIO, fh), headers_only=headers_only or big)
+                msg = _parse(cast(BinaryIO, fh), headers_only=big)
             yield MailItem(number, len(keys), msg, size if big else 0)
     finally:
         box.close()
@@ -139,12 +136,6 @@ def _check_mbox(path: Path) -> None:
         raise ExtractionError("not an mbox mailbox (it does not start with a 'From ' line)")
 
 
-def mail_meta(path: str | Path) -> Iterator[MailMeta]:
-    """Every message's MailMeta in an .eml or mbox file, read from its headers only (cheap)."""
-    for item in messages_in(Path(path), headers_only=True):
-        yield meta_of(item.msg, item.number)
-
-
 def message_unit(
     msg: EmailMessage, budget: Budget, too_big: int = 0, *, inline: bool = False
 ) -> tuple[str, list[Heading], list[Attachment]]:
@@ -153,7 +144,7 @@ def message_unit(
     An attachment is a document of its own (core/attached.py); with `inline` (a mail attached to a
     mail, whose attachments have no place of their own) its text follows its line instead.
     `too_big`: the size of a message read for its headers only."""
-    from .mail_parts import attachments_of, body_of, read_attachment, renamed
+    from .mail_parts import body_of, named_attachments, read_attachment
 
     lines = [f"{name}: {value}" for name in _HEADERS if (value := header(msg, name))]
     text = "\n".join(lines) or f"Subject: {NO_SUBJECT}"
@@ -168,7 +159,7 @@ def message_unit(
         headings += [Heading(h.level, h.title, pos + h.start) for h in body_heads]
         pieces.append(body)
         pos += len(body)
-    read = renamed([read_attachment(part, budget) for part in attachments_of(msg)])
+    read = [read_attachment(part, name, budget) for name, part in named_attachments(msg)]
     for att in read:
         label = _attachment_text(att)
         pos += 2
@@ -215,9 +206,10 @@ class _MailExtractor:
     def extract(self, path: Path, sink: Collector) -> None:
         import mailbox
 
+        from . import size_limit
         from .mail_parts import Budget, nested
 
-        check_size(path)
+        check_size(path, size_limit(path))
         inline = nested()  # a mail attached to a mail: its attachments have no place of their own
         budget, total, chars = Budget(), 0, 0
         skipped: list[str] = []  # attachments not (fully) read
@@ -226,7 +218,7 @@ class _MailExtractor:
             for item in messages_in(path):
                 total = item.total
                 text, headings, read = message_unit(item.msg, budget, item.too_big, inline=inline)
-                if path.suffix.lower() == ".eml":
+                if path.suffix.lower() in EML_SUFFIXES:
                     sink.title(header(item.msg, "Subject"))
                 skipped += not_read(read)
                 big += [item.number] if item.too_big else []
@@ -235,7 +227,7 @@ class _MailExtractor:
                     return
                 chars += len(text)
                 sink.unit(item.number, text, headings)
-                sink.message(_message_meta(meta_of(item.msg, item.number)))
+                sink.message(meta_of(item.msg, item.number))
                 for att in read if not inline else ():
                     if not isinstance(att.result, ExtractionError) and att.result.text.strip():
                         sink.attach(Attached(item.number, att.filename, att.size, att.result))

@@ -12,7 +12,7 @@ import re
 import tempfile
 from collections.abc import Iterator
 from contextvars import ContextVar
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from email.message import EmailMessage
 from email.policy import EmailPolicy
 from functools import lru_cache
@@ -67,11 +67,6 @@ class Attachment:
     filename: str
     result: Extracted | ExtractionError
     size: int = 0  # its bytes, once decoded
-
-
-def renamed(read: list[Attachment]) -> list[Attachment]:
-    """One message's attachments with names unique among them (core/attached.py: their paths)."""
-    return [replace(a, filename=n) for a, n in zip(read, unique_names(a.filename for a in read))]
 
 
 def nested() -> bool:
@@ -131,6 +126,14 @@ def attachments_of(msg: EmailMessage) -> Iterator[EmailMessage]:
             yield from attachments_of(part)
 
 
+def named_attachments(msg: EmailMessage) -> list[tuple[str, EmailMessage]]:
+    """A message's attachments, each with its name in the index (core/attached.py: the last part of
+    its path): its filename_of, made unique among them. The reader and mail_save.py both name them
+    here, so the attachment written out to open is the one the index found."""
+    parts = list(attachments_of(msg))
+    return list(zip(unique_names(filename_of(p) for p in parts), parts))
+
+
 def filename_of(part: EmailMessage) -> str:
     """The attachment's name as shown to a person, and the last part of its path in the index
     (core/attached.py): no folders, never "." or "..", and with the suffix it is read by, so that its
@@ -162,12 +165,17 @@ def payload_of(part: EmailMessage) -> bytes:
     return payload if isinstance(payload, bytes) else b""
 
 
-def read_attachment(part: EmailMessage, budget: Budget) -> Attachment:
-    """Read one attachment with the project's extractors, in this process; every failure (unsupported,
-    damaged, over a cap, a mail nested too deep) comes back as the Attachment's error."""
-    filename = filename_of(part)
+def read_attachment(part: EmailMessage, filename: str, budget: Budget) -> Attachment:
+    """Read one attachment, named `filename` (named_attachments), with the project's extractors, in
+    this process; every failure (unsupported, damaged, over a cap, a mail nested too deep) comes back
+    as the Attachment's error."""
     suffix = Path(filename).suffix.lower()
     try:
+        if not suffix:
+            # What extract_into would say, without handing it the bytes: it reads a file without a
+            # suffix as an mbox when it starts like one (mbox_sniff.py), and a mailbox nested so would
+            # pass the check below, which knows a mail by its suffix.
+            raise NotReadHereError("unsupported file type '(none)'")
         if suffix in MAIL_SUFFIXES and _NESTED.get() >= 1:
             raise ExtractionError("a mail inside an attached mail is not read")
         data = payload_of(part)

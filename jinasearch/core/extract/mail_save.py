@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..attached import AttachedPath, unique_names
+from ..attached import AttachedPath
 from ..errors import AttachmentGoneError, ExtractionError
 
 
@@ -17,16 +17,14 @@ def save_attached(where: AttachedPath, folder: Path) -> Path:
     """Write the attachment `where` names into `folder`; its path. AttachmentGoneError when the mail
     file no longer holds it (changed or removed since the index read it)."""
     from .mail import messages_in
-    from .mail_parts import attachments_of, filename_of, payload_of
+    from .mail_parts import named_attachments, payload_of
 
     mail = Path(where.mail)
     try:
         for item in messages_in(mail):
             if item.number != where.message:
                 continue
-            parts = list(attachments_of(item.msg))
-            names = unique_names(filename_of(p) for p in parts)
-            for part, name in zip(parts, names):
+            for name, part in named_attachments(item.msg):
                 if name == where.name:
                     out = folder / name
                     out.write_bytes(payload_of(part))

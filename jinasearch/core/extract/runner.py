@@ -20,8 +20,8 @@ from ..chunk import Chunking
 from ..errors import ExtractionError
 from ..models import Chunk, Extracted, FileInfo
 from ..scan import fs_path
-from . import extract, extract_into
-from .base import MAX_FILE_BYTES
+from . import extract, extract_into, size_limit
+from .base import too_large
 from .parts import Collector
 from .scanned import ordered
 
@@ -134,8 +134,9 @@ def _extract_checked(info: FileInfo, known_hash: str | None, sink: SinkFactory |
     if not stat.S_ISREG(st.st_mode):
         # Replaced by a FIFO or device since the scan: opening it could block forever.
         return Result(info, None, error="not a regular file")
-    if st.st_size > MAX_FILE_BYTES:
-        return Result(info, None, error=too_large(st.st_size))
+    limit = size_limit(path)  # base.MAX_FILE_BYTES; far more for a mailbox, read a message at a time
+    if st.st_size > limit:
+        return Result(info, None, error=too_large(st.st_size, limit))
     try:
         digest = file_hash(path)
     except OSError as exc:
@@ -166,10 +167,6 @@ def _same(path: str, info: FileInfo) -> bool:
     except OSError:
         return False
     return st.st_size == info.size and st.st_mtime == info.mtime
-
-
-def too_large(size: int) -> str:
-    return f"too large to index ({size / 1e6:.0f} MB; limit {MAX_FILE_BYTES / 1e6:.0f} MB)"
 
 
 def _os_reason(exc: OSError) -> str:

@@ -21,12 +21,12 @@ keeps it.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ..config import DEFAULT_EMBED_CAP, Settings
 from ..control import Control
+from ..extract import type_of
 from ..models import Chunk
 from ..store import Store
 from ..store.schema import META_EMBED_CAP
@@ -58,8 +58,9 @@ class EmbedPolicy:
 
 
 def kind_of(path: str, text: str) -> TextKind:
-    """A document's kind from its suffix and text (bounded cost: core/textkind.py samples)."""
-    return classify(os.path.splitext(path)[1].lower(), text).kind
+    """A document's kind from its type (its suffix; .mbox for a mailbox without one: extract.type_of)
+    and its text (bounded cost: core/textkind.py samples)."""
+    return classify(type_of(path), text).kind
 
 
 def prepare(store: Store, settings: Settings, switched: Iterable[int], control: Control) -> EmbedPolicy:

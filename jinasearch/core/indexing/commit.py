@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from ..attached import attached_path
-from ..extract import READER_VERSION
+from ..extract import READER_VERSION, type_of
 from ..extract.runner import Result
 from ..models import Attached
 from ..store import Store
@@ -58,15 +58,27 @@ def _commit_one(store: Store, folder_id: int, r: Result, policy: EmbedPolicy) ->
         limited=r.limited,
         kind=kind,
         first_lexical=policy.first_lexical(kind, folder_id),
+        ext=type_of(info.path).lstrip("."),  # a mailbox without a suffix is of type mbox
     )
-    paths = [_commit_attached(store, folder_id, doc_id, r, a, policy) for a in r.extracted.attached]
-    store.keep_attached(doc_id, paths)
-    return "indexed", len(chunks) + sum(len(a.chunks or ()) for a in r.extracted.attached)
+    attached = attachments_of(r)
+    for path, a in attached:
+        _commit_attached(store, folder_id, doc_id, r, path, a, policy)
+    store.keep_attached(doc_id, [path for path, _ in attached])
+    return "indexed", len(chunks) + sum(len(a.chunks or ()) for _, a in attached)
 
 
-def _commit_attached(store: Store, folder_id: int, doc_id: int, r: Result, a: Attached, policy: EmbedPolicy) -> str:
-    """One attachment of a mail file as a document of its own (core/attached.py); its path."""
-    path = attached_path(r.file.path, a.message, a.name)
+def attachments_of(r: Result) -> list[tuple[str, Attached]]:
+    """A reading's attachments, each with its path in the index (core/attached.py): the one place a
+    commit and a refresh (refresh.py) take it from."""
+    if r.extracted is None:
+        return []
+    return [(attached_path(r.file.path, a.message, a.name), a) for a in r.extracted.attached]
+
+
+def _commit_attached(
+    store: Store, folder_id: int, doc_id: int, r: Result, path: str, a: Attached, policy: EmbedPolicy
+) -> None:
+    """One attachment of a mail file, at `path`, as a document of its own (core/attached.py)."""
     assert a.chunks is not None  # cut with its mail (extract/runner.py: cut)
     kind = kind_of(path, a.extracted.text)
     store.replace_document(
@@ -82,4 +94,3 @@ def _commit_attached(store: Store, folder_id: int, doc_id: int, r: Result, a: At
         first_lexical=policy.first_lexical(kind, folder_id),
         attached_to=(doc_id, a.message),
     )
-    return path

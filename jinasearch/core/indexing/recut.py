@@ -88,6 +88,7 @@ def recut_all(
                     reader=doc.reader,  # re-cut, not re-read: the text is what that reader made of the file
                     kind=doc.kind,
                     first_lexical=policy.first_lexical(doc.kind, doc.folder_id),
+                    ext=doc.ext,
                 )
             if len(vecs):
                 store.set_vectors(hashes, vecs)

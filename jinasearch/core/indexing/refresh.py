@@ -16,7 +16,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..attached import attached_path
 from ..chunk import Chunking
 from ..control import Control
 from ..extract.runner import Result, Runner, close_results, cut, ready_batches
@@ -24,7 +23,7 @@ from ..models import Chunk
 from ..store import Store
 from .budget import EmbedPolicy, kind_of
 from .changes import Changes
-from .commit import commit_batch
+from .commit import attachments_of, commit_batch
 from .embedding import Encoder, new_vectors
 from .reading import NowExcluded, with_known
 from .tally import Tally
@@ -101,7 +100,5 @@ def _documents(r: Result) -> list[tuple[str, str, str, Sequence[Chunk]]]:
     if r.extracted is None or r.chunks is None:
         return []
     docs = [(r.file.path, r.extracted.title, r.extracted.text, r.chunks)]
-    for a in r.extracted.attached:
-        path = attached_path(r.file.path, a.message, a.name)
-        docs.append((path, a.extracted.title, a.extracted.text, a.chunks or ()))
+    docs += [(path, a.extracted.title, a.extracted.text, a.chunks or ()) for path, a in attachments_of(r)]
     return docs

@@ -96,19 +96,21 @@ class Documents(Connected):
         kind: str = "",
         first_lexical: int | None = None,
         attached_to: tuple[int, int] | None = None,
+        ext: str | None = None,
     ) -> int:
         """Swap in a document's new text and passages in one transaction: readers see old or new, never a mix.
         A document read only in part (`extracted.partial`) keeps the reason as its error; `limited`: a
         limit of this machine cut it short (counted in `limit_tries`). `kind` and `first_lexical`: what
         the embedding budget makes of it (indexing/budget.py). `attached_to`: (the mail's document id,
-        the message's number) for an attachment (core/attached.py)."""
+        the message's number) for an attachment (core/attached.py). `ext`: its type, lower case without
+        the dot, where it is not its path's suffix (a mailbox without one is "mbox": extract.type_of)."""
         title = extracted.title
         with self.db.atomic():
             if limited and (kept := self._better_reading(path, size, mtime, len(chunks))) is not None:
                 return kept
             doc_id = self._upsert_doc(
                 folder_id, path, size, mtime, content_hash, "indexed", extracted.partial, len(chunks), title,
-                reader=reader, limited=limited, attached_to=attached_to,
+                reader=reader, limited=limited, attached_to=attached_to, ext=ext,
             )  # fmt: skip
             old_max = self.conn.execute(sql.MAX_PASSAGE_OF_DOC, (doc_id,)).fetchone()[0]
             pages = json.dumps([[p.number, p.start, p.end] for p in extracted.pages])
@@ -205,11 +207,12 @@ class Documents(Connected):
         reader: int,
         limited: bool,
         attached_to: tuple[int, int] | None = None,
+        ext: str | None = None,
     ) -> int:
         params = {
             "folder_id": folder_id,
             "path": path,
-            "ext": Path(path).suffix.lower().lstrip("."),
+            "ext": Path(path).suffix.lower().lstrip(".") if ext is None else ext,
             "size": size,
             "mtime": mtime,
             "hash": content_hash,

@@ -35,6 +35,7 @@ class IndexedDoc:
     reader: int = 0
     error: str | None = None  # why it was read only in part, if it was
     kind: str = ""  # "prose" or "data" (core/textkind.py); "" not yet classified
+    ext: str = ""  # its type as the type filter sees it (a mailbox without a suffix: "mbox")
 
 
 @dataclass(frozen=True)

@@ -515,7 +515,7 @@ DELETE_META = "DELETE FROM meta WHERE key = ?"
 
 # -- re-cutting passages to a new size (from the stored text) --------------------------------------
 INDEXED_DOCS_AFTER = """
-    SELECT id, folder_id, path, size, mtime, hash, title, reader, error, kind FROM documents
+    SELECT id, folder_id, path, size, mtime, hash, title, reader, error, kind, ext FROM documents
     WHERE status = 'indexed' AND id > ? ORDER BY id LIMIT ?
 """
 COUNT_INDEXED_DOCS = "SELECT COUNT(*) FROM documents WHERE status = 'indexed'"

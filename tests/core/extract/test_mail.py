@@ -11,11 +11,12 @@ import pytest
 from jinasearch.core.errors import ExtractionError
 from jinasearch.core.extract import extract, mail_parts
 from jinasearch.core.extract import mail as mail_mod
-from jinasearch.core.extract.mail import MailMeta, mail_meta
+from jinasearch.core.models import MessageMeta
 from tests.core.docgen import pdf_bytes, write_docx
 from tests.core.extract.bookmail import attach, mail, register_book_mail, unit_of_word, write_eml, write_mbox
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+_ANN = "Ann Example <ann@example.org>"
 
 
 @pytest.fixture(autouse=True)
@@ -175,14 +176,14 @@ def test_an_unknown_charset_still_gives_the_body(tmp_path: Path) -> None:
 
 def test_metadata_per_message(tmp_path: Path) -> None:
     box = write_mbox(tmp_path / "m.mbx", [mail("One", "a"), mail("Two", "b", sender="Cy <cy@example.org>")])
-    when = datetime(2026, 3, 3, 10, 15, tzinfo=timezone(timedelta(hours=1)))
-    assert list(mail_meta(box)) == [
-        MailMeta(1, "One", "Ann Example <ann@example.org>", when),
-        MailMeta(2, "Two", "Cy <cy@example.org>", when),
-    ]
+    when = datetime(2026, 3, 3, 10, 15, tzinfo=timezone(timedelta(hours=1))).timestamp()
+    assert extract(box).messages == (
+        MessageMeta(1, "One", _ANN, when),
+        MessageMeta(2, "Two", "Cy <cy@example.org>", when),
+    )
     undated = mail("Undated", "c")
     undated.replace_header("Date", "sometime soon")
-    assert list(mail_meta(write_eml(tmp_path / "u.eml", undated)))[0].date is None
+    assert extract(write_eml(tmp_path / "u.eml", undated)).messages == (MessageMeta(1, "Undated", _ANN, None),)
 
 
 def test_damaged_mail_files_fail_with_a_reason(tmp_path: Path) -> None:
