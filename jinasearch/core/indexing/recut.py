@@ -70,43 +70,29 @@ def recut_all(
             return
         cursor = docs[-1].id
         work = _recut_group(store, docs, cutting)
-        read = ((doc.title, policy.to_embed(doc.kind, doc.folder_id, chunks)) for doc, _ex, chunks in work)
+        read = ((doc.title, policy.to_embed(doc.kind, doc.folder_id, chunks)) for doc, chunks in work)
         found = new_vectors(store, read, encoder) if embed else ([], np.zeros((0, encoder.emb.dim), np.float32))
         if found is None:
             return
         hashes, vecs = found
         with store.db.atomic():
-            for doc, extracted, chunks in work:
-                store.replace_document(
-                    folder_id=doc.folder_id,
-                    path=doc.path,
-                    size=doc.size,
-                    mtime=doc.mtime,
-                    content_hash=doc.hash or "",
-                    extracted=extracted,
-                    chunks=chunks,
-                    reader=doc.reader,  # re-cut, not re-read: the text is what that reader made of the file
-                    kind=doc.kind,
-                    first_lexical=policy.first_lexical(doc.kind, doc.folder_id),
-                    ext=doc.ext,
-                )
+            for doc, chunks in work:
+                # Passages only: the text, messages, OCR state and mail links stay as the reading left them.
+                store.recut_document(doc, chunks, first_lexical=policy.first_lexical(doc.kind, doc.folder_id))
             if len(vecs):
                 store.set_vectors(hashes, vecs)
         done += len(docs)
         yield RecutStep(min(done, total), total, docs[-1].path)
 
 
-def _recut_group(
-    store: Store, docs: list[IndexedDoc], cutting: Chunking
-) -> list[tuple[IndexedDoc, Extracted, list[Chunk]]]:
+def _recut_group(store: Store, docs: list[IndexedDoc], cutting: Chunking) -> list[tuple[IndexedDoc, list[Chunk]]]:
     """The documents of a group whose passages change under the new cut, with their new passages."""
     work = []
     for doc in docs:
         found = store.doc_text(doc.id)
         if found is None:
             continue
-        extracted = Extracted(found.text, found.pages, title=doc.title, headings=found.headings, partial=doc.error)
-        chunks = cutting.cut(extracted)
+        chunks = cutting.cut(Extracted(found.text, found.pages, title=doc.title, headings=found.headings))
         if store.passage_hashes(doc.id) != [passage_hash(doc.title, c) for c in chunks]:
-            work.append((doc, extracted, chunks))
+            work.append((doc, chunks))
     return work

@@ -112,36 +112,26 @@ class Documents(Connected):
                 folder_id, path, size, mtime, content_hash, "indexed", extracted.partial, len(chunks), title,
                 reader=reader, limited=limited, attached_to=attached_to, ext=ext,
             )  # fmt: skip
-            old_max = self.conn.execute(sql.MAX_PASSAGE_OF_DOC, (doc_id,)).fetchone()[0]
             pages = json.dumps([[p.number, p.start, p.end] for p in extracted.pages])
             headings = json.dumps([[h.level, h.title, h.start] for h in extracted.headings], ensure_ascii=False)
             self.conn.execute(sql.UPSERT_TEXT, (doc_id, extracted.text, pages, headings))
-            # New passages go in before the old ones leave, so a passage whose text did not change
-            # takes its vector from its old self (by text hash) instead of being embedded again.
-            self.conn.executemany(
-                sql.INSERT_PASSAGE,
-                (
-                    (
-                        doc_id,
-                        c.ordinal,
-                        c.page,
-                        c.char_start,
-                        c.char_end,
-                        c.text,
-                        passage_hash(title, c),
-                        c.section,
-                        keyword_context(path, title, c.section),
-                    )
-                    for c in chunks
-                ),
-            )
-            self.conn.execute(sql.DELETE_OLD_PASSAGES_OF_DOC, (doc_id, old_max))
+            self._swap_passages(doc_id, path, title, chunks)
             self.conn.execute(sql.SET_KIND, (kind, doc_id))
             self.conn.execute(sql.LABEL_DOC, (-1 if first_lexical is None else first_lexical, doc_id))
             note_ocr(self.conn, doc_id, content_hash, extracted)
             note_messages(self.conn, doc_id, extracted)
             self.bump_vectors_version()
         return doc_id
+
+    def recut_document(self, doc: IndexedDoc, chunks: Sequence[Chunk], *, first_lexical: int | None) -> None:
+        """A re-cut's new passages for a document (indexing/recut.py), in one transaction. Only the
+        passages change: the text, the mail messages, an attachment's mail, the pages waiting for OCR and
+        the tries a limit counted are what the file's reading recorded, and a re-cut does not read it."""
+        with self.db.atomic():
+            self._swap_passages(doc.id, doc.path, doc.title, chunks)
+            self.conn.execute(sql.SET_PASSAGE_COUNT, (len(chunks), time.time(), doc.id))
+            self.conn.execute(sql.LABEL_DOC, (-1 if first_lexical is None else first_lexical, doc.id))
+            self.bump_vectors_version()
 
     def mark_failed(
         self,
@@ -183,6 +173,30 @@ class Documents(Connected):
         with self.db.atomic():
             self.conn.executemany(sql.DELETE_DOC, ((i,) for i in doc_ids))
             self.bump_vectors_version()
+
+    def _swap_passages(self, doc_id: int, path: str, title: str, chunks: Sequence[Chunk]) -> None:
+        """Replace a document's passages (inside the caller's transaction)."""
+        old_max = self.conn.execute(sql.MAX_PASSAGE_OF_DOC, (doc_id,)).fetchone()[0]
+        # New passages go in before the old ones leave, so a passage whose text did not change
+        # takes its vector from its old self (by text hash) instead of being embedded again.
+        self.conn.executemany(
+            sql.INSERT_PASSAGE,
+            (
+                (
+                    doc_id,
+                    c.ordinal,
+                    c.page,
+                    c.char_start,
+                    c.char_end,
+                    c.text,
+                    passage_hash(title, c),
+                    c.section,
+                    keyword_context(path, title, c.section),
+                )
+                for c in chunks
+            ),
+        )
+        self.conn.execute(sql.DELETE_OLD_PASSAGES_OF_DOC, (doc_id, old_max))
 
     def _better_reading(self, path: str, size: int, mtime: float, n: int) -> int | None:
         """The id of a stored reading of this same file with more than `n` passages, counted as one

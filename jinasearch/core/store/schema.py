@@ -350,7 +350,8 @@ UPSERT_DOC = """
         :parent_id, :message
     )
     ON CONFLICT(path) DO UPDATE SET
-        -- A re-cut (indexing/recut.py) rewrites an attachment's row without knowing its mail: kept.
+        -- A write that does not name an attachment's mail keeps it (a re-cut leaves the row alone:
+        -- Documents.recut_document).
         parent_id = COALESCE(excluded.parent_id, documents.parent_id),
         message = COALESCE(excluded.message, documents.message),
         folder_id = excluded.folder_id, ext = excluded.ext, size = excluded.size,
@@ -519,6 +520,8 @@ INDEXED_DOCS_AFTER = """
     WHERE status = 'indexed' AND id > ? ORDER BY id LIMIT ?
 """
 COUNT_INDEXED_DOCS = "SELECT COUNT(*) FROM documents WHERE status = 'indexed'"
+# A re-cut's new passage count; the rest of the row is the reading's and stays.
+SET_PASSAGE_COUNT = "UPDATE documents SET n_passages = ?, updated_at = ? WHERE id = ?"
 PASSAGE_HASHES_OF_DOC = "SELECT text_hash FROM passages WHERE doc_id = ? ORDER BY ord"
 HAS_VECTOR = "SELECT 1 FROM passages WHERE text_hash = ? AND vector IS NOT NULL LIMIT 1"
 # A stretch of one document's passages, as the model reads them: the context late chunking pools in.
