@@ -52,18 +52,27 @@ def read_scanned(sink: Collector, number: int, render: Callable[[], Image]) -> s
     try:
         # A page's OCR past its deadline is cut off and the page left out; the others are kept.
         text = ocr.read_image(render(), ocr.engine(), OCR_PAGE_TIMEOUT_S)
-    except ocr.OcrUnavailableError:
-        sink.ocr_waiting.append(number)  # the pass runs only with an engine; one that vanished: later
+    except (ocr.OcrUnavailableError, ocr.OcrCrashedError, MemoryError):
+        # Not recorded, so the page waits and the next run's OCR pass reads it again: these say nothing
+        # about the page. An engine that vanished (the pass runs only with one), Tesseract killed by a
+        # signal (the out-of-memory killer while the machine was full) or memory short here are this
+        # machine's state now. A crash the page itself causes costs one read a run, ~3 s, and no more:
+        # the pass reads each waiting file once a run (indexing/ocr.py).
+        sink.ocr_waiting.append(number)
         return None
     except ocr.OcrTimeoutError as exc:
         # Left out until the file changes: at ~3 s a page (docs/benchmarks.md, "OCR") the deadline is
-        # 20 times a page's time, so a page past it hangs Tesseract rather than waits for a busy machine.
+        # 20 times a page's time, so a page past it hangs Tesseract rather than waits for a busy machine,
+        # and trying it again would cost every later run that minute for nothing.
         sink.ocr_read.append((number, ""))
         sink.ocr_stopped.append(number)
         pages = ", ".join(str(n) for n in sink.ocr_stopped)
         sink.note(f"OCR stopped after {exc.seconds:g} s a page on page {pages}; left out until the file changes")
         return None
     except Exception:  # noqa: BLE001 - a page that cannot be drawn or read costs that page only
+        # Recorded as read, empty, and not tried again until the file changes: what is left is an answer
+        # about these bytes (PDFium cannot draw the page, Tesseract refuses the image and says why), which
+        # a retry would only repeat. A page OCR read and found no text in is recorded the same way, below.
         sink.ocr_read.append((number, ""))
         return None
     sink.ocr_read.append((number, text))

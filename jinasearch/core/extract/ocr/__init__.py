@@ -12,8 +12,9 @@ from typing import Protocol
 
 from PIL import Image
 
-from .errors import OcrTimeoutError, OcrUnavailableError, install_hint
-from .prepare import Steps, prepare
+from .errors import OcrCrashedError, OcrTimeoutError, OcrUnavailableError, install_hint
+from .prepare import Steps, prepare, prepared
+from .words import OcrWord
 
 
 class OcrEngine(Protocol):
@@ -64,15 +65,30 @@ def read_image(image: Image.Image, engine: OcrEngine, timeout_s: float, steps: S
     return engine.read(prepare(image, steps or Steps()), timeout_s)
 
 
+def read_words(image: Image.Image, timeout_s: float, steps: Steps | None = None) -> list[OcrWord]:
+    """The words of one image with their boxes in its upright pixels (EXIF's turn applied): read by
+    Tesseract from the image `read_image` prepares, the boxes taken back through the preparation."""
+    from .tesseract import TesseractEngine
+
+    reader = engine("tesseract")
+    if not isinstance(reader, TesseractEngine):  # boxes come from Tesseract's TSV output only
+        raise OcrUnavailableError("no Tesseract to read the words' places with")
+    ready = prepared(image, steps)
+    return [word.moved(ready.to_source) for word in reader.read_words(ready.image, timeout_s)]
+
+
 __all__ = [
+    "OcrCrashedError",
     "OcrEngine",
     "Steps",
     "OcrTimeoutError",
     "OcrUnavailableError",
+    "OcrWord",
     "available",
     "engine",
     "install_hint",
     "prepare",
     "read_image",
+    "read_words",
     "what_to_install",
 ]

@@ -1,8 +1,9 @@
-"""The OCR errors: typed, so a caller tells "no engine here" from "this page took too long" by class.
+"""The OCR errors: typed, so a caller tells "no engine here" from "this page took too long" from "the
+engine crashed" by class.
 
-Both are ExtractionErrors, so a file that meets one fails through the same path as any unreadable file
-(core/extract/__init__.py, extract_into), and both are `limited`: the cause is this machine (nothing
-installed, too slow now), not the file, so a later run reads the file again.
+All are ExtractionErrors, so a file that meets one fails through the same path as any unreadable file
+(core/extract/__init__.py, extract_into), and all are `limited`: the cause is this machine (nothing
+installed, too slow now, killed), not the file, so a later run reads the file again.
 """
 
 from __future__ import annotations
@@ -46,3 +47,15 @@ class OcrTimeoutError(ExtractionError):
 
     def __reduce__(self) -> tuple[type[OcrTimeoutError], tuple[float]]:
         return (type(self), (self.seconds,))
+
+
+class OcrCrashedError(ExtractionError):
+    """The OCR program died of a signal (the kernel's out-of-memory killer, a crash) instead of answering:
+    the machine's state, not an answer about the page. `code`: the exit status as subprocess gives it."""
+
+    def __init__(self, code: int) -> None:
+        self.code = code
+        super().__init__(f"OCR crashed (exit status {code})", limited=True)
+
+    def __reduce__(self) -> tuple[type[OcrCrashedError], tuple[int]]:
+        return (type(self), (self.code,))

@@ -8,6 +8,7 @@ instead of 78.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from PIL import Image, ImageOps
@@ -32,18 +33,48 @@ class Steps:
     deskew: bool = True
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """An image as OCR reads it, and what takes its pixels back to the upright source image's."""
+
+    image: Image.Image
+    scale: tuple[float, float]  # the resized image's pixels per source pixel, across and down
+    angle: float  # degrees the resized image was turned counter-clockwise (0: it was not)
+    size: tuple[int, int]  # the resized image's size, before the turn
+
+    def to_source(self, x: float, y: float) -> tuple[float, float]:
+        """A point of `image` in the upright source image's pixels: the turn undone about the centres
+        (PIL's rotate with expand=True keeps the centre in the middle of the larger image), then the resize."""
+        if self.angle:
+            t = math.radians(self.angle)
+            dx, dy = x - self.image.width / 2, y - self.image.height / 2
+            x = dx * math.cos(t) - dy * math.sin(t) + self.size[0] / 2
+            y = dx * math.sin(t) + dy * math.cos(t) + self.size[1] / 2
+        return x / self.scale[0], y / self.scale[1]
+
+
 def prepare(image: Image.Image, steps: Steps | None = None) -> Image.Image:
     """The image as OCR reads it best (every step, unless `steps` says otherwise)."""
+    return prepared(image, steps).image
+
+
+def prepared(image: Image.Image, steps: Steps | None = None) -> Prepared:
+    """`prepare`'s image, with what maps its pixels back to the upright image's (EXIF's turn applied),
+    so that boxes OCR finds in it can be drawn on the image as a person sees it."""
     steps = steps or Steps()
     image = ImageOps.exif_transpose(image)  # phone photos are stored sideways with an orientation tag
     gray = _on_white(image).convert("L")
+    source = gray.size
     if steps.upscale and 0 < min(gray.size) < UPSCALE_BELOW_PX:
         gray = gray.resize((gray.width * 2, gray.height * 2), Image.Resampling.LANCZOS)
     elif max(gray.size) > MAX_SIDE_PX:
         gray.thumbnail((MAX_SIDE_PX, MAX_SIDE_PX), Image.Resampling.LANCZOS)
-    if steps.deskew:
-        gray = deskew(gray)
-    return gray
+    scale = (gray.width / max(source[0], 1), gray.height / max(source[1], 1))
+    size = gray.size
+    angle = skew_angle(gray) if steps.deskew else 0.0
+    if abs(angle) < SKEW_STEP_DEG:
+        return Prepared(gray, scale, 0.0, size)
+    return Prepared(_turn(gray, angle), scale, angle, size)
 
 
 def _on_white(image: Image.Image) -> Image.Image:
@@ -74,13 +105,16 @@ def skew_angle(gray: Image.Image) -> float:
 
 
 def deskew(gray: Image.Image) -> Image.Image:
-    """`gray` turned so its lines are level. The corners it uncovers take the page's own median tone:
-    white corners around a grey photographed page make Tesseract's global threshold (Otsu) read the
+    """`gray` turned so its lines are level."""
+    angle = skew_angle(gray)
+    return gray if abs(angle) < SKEW_STEP_DEG else _turn(gray, angle)
+
+
+def _turn(gray: Image.Image, angle: float) -> Image.Image:
+    """`gray` turned `angle` degrees counter-clockwise. The corners it uncovers take the page's own median
+    tone: white corners around a grey photographed page make Tesseract's global threshold (Otsu) read the
     whole page as ink, and find no text at all."""
     import numpy as np
 
-    angle = skew_angle(gray)
-    if abs(angle) < SKEW_STEP_DEG:
-        return gray
     median = int(np.median(np.asarray(gray.resize((64, 64)))))
     return gray.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=median)
