@@ -1,5 +1,6 @@
-"""Find an indexed passage and the query's words among a PDF page's characters, and box them on the
-page's image (pure functions, no PDFium).
+"""Find an indexed passage and the query's words among a page's characters (a PDF's text layer, or the
+words OCR read on a scan or an image: page_ocr.py), and box them on the page's image (pure functions,
+no PDFium).
 
 The index holds a passage as extraction left it: running headers dropped, whitespace collapsed, a
 line-end hyphen PDFium marked removed and the word joined. So the passage is never searched for
@@ -39,6 +40,18 @@ class Word:
     text: str
     start: int
     end: int
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A page's words and each character's box (None: no ink) in page space, and what takes page space
+    to the image: the page's box and its rotation (to_pixels). A text layer's characters give one, and so
+    do the words OCR read on a page's image (core/page_ocr.py)."""
+
+    words: tuple[Word, ...]
+    boxes: tuple[Rect | None, ...]
+    bbox: Rect
+    rotation: int = 0
 
 
 @dataclass(frozen=True)
@@ -191,4 +204,16 @@ def line_boxes(boxes: Sequence[Rect | None], ranges: Sequence[tuple[int, int]]) 
             cur = box
         if cur is not None:
             out.append(cur)
+    return out
+
+
+def pixel_boxes(layout: Layout, ranges: Sequence[tuple[int, int]], scale: float) -> list[Rect]:
+    """The line boxes of character ranges as (x0, y0, x1, y1) in the pixels of the page drawn at `scale`,
+    origin top left."""
+    to_px = to_pixels(layout.bbox, layout.rotation, scale)
+    out = []
+    for left, bottom, right, top in line_boxes(layout.boxes, ranges):
+        x0, y0 = to_px(left, top)
+        x1, y1 = to_px(right, bottom)
+        out.append((min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)))
     return out

@@ -1,30 +1,51 @@
-"""A PDF page as an image, with the boxes of a passage and of the query's words on it (PDFium).
+"""A document's page as an image, with the boxes of a passage and of the query's words on it: a PDF page
+(PDFium, page_pdf.py) or an image file (page_image.py).
 
 PDFium renders a page of a real manual in about 10 ms and already reads every PDF the index holds
 (core/extract/pdf.py); Qt's own PDF module is not in the PySide6-Essentials wheel the app ships with
-(docs/benchmarks.md, "Page preview"). PDFium is not thread-safe: every call here holds PDFIUM_LOCK,
-which in-process extraction holds too. A rendered page (pixels, word boxes) is kept in a bounded LRU
-cache, so showing it again costs only the marks.
+(docs/benchmarks.md, "Page preview"). A rendered page (pixels, word boxes) is kept in a bounded LRU
+cache, so showing it again costs only the marks. A page without a text layer (a scan, an image) has its
+words read by OCR when asked (render_page's `ocr`, page_ocr.py), kept in the same cache.
 """
 
 from __future__ import annotations
 
-import functools
 import math
 import os
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, Literal
 
-from .errors import JinaSearchError
-from .extract.pdf import PDFIUM_LOCK, _uses_brotli
-from .pagemarks import Placement, Rect, Word, find_terms, line_boxes, locate, page_words, terms_of, to_pixels
+from .errors import ExtractionError, JinaSearchError
+from .extract.image import ImageExtractor
+from .pagemarks import Layout, Placement, find_terms, locate, pixel_boxes, terms_of
 from .scan import fs_path
 
-__all__ = ["PageCache", "PageError", "RenderedPage", "clamp_scale", "file_stamp", "render_page", "terms_of"]
+if TYPE_CHECKING:
+    from .page_ocr import OcrMarks
+
+__all__ = [
+    "PAGE_SUFFIXES",
+    "PageCache",
+    "PageError",
+    "RenderedPage",
+    "clamp_scale",
+    "file_stamp",
+    "render_page",
+    "terms_of",
+]
+
+# The files the page view draws: PDFs, and the images the index reads by OCR.
+IMAGE_SUFFIXES = ImageExtractor.suffixes
+PAGE_SUFFIXES = (".pdf", *IMAGE_SUFFIXES)
+# "text": from the page's text layer; "ocr": from the words OCR read on its image; "reading": a page
+# without a text layer whose words OCR has not read yet (render_page with ocr=True reads them); "unread":
+# OCR could not read them (RenderedPage.unread says why). The last two show the page unmarked.
+Marks = Literal["text", "ocr", "reading", "unread"]
+# OCR'd pages' words kept, whatever the zoom: a few kB each.
+CACHE_READ_PAGES = 256
 
 # About 16 full-width pages of a manual at 2x (1224 x 1584 RGBA, 7.8 MB each).
 CACHE_BYTES = 128 * 1024 * 1024
@@ -43,7 +64,7 @@ class PageEncryptedError(PageError):
 
 
 class PageDamagedError(PageError):
-    """PDFium cannot read the file or the page (or it is no PDF)."""
+    """PDFium cannot read the file or the page (or it is no PDF); an image that cannot be decoded."""
 
 
 class PageMissingError(PageError):
@@ -76,7 +97,8 @@ class PageImage:
 
 @dataclass(frozen=True)
 class RenderedPage:
-    """One page drawn at `scale` (pixels per point), the passage's and the query words' boxes on it."""
+    """One page drawn at `scale` (pixels per point; per pixel of an image file), the passage's and the
+    query words' boxes on it."""
 
     path: str
     page: int  # 1-based, as hits number pages
@@ -88,39 +110,41 @@ class RenderedPage:
     elsewhere: tuple[Box, ...]  # the query's words on the rest of the page
     placement: Placement
     cached: bool  # the pixels came from the cache
+    marks: Marks = "text"  # where the words the boxes were found among came from
+    unread: ExtractionError | None = None  # why OCR could not read the page's words ("unread")
 
 
 @dataclass(frozen=True)
-class _Drawn:
-    """What the cache keeps of a page: pixels, words, each character's box (None: no ink) and what
-    takes page space to the pixels."""
+class Drawn:
+    """What the cache keeps of a page: pixels, its text layer's words (page_pdf.py) and whether a page
+    without one is marked by OCR instead (`scanned`)."""
 
     pages: int
     scale: float  # what the pixels were drawn at: the asked scale, or less within MAX_PIXELS
     image: PageImage
-    words: tuple[Word, ...]
-    boxes: tuple[Rect | None, ...]
-    bbox: Rect
-    rotation: int
+    layout: Layout
+    scanned: bool = False
 
 
 class PageCache:
-    """Rendered pages, least recently shown evicted first, at most `max_bytes` of pixels; thread-safe."""
+    """Rendered pages, least recently shown evicted first, at most `max_bytes` of pixels, and what OCR
+    read on pages without a text layer (the last CACHE_READ_PAGES); thread-safe."""
 
     def __init__(self, max_bytes: int = CACHE_BYTES) -> None:
         self.max_bytes = max_bytes
-        self._pages: OrderedDict[tuple[Any, ...], _Drawn] = OrderedDict()
+        self._pages: OrderedDict[tuple[Any, ...], Drawn] = OrderedDict()
+        self._read: OrderedDict[tuple[Any, ...], OcrMarks] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
 
-    def get(self, key: tuple[Any, ...]) -> _Drawn | None:
+    def get(self, key: tuple[Any, ...]) -> Drawn | None:
         with self._lock:
             drawn = self._pages.get(key)
             if drawn is not None:
                 self._pages.move_to_end(key)
             return drawn
 
-    def put(self, key: tuple[Any, ...], drawn: _Drawn) -> None:
+    def put(self, key: tuple[Any, ...], drawn: Drawn) -> None:
         # A page taking over a quarter of the cache would evict most of the others for itself.
         if len(drawn.image.data) > self.max_bytes // 4:
             return
@@ -132,6 +156,20 @@ class PageCache:
             while self._bytes > self.max_bytes and len(self._pages) > 1:
                 _, old = self._pages.popitem(last=False)
                 self._bytes -= len(old.image.data)
+
+    def read(self, key: tuple[Any, ...]) -> OcrMarks | None:
+        """What OCR read on the page `key` names (file, stamp, page), if it has."""
+        with self._lock:
+            marks = self._read.get(key)
+            if marks is not None:
+                self._read.move_to_end(key)
+            return marks
+
+    def put_read(self, key: tuple[Any, ...], marks: OcrMarks) -> None:
+        with self._lock:
+            self._read[key] = marks
+            while len(self._read) > CACHE_READ_PAGES:
+                self._read.popitem(last=False)
 
     def __len__(self) -> int:
         return len(self._pages)
@@ -145,24 +183,30 @@ def render_page(
     passage: str = "",
     terms: Sequence[str] = (),
     cache: PageCache | None = None,
+    ocr: bool = False,
 ) -> RenderedPage:
-    """Page `page` (1-based) of the PDF at `path` (a record path) drawn at `scale`, with the boxes of
-    `passage` and of `terms` (the query's words). Raises a PageError subclass, never PDFium's own."""
+    """Page `page` (1-based) of the PDF or image at `path` (a record path) drawn at `scale`, with the
+    boxes of `passage` and of `terms` (the query's words). A page without a text layer is marked by the
+    words OCR reads on it: with `ocr` read now (seconds), else taken from the cache or left "reading".
+    Raises a PageError subclass, never PDFium's or Pillow's own; OCR's failures come as `unread`."""
     real = fs_path(path)
     try:
         st = os.stat(real)
     except OSError as exc:
         raise PageMissingError(f"cannot open the file: {exc.strerror or exc}") from None
     scale = clamp_scale(scale)
-    key = (real, st.st_mtime_ns, st.st_size, page, round(scale, 3))
-    drawn = cache.get(key) if cache is not None else None
+    stamp = (real, st.st_mtime_ns, st.st_size, page)
+    drawn = cache.get((*stamp, round(scale, 3))) if cache is not None else None
     cached = drawn is not None
     if drawn is None:
-        drawn = _draw(real, page, scale)
+        drawn = _source(real).draw(real, page, scale)
         if cache is not None:
-            cache.put(key, drawn)
-    where = locate(drawn.words, passage)
-    found = find_terms(drawn.words, terms)
+            cache.put((*stamp, round(scale, 3)), drawn)
+    layout, marks, unread = drawn.layout, "text", None
+    if drawn.scanned:
+        layout, marks, unread = _ocr_layout(real, page, stamp, cache, ocr)
+    where = locate(layout.words, passage)
+    found = find_terms(layout.words, terms)
     inside = [r for r in found if not where.ranges or any(s <= r[0] and r[1] <= e for s, e in where.ranges)]
     outside = [r for r in found if r not in inside]
     return RenderedPage(
@@ -171,12 +215,39 @@ def render_page(
         pages=drawn.pages,
         scale=drawn.scale,
         image=drawn.image,
-        passage=_boxes(drawn, where.ranges),
-        words=_boxes(drawn, inside),
-        elsewhere=_boxes(drawn, outside),
+        passage=_boxes(layout, where.ranges, drawn.scale),
+        words=_boxes(layout, inside, drawn.scale),
+        elsewhere=_boxes(layout, outside, drawn.scale),
         placement=where.placement,
         cached=cached,
+        marks=marks,
+        unread=unread,
     )
+
+
+def _ocr_layout(
+    real: str, page: int, stamp: tuple[Any, ...], cache: PageCache | None, ocr: bool
+) -> tuple[Layout, Marks, ExtractionError | None]:
+    """The words OCR read on a page without a text layer: from the cache, read now (`ocr`), or none yet.
+    What OCR could not read is kept too (a zoom does not run a failing Tesseract again), except a missing
+    Tesseract: one installed meanwhile is found at the next page shown."""
+    from .extract.ocr import OcrUnavailableError
+    from .page_ocr import read_marks
+
+    known = cache.read(stamp) if cache is not None else None
+    if known is None and ocr:
+        image, size, per_unit = _source(real).ocr_image(real, page)
+        known = read_marks(image, size, per_unit)
+        if cache is not None and not isinstance(known.error, OcrUnavailableError):
+            cache.put_read(stamp, known)
+    if known is None:
+        return _NOTHING, "reading", None
+    if known.layout is None:
+        return _NOTHING, "unread", known.error
+    return known.layout, "ocr", None
+
+
+_NOTHING = Layout((), (), (0.0, 0.0, 1.0, 1.0))
 
 
 def file_stamp(path: str) -> tuple[int, int] | None:
@@ -206,86 +277,13 @@ def budget_scale(scale: float, width_pt: float, height_pt: float, max_pixels: in
     return s
 
 
-def _open(real: str) -> tuple[Any, BinaryIO]:
-    """The document and the file it reads from (opened here, so a name that is not UTF-8 opens too)."""
-    import pypdfium2 as pdfium
-    import pypdfium2.raw as pdfium_c
+def _source(real: str) -> Any:
+    """The module that draws this kind of file: page_image.py for an image, else page_pdf.py."""
+    from . import page_image, page_pdf
 
-    try:
-        st = os.stat(real)
-        if _brotli(real, st.st_mtime_ns, st.st_size):
-            raise PageUnsupportedError("this PDF's pages use Brotli compression, which the page view cannot draw")
-        fh = open(real, "rb")  # noqa: SIM115 - it lives as long as the document, closed by the caller
-    except OSError as exc:
-        raise PageMissingError(f"cannot open the file: {exc.strerror or exc}") from None
-    try:
-        return pdfium.PdfDocument(fh), fh
-    except pdfium.PdfiumError as exc:
-        fh.close()
-        if exc.err_code == pdfium_c.FPDF_ERR_PASSWORD:
-            raise PageEncryptedError("encrypted PDF: a password is needed to show its pages") from None
-        raise PageDamagedError(f"damaged PDF: {exc}") from None
+    return page_image if real.lower().endswith(IMAGE_SUFFIXES) else page_pdf
 
 
-@functools.lru_cache(maxsize=64)
-def _brotli(real: str, _mtime_ns: int, _size: int) -> bool:
-    """Whether the file (as it is at that time and size) uses Brotli: a scan of the whole file, once."""
-    try:
-        return _uses_brotli(Path(real))
-    except OSError:
-        return False
-
-
-def _draw(real: str, page: int, scale: float) -> _Drawn:
-    import pypdfium2 as pdfium
-
-    with PDFIUM_LOCK:
-        pdf, fh = _open(real)
-        try:
-            n = len(pdf)
-            if not 1 <= page <= n:
-                raise PageMissingError(f"the PDF has {n} pages, not a page {page}")
-            try:
-                return _draw_page(pdf[page - 1], n, scale)
-            except pdfium.PdfiumError as exc:
-                raise PageDamagedError(f"page {page} cannot be drawn: {exc}") from None
-        finally:
-            pdf.close()
-            fh.close()
-
-
-def _draw_page(pg: Any, pages: int, scale: float) -> _Drawn:
-    """Pixels, then each character's box moved into the image's pixels (the page's own rotation applied)."""
-    import pypdfium2.raw as pdfium_c
-
-    scale = budget_scale(scale, pg.get_width(), pg.get_height())
-    bitmap = pg.render(scale=scale, rev_byteorder=True, force_bitmap_format=pdfium_c.FPDFBitmap_BGRA)
-    image = PageImage(bitmap.width, bitmap.height, bitmap.stride, bytes(bitmap.buffer))
-    bbox, rotation = tuple(pg.get_bbox()), pg.get_rotation()
-    textpage = pg.get_textpage()
-    try:
-        n = textpage.count_chars()
-        chars = [chr(pdfium_c.FPDFText_GetUnicode(textpage, i)) for i in range(n)]
-        boxes = tuple(_char_box(textpage, i, ch) for i, ch in enumerate(chars))
-    finally:
-        textpage.close()
-        pg.close()
-    return _Drawn(pages, scale, image, tuple(page_words(chars)), boxes, bbox, rotation)
-
-
-def _char_box(textpage: Any, i: int, ch: str) -> Rect | None:
-    if ch.isspace() or ch in "\x02\ufffe":
-        return None
-    left, bottom, right, top = textpage.get_charbox(i, loose=True)
-    return None if right <= left or top <= bottom else (left, bottom, right, top)
-
-
-def _boxes(drawn: _Drawn, ranges: Sequence[tuple[int, int]]) -> tuple[Box, ...]:
+def _boxes(layout: Layout, ranges: Sequence[tuple[int, int]], scale: float) -> tuple[Box, ...]:
     """The line boxes of character ranges, in the image's pixels."""
-    to_px = to_pixels(drawn.bbox, drawn.rotation, drawn.scale)
-    out = []
-    for left, bottom, right, top in line_boxes(drawn.boxes, ranges):
-        x0, y0 = to_px(left, top)
-        x1, y1 = to_px(right, bottom)
-        out.append(Box(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)))
-    return tuple(out)
+    return tuple(Box(*box) for box in pixel_boxes(layout, ranges, scale))

@@ -1,8 +1,8 @@
-"""The drawn page and its marks, and the one background task that draws pages (core/pages.py does the work)."""
+"""The drawn page and its marks, and the background task that draws pages (core/pages.py does the work)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QRectF, QRunnable, QSize, Signal
+from PySide6.QtCore import QObject, QRectF, QRunnable, QSize, QThreadPool, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QWidget
 
@@ -78,22 +78,41 @@ class Relay(QObject):
 
 
 class RenderTask(QRunnable):
-    """Draw one page off the GUI thread; skipped when a newer request came while it waited."""
+    """Draw one page off the GUI thread; skipped when a newer request came while it waited. A page whose
+    words OCR must read (a scan, an image) is sent twice: drawn at once, then marked by a second task on
+    `ocr_pool` once OCR has read it (seconds), so that turning to another page meanwhile does not wait."""
 
-    def __init__(self, relay: Relay, seq: int, latest: list[int], cache: PageCache, args: dict[str, object]) -> None:
+    def __init__(
+        self,
+        relay: Relay,
+        seq: int,
+        latest: list[int],
+        cache: PageCache,
+        args: dict[str, object],
+        ocr_pool: QThreadPool | None = None,
+    ) -> None:
         super().__init__()
         self.relay, self.seq, self.latest, self.cache, self.args = relay, seq, latest, cache, args
+        self.ocr_pool = ocr_pool  # None: this is the task that reads by OCR
 
     def run(self) -> None:
         if self.seq != self.latest[0]:
             return
-        result: RenderedPage | PageError
+        result = self._render()
+        self._send(result)
+        reading = isinstance(result, RenderedPage) and result.marks == "reading"
+        if reading and self.ocr_pool is not None and self.seq == self.latest[0]:
+            self.ocr_pool.start(RenderTask(self.relay, self.seq, self.latest, self.cache, self.args))
+
+    def _render(self) -> RenderedPage | PageError:
         try:
-            result = render_page(cache=self.cache, **self.args)  # type: ignore[arg-type]
+            return render_page(cache=self.cache, ocr=self.ocr_pool is None, **self.args)  # type: ignore[arg-type]
         except PageError as exc:
-            result = exc
+            return exc
         except Exception as exc:  # noqa: BLE001 - a page PDFium chokes on costs the page view, not the app
-            result = PageDamagedError(f"the page cannot be drawn ({type(exc).__name__})")
+            return PageDamagedError(f"the page cannot be drawn ({type(exc).__name__})")
+
+    def _send(self, result: RenderedPage | PageError) -> None:
         try:
             self.relay.done.emit(self.seq, result)
         except RuntimeError:  # the view is gone (the window closed while the page was drawn)

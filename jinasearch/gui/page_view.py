@@ -1,4 +1,5 @@
-"""The page view: a PDF hit's page as an image, the passage and the query's words marked on it; zoom,
+"""The page view: a PDF's or an image's page as an image, the passage and the query's words marked on it
+(on a scan or an image, once OCR has read the page's words: the page shows meanwhile, and says so); zoom,
 page up/down, and the document's other hits (the results list holds them) one key away."""
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QSizePolicy, QTo
 
 from ..core.attached import split_attached
 from ..core.models import Hit
-from ..core.pages import PageCache, PageError, RenderedPage, clamp_scale, terms_of
+from ..core.pages import PAGE_SUFFIXES, PageCache, PageError, RenderedPage, clamp_scale, terms_of
 from .page_canvas import PageCanvas, Relay, RenderTask
 
 ZOOMS = (0.5, 0.67, 0.8, 1.0, 1.25, 1.5, 2.0, 3.0, 4.0)
@@ -20,12 +21,20 @@ CACHE = PageCache()
 
 _WITH_CHILDREN = Qt.ShortcutContext.WidgetWithChildrenShortcut
 NOT_FOUND = "The passage could not be placed on this page; the page is shown unmarked."
+READING = "Reading this page's words (OCR) to mark the passage…"
+UNREAD = "This page's words could not be read (OCR: {why}); the page is shown unmarked."
 
 
 def is_pdf_page(hit: Hit) -> bool:
-    """Whether the page view can show this hit: a PDF with a page number, a file of its own (a PDF
-    attached to a mail, core/attached.py, is shown as text: it is no file to draw pages from)."""
-    return hit.page is not None and hit.path.lower().endswith(".pdf") and split_attached(hit.path) is None
+    """Whether this hit is a page of a PDF file of its own (a PDF attached to a mail, core/attached.py,
+    is shown as text: it is no file to draw pages from)."""
+    return shows_page(hit) and hit.path.lower().endswith(".pdf")
+
+
+def shows_page(hit: Hit) -> bool:
+    """Whether the page view can show this hit: a page of a PDF or of an image (which OCR read), a file
+    of its own."""
+    return hit.page is not None and hit.path.lower().endswith(PAGE_SUFFIXES) and split_attached(hit.path) is None
 
 
 class PageView(QWidget):
@@ -46,6 +55,10 @@ class PageView(QWidget):
         self._asked = 0.0  # the scale the newest request asked for (render_page may draw at less)
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)  # PDFium is serial anyway (core/pages.py)
+        # OCR of a scan's words (seconds) on a pool of its own: the next page is drawn meanwhile.
+        self._ocr_pool = QThreadPool(self)
+        self._ocr_pool.setMaxThreadCount(1)
+        self._shown_seq = 0  # the request whose page is on screen (a scan's comes twice: drawn, then marked)
         self._relay = Relay(self)
         self._relay.done.connect(self._drawn)
         self._refit = QTimer(self, singleShot=True, interval=120)
@@ -218,7 +231,7 @@ class PageView(QWidget):
             "passage": marked.text if marked is not None else "",
             "terms": terms,
         }
-        self._pool.start(RenderTask(self._relay, self._seq[0], self._seq, CACHE, args))
+        self._pool.start(RenderTask(self._relay, self._seq[0], self._seq, CACHE, args, self._ocr_pool))
 
     def _drawn(self, seq: int, result: RenderedPage | PageError) -> None:
         if seq != self._seq[0]:
@@ -231,11 +244,12 @@ class PageView(QWidget):
         self._page_pt = result.image.width / result.scale
         self.canvas.show_page(result, self.devicePixelRatioF())
         self._say(result)
+        again, self._shown_seq = seq == self._shown_seq, seq  # a scan's marks after its page: keep the scroll
         if result.passage:
             first = self.canvas.rect_of(result.passage[0])
             self.scroll.ensureVisible(int(first.center().x()), int(first.top()), 40, 60)
             self.scroll.ensureVisible(int(first.left()), int(first.top()), 40, 60)
-        else:  # turned to: from its top going down, from its bottom going up
+        elif not again:  # turned to: from its top going down, from its bottom going up
             bar = self.scroll.verticalScrollBar()
             bar.setValue(bar.minimum() if self._land_top else bar.maximum())
         self.shown.emit(result)
@@ -250,8 +264,8 @@ class PageView(QWidget):
         self.where.setText(
             f"{hit_no}page {page.page} of {page.pages} · {round(page.scale / self.devicePixelRatioF() * 100)}%"
         )
-        self.note.setText(NOT_FOUND if page.placement == "missing" else "")
-        self.note.setVisible(page.placement == "missing")
+        self.note.setText(_note(page))
+        self.note.setVisible(bool(self.note.text()))
         self.buttons["prev_page"].setEnabled(page.page > 1)
         self.buttons["next_page"].setEnabled(page.page < page.pages)
         for name in ("prev_hit", "next_hit"):
@@ -263,5 +277,14 @@ class PageView(QWidget):
             self._refit.start()  # fit the new width once the resizing settles
 
     def wait_idle(self, ms: int = 10_000) -> bool:
-        """Wait for the page being drawn (tests, shutdown)."""
-        return bool(self._pool.waitForDone(ms))
+        """Wait for the page being drawn, and read by OCR (tests, shutdown)."""
+        return bool(self._pool.waitForDone(ms)) and bool(self._ocr_pool.waitForDone(ms))
+
+
+def _note(page: RenderedPage) -> str:
+    """Why the page shows no marks, if it shows none where a person would look for them."""
+    if page.marks == "reading":
+        return READING
+    if page.marks == "unread":
+        return UNREAD.format(why=page.unread or "no reason given")
+    return NOT_FOUND if page.placement == "missing" else ""

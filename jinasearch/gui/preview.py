@@ -1,5 +1,6 @@
-"""The preview pane: a PDF hit's page with the passage marked (page_view.py), or the document's text
-around the passage, scrolled to it, with the same highlights (other formats, and a page that cannot be drawn)."""
+"""The preview pane: a PDF's or an image's page with the passage marked (page_view.py), or the document's
+text around the passage, scrolled to it, with the same highlights (other formats, and a page that cannot
+be drawn)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from PySide6.QtWidgets import (
 from ..core.context import breadcrumb
 from ..core.models import Hit
 from ..core.pages import PageError, file_stamp
-from .page_view import PageView, is_pdf_page
+from .page_view import PageView, shows_page
 from .results import badge, short_path, span_format, when
 from .snippet import Span, hit_spans, spans_utf16
 
@@ -108,13 +109,13 @@ class PreviewPane(QWidget):
             self._laid_out = text
 
     def show_hit(self, hit: Hit, document: str | None) -> None:
-        """Show a PDF hit's page (page_view.py), else `document` (or just the passage when the text is
-        gone) scrolled to the hit's passage."""
+        """Show a PDF's or an image's page (page_view.py), else `document` (or just the passage when the
+        text is gone) scrolled to the hit's passage."""
         self.document = document
         for b in (self.open_btn, self.folder_btn, self.copy_btn):
             b.setEnabled(True)
-        error = self._page_error(hit.path) if is_pdf_page(hit) else None
-        if is_pdf_page(hit) and error is None:
+        error = self._page_error(hit.path) if shows_page(hit) else None
+        if shows_page(hit) and error is None:
             self.notice.hide()
             self.stack.setCurrentWidget(self.page_view)
             siblings = self.siblings(hit)
