@@ -39,20 +39,16 @@ def attached_path(mail: str, message: int, name: str) -> str:
 
 def split_attached(path: str) -> AttachedPath | None:
     """The attachment a path names, or None for any other path: read from the text (a message number,
-    a name without separators, the mail file's suffix), and for a mailbox without a suffix (a
-    Thunderbird folder, core/extract/mbox_sniff.py) from the disk: MAIL is a regular file there, which
-    the folder of a real file's path can never be."""
+    a name without separators, the mail file's suffix), and for a mailbox named otherwise (a
+    Thunderbird folder, "Inbox" or "archive.2023", core/extract/mbox_sniff.py) from the disk: MAIL is a
+    regular file there, which the folder of a real file's path can never be."""
     head, sep, name = path.rpartition("/")
     mail, sep2, number = head.rpartition("/")
     if not (sep and sep2 and name and number.isdigit()):
         return None
-    if mail.lower().endswith(MAIL_SUFFIXES) or _file_without_suffix(mail):
+    if mail.lower().endswith(MAIL_SUFFIXES) or os.path.isfile(fs_path(mail)):
         return AttachedPath(mail, int(number), name)
     return None
-
-
-def _file_without_suffix(path: str) -> bool:
-    return not os.path.splitext(path)[1] and os.path.isfile(fs_path(path))
 
 
 def unique_names(names: Iterable[str]) -> list[str]:

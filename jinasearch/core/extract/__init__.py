@@ -1,8 +1,9 @@
 """Extractors by file suffix: one module per format behind the Extractor protocol.
 
-A file without a suffix is read as an mbox when its first bytes are a mailbox's (mbox_sniff.py: a mail
-program's folder such as Thunderbird's "Inbox"); `type_of` is the one place that decides, and the
-reader, the unit, the size limit, the type filter and the text kind all go by it.
+A file of no type an extractor reads (no suffix, or one that is part of its name) is read as an mbox when
+its first bytes are a mailbox's (mbox_sniff.py: a mail program's folder such as Thunderbird's "Inbox" or
+"archive.2023"); `type_of` is the one place that decides, and the reader, the unit, the size limit, the
+type filter and the text kind all go by it.
 """
 
 from __future__ import annotations
@@ -63,10 +64,12 @@ REGISTRY: dict[str, Extractor] = {s: e for e in _EXTRACTORS for s in e.suffixes}
 
 
 def type_of(path: str | Path) -> str:
-    """The suffix a file is read by, lower case with the dot: its own, or ".mbox" for a file without
-    one that is a mailbox (mbox_sniff.py); "" for any other file without a suffix."""
+    """The suffix a file is read by, lower case with the dot: its own where an extractor reads it, else
+    ".mbox" for a mailbox (mbox_sniff.py), else its own again ("" for a file without one). A mail
+    folder's name may hold a dot ("archive.2023", "Project v1.2"), which reads as a suffix no extractor
+    knows, so every file of an unknown type is sniffed, not only those without a suffix."""
     suffix = Path(path).suffix.lower()
-    return MBOX_SUFFIXES[0] if not suffix and looks_like_mbox(path) else suffix
+    return MBOX_SUFFIXES[0] if suffix not in REGISTRY and looks_like_mbox(path) else suffix
 
 
 def extractor_of(path: str | Path) -> Extractor | None:

@@ -171,11 +171,11 @@ def read_attachment(part: EmailMessage, filename: str, budget: Budget) -> Attach
     as the Attachment's error."""
     suffix = Path(filename).suffix.lower()
     try:
-        if not suffix:
-            # What extract_into would say, without handing it the bytes: it reads a file without a
-            # suffix as an mbox when it starts like one (mbox_sniff.py), and a mailbox nested so would
+        if not _readable(suffix):
+            # What extract_into would say, without handing it the bytes: it reads a file of no known
+            # type as an mbox when it starts like one (mbox_sniff.py), and a mailbox nested so would
             # pass the check below, which knows a mail by its suffix.
-            raise NotReadHereError("unsupported file type '(none)'")
+            raise NotReadHereError(f"unsupported file type '{suffix or '(none)'}'")
         if suffix in MAIL_SUFFIXES and _NESTED.get() >= 1:
             raise ExtractionError("a mail inside an attached mail is not read")
         data = payload_of(part)
@@ -193,6 +193,13 @@ def read_attachment(part: EmailMessage, filename: str, budget: Budget) -> Attach
         return Attachment(filename, exc)
     except Exception as exc:  # noqa: BLE001 - email's decoders on a damaged part: the part's loss, not the mail's
         return Attachment(filename, ExtractionError(f"damaged attachment ({type(exc).__name__})"))
+
+
+def _readable(suffix: str) -> bool:
+    """Whether an extractor reads files of this suffix."""
+    from . import REGISTRY  # here, not at the top: the package imports this module's extractor
+
+    return suffix in REGISTRY
 
 
 def _extract_bytes(data: bytes, suffix: str) -> Extracted:
