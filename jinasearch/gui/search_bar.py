@@ -9,6 +9,7 @@ from html import escape
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QPushButton, QWidget
 
+from ..core.attached import MAIL_SUFFIXES
 from ..core.extract import TEXT_SUFFIXES
 from ..core.models import QUERY_SYNTAX, Filters
 
@@ -20,7 +21,7 @@ TYPES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Presentations", (".pptx", ".pptm", ".odp", ".otp")),
     ("Spreadsheets", (".xlsx", ".xlsm", ".ods", ".csv", ".tsv")),
     ("E-books", (".epub",)),
-    ("Mail", (".eml", ".mbox", ".mbx")),
+    ("Mail", MAIL_SUFFIXES),
     ("Images & scans", (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp", ".heic", ".heif")),
     ("Web pages", (".html", ".htm", ".xhtml")),
     ("Text & Markdown", PROSE),
