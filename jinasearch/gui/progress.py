@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QPushBu
 from ..core.config import Settings
 from ..core.jobs import IndexJob, JobResult, JobState
 from ..core.library import LibraryStatus
-from ..core.models import Progress
+from ..core.models import IndexSummary, Progress
 from .switch_words import reembed_words
 from .wrap_label import WrapLabel
 
@@ -59,6 +59,24 @@ def describe(p: Progress, reembed: str = "") -> tuple[str, int, int]:
     return "Done", 1, 1
 
 
+def did_work(s: IndexSummary) -> bool:
+    """Whether a run changed anything: read, failed, removed or embedded something."""
+    return any((s.indexed, s.failed, s.removed, s.passages_added, s.passages_embedded, s.ocr_read))
+
+
+def run_text(s: IndexSummary, worked: IndexSummary | None, *, vectors: bool = True) -> str:
+    """The 'Last run' words for run `s`; `worked`: the last run before it that changed something;
+    `vectors`: say how many passages were embedded (not for a keyword-only run). A run
+    that only found everything unchanged (a second job for the same folder: one the settings listed at
+    start and one named on the command line, a double drop, a watcher's burst) tells the earlier run's
+    figures, not '0 files read, 2 unchanged' right after reading them."""
+    shown = s if did_work(s) or worked is None else worked
+    text = f"Last run: {shown.indexed:,} files read, {shown.unchanged:,} unchanged, {shown.failed:,} failed"
+    if vectors:
+        text += f", {shown.passages_embedded:,} passages embedded in {shown.seconds:.1f} s"
+    return text if shown is s else f"{text}. Checked again since: nothing changed"
+
+
 class ProgressPanel(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -80,6 +98,7 @@ class ProgressPanel(QFrame):
         self.last: Progress | None = None
         self._settings: Settings | None = None  # the running index job's
         self._status = LibraryStatus()
+        self._worked: IndexSummary | None = None  # the last run of this session that changed something
         self._idle()
 
     def _idle(self) -> None:
@@ -121,13 +140,12 @@ class ProgressPanel(QFrame):
         elif result.status == JobState.FAILED:
             self.label.setText("Indexing stopped: see the message above.")
         elif isinstance(result.job, IndexJob):
-            run = f"Last run: {s.indexed:,} files read, {s.unchanged:,} unchanged, {s.failed:,} failed"
+            run = run_text(s, self._worked, vectors=not result.keyword_only)
+            self._worked = s if did_work(s) else self._worked
             if result.keyword_only:
                 self.label.setText(f"Searchable by keyword. {run}. Search by meaning waits for the model.")
             else:
-                self.label.setText(
-                    f"Up to date. {run}, {s.passages_embedded:,} passages embedded in {s.seconds:.1f} s."
-                )
+                self.label.setText(f"Up to date. {run}.")
         else:
             self.label.setText(f"removed {result.job.path} ({result.removed_files} files)")
 
