@@ -1,6 +1,7 @@
 """An image file's page (a TIFF's frame; any other image is one page) drawn for the page view, upright
 as a person sees it (EXIF's turn applied, as OCR reads it: ocr/prepare.py). Its words come from OCR only
 (page_ocr.py): an image has no text layer. Its unit is the image's own pixel: scale 1 shows it at 100 %.
+A frame is decoded once (decode) and drawn at each zoom from that (draw): pages.py keeps it in the cache.
 """
 
 from __future__ import annotations
@@ -9,28 +10,51 @@ import warnings
 from typing import TYPE_CHECKING
 
 from .extract.image import HEIF
+from .page_cache import DecodedImage
 from .pagemarks import Layout
-from .pages import Drawn, PageDamagedError, PageImage, PageMissingError, budget_scale
+from .pages import MAX_SCALE, Drawn, PageDamagedError, PageImage, PageMissingError, budget_scale
 
 if TYPE_CHECKING:
     from PIL.Image import Image
 
 
-def draw(real: str, page: int, scale: float) -> Drawn:
-    """Page `page` (1-based) of the image at `real` (a file system path), `scale` screen pixels a pixel."""
+def decode(real: str, page: int) -> DecodedImage:
+    """Frame `page` (1-based) of the image at `real` (a file system path) as the page view draws it:
+    upright, transparency over white (as OCR reads it: a transparent screenshot's text is dark on
+    nothing), RGB, or L for a grey scan (a third of the bytes); past MAX_PIXELS a copy of that size,
+    the most a page is drawn with (a 200 MP photo would keep 600 MB)."""
     from PIL import Image
 
     upright, pages = _upright(real, page)
-    scale = budget_scale(scale, upright.width, upright.height)
-    size = (max(1, round(upright.width * scale)), max(1, round(upright.height * scale)))
-    rgba = upright.convert("RGBA")
-    # Transparency over white, as OCR read it: a transparent screenshot's text is dark on nothing.
-    rgba = Image.alpha_composite(Image.new("RGBA", rgba.size, (255, 255, 255, 255)), rgba)
-    if size != rgba.size:
-        rgba = rgba.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+    width, height = upright.width, upright.height
+    if upright.mode in ("1", "L"):
+        flat = upright.convert("L")
+    elif upright.mode in ("RGBA", "LA", "PA") or (upright.mode == "P" and "transparency" in upright.info):
+        rgba = upright.convert("RGBA")
+        flat = Image.alpha_composite(Image.new("RGBA", rgba.size, (255, 255, 255, 255)), rgba).convert("RGB")
+    else:
+        flat = upright.convert("RGB")
+    most = budget_scale(MAX_SCALE, width, height)
+    if most < 1:
+        size = (max(1, round(width * most)), max(1, round(height * most)))
+        flat = flat.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+    return DecodedImage(flat, pages, width, height)
+
+
+def draw(frame: DecodedImage, scale: float) -> Drawn:
+    """The decoded `frame` (decode) drawn at `scale` screen pixels a pixel of the image."""
+    from PIL import Image
+
+    scale = budget_scale(scale, frame.width, frame.height)
+    size = (max(1, round(frame.width * scale)), max(1, round(frame.height * scale)))
+    shown = frame.image
+    if size != shown.size:
+        # RGB or L resized, then RGBA: a third less work than resizing RGBA, the same pixels (all opaque).
+        shown = shown.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+    rgba = shown.convert("RGBA")
     image = PageImage(rgba.width, rgba.height, rgba.width * 4, rgba.tobytes())
-    empty = Layout((), (), (0.0, 0.0, float(upright.width), float(upright.height)))
-    return Drawn(pages, scale, image, empty, scanned=True)
+    empty = Layout((), (), (0.0, 0.0, float(frame.width), float(frame.height)))
+    return Drawn(frame.pages, scale, image, empty, scanned=True)
 
 
 def ocr_image(real: str, page: int) -> tuple[Image, tuple[float, float], float]:

@@ -4,7 +4,8 @@
 PDFium renders a page of a real manual in about 10 ms and already reads every PDF the index holds
 (core/extract/pdf.py); Qt's own PDF module is not in the PySide6-Essentials wheel the app ships with
 (docs/benchmarks.md, "Page preview"). A rendered page (pixels, word boxes) is kept in a bounded LRU
-cache, so showing it again costs only the marks. A page without a text layer (a scan, an image) has its
+cache (page_cache.py), so showing it again costs only the marks; an image file's decoded frame too, so
+a zoom step only resizes it. A page without a text layer (a scan, an image) has its
 words read by OCR when asked (render_page's `ocr`, page_ocr.py), kept in the same cache.
 """
 
@@ -12,19 +13,15 @@ from __future__ import annotations
 
 import math
 import os
-import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from .errors import ExtractionError, JinaSearchError
 from .extract.image import ImageExtractor
+from .page_cache import PageCache
 from .pagemarks import Layout, Placement, find_terms, locate, pixel_boxes, terms_of
 from .scan import fs_path
-
-if TYPE_CHECKING:
-    from .page_ocr import OcrMarks
 
 __all__ = [
     "PAGE_SUFFIXES",
@@ -44,11 +41,6 @@ PAGE_SUFFIXES = (".pdf", *IMAGE_SUFFIXES)
 # without a text layer whose words OCR has not read yet (render_page with ocr=True reads them); "unread":
 # OCR could not read them (RenderedPage.unread says why). The last two show the page unmarked.
 Marks = Literal["text", "ocr", "reading", "unread"]
-# OCR'd pages' words kept, whatever the zoom: a few kB each.
-CACHE_READ_PAGES = 256
-
-# About 16 full-width pages of a manual at 2x (1224 x 1584 RGBA, 7.8 MB each).
-CACHE_BYTES = 128 * 1024 * 1024
 MIN_SCALE, MAX_SCALE = 0.05, 8.0
 # The most pixels one page is drawn with (160 MB of RGBA): a Letter page at 8x fits (31 MP); a poster or
 # an A0 drawing at a big zoom is drawn at the scale that fits instead of taking gigabytes.
@@ -126,55 +118,6 @@ class Drawn:
     scanned: bool = False
 
 
-class PageCache:
-    """Rendered pages, least recently shown evicted first, at most `max_bytes` of pixels, and what OCR
-    read on pages without a text layer (the last CACHE_READ_PAGES); thread-safe."""
-
-    def __init__(self, max_bytes: int = CACHE_BYTES) -> None:
-        self.max_bytes = max_bytes
-        self._pages: OrderedDict[tuple[Any, ...], Drawn] = OrderedDict()
-        self._read: OrderedDict[tuple[Any, ...], OcrMarks] = OrderedDict()
-        self._bytes = 0
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple[Any, ...]) -> Drawn | None:
-        with self._lock:
-            drawn = self._pages.get(key)
-            if drawn is not None:
-                self._pages.move_to_end(key)
-            return drawn
-
-    def put(self, key: tuple[Any, ...], drawn: Drawn) -> None:
-        # A page taking over a quarter of the cache would evict most of the others for itself.
-        if len(drawn.image.data) > self.max_bytes // 4:
-            return
-        with self._lock:
-            if key in self._pages:
-                return
-            self._pages[key] = drawn
-            self._bytes += len(drawn.image.data)
-            while self._bytes > self.max_bytes and len(self._pages) > 1:
-                _, old = self._pages.popitem(last=False)
-                self._bytes -= len(old.image.data)
-
-    def read(self, key: tuple[Any, ...]) -> OcrMarks | None:
-        """What OCR read on the page `key` names (file, stamp, page), if it has."""
-        with self._lock:
-            marks = self._read.get(key)
-            if marks is not None:
-                self._read.move_to_end(key)
-            return marks
-
-    def put_read(self, key: tuple[Any, ...], marks: OcrMarks) -> None:
-        with self._lock:
-            self._read[key] = marks
-            while len(self._read) > CACHE_READ_PAGES:
-                self._read.popitem(last=False)
-
-    def __len__(self) -> int:
-        return len(self._pages)
-
-
 def render_page(
     path: str,
     page: int,
@@ -199,7 +142,7 @@ def render_page(
     drawn = cache.get((*stamp, round(scale, 3))) if cache is not None else None
     cached = drawn is not None
     if drawn is None:
-        drawn = _source(real).draw(real, page, scale)
+        drawn = _draw(real, page, scale, stamp, cache)
         if cache is not None:
             cache.put((*stamp, round(scale, 3)), drawn)
     layout, marks, unread = drawn.layout, "text", None
@@ -277,8 +220,23 @@ def budget_scale(scale: float, width_pt: float, height_pt: float, max_pixels: in
     return s
 
 
+def _draw(real: str, page: int, scale: float, stamp: tuple[Any, ...], cache: PageCache | None) -> Drawn:
+    """Page `page` drawn at `scale`: a PDF's by PDFium; an image file's from its frame decoded once and
+    kept in the cache, whatever the zoom (a zoom step is a new picture, but not a new decode)."""
+    from . import page_image, page_pdf
+
+    if not real.lower().endswith(IMAGE_SUFFIXES):
+        return page_pdf.draw(real, page, scale)
+    frame = cache.decoded(stamp) if cache is not None else None
+    if frame is None:
+        frame = page_image.decode(real, page)
+        if cache is not None:
+            cache.put_decoded(stamp, frame)
+    return page_image.draw(frame, scale)
+
+
 def _source(real: str) -> Any:
-    """The module that draws this kind of file: page_image.py for an image, else page_pdf.py."""
+    """The module that gives OCR this kind of file's page: page_image.py for an image, else page_pdf.py."""
     from . import page_image, page_pdf
 
     return page_image if real.lower().endswith(IMAGE_SUFFIXES) else page_pdf
