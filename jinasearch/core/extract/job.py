@@ -4,6 +4,11 @@ Messages to the runner, besides the final Result: ("alive", done, total) every h
 file is read, ("part", Part, chunks or None) as text is ready, ("reset",) when a file that changed
 while it was read is read again from the start. When the watchdog ends a read (limits.py), what
 was read is sent as a partial result and the worker exits: the stuck parser cannot be interrupted.
+
+The watchdog judges one reading at a time (`Reading`): a file read again because it changed while it
+was read starts afresh, its budget, its progress and its clock, from the moment the first reading
+ended. Else the second reading's hashing and setup, before its first page, counted as "no progress"
+from the first reading's last page, and a healthy re-read could trip the stall limit.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 
 from ..chunk import Chunking, Cutter
@@ -36,14 +42,25 @@ class Wire:
             self.conn.send(message)
 
 
+@dataclass
+class Reading:
+    """How far one reading of the file got, and when it began (the process's CPU time, the monotonic
+    clock): what the watchdog judges. A new one begins with the file and after each reading ends."""
+
+    cpu: float = field(default_factory=time.process_time)
+    at: float = field(default_factory=time.monotonic)
+    done: int = 0
+    total: int = 0
+    progressed: bool = False
+
+
 class Job:
     def __init__(self, wire: Wire, info: FileInfo, chunking: Chunking | None, limits: Limits) -> None:
         self.wire, self.info, self.chunking, self.limits = wire, info, chunking, limits
         self.lock = threading.Lock()  # the collector's state: the reading thread vs. the watchdog
         self.collector: Collector | None = None
         self.cutter: Cutter | None = None
-        self.done = self.total = 0
-        self.progressed = False
+        self.reading = Reading()
         self.finished = False
         self.attempts = 0
         self.digest: str | None = None
@@ -59,7 +76,7 @@ class Job:
             self.attempts += 1
             self.digest = digest
             self.cutter = self.chunking.cutter() if self.chunking is not None else None
-            self.collector = _Locked(self._send_part, progress=self._progress, lock=self.lock)
+            self.collector = _Locked(self._send_part, progress=self._progress, ended=self._ended, lock=self.lock)
             if self.attempts > 1:
                 self.wire.send((RESET,))
         return self.collector
@@ -69,7 +86,13 @@ class Job:
         self.wire.send((PART, part, chunks))
 
     def _progress(self, done: int, total: int | None) -> None:
-        self.done, self.total, self.progressed = done, total or 0, True
+        reading = self.reading
+        reading.done, reading.total, reading.progressed = done, total or 0, True
+
+    def _ended(self) -> None:
+        """A reading is done (its collector finished): what follows, handing the result over or hashing a
+        file that changed meanwhile to read it again (runner.extract_one), is judged on its own."""
+        self.reading = Reading()
 
     def end(self, result: Result) -> bool:
         """Send the final result unless the watchdog already ended the file; False: the parent is gone."""
@@ -95,7 +118,8 @@ class Job:
                 return
             self.finished = True
             collector = self.collector
-            why = f"stopped reading{stopped_at(self.info.path, self.done, self.total)}: {reason}"
+            reading = self.reading
+            why = f"stopped reading{stopped_at(self.info.path, reading.done, reading.total)}: {reason}"
             try:
                 if collector is not None:
                     collector.note(why)
@@ -124,7 +148,7 @@ class Watchdog:
     def watch(self, job: Job | None) -> None:
         with self._guard:
             self._job = job
-            self._clock = _Clock(time.process_time(), time.monotonic())
+            self._clock = _Clock(job.reading) if job is not None else None
 
     def _loop(self) -> None:
         while True:
@@ -138,30 +162,37 @@ class Watchdog:
                 job.stop(reason)
                 continue
             try:
-                self.wire.send((ALIVE, job.done, job.total))
+                self.wire.send((ALIVE, job.reading.done, job.reading.total))
             except (EOFError, OSError):
                 os._exit(0)
 
 
 class _Clock:
-    """What the watchdog remembers of the current file: CPU at its start, at its last progress, when it
-    last did anything."""
+    """What the watchdog remembers of the current reading of a file: CPU at its start, at its last
+    progress, when it last did anything. A new reading (Job.reading) starts the clock again."""
 
-    def __init__(self, cpu: float, now: float) -> None:
-        self.start_cpu = self.last_cpu = self.progress_cpu = cpu
-        self.active_at = now
+    def __init__(self, reading: Reading) -> None:
+        self._start(reading)
+
+    def _start(self, reading: Reading) -> None:
+        self.reading = reading
+        self.start_cpu = self.last_cpu = self.progress_cpu = reading.cpu
+        self.active_at = reading.at
         self.done = -1
 
     def check(self, job: Job, limits: Limits, cpu: float, now: float) -> str | None:
-        if job.done != self.done:
-            self.done, self.progress_cpu, self.active_at = job.done, cpu, now
+        if job.reading is not self.reading:
+            self._start(job.reading)
+        reading = self.reading
+        if reading.done != self.done:
+            self.done, self.progress_cpu, self.active_at = reading.done, cpu, now
         elif cpu - self.last_cpu >= 0.05 * limits.heartbeat_s:
             self.active_at = now  # working, if not visibly progressing
         self.last_cpu = cpu
         budget = limits.cpu_budget(job.info.size)
         if cpu - self.start_cpu > budget:
             return f"took over {budget:.0f} s of CPU time"
-        if job.progressed and cpu - self.progress_cpu > limits.stall_cpu_s:
+        if reading.progressed and cpu - self.progress_cpu > limits.stall_cpu_s:
             return f"no progress for {limits.stall_cpu_s:.0f} s of CPU time"
         if now - self.active_at > limits.idle_s:
             return f"made no progress for {limits.idle_s:.0f} s"
@@ -172,10 +203,15 @@ class _Locked(Collector):
     """A Collector whose calls hold the job's lock, so the watchdog can finish it from its own thread."""
 
     def __init__(
-        self, on_part: Callable[[Part], None], *, progress: Callable[[int, int | None], None], lock: threading.Lock
+        self,
+        on_part: Callable[[Part], None],
+        *,
+        progress: Callable[[int, int | None], None],
+        ended: Callable[[], None],
+        lock: threading.Lock,
     ) -> None:
         super().__init__(on_part, progress=progress)
-        self._lock = lock
+        self._ended, self._lock = ended, lock
 
     def page(self, number: int, raw: str) -> None:
         with self._lock:
@@ -192,6 +228,7 @@ class _Locked(Collector):
     def finish(self) -> None:
         with self._lock:
             super().finish()
+            self._ended()
 
     def finish_locked(self) -> None:
         """`finish` for the watchdog, which holds the lock already."""
