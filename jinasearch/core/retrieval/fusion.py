@@ -29,7 +29,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import numpy as np
 
@@ -91,14 +91,27 @@ def query_words(
     return QueryWords(tuple(stems), idf, frozenset(handles), sum(idf.values()) or 1.0)
 
 
+# Passages whose stemmed words are kept (by their lower-cased text): about 2.5 kB each, 10 MB in all.
+STEMS_KEPT = 4096
+
+
+@lru_cache(maxsize=STEMS_KEPT)
+def stems_of(low: str) -> tuple[str, ...]:
+    """A lower-cased text's words, stemmed, in order. Kept by text: tokenising and stemming a candidate
+    is most of what its word evidence costs, a query can score over a thousand candidates when one
+    long manual fills the pool (search.py: GROW_ROUNDS), and the next query (a refined question, the
+    same subject) meets most of them again. Keyed by the text itself, so an edited passage is never
+    answered from an old entry."""
+    return tuple(map(stem, WORD_RE.findall(low)))
+
+
 def lexical_evidence(text: str, q: QueryWords) -> tuple[float, float]:
     """(L in [0, 1], share of the query's idf carried by handles found in text)."""
     if not q.stems:
         return 0.0, 0.0
     low = text.lower()
-    toks = WORD_RE.findall(low)
-    # Stem each distinct word once (map over the C-level lru_cache): this runs for ~200 candidates a query.
-    present = set(map(stem, set(toks)))
+    seq = stems_of(low)
+    present = set(seq)
     # A CJK query word is found inside a run of characters, as FTS5's bigram columns found it (core/cjk.py).
     present.update(s for s in q.cjk if contains(low, s))
     cover = sum(q.idf[s] for s in q.stems if s in present) / q.total
@@ -107,7 +120,6 @@ def lexical_evidence(text: str, q: QueryWords) -> tuple[float, float]:
         weight = sum(q.idf[a] + q.idf[b] for a, b in pairs) or 1.0
         phrase = 0.0
         if any(a in present and b in present for a, b in pairs):  # else no pair can be adjacent
-            seq = list(map(stem, toks))
             found = set(zip(seq, seq[1:]))
             found.update((a, b) for a, b in pairs if has_cjk(a + b) and _side_by_side(low, a, b))
             phrase = sum(q.idf[a] + q.idf[b] for a, b in pairs if (a, b) in found) / weight

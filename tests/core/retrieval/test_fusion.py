@@ -28,6 +28,31 @@ def test_lexical_evidence_is_idf_weighted_coverage() -> None:
     assert lexical_evidence("nothing relevant", q)[0] == 0.0
 
 
+def test_kept_stems_give_the_same_evidence_and_an_edited_text_its_own() -> None:
+    """fusion.stems_of keeps a passage's stemmed words by its text across queries."""
+    fusion.stems_of.cache_clear()
+    q = _words("grand prix winners", {"grand": 20, "prix": 20, "winners": 5})
+    text = "The Grand Prix of Monaco had three winners in a row"
+    first = lexical_evidence(text, q)
+    again = lexical_evidence(text, q)
+    assert first == again and fusion.stems_of.cache_info().hits >= 1
+    assert fusion.stems_of(text.lower()) == (
+        "the",
+        "grand",
+        "prix",
+        "of",
+        "monaco",
+        "had",
+        "three",
+        "winner",
+        "in",
+        "a",
+        "row",
+    )
+    edited = lexical_evidence("The Grand Prix of Monaco was cancelled", q)
+    assert edited != first and edited == lexical_evidence("the grand prix of monaco was cancelled", q)
+
+
 def test_adjacent_pairs_count_as_phrase_evidence() -> None:
     q = _words("grand prix", {"grand": 20, "prix": 20})
     together, _ = lexical_evidence("the grand prix of monaco", q)
