@@ -78,6 +78,7 @@ def hit_json(h: Hit) -> dict[str, object]:
     return {
         **path_json(h.path),
         "page": h.page,
+        "unit": h.unit,
         "title": h.title,
         "section": h.section,
         "score": round(h.score, 6),
@@ -118,7 +119,7 @@ def print_hits(query: str, hits: Sequence[Hit], *, many: bool) -> None:
         print("no results")
     for rank, h in enumerate(hits, 1):
         path = shown_path(h.path)
-        print(f"{rank:>2}. {breadcrumb(path, h.title, h.section, h.page)}  [{'+'.join(h.sources)} {h.score:.3f}]")
+        print(f"{rank:>2}. {breadcrumb(path, h.title, h.section, h.page, h.unit)}  [{'+'.join(h.sources)} {h.score:.3f}]")
         print(f"    {path}")
         if h.also_in:
             print(f"    also in: {', '.join(shown_path(p) for p in h.also_in)}")

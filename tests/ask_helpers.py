@@ -41,6 +41,7 @@ def sample_hit(**kw: object) -> Hit:
         "close": False,
         "evidence": Evidence(None, 0.5, 0.25),
         "also_in": ("/backup/n\udcffame \ue0ff.pdf", "/old/name.pdf"),
+        "unit": "slide",  # not a PDF's: the field travels as given, it is not found again from the path
     }
     fields.update(kw)
     return Hit(**fields)  # type: ignore[arg-type]

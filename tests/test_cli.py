@@ -19,6 +19,7 @@ HIT_FIELDS = {
     "path",
     "path_bytes",
     "page",
+    "unit",
     "title",
     "section",
     "score",

@@ -134,17 +134,29 @@ def test_an_app_on_another_index_is_not_asked_twice(capsys, index: Settings, her
         assert len(other.asked) == 1  # --no-app does not ask
 
 
-def test_asking_loads_neither_torch_nor_numpy(tmp_path: Path, runtime: Path) -> None:
-    """The path that asks the app must cost far less than the model load it saves."""
+@pytest.mark.parametrize("as_json", [True, False])
+def test_asking_loads_neither_torch_nor_numpy_nor_the_extractors(tmp_path: Path, runtime: Path, as_json: bool) -> None:
+    """The path that asks the app must cost far less than the model load it saves; the printed list
+    names a hit's slide from the hit itself (Hit.unit), without loading the extractors (~0.1 s)."""
     code = (
         "import sys; from jinasearch.cli import main; rc = main(sys.argv[1:]); "
-        "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'torch', 'numpy', 'sentence_transformers', 'faiss'}); "
+        "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'torch', 'numpy', 'sentence_transformers', 'faiss'}"
+        " | ({'extract'} if 'jinasearch.core.extract' in sys.modules else set())); "
         "print('HEAVY', heavy); sys.exit(rc)"
     )
     env = {**os.environ, "XDG_RUNTIME_DIR": str(runtime)}
     with StandIn(tmp_path, (sample_hit(),)):
         proc = subprocess.run(
-            [sys.executable, "-c", code, "search", "lava", "--json", "--data-dir", str(tmp_path)],
+            [
+                sys.executable,
+                "-c",
+                code,
+                "search",
+                "lava",
+                *(["--json"] if as_json else []),
+                "--data-dir",
+                str(tmp_path),
+            ],
             capture_output=True,
             text=True,
             env=env,
@@ -152,6 +164,9 @@ def test_asking_loads_neither_torch_nor_numpy(tmp_path: Path, runtime: Path) -> 
             timeout=60,
         )
     assert proc.returncode == 0, proc.stderr
-    hits, heavy = proc.stdout.splitlines()
-    assert json.loads(hits)[0]["text"] == sample_hit().text
+    *out, heavy = proc.stdout.splitlines()
+    if as_json:
+        assert json.loads(out[0])[0]["text"] == sample_hit().text
+    else:
+        assert out[0].startswith(" 1. ") and "Igneous > Basalt · slide 4" in out[0]
     assert heavy == "HEAVY []"

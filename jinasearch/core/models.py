@@ -143,6 +143,9 @@ class Hit:
     evidence: Evidence | None = None
     # Other files holding this very passage (a copy, a backup): shown once, with these named.
     also_in: tuple[str, ...] = ()
+    # What `page` counts in this file's type: "page", "slide", "chapter", "sheet", "message"
+    # (core/extract: unit_of), set where the search runs so a front end need not load the extractors.
+    unit: str = "page"
 
     @property
     def highlights(self) -> list[tuple[int, int]]:

@@ -157,7 +157,7 @@ class PreviewPane(QWidget):
     def _header(self, hit: Hit) -> None:
         self.hit = hit
         label, _color = badge(hit)
-        self.title.setText(breadcrumb(hit.path, hit.title, hit.section, hit.page))
+        self.title.setText(breadcrumb(hit.path, hit.title, hit.section, hit.page, hit.unit))
         self.where.setText(f"{short_path(os.path.dirname(hit.path))}  ·  {when(hit.mtime)}  ·  found by {label}")
 
     def _show_text(self, hit: Hit, document: str | None) -> None:

@@ -64,7 +64,7 @@ def card_for(hit: Hit, limit: int = 420, more: int = 0) -> Card:
     text, spans = snippet(hit.text, hit_spans(hit), limit)
     label, color = badge(hit)
     where = short_path(os.path.dirname(hit.path))
-    title = breadcrumb(hit.path, hit.title, hit.section, hit.page)
+    title = breadcrumb(hit.path, hit.title, hit.section, hit.page, hit.unit)
     folded = f"▸ {more} more from this file" if more else ""
     sub = "  ·  ".join(x for x in (where, when(hit.mtime), folded) if x)
     return Card(title, sub, label, color, text, tuple(spans_utf16(text, spans)), more, also_in(hit))

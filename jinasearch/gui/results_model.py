@@ -43,7 +43,7 @@ class ResultsModel(QAbstractListModel):
             also = "".join(f"\n  {p}" for p in hit.also_in)
             return hit.path + (f"\npage {hit.page}" if hit.page else "") + (f"\nalso in:{also}" if also else "")
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{breadcrumb(hit.path, hit.title, hit.section, hit.page)}: {hit.text[:200]}"
+            return f"{breadcrumb(hit.path, hit.title, hit.section, hit.page, hit.unit)}: {hit.text[:200]}"
         if role == HitRole:
             return hit
         if role == MoreRole:

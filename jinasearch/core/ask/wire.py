@@ -14,7 +14,7 @@ from ..models import MODES, Evidence, Filters, Hit, Mode
 
 # Bumped when a record changes shape: an app and a command line of two versions refuse each other
 # (Refused "version") and the command line searches itself.
-VERSION = 2
+VERSION = 3
 
 # Why the app would not answer; the command line then searches itself, as it would without the app:
 # "other-index"    - the app serves another data directory;
@@ -217,6 +217,7 @@ def _hit_out(h: Hit) -> dict[str, Any]:
         "close": h.close,
         "evidence": [ev.cosine, ev.words, ev.handles] if ev is not None else None,
         "also_in": list(h.also_in),
+        "unit": h.unit,
     }
 
 
@@ -246,6 +247,7 @@ def _hit_in(raw: object) -> Hit:
         close=bool(raw.get("close", True)),
         evidence=Evidence(_opt_float(ev[0]), _float(ev[1]), _float(ev[2])) if isinstance(ev, list) else None,
         also_in=tuple(_str(p) for p in _list(raw, "also_in")),
+        unit=_str(raw.get("unit", "page")),
     )
 
 

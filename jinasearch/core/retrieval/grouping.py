@@ -91,6 +91,8 @@ def hit_from(
     close: bool,
 ) -> Hit:
     """A ranked passage as the Hit a front end shows (word spans when `query` is given)."""
+    from ..extract import unit_of  # here: a front end that only shows hits never loads the extractors
+
     return Hit(
         passage_id=row.passage_id,
         doc_id=row.doc_id,
@@ -108,4 +110,5 @@ def hit_from(
         section=row.section,
         close=close,
         evidence=evidence,
+        unit=unit_of(row.path) if row.page else "page",
     )

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from jinasearch.core.context import breadcrumb
 from jinasearch.core.search import Searcher
 from tests.core.extract.office import (
     register_office,
@@ -53,18 +54,21 @@ def searcher(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Search
 
 
 @pytest.mark.parametrize(
-    ("word", "name", "page", "section"),
+    ("word", "name", "page", "section", "unit"),
     [
-        ("vornquist", "harbour.odt", None, "Harbour"),
-        ("trelmish", "larder.ods", 2, "Roots › Name | Qty"),
-        ("quoggle", "talk.odp", 2, "Plan"),
-        ("wobbleton", "deck.pptx", 3, "Risks"),
-        ("grommelet", "stock.xlsx", 2, "Stock › Item | Count"),
-        ("Quimpervax", "towns.csv", None, "Town | County"),
+        ("vornquist", "harbour.odt", None, "Harbour", "page"),
+        ("trelmish", "larder.ods", 2, "Roots › Name | Qty", "sheet"),
+        ("quoggle", "talk.odp", 2, "Plan", "slide"),
+        ("wobbleton", "deck.pptx", 3, "Risks", "slide"),
+        ("grommelet", "stock.xlsx", 2, "Stock › Item | Count", "sheet"),
+        ("Quimpervax", "towns.csv", None, "Town | County", "page"),
     ],
 )
 def test_each_format_is_found_at_its_slide_or_sheet(
-    searcher: Searcher, word: str, name: str, page: int | None, section: str
+    searcher: Searcher, word: str, name: str, page: int | None, section: str, unit: str
 ) -> None:
     (hit,) = searcher.search(word, mode="keyword")
     assert Path(hit.path).name == name and hit.page == page and hit.section == section
+    assert hit.unit == unit  # what the result card and the CLI name the page by (context.breadcrumb)
+    if page is not None:
+        assert breadcrumb(hit.path, hit.title, hit.section, hit.page, hit.unit).endswith(f" · {unit} {page}")
