@@ -249,6 +249,7 @@ def new_vectors(
     """Vectors for what these (title, passages) need before they are committed: the inputs no stored
     passage has a vector for (an unchanged passage keeps its own), as (text hashes, vectors); with late
     chunking each pooled in its document. None when cancelled."""
+    docs = list(docs)  # read twice below (a re-cut passes a generator)
     inputs = [[model_input(title, c.section, c.text) for c in chunks] for title, chunks in docs]
     hashed = [([text_hash(t) for t in texts], texts) for texts in inputs]
     if encoder.late is not None and not encoder.late.place_lines:

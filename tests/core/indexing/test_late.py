@@ -128,6 +128,12 @@ def test_without_place_lines_the_window_reads_the_passages_own_text(  # type: ig
     np.testing.assert_allclose(np.stack([p.vector for p in passages]), expected, atol=1e-5)  # type: ignore[misc]
     assert Recipe.from_key("late:512:bare") == settings.recipe
 
+    # A re-cut (a new passage size) embeds its new passages the same way, none left waiting.
+    smaller = replace(settings, chunk_tokens=32, overlap_tokens=4)
+    run_to_end(Indexer(smaller, embedder=minilm, rechunk=True).index([tmp_path / "docs"]))
+    recut = stored_passages(settings.db_path)
+    assert len(recut) > len(passages) and unembedded(settings.db_path) == 0
+
 
 @pytest.mark.model
 def test_the_background_embedder_gives_the_vectors_of_the_end_of_the_run(  # type: ignore[no-untyped-def]
