@@ -145,10 +145,12 @@ class Cutter:
             self.ordinal += 1
 
         current: list[_Seg] = []
-        total = fresh = 0  # tokens in `current`; segments in it not already emitted as overlap
+        total = fresh = carried = 0  # tokens in `current`; segments in it not already emitted; tokens of overlap
         for seg in segs:
             full = current and total + seg.tokens > self.max_tokens
-            topic = bool(current) and seg.topic and total >= self.topic_fill
+            # Its own text, not the overlap it opens with, must fill MIN_FILL: else a passage of one new
+            # sentence behind the last one's tail, a near copy of it.
+            topic = bool(current) and seg.topic and total - carried >= self.topic_fill
             if full or topic or (current and seg.heading and (total >= min_fill or _only_a_tail(current, fresh))):
                 emit(current, fresh)
                 carry: list[_Seg] = []

@@ -50,7 +50,8 @@ def topic_starts(
     dist = gap_distances(vectors, window)
     if not len(dist) or share <= 0:
         return frozenset()
-    cut = int(np.ceil(share * len(dist)))
-    # The `cut` largest distances; ties at the threshold all count (a stable, order-free choice).
-    threshold = np.partition(dist, len(dist) - cut)[len(dist) - cut]
-    return frozenset(spans[i + 1][0] for i in np.flatnonzero(dist >= threshold))
+    cut = min(len(dist), int(np.ceil(share * len(dist))))
+    # The `cut` largest distances (the earlier gap first among equals), but only those above the
+    # smallest: where every gap is alike (a list of near-identical lines) there is no change of subject.
+    order = np.argsort(-dist, kind="stable")[:cut]
+    return frozenset(spans[i + 1][0] for i in order if dist[i] > dist.min() + 1e-6)

@@ -36,6 +36,9 @@ def test_topic_starts_are_the_top_share_of_gaps_by_their_sentence_offsets() -> N
     assert len(topic_starts(spans, two_subjects(5, 5), share=0.5)) >= 5
     assert topic_starts(spans, two_subjects(5, 5), share=0) == frozenset()
     assert topic_starts(spans[:1], two_subjects(1, 0)) == frozenset()
+    same = np.ones((10, 8), dtype=np.float32)  # ten identical sentences: no change of subject anywhere
+    assert topic_starts(spans, same, share=0.5) == frozenset()
+    assert topic_starts(spans, two_subjects(5, 5), share=3.0) <= {s for s, _e in spans[1:]}  # a share over 1
     with pytest.raises(ValueError, match="10 sentences but 9 vectors"):
         topic_starts(spans, two_subjects(5, 4))
 
@@ -56,3 +59,17 @@ def test_a_passage_ends_at_a_topic_start_once_it_holds_a_quarter_of_its_size() -
     assert cut[0].char_end == spans[3][1] and cut[1].char_end == spans[-1][1]
     # Too early to end a passage (under a quarter of 200 tokens): the boundary is passed over.
     assert len(cutting.cut(doc, frozenset({spans[1][0]}))) == 1
+
+
+def test_the_overlap_a_passage_opens_with_does_not_count_towards_its_fill() -> None:
+    """After a full passage the next opens with its tail (overlap): a topic start one sentence later
+    must not end it there, which would make a near copy of the tail plus one new sentence."""
+    sentence = "The keeper climbed the tower stairs again at dusk tonight. "
+    doc = Extracted(sentence * 16, ())
+    cutting = Chunking(EstimatedTokenizer(), max_tokens=200, overlap_tokens=64)
+    spans = cutting.sentences(doc)
+    plain = cutting.cut(doc)
+    k = next(i for i, (s, _e) in enumerate(spans) if s >= plain[0].char_end)  # first sentence after passage 1
+    assert plain[1].char_start < spans[k][0]  # passage 2 opens with an overlap
+    cut = cutting.cut(doc, frozenset({spans[k + 1][0]}))
+    assert not any(c.char_end == spans[k][1] for c in cut[1:])  # no passage of the tail and sentence k alone
