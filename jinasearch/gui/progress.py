@@ -98,7 +98,9 @@ class ProgressPanel(QFrame):
         self.last: Progress | None = None
         self._settings: Settings | None = None  # the running index job's
         self._status = LibraryStatus()
-        self._worked: IndexSummary | None = None  # the last run of this session that changed something
+        # The last run of this session that changed something, with what it ran over (data folder and
+        # folders): a later run borrows its figures only when it ran over some of the same folders.
+        self._worked: tuple[str, frozenset[str], IndexSummary] | None = None
         self._idle()
 
     def _idle(self) -> None:
@@ -140,8 +142,12 @@ class ProgressPanel(QFrame):
         elif result.status == JobState.FAILED:
             self.label.setText("Indexing stopped: see the message above.")
         elif isinstance(result.job, IndexJob):
-            run = run_text(s, self._worked, vectors=not result.keyword_only)
-            self._worked = s if did_work(s) else self._worked
+            where, paths = str(result.job.settings.data_dir), frozenset(result.job.paths)
+            w = self._worked
+            earlier = w[2] if w is not None and w[0] == where and paths <= w[1] else None
+            run = run_text(s, earlier, vectors=not result.keyword_only)
+            if did_work(s):
+                self._worked = (where, paths, s)
             if result.keyword_only:
                 self.label.setText(f"Searchable by keyword. {run}. Search by meaning waits for the model.")
             else:

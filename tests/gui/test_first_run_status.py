@@ -6,9 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from jinasearch.core.models import IndexSummary
+from jinasearch.core.config import Settings
+from jinasearch.core.jobs import IndexJob, JobResult, JobState
+from jinasearch.core.models import IndexSummary, RunOutcome
 from jinasearch.gui.prefs import save_folders
-from jinasearch.gui.progress import run_text
+from jinasearch.gui.progress import ProgressPanel, run_text
 from tests.core.docgen import write_pdf
 from tests.core.scanned_docs import need_tesseract, write_scanned_pdf
 
@@ -27,6 +29,20 @@ def test_a_run_that_found_nothing_to_do_tells_the_run_that_did() -> None:
     assert run_text(NOTHING, READ, vectors=False) == (
         "Last run: 2 files read, 0 unchanged, 0 failed. Checked again since: nothing changed"
     )
+
+
+def test_a_run_of_other_folders_does_not_borrow_an_earlier_runs_figures(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    panel = ProgressPanel()
+    qtbot.addWidget(panel)
+    settings = Settings(data_dir=tmp_path / "data")
+
+    def finish(paths: tuple[str, ...], summary: IndexSummary) -> str:
+        panel.finished(JobResult(IndexJob(settings, paths), JobState.DONE, RunOutcome("done", summary)))
+        return panel.label.text()
+
+    assert finish(("/a", "/b"), READ).startswith("Up to date. Last run: 2 files read")
+    assert finish(("/a",), NOTHING).endswith("Checked again since: nothing changed.")  # one of the same
+    assert finish(("/c",), NOTHING).startswith("Up to date. Last run: 0 files read, 2 unchanged")
 
 
 @pytest.mark.model
