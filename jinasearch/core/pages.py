@@ -172,16 +172,19 @@ def _ocr_layout(
     real: str, page: int, stamp: tuple[Any, ...], cache: PageCache | None, ocr: bool
 ) -> tuple[Layout, Marks, ExtractionError | None]:
     """The words OCR read on a page without a text layer: from the cache, read now (`ocr`), or none yet.
-    What OCR could not read is kept too (a zoom does not run a failing Tesseract again), except a missing
-    Tesseract: one installed meanwhile is found at the next page shown."""
-    from .extract.ocr import OcrUnavailableError
+    What OCR could not read is kept too (a zoom does not run a failing Tesseract again), except what says
+    more about the machine than the page, as indexing's OCR pass judges it (extract/scanned.py): a missing
+    Tesseract (one installed meanwhile is found at the next page shown), one that ran out of time on a
+    busy machine or was killed."""
+    from .extract.ocr import OcrCrashedError, OcrTimeoutError, OcrUnavailableError
     from .page_ocr import read_marks
 
     known = cache.read(stamp) if cache is not None else None
     if known is None and ocr:
         image, size, per_unit = _source(real).ocr_image(real, page)
         known = read_marks(image, size, per_unit)
-        if cache is not None and not isinstance(known.error, OcrUnavailableError):
+        passing = (OcrUnavailableError, OcrTimeoutError, OcrCrashedError)
+        if cache is not None and not isinstance(known.error, passing):
             cache.put_read(stamp, known)
     if known is None:
         return _NOTHING, "reading", None

@@ -144,6 +144,26 @@ def test_a_failing_tesseract_leaves_the_page_unmarked_and_is_not_run_again(
     assert again.marks == "unread" and runs.read_text().count("run") == 1
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="the stand-in tesseract is a shell script")
+def test_a_tesseract_killed_on_a_busy_machine_is_tried_again_at_the_next_showing(
+    scan: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A crash says more about the machine than the page (as indexing's OCR pass judges it): not kept."""
+    runs = tmp_path / "runs"
+    script = tmp_path / "tesseract"
+    script.write_text(
+        f'#!/bin/sh\nif [ "$1" = --list-langs ]; then echo eng; exit 0; fi\necho run >> {runs}\nkill -9 $$\n'
+    )
+    script.chmod(0o755)
+    monkeypatch.setattr(ocr, "_ENGINES", {"tesseract": tess.TesseractEngine(script)})
+    cache = PageCache()
+    page = render_page(str(scan), 2, scale=1.0, passage=PASSAGE, cache=cache, ocr=True)
+    assert page.marks == "unread" and isinstance(page.unread, ocr.OcrCrashedError)
+    assert render_page(str(scan), 2, scale=1.0, passage=PASSAGE, cache=cache).marks == "reading"  # not kept
+    render_page(str(scan), 2, scale=1.0, passage=PASSAGE, cache=cache, ocr=True)
+    assert runs.read_text().count("run") == 2
+
+
 def test_ocr_words_become_pagemarks_words_and_boxes() -> None:
     words = [
         OcrWord("Prune", 100, 50, 200, 80, 96.0, (1, 1, 1, 1)),
