@@ -14,6 +14,7 @@ import os
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from .scan import fs_path
@@ -46,9 +47,17 @@ def split_attached(path: str) -> AttachedPath | None:
     mail, sep2, number = head.rpartition("/")
     if not (sep and sep2 and name and number.isdigit()):
         return None
-    if mail.lower().endswith(MAIL_SUFFIXES) or os.path.isfile(fs_path(mail)):
+    if mail.lower().endswith(MAIL_SUFFIXES) or _is_file(mail):
         return AttachedPath(mail, int(number), name)
     return None
+
+
+@lru_cache(maxsize=4096)
+def _is_file(path: str) -> bool:
+    """Whether a regular file is at `path`, asked of the disk once per path: a result card asks at every
+    paint, and "~/Taxes/2023/receipt.pdf" is shaped like an attachment's path (a mailbox that appears
+    under a name already asked about is known at the next start)."""
+    return os.path.isfile(fs_path(path))
 
 
 def unique_names(names: Iterable[str]) -> list[str]:

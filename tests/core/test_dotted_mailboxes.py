@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from contextlib import closing
 from pathlib import Path
+from unittest import mock
 
 import pytest
 
@@ -58,6 +59,11 @@ def test_a_dotted_name_is_a_mailbox_by_its_first_bytes_and_anything_else_keeps_i
     box = (folder / "archive.2023").read_bytes()
     (folder / "copy.txt").write_bytes(box)  # a suffix an extractor reads is its type, whatever the bytes
     assert type_of(folder / "copy.txt") == ".txt"
+    # A suffix the MIME table gives another type is not even opened (a cloud drive's online-only file
+    # would be downloaded): a video holding mailbox bytes stays a video.
+    (folder / "clip.mp4").write_bytes(box)
+    with mock.patch("jinasearch.core.extract.looks_like_mbox", side_effect=AssertionError("sniffed")):
+        assert type_of(folder / "clip.mp4") == ".mp4" and not supported(folder / "clip.mp4")
 
 
 def test_a_dotted_mailbox_is_indexed_as_mail_with_its_attachments(tmp_path: Path) -> None:

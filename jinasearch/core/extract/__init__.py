@@ -8,6 +8,7 @@ type filter and the text kind all go by it.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -67,9 +68,22 @@ def type_of(path: str | Path) -> str:
     """The suffix a file is read by, lower case with the dot: its own where an extractor reads it, else
     ".mbox" for a mailbox (mbox_sniff.py), else its own again ("" for a file without one). A mail
     folder's name may hold a dot ("archive.2023", "Project v1.2"), which reads as a suffix no extractor
-    knows, so every file of an unknown type is sniffed, not only those without a suffix."""
+    knows, so a file of an unknown type is sniffed, unless its suffix is one the system's MIME table
+    gives another type (.zip, .mp4, .iso): sniffing costs a disk read at every scan and, for a cloud
+    drive's online-only file, a download."""
     suffix = Path(path).suffix.lower()
-    return MBOX_SUFFIXES[0] if suffix not in REGISTRY and looks_like_mbox(path) else suffix
+    if suffix in REGISTRY or (suffix and _registered(suffix)):
+        return suffix
+    return MBOX_SUFFIXES[0] if looks_like_mbox(path) else suffix
+
+
+@lru_cache(maxsize=1024)
+def _registered(suffix: str) -> bool:
+    """Whether the MIME table (Python's mimetypes: its own list, the system's files, Windows' registry)
+    names a type for this suffix."""
+    import mimetypes
+
+    return mimetypes.guess_type("x" + suffix, strict=False)[0] is not None
 
 
 def extractor_of(path: str | Path) -> Extractor | None:
