@@ -10,7 +10,8 @@ from collections.abc import Sequence
 
 from .core.config import DEFAULT_EXCLUDE_RULES, SKIP_REASONS
 from .core.context import breadcrumb
-from .core.models import Hit, Progress, Skipped
+from .core.models import Hit
+from .core.run_records import Progress, Skipped
 from .core.scan import fs_path
 
 
@@ -119,7 +120,9 @@ def print_hits(query: str, hits: Sequence[Hit], *, many: bool) -> None:
         print("no results")
     for rank, h in enumerate(hits, 1):
         path = shown_path(h.path)
-        print(f"{rank:>2}. {breadcrumb(path, h.title, h.section, h.page, h.unit)}  [{'+'.join(h.sources)} {h.score:.3f}]")
+        print(
+            f"{rank:>2}. {breadcrumb(path, h.title, h.section, h.page, h.unit)}  [{'+'.join(h.sources)} {h.score:.3f}]"
+        )
         print(f"    {path}")
         if h.also_in:
             print(f"    also in: {', '.join(shown_path(p) for p in h.also_in)}")

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from .cli_args import where_embedded
 from .cli_output import path_json, print_skipped, shown_path
 from .core.errors import JinaSearchError
-from .core.models import FolderStats
+from .core.run_records import FolderStats
 
 if TYPE_CHECKING:
     from .core.config import Recipe

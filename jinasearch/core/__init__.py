@@ -9,7 +9,8 @@ PUBLIC: tuple[str, ...] = (
     "config",  # Settings and every default
     "control",  # cancel and pause for a running job
     "errors",  # what a person can act on, as exception types
-    "models",  # the records that cross the boundary: Hit, Progress, RunOutcome, Filters, SearchNote, ...
+    "models",  # the records that cross the boundary: Hit, Filters, SearchNote, Mode, ...
+    "run_records",  # an indexing run's and a status view's records: Progress, RunOutcome, FailedFile, Skipped, ...
     "policy",  # which model is current
     "indexer",  # the indexing facade
     "search",  # the search facade

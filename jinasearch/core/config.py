@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Literal
 
 from .errors import DataDirError, IndexNewerError
-from .models import ExcludeRule
+from .run_records import ExcludeRule
 
 DEFAULT_MODEL = "jinaai/jina-embeddings-v2-small-en"
 LARGE_MODEL = "jinaai/jina-embeddings-v2-base-en"

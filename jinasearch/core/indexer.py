@@ -32,7 +32,7 @@ from .indexing.reading import read_and_commit
 from .indexing.refresh import refresh_all
 from .indexing.run import Run
 from .indexing.session import writing
-from .models import Progress, RunOutcome
+from .run_records import Progress, RunOutcome
 from .store import PendingPassage, Store, save_vectors
 from .store.staging import Staging
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from .config import Settings
-from .models import FailedFile, FolderStats, IndexSummary, RunOutcome, Skipped
+from .run_records import FailedFile, FolderStats, IndexSummary, RunOutcome, Skipped
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,8 @@ from pathlib import Path
 from .config import Recipe, Settings, ensure_data_dir
 from .errors import IndexBusyError, UnknownFolderError, UnknownTypeError
 from .lock import GRACE_S
-from .models import FailedFile, Filters, FolderStats, Skipped
+from .models import Filters
+from .run_records import FailedFile, FolderStats, Skipped
 from .store import DocText, Store, save_vectors
 from .store.recovery import leftovers
 from .store.staging import Staging

@@ -9,7 +9,8 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from .config import EXCLUDED_FOLDER_NAMES, PYTHON_ENV_MARKERS
-from .models import ExcludeRule, FileInfo, Skipped
+from .models import FileInfo
+from .run_records import ExcludeRule, Skipped
 
 OnError = Callable[[str, str], None]
 OnSkip = Callable[[Skipped], None]

@@ -12,7 +12,8 @@ from PySide6.QtCore import QObject, QSettings, Signal
 from ..core.config import Settings
 from ..core.jobs import FolderRow, IndexJob, Job, JobQueue, JobResult, RemoveJob, failed_under, skipped_under
 from ..core.library import LibraryStatus
-from ..core.models import FailedFile, Filters, Progress, Skipped
+from ..core.models import Filters
+from ..core.run_records import FailedFile, Progress, Skipped
 from .model import EmbedderFactory
 from .models_in_use import Models
 from .prefs import RESCAN_FIELDS, Prefs, load_folders, load_prefs, save_folders, save_prefs

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.config import SKIP_REASONS
-from ..core.models import FailedFile, Skipped
+from ..core.run_records import FailedFile, Skipped
 from .settings_dialog import SettingsDialog
 
 __all__ = ["FailedFilesDialog", "PathListDialog", "SettingsDialog", "SkippedDialog"]

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QPushBu
 from ..core.config import Settings
 from ..core.jobs import IndexJob, JobResult, JobState
 from ..core.library import LibraryStatus
-from ..core.models import IndexSummary, Progress
+from ..core.run_records import IndexSummary, Progress
 from .switch_words import reembed_words
 from .wrap_label import WrapLabel
 

@@ -10,7 +10,8 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QSplitter, QVBox
 
 from ..core.jobs import IndexJob, JobResult, JobState
 from ..core.library import LibraryStatus
-from ..core.models import Hit, Progress, SearchNote
+from ..core.models import Hit, SearchNote
+from ..core.run_records import Progress
 from . import actions
 from . import window_helpers as helpers
 from .controller import Controller

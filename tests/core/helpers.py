@@ -9,7 +9,8 @@ from pathlib import Path
 
 from jinasearch.core.config import Settings
 from jinasearch.core.indexer import Indexer
-from jinasearch.core.models import Chunk, IndexSummary, Progress
+from jinasearch.core.models import Chunk
+from jinasearch.core.run_records import IndexSummary, Progress
 from jinasearch.core.search import Searcher
 from tests.fakes import FakeEmbedder
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from jinasearch.core.config import DEFAULT_EXCLUDE_RULES
-from jinasearch.core.models import Skipped
+from jinasearch.core.run_records import Skipped
 from jinasearch.core.scan import is_excluded, scan
 
 

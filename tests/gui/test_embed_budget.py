@@ -49,7 +49,7 @@ def test_the_cap_setting_round_trips_with_no_limit_as_zero(qtbot, qsettings) -> 
 
 def test_the_status_bar_counts_one_file_in_the_singular() -> None:
     from jinasearch.core.library import LibraryStatus
-    from jinasearch.core.models import FolderStats
+    from jinasearch.core.run_records import FolderStats
 
     one = LibraryStatus(folders=(FolderStats(1, "/d", files=1, failed=0, passages=1),), passages=1, embedded=1)
     assert counts_text(one).startswith("1 file · 1 passage · 1 with vectors")

@@ -8,7 +8,7 @@ import pytest
 
 from jinasearch.core.config import Settings
 from jinasearch.core.jobs import IndexJob, JobResult, JobState
-from jinasearch.core.models import IndexSummary, RunOutcome
+from jinasearch.core.run_records import IndexSummary, RunOutcome
 from jinasearch.gui.prefs import save_folders
 from jinasearch.gui.progress import ProgressPanel, run_text
 from tests.core.docgen import write_pdf

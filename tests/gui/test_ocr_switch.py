@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from jinasearch.core.jobs import FolderRow, FolderState, IndexJob
-from jinasearch.core.models import Progress
+from jinasearch.core.run_records import Progress
 from jinasearch.gui import folders
 from jinasearch.gui.folders import FolderPanel, ocr_fix, ocr_note
 from jinasearch.gui.progress import describe

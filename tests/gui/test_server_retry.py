@@ -10,7 +10,7 @@ import pytest
 from jinasearch.core.config import Settings
 from jinasearch.core.errors import ServerModelMissingError, ServerUnreachableError
 from jinasearch.core.jobs import IndexJob, JobResult, JobState
-from jinasearch.core.models import IndexSummary, RunOutcome
+from jinasearch.core.run_records import IndexSummary, RunOutcome
 from jinasearch.gui.server_retry import ServerRetry
 
 URL = "http://127.0.0.1:9"

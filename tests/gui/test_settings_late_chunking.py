@@ -10,7 +10,7 @@ from PySide6.QtCore import QSettings
 
 from jinasearch.core.config import DEFAULT_LATE_WINDOW, Recipe, default_recipe
 from jinasearch.core.library import LibraryStatus, SwitchStatus, read_status
-from jinasearch.core.models import Progress
+from jinasearch.core.run_records import Progress
 from jinasearch.gui.prefs import Prefs, load_prefs, save_prefs
 from jinasearch.gui.progress import describe
 from jinasearch.gui.settings_checks import problems

@@ -13,8 +13,9 @@ from multiprocessing import AuthenticationError
 from multiprocessing.connection import Client, Connection
 from typing import Literal, cast
 
+from .fields import WireError
 from .place import Place, read_key
-from .wire import Failed, Found, Refused, RefuseReason, SearchRequest, WireError, decode, encode
+from .wire import Failed, Found, Refused, RefuseReason, SearchRequest, decode, encode
 
 # Connecting and the key check take ~1 ms on a live app; a socket file left by a crash fails at once.
 CONNECT_TIMEOUT_S = 0.5

@@ -20,8 +20,9 @@ from collections.abc import Callable
 from multiprocessing import AuthenticationError
 from multiprocessing.connection import Client, Connection, Listener, answer_challenge, deliver_challenge
 
+from .fields import WireError
 from .place import Place, prepare, remove, write_key
-from .wire import Refused, Reply, SearchRequest, WireError, decode, encode
+from .wire import Refused, Reply, SearchRequest, decode, encode
 
 log = logging.getLogger(__name__)
 

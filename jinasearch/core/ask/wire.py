@@ -1,7 +1,7 @@
 """What the command line and the running app say to each other: typed records, as JSON bytes (never pickle).
 
 A pickle from the socket would run whatever code its sender chose; JSON only ever makes plain values,
-and each record is rebuilt field by field from them, so a malformed message is a `WireError`.
+and each record is rebuilt field by field from them (fields.py), so a malformed message is a `WireError`.
 """
 
 from __future__ import annotations
@@ -10,7 +10,8 @@ import json
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
-from ..models import MODES, Evidence, Filters, Hit, Mode
+from ..models import MODES, Evidence, Filters, Hit, Mode, Unit
+from .fields import WireError, as_bool, as_float, as_int, as_opt_float, as_span, as_str, list_at, optional
 
 # Bumped when a record changes shape: an app and a command line of two versions refuse each other
 # (Refused "version") and the command line searches itself.
@@ -38,10 +39,7 @@ RefuseReason = Literal[
     "failed",
 ]
 REFUSE_REASONS: tuple[RefuseReason, ...] = get_args(RefuseReason)
-
-
-class WireError(ValueError):
-    """A message that is not one of the records below (bad JSON, a field missing or of the wrong type)."""
+UNITS: tuple[Unit, ...] = get_args(Unit)
 
 
 @dataclass(frozen=True)
@@ -132,9 +130,9 @@ def decode(data: bytes) -> SearchRequest | Reply:
             return _request_in(body)
         if kind == "found":
             return Found(
-                tuple(_hit_in(h) for h in _list(body, "hits")),
-                tuple(_str(x) for x in _list(body, "lacking")),
-                _opt(body, "by_words_only", str),
+                tuple(_hit_in(h) for h in list_at(body, "hits")),
+                tuple(as_str(x) for x in list_at(body, "lacking")),
+                optional(body, "by_words_only", str),
             )
         if kind == "refused":
             reason = body.get("reason")
@@ -142,7 +140,7 @@ def decode(data: bytes) -> SearchRequest | Reply:
                 raise WireError(f"unknown reason {reason!r}")
             return Refused(reason)
         if kind == "failed":
-            return Failed(_str(body.get("message")))
+            return Failed(as_str(body.get("message")))
         raise WireError(f"unknown message type {kind!r}")
     except (UnicodeDecodeError, json.JSONDecodeError, TypeError, KeyError) as exc:
         raise WireError(str(exc)) from None
@@ -152,20 +150,20 @@ def _request_in(body: dict[str, Any]) -> SearchRequest:
     mode = body.get("mode")
     if mode not in MODES:
         raise WireError(f"unknown mode {mode!r}")
-    k, per_file = _int(body.get("k")), _int(body.get("per_file"))
+    k, per_file = as_int(body.get("k")), as_int(body.get("per_file"))
     if k < 1 or per_file < 1:
         raise WireError("k and per_file must be positive")
     return SearchRequest(
-        data_dir=_str(body.get("data_dir")),
-        query=_str(body.get("query")),
+        data_dir=as_str(body.get("data_dir")),
+        query=as_str(body.get("query")),
         k=k,
         per_file=per_file,
         mode=mode,
         filters=_filters_in(body.get("filters")),
-        model=_opt(body, "model", str),
-        server=_opt(body, "server", str),
-        api=_opt(body, "api", str),
-        sentences=_bool(body.get("sentences")),
+        model=optional(body, "model", str),
+        server=optional(body, "server", str),
+        api=optional(body, "api", str),
+        sentences=as_bool(body.get("sentences")),
     )
 
 
@@ -188,12 +186,12 @@ def _filters_in(raw: object) -> Filters | None:
     if not isinstance(raw, dict):
         raise WireError("filters must be an object")
     return Filters(
-        folder=_opt(raw, "folder", str),
-        exts=tuple(_str(e) for e in _list(raw, "exts")),
-        modified_after=_opt(raw, "after", float),
-        modified_before=_opt(raw, "before", float),
-        sender=_opt(raw, "sender", str),
-        subject=_opt(raw, "subject", str),
+        folder=optional(raw, "folder", str),
+        exts=tuple(as_str(e) for e in list_at(raw, "exts")),
+        modified_after=optional(raw, "after", float),
+        modified_before=optional(raw, "before", float),
+        sender=optional(raw, "sender", str),
+        subject=optional(raw, "subject", str),
     )
 
 
@@ -224,79 +222,31 @@ def _hit_out(h: Hit) -> dict[str, Any]:
 def _hit_in(raw: object) -> Hit:
     if not isinstance(raw, dict):
         raise WireError("a hit must be an object")
-    sources = tuple(_str(s) for s in _list(raw, "sources"))
+    sources = tuple(as_str(s) for s in list_at(raw, "sources"))
     if any(s not in ("semantic", "keyword") for s in sources):
         raise WireError(f"unknown source in {sources!r}")
+    unit = raw.get("unit", "page")
+    if unit not in UNITS:
+        raise WireError(f"unknown unit {unit!r}")
     sentence = raw.get("sentence_span")
     ev = raw.get("evidence")
     return Hit(
-        passage_id=_int(raw["passage_id"]),
-        doc_id=_int(raw["doc_id"]),
-        path=_str(raw["path"]),
-        page=_opt(raw, "page", int),
-        score=_float(raw["score"]),
-        text=_str(raw["text"]),
-        char_start=_int(raw["char_start"]),
-        char_end=_int(raw["char_end"]),
+        passage_id=as_int(raw["passage_id"]),
+        doc_id=as_int(raw["doc_id"]),
+        path=as_str(raw["path"]),
+        page=optional(raw, "page", int),
+        score=as_float(raw["score"]),
+        text=as_str(raw["text"]),
+        char_start=as_int(raw["char_start"]),
+        char_end=as_int(raw["char_end"]),
         sources=sources,  # type: ignore[arg-type]  # checked just above
-        term_spans=tuple(_span(s) for s in _list(raw, "term_spans")),
-        sentence_span=_span(sentence) if sentence is not None else None,
-        mtime=_float(raw.get("mtime", 0.0)),
-        title=_str(raw.get("title", "")),
-        section=_str(raw.get("section", "")),
+        term_spans=tuple(as_span(s) for s in list_at(raw, "term_spans")),
+        sentence_span=as_span(sentence) if sentence is not None else None,
+        mtime=as_float(raw.get("mtime", 0.0)),
+        title=as_str(raw.get("title", "")),
+        section=as_str(raw.get("section", "")),
         close=bool(raw.get("close", True)),
-        evidence=Evidence(_opt_float(ev[0]), _float(ev[1]), _float(ev[2])) if isinstance(ev, list) else None,
-        also_in=tuple(_str(p) for p in _list(raw, "also_in")),
-        unit=_str(raw.get("unit", "page")),
+        evidence=Evidence(as_opt_float(ev[0]), as_float(ev[1]), as_float(ev[2])) if isinstance(ev, list) else None,
+        also_in=tuple(as_str(p) for p in list_at(raw, "also_in")),
+        unit=unit,
     )
-
-
-# -- field checks: a wrong type is a WireError, never a record holding it ---------------------------------
-
-
-def _str(x: object) -> str:
-    if not isinstance(x, str):
-        raise WireError(f"expected text, got {type(x).__name__}")
-    return x
-
-
-def _bool(x: object) -> bool:
-    if not isinstance(x, bool):
-        raise WireError(f"expected true or false, got {type(x).__name__}")
-    return x
-
-
-def _int(x: object) -> int:
-    if isinstance(x, bool) or not isinstance(x, int):
-        raise WireError(f"expected a whole number, got {type(x).__name__}")
-    return x
-
-
-def _float(x: object) -> float:
-    if isinstance(x, bool) or not isinstance(x, (int, float)):
-        raise WireError(f"expected a number, got {type(x).__name__}")
-    return float(x)
-
-
-def _opt_float(x: object) -> float | None:
-    return None if x is None else _float(x)
-
-
-def _opt(body: dict[str, Any], key: str, kind: type) -> Any:
-    x = body.get(key)
-    if x is None:
-        return None
-    return {str: _str, int: _int, float: _float}[kind](x)
-
-
-def _list(body: dict[str, Any], key: str) -> list[Any]:
-    x = body.get(key, [])
-    if not isinstance(x, list):
-        raise WireError(f"{key} must be a list")
-    return x
-
-
-def _span(x: object) -> tuple[int, int]:
-    if not isinstance(x, list) or len(x) != 2:
-        raise WireError("a span is [start, end]")
-    return _int(x[0]), _int(x[1])

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING
 
 from ..attached import MBOX_SUFFIXES
 from ..errors import ExtractionError, NotReadHereError
-from ..models import Extracted, OcrOrder
+from ..models import Extracted, OcrOrder, Unit
 from . import base, mail
-from .base import Extractor, Unit
+from .base import Extractor
 from .docx import DocxExtractor
 from .epub import EpubExtractor
 from .html import HtmlExtractor

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from ..errors import ExtractionError
-from ..models import Heading
+from ..models import Heading, Unit
 
 if TYPE_CHECKING:
     from .parts import Collector
@@ -21,9 +21,6 @@ MAX_TEXT_CHARS = 20_000_000
 
 # What a file that yields no text is told, unless its format says more (Extractor.no_text).
 NO_TEXT = "no text found"
-
-# What a format's numbered parts are called where a PDF has pages: the card says "slide 4", not "p. 4".
-Unit = Literal["page", "slide", "chapter", "sheet", "message"]
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 _SPACES = re.compile(r"[ \t\u00a0]+")

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 
 from ..config import LIMIT_TRIES, Settings
 from ..extract import READER_VERSION, supported
-from ..models import FileInfo, Progress, Skipped
+from ..models import FileInfo
+from ..run_records import Progress, Skipped
 from ..scan import record_path, scan
 from ..store import Store
 from .tally import Tally

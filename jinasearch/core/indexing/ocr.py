@@ -15,7 +15,8 @@ from collections.abc import Callable, Iterator, Sequence
 from ..chunk import Chunking
 from ..control import Control
 from ..extract.runner import Runner
-from ..models import FileInfo, OcrOrder, Progress
+from ..models import FileInfo, OcrOrder
+from ..run_records import Progress
 from ..store import Store
 from .background import BackgroundEmbedder
 from .budget import EmbedPolicy

@@ -9,7 +9,8 @@ from ..chunk import Chunking
 from ..control import Control
 from ..exclusions import excluded_below
 from ..extract.runner import Runner, close_results, cut, ready_batches
-from ..models import FileInfo, OcrOrder, Progress, Task
+from ..models import FileInfo, OcrOrder
+from ..run_records import Progress, Task
 from ..scan import fs_path
 from ..store import Store
 from .background import BackgroundEmbedder

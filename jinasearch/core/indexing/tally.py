@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Literal
 
-from ..models import IndexSummary, Phase, Progress, Task
+from ..run_records import IndexSummary, Phase, Progress, Task
 
 # What committing one file's result came to.
 Committed = Literal["indexed", "failed", "unchanged"]

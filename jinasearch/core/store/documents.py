@@ -11,7 +11,8 @@ from hashlib import blake2b
 from pathlib import Path
 
 from ..context import keyword_context, model_input
-from ..models import Chunk, Extracted, Heading, Page, Skipped
+from ..models import Chunk, Extracted, Heading, Page
+from ..run_records import Skipped
 from . import schema as sql
 from .connection import Connected
 from .messages import note_messages

@@ -10,7 +10,8 @@ import numpy as np
 from ..cjk import has_cjk
 from ..cjk import match as cjk_match
 from ..language import FTS_PIECE_RE
-from ..models import FailedFile, Filters, FolderStats, Skipped
+from ..models import Filters
+from ..run_records import FailedFile, FolderStats, Skipped
 from . import schema as sql
 from .connection import Connected
 from .records import Counts, HitRow

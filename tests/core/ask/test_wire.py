@@ -8,7 +8,8 @@ import json
 import pytest
 
 from jinasearch.core.ask import Failed, Found, Refused, SearchRequest
-from jinasearch.core.ask.wire import REFUSE_REASONS, VERSION, WireError, _hit_out, decode, encode
+from jinasearch.core.ask.fields import WireError
+from jinasearch.core.ask.wire import REFUSE_REASONS, UNITS, VERSION, _hit_out, decode, encode
 from jinasearch.core.models import Filters, Hit
 from tests.ask_helpers import sample_hit
 
@@ -71,3 +72,12 @@ def test_malformed_messages_are_wire_errors(data: bytes) -> None:
 
 def test_another_version_is_refused_not_guessed() -> None:
     assert decode(b'{"v": 99, "type": "search", "anything": 1}') == Refused("version")
+
+
+def test_a_hit_unit_is_one_the_core_knows() -> None:
+    for unit in UNITS:  # each travels as itself
+        assert decode(encode(Found((sample_hit(unit=unit),)))) == Found((sample_hit(unit=unit),))
+    body = json.loads(encode(Found((sample_hit(),))))
+    body["hits"][0]["unit"] = "scroll"
+    with pytest.raises(WireError):
+        decode(json.dumps(body).encode())

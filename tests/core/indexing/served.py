@@ -16,7 +16,7 @@ from jinasearch.core.embed import Embedder
 from jinasearch.core.embed.server import ServerEmbedder
 from jinasearch.core.embed.server.transport import Retry
 from jinasearch.core.indexer import Indexer, run_to_end
-from jinasearch.core.models import RunOutcome
+from jinasearch.core.run_records import RunOutcome
 from jinasearch.core.search import Searcher
 from tests.core.helpers import write
 from tests.servers.common import free_port

@@ -6,7 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from jinasearch.core.library import read_status, remove_folder
-from jinasearch.core.models import Skipped
+from jinasearch.core.run_records import Skipped
 from tests.core.helpers import run_index, settings_for, write
 from tests.fakes import FakeEmbedder
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from jinasearch.core.config import Settings
 from jinasearch.core.extract.runner import InlineRunner
 from jinasearch.core.indexer import Indexer, run_to_end
-from jinasearch.core.models import RunOutcome
+from jinasearch.core.run_records import RunOutcome
 from jinasearch.core.search import Searcher
 from tests.fakes import FakeEmbedder
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from jinasearch.core.models import Chunk, Extracted, FailedFile, Filters, Page
+from jinasearch.core.models import Chunk, Extracted, Filters, Page
+from jinasearch.core.run_records import FailedFile
 from jinasearch.core.store import Counts, DocText, Store, text_hash
 from jinasearch.core.store import schema as sql
 
