@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import functools
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 
-from .extract.pdf import PDFIUM_LOCK, _has_image, _render, _uses_brotli
+from .extract.pdf import PDFIUM_LOCK, has_image, render_for_ocr, uses_brotli
 from .extract.scanned import SCAN_MAX_WORDS
 from .pagemarks import Layout, Rect, page_words
 from .pages import (
@@ -25,6 +26,9 @@ from .pages import (
 
 if TYPE_CHECKING:
     from PIL.Image import Image
+    from pypdfium2 import PdfDocument, PdfPage
+
+T = TypeVar("T")
 
 
 def draw(real: str, page: int, scale: float) -> Drawn:
@@ -37,10 +41,10 @@ def ocr_image(real: str, page: int) -> tuple[Image, tuple[float, float], float]:
     """A scanned page's image as the index's OCR read it (extract/pdf.py, at its dpi), the page's size in
     points as drawn (turned by its /Rotate) and the image's pixels a point."""
 
-    def take(pg: Any, _n: int) -> tuple[Image, tuple[float, float], float]:
+    def take(pg: PdfPage, _n: int) -> tuple[Image, tuple[float, float], float]:
         try:
             width, height = pg.get_size()  # PDFium's: with the /Rotate applied, as the page is drawn
-            image = _render(pg)
+            image = render_for_ocr(pg)
         finally:
             pg.close()
         return image, (width, height), image.width / max(width, 1e-6)
@@ -49,7 +53,7 @@ def ocr_image(real: str, page: int) -> tuple[Image, tuple[float, float], float]:
         return _with_page(real, page, take)
 
 
-def _with_page(real: str, page: int, use: Any) -> Any:
+def _with_page(real: str, page: int, use: Callable[[PdfPage, int], T]) -> T:
     """`use(page object, page count)` on the open document, PDFium's errors made PageErrors."""
     import pypdfium2 as pdfium
 
@@ -67,7 +71,7 @@ def _with_page(real: str, page: int, use: Any) -> Any:
         fh.close()
 
 
-def _open(real: str) -> tuple[Any, BinaryIO]:
+def _open(real: str) -> tuple[PdfDocument, BinaryIO]:
     """The document and the file it reads from (opened here, so a name that is not UTF-8 opens too)."""
     import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_c
@@ -92,12 +96,12 @@ def _open(real: str) -> tuple[Any, BinaryIO]:
 def _brotli(real: str, _mtime_ns: int, _size: int) -> bool:
     """Whether the file (as it is at that time and size) uses Brotli: a scan of the whole file, once."""
     try:
-        return _uses_brotli(Path(real))
+        return uses_brotli(Path(real))
     except OSError:
         return False
 
 
-def _draw_page(pg: Any, pages: int, scale: float) -> Drawn:
+def _draw_page(pg: PdfPage, pages: int, scale: float) -> Drawn:
     """Pixels, then each character's box moved into the image's pixels (the page's own rotation applied).
     A page extraction took for a scan (few words and an image, extract/pdf.py) is marked by OCR instead."""
     import pypdfium2.raw as pdfium_c
@@ -111,7 +115,7 @@ def _draw_page(pg: Any, pages: int, scale: float) -> Drawn:
         n = textpage.count_chars()
         chars = [chr(pdfium_c.FPDFText_GetUnicode(textpage, i)) for i in range(n)]
         boxes = tuple(_char_box(textpage, i, ch) for i, ch in enumerate(chars))
-        scanned = len("".join(chars).split()) < SCAN_MAX_WORDS and _has_image(pg)
+        scanned = len("".join(chars).split()) < SCAN_MAX_WORDS and has_image(pg)
     finally:
         textpage.close()
         pg.close()

@@ -13,15 +13,18 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from .errors import ExtractionError, JinaSearchError
 from .extract.image import ImageExtractor
 from .page_cache import PageCache
 from .pagemarks import Layout, Placement, find_terms, locate, pixel_boxes, terms_of
 from .scan import fs_path
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
 
 __all__ = [
     "PAGE_SUFFIXES",
@@ -181,7 +184,7 @@ def _ocr_layout(
 
     known = cache.read(stamp) if cache is not None else None
     if known is None and ocr:
-        image, size, per_unit = _source(real).ocr_image(real, page)
+        image, size, per_unit = _source(real)(real, page)
         known = read_marks(image, size, per_unit)
         passing = (OcrUnavailableError, OcrTimeoutError, OcrCrashedError)
         if cache is not None and not isinstance(known.error, passing):
@@ -238,11 +241,12 @@ def _draw(real: str, page: int, scale: float, stamp: tuple[Any, ...], cache: Pag
     return page_image.draw(frame, scale)
 
 
-def _source(real: str) -> Any:
-    """The module that gives OCR this kind of file's page: page_image.py for an image, else page_pdf.py."""
+def _source(real: str) -> Callable[[str, int], tuple[Image, tuple[float, float], float]]:
+    """What gives OCR this kind of file's page (its image, its size in its own units, pixels a unit):
+    page_image.py's ocr_image for an image, else page_pdf.py's."""
     from . import page_image, page_pdf
 
-    return page_image if real.lower().endswith(IMAGE_SUFFIXES) else page_pdf
+    return page_image.ocr_image if real.lower().endswith(IMAGE_SUFFIXES) else page_pdf.ocr_image
 
 
 def _boxes(layout: Layout, ranges: Sequence[tuple[int, int]], scale: float) -> tuple[Box, ...]:

@@ -15,13 +15,16 @@ import logging
 import mmap
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ExtractionError
 from .base import check_size
 from .outline import OutlineEntry
 from .parts import Collector
 from .scanned import SCAN_MAX_WORDS
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
 
 # pypdf is chatty about every malformed object; the file's fate is reported once, by us. (Some of its
 # messages are logged at ERROR, so only CRITICAL passes.)
@@ -54,7 +57,7 @@ class PdfExtractor:
         except ImportError:  # a build without PDFium: pypdf does the whole job
             _pypdf(path, sink)
             return
-        if _uses_brotli(path):
+        if uses_brotli(path):
             # PDFium (pypdfium2 5.x) has no /BrotliDecode: such pages come out blank, the file "without
             # text". pypdf decodes them with the brotli package (a dependency for this reason).
             _pypdf(path, sink)
@@ -75,7 +78,7 @@ class PdfExtractor:
         _pypdf(path, sink, why=why)
 
 
-def _uses_brotli(path: Path) -> bool:
+def uses_brotli(path: Path) -> bool:
     """Whether some stream of the file is Brotli-compressed: a stream's dictionary, where its filter
     is named, is never itself compressed, so the name is in the raw bytes (found at memory speed)."""
     with path.open("rb") as fh:
@@ -99,9 +102,9 @@ def _pdfium_pages(pdf: Any, sink: Collector) -> None:
             textpage = page.get_textpage()
             raw = textpage.get_text_bounded()
             textpage.close()
-            if len(raw.split()) < SCAN_MAX_WORDS and _has_image(page):
+            if len(raw.split()) < SCAN_MAX_WORDS and has_image(page):
                 # A scanned page: OCR now, an earlier OCR of these bytes, or noted for the OCR pass.
-                sink.scanned(i + 1, functools.partial(_render, page))
+                sink.scanned(i + 1, functools.partial(render_for_ocr, page))
                 raw = None
             page.close()
         except Exception:  # noqa: BLE001 - one broken page must not cost the others
@@ -113,13 +116,14 @@ def _pdfium_pages(pdf: Any, sink: Collector) -> None:
     _check_pages(n, bad)
 
 
-def _has_image(page: Any) -> bool:
+def has_image(page: Any) -> bool:
+    """Whether a PDFium page holds an image (within forms, 3 deep): with few words, a scan for OCR."""
     import pypdfium2.raw as pdfium_c
 
     return next(iter(page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=3)), None) is not None
 
 
-def _render(page: Any) -> Any:
+def render_for_ocr(page: Any) -> Image:
     """A page as a grayscale image for OCR: at OCR_DPI, or fewer pixels for a huge page (a poster)."""
     width, height = page.get_size()  # points, 1/72 inch
     scale = min(OCR_DPI / 72, (OCR_MAX_PIXELS / max(1.0, width * height)) ** 0.5)
