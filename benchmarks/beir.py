@@ -131,7 +131,7 @@ def evaluate(
     return out
 
 
-def main(argv: list[str] | None = None) -> int:
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("dataset", type=Path)
     ap.add_argument("--model", default=os.environ.get("JINASEARCH_MODEL"))
@@ -142,7 +142,58 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--late-chunking", action=argparse.BooleanOptionalAction, default=None)
     ap.add_argument("--late-window", type=int, default=DEFAULT_LATE_WINDOW)
     ap.add_argument("--late-place-lines", action=argparse.BooleanOptionalAction, default=True)
-    args = ap.parse_args(argv)
+    return ap.parse_args(argv)
+
+
+def sweep_lexical(
+    searcher: Searcher,
+    queries: dict[str, str],
+    qrels: dict[str, dict[str, int]],
+    paths: dict[str, str],
+    weights: str,
+) -> dict[float, float]:
+    """Hybrid nDCG@10 at each of the comma-separated LEXICAL_WEIGHT values (the default restored after)."""
+    sweep: dict[float, float] = {}
+    default = fusion.LEXICAL_WEIGHT
+    for w in (float(x) for x in weights.split(",")):
+        fusion.LEXICAL_WEIGHT = w
+        sweep[w] = evaluate(searcher, queries, qrels, paths, ("hybrid",))["hybrid"]["ndcg@10"]
+    fusion.LEXICAL_WEIGHT = default
+    return sweep
+
+
+def report(
+    dataset: str,
+    documents: int,
+    passages: int,
+    index_s: float,
+    results: dict[str, dict[str, float]],
+    sweep: dict[float, float],
+    json_out: Path | None,
+) -> None:
+    print(f"{dataset}: {documents} documents, {passages} passages, indexing {index_s:.1f} s")
+    print(f"{'mode':<9} {'nDCG@10':>8} {'R@10':>6} {'MRR@10':>7} {'p50 ms':>7} {'p95 ms':>7}")
+    for mode, r in results.items():
+        print(
+            f"{mode:<9} {r['ndcg@10']:8.3f} {r['recall@10']:6.3f} {r['mrr@10']:7.3f} "
+            f"{r['p50_ms']:7.1f} {r['p95_ms']:7.1f}"
+        )
+    if sweep:
+        print("hybrid nDCG@10 by LEXICAL_WEIGHT: " + "  ".join(f"{w:g}: {v:.3f}" for w, v in sweep.items()))
+    if json_out:
+        body = {
+            "dataset": dataset,
+            "documents": documents,
+            "passages": passages,
+            "index_s": index_s,
+            "results": results,
+            "sweep": sweep,
+        }
+        json_out.write_text(json.dumps(body, indent=2))
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
     recipe = (
         None
         if args.late_chunking is None
@@ -160,38 +211,10 @@ def main(argv: list[str] | None = None) -> int:
     searcher = Searcher(settings)
     searcher.search("warm up", k=1, mode="semantic")  # load the model outside the timings
     results = evaluate(searcher, queries, qrels, paths, tuple(args.modes.split(",")))
-    sweep: dict[float, float] = {}
-    if args.sweep:
-        default = fusion.LEXICAL_WEIGHT
-        for w in (float(x) for x in args.sweep.split(",")):
-            fusion.LEXICAL_WEIGHT = w
-            sweep[w] = evaluate(searcher, queries, qrels, paths, ("hybrid",))["hybrid"]["ndcg@10"]
-        fusion.LEXICAL_WEIGHT = default
+    sweep = sweep_lexical(searcher, queries, qrels, paths, args.sweep) if args.sweep else {}
     passages = searcher.store.counts().passages
     searcher.close()
-    print(f"{args.dataset.name}: {len(paths)} documents, {passages} passages, indexing {index_s:.1f} s")
-    print(f"{'mode':<9} {'nDCG@10':>8} {'R@10':>6} {'MRR@10':>7} {'p50 ms':>7} {'p95 ms':>7}")
-    for mode, r in results.items():
-        print(
-            f"{mode:<9} {r['ndcg@10']:8.3f} {r['recall@10']:6.3f} {r['mrr@10']:7.3f} "
-            f"{r['p50_ms']:7.1f} {r['p95_ms']:7.1f}"
-        )
-    if sweep:
-        print("hybrid nDCG@10 by LEXICAL_WEIGHT: " + "  ".join(f"{w:g}: {v:.3f}" for w, v in sweep.items()))
-    if args.json:
-        args.json.write_text(
-            json.dumps(
-                {
-                    "dataset": args.dataset.name,
-                    "documents": len(paths),
-                    "passages": passages,
-                    "index_s": index_s,
-                    "results": results,
-                    "sweep": sweep,
-                },
-                indent=2,
-            )
-        )
+    report(args.dataset.name, len(paths), passages, index_s, results, sweep, args.json)
     return 0
 
 
