@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -10,7 +11,8 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
-from PySide6.QtCore import QSettings  # noqa: E402
+from PySide6.QtCore import QCoreApplication, QEvent, QSettings  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from jinasearch.gui.threads import running_threads  # noqa: E402
 from jinasearch.gui.window import MainWindow  # noqa: E402
@@ -25,6 +27,24 @@ def no_threads_left() -> Iterator[None]:
     left = running_threads()
     left += [t.name for t in threading.enumerate() if t.name.startswith("jinasearch-") and t.is_alive()]
     assert left == [], f"threads still running after the test: {left}"
+
+
+@pytest.fixture(autouse=True)
+def delete_qt_leftovers() -> Iterator[None]:
+    """Delete what a test leaves of Qt on the GUI thread, now: pytest-qt's deleteLater of the test's widgets
+    is never run by the bare processEvents between tests, and a window's parentless QObjects (its Controller,
+    the workers) wait for Python's cycle collector, which may run on any thread, tests later. A window freed
+    on another thread corrupts Qt's state: the full suite crashed in pytest-qt's processEvents before a
+    non-GUI test, long after the GUI tests had run."""
+    yield  # torn down last (autouse, set up first): after make_window's shutdown and pytest-qt's close
+    for w in QApplication.topLevelWidgets():
+        if w.parent() is not None:  # a menu or popup: deleted with its window
+            continue
+        w.close()
+        w.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    gc.collect()  # the wrappers' cycles, on this thread: what they own is deleted here, not on a worker
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 @pytest.fixture
