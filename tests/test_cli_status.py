@@ -92,7 +92,10 @@ def test_an_index_made_with_late_chunking_by_the_real_model(capsys, minilm_path:
     capsys.readouterr()
     text, info = status(capsys, *data)
     assert "vectors: late chunking, windows of 256 tokens" in text
-    assert info["recipe"] == {"late": True, "window": 256, "place_lines": True} and info["embedded"] == info["passages"] > 0
+    assert (
+        info["recipe"] == {"late": True, "window": 256, "place_lines": True}
+        and info["embedded"] == info["passages"] > 0
+    )
 
 
 def test_waiting_scans_say_what_reads_them(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -273,15 +273,13 @@ class MainWindow(QMainWindow):
         elif self.banner.key == "open":
             actions.copy_said_path(self.banner)
 
-    # -- settings ---------------------------------------------------------------------------------
+    # -- settings and window state -------------------------------------------------------------------
 
     def open_settings(self) -> None:
         c = self.controller
         new = SettingsDialog.ask(c.prefs, str(c.data_dir), self, index=c.status.next_recipe)
         if new is not None:
             c.apply_prefs(new)
-
-    # -- window state -----------------------------------------------------------------------------
 
     def _restore(self) -> None:
         helpers.restore_layout(self.qsettings, self, self.splitter)
