@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -43,6 +43,9 @@ class DecodedImage:
         return self.image.width * self.image.height * len(self.image.getbands())
 
 
+V = TypeVar("V")
+
+
 class PageCache:
     """Rendered pages, least recently shown evicted first, at most `max_bytes` of pixels; what OCR read
     on pages without a text layer (the last CACHE_READ_PAGES); image frames decoded (`decoded_bytes`)."""
@@ -57,11 +60,15 @@ class PageCache:
         self._lock = threading.Lock()
 
     def get(self, key: tuple[Any, ...]) -> Drawn | None:
+        return self._touch(self._pages, key)
+
+    def _touch(self, table: OrderedDict[tuple[Any, ...], V], key: tuple[Any, ...]) -> V | None:
+        """`table`'s entry for `key`, marked the most recently used, or None."""
         with self._lock:
-            drawn = self._pages.get(key)
-            if drawn is not None:
-                self._pages.move_to_end(key)
-            return drawn
+            found = table.get(key)
+            if found is not None:
+                table.move_to_end(key)
+            return found
 
     def put(self, key: tuple[Any, ...], drawn: Drawn) -> None:
         # A page taking over a quarter of the cache would evict most of the others for itself.
@@ -78,11 +85,7 @@ class PageCache:
 
     def read(self, key: tuple[Any, ...]) -> OcrMarks | None:
         """What OCR read on the page `key` names (file, stamp, page), if it has."""
-        with self._lock:
-            marks = self._read.get(key)
-            if marks is not None:
-                self._read.move_to_end(key)
-            return marks
+        return self._touch(self._read, key)
 
     def put_read(self, key: tuple[Any, ...], marks: OcrMarks) -> None:
         with self._lock:
@@ -92,11 +95,7 @@ class PageCache:
 
     def decoded(self, key: tuple[Any, ...]) -> DecodedImage | None:
         """The decoded frame of the image page `key` names (file, stamp, page), if kept."""
-        with self._lock:
-            frame = self._decoded.get(key)
-            if frame is not None:
-                self._decoded.move_to_end(key)
-            return frame
+        return self._touch(self._decoded, key)
 
     def put_decoded(self, key: tuple[Any, ...], frame: DecodedImage) -> None:
         """Keep `frame`; the newest is kept even over the budget (it is the one being zoomed)."""

@@ -125,18 +125,21 @@ def test_without_tesseract_the_page_is_shown_unmarked_with_the_reason(
     assert render_page(str(scan), 2, scale=1.0, passage=PASSAGE, cache=cache).marks == "reading"
 
 
+def stand_in_tesseract(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, then: str) -> Path:
+    """A tesseract that knows English, notes each run in the file it returns, then does `then`."""
+    runs = tmp_path / "runs"
+    script = tmp_path / "tesseract"
+    script.write_text(f'#!/bin/sh\nif [ "$1" = --list-langs ]; then echo eng; exit 0; fi\necho run >> {runs}\n{then}\n')
+    script.chmod(0o755)
+    monkeypatch.setattr(ocr, "_ENGINES", {"tesseract": tess.TesseractEngine(script)})
+    return runs
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="the stand-in tesseract is a shell script")
 def test_a_failing_tesseract_leaves_the_page_unmarked_and_is_not_run_again(
     scan: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    runs = tmp_path / "runs"
-    script = tmp_path / "tesseract"
-    script.write_text(
-        '#!/bin/sh\nif [ "$1" = --list-langs ]; then echo eng; exit 0; fi\n'
-        f"echo run >> {runs}\necho 'Error in pixReadMem' >&2; exit 1\n"
-    )
-    script.chmod(0o755)
-    monkeypatch.setattr(ocr, "_ENGINES", {"tesseract": tess.TesseractEngine(script)})
+    runs = stand_in_tesseract(tmp_path, monkeypatch, "echo 'Error in pixReadMem' >&2; exit 1")
     cache = PageCache()
     page = render_page(str(scan), 2, scale=1.0, passage=PASSAGE, cache=cache, ocr=True)
     assert page.marks == "unread" and isinstance(page.unread, ExtractionError) and "pixReadMem" in str(page.unread)
@@ -149,13 +152,7 @@ def test_a_tesseract_killed_on_a_busy_machine_is_tried_again_at_the_next_showing
     scan: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A crash says more about the machine than the page (as indexing's OCR pass judges it): not kept."""
-    runs = tmp_path / "runs"
-    script = tmp_path / "tesseract"
-    script.write_text(
-        f'#!/bin/sh\nif [ "$1" = --list-langs ]; then echo eng; exit 0; fi\necho run >> {runs}\nkill -9 $$\n'
-    )
-    script.chmod(0o755)
-    monkeypatch.setattr(ocr, "_ENGINES", {"tesseract": tess.TesseractEngine(script)})
+    runs = stand_in_tesseract(tmp_path, monkeypatch, "kill -9 $$")
     cache = PageCache()
     page = render_page(str(scan), 2, scale=1.0, passage=PASSAGE, cache=cache, ocr=True)
     assert page.marks == "unread" and isinstance(page.unread, ocr.OcrCrashedError)
