@@ -15,6 +15,10 @@ from ..store import Store, VectorIndex, open_vectors
 
 # Sentence vectors kept for re-running or refining a query (a few MB with a 512-d model).
 SENTENCE_CACHE = 20_000
+# Sentences put to the model per call, shortest first: a batch is padded to its longest sentence, so
+# one batch of 30 costs every sentence the price of the longest; groups of 8 by length cut the
+# encode by a third on two cores (docs/benchmarks.md, "Best sentences").
+SENTENCE_BATCH = 8
 
 
 class Binding:
@@ -56,9 +60,10 @@ class Binding:
         """Sentence vectors through a small LRU cache: re-running or refining a query reuses them."""
         emb = self.embedder
         assert emb is not None
-        missing = [t for t in dict.fromkeys(texts) if t not in self._sentences]
-        if missing:
-            for t, v in zip(missing, emb.encode(missing)):
+        missing = sorted((t for t in dict.fromkeys(texts) if t not in self._sentences), key=len)
+        for at in range(0, len(missing), SENTENCE_BATCH):
+            group = missing[at : at + SENTENCE_BATCH]
+            for t, v in zip(group, emb.encode(group)):
                 self._sentences[t] = v
         out = np.stack([self._sentences[t] for t in texts]) if texts else np.zeros((0, emb.dim), np.float32)
         for t in texts:
