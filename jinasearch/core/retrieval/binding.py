@@ -17,7 +17,7 @@ from ..store import Store, VectorIndex, open_vectors
 SENTENCE_CACHE = 20_000
 # Sentences put to the model per call, shortest first: a batch is padded to its longest sentence, so
 # one batch of 30 costs every sentence the price of the longest; groups of 8 by length cut the
-# encode by a third on two cores (docs/benchmarks.md, "Best sentences").
+# encode by a fifth (p50) to a quarter (p95) on two cores (docs/benchmarks.md, "Best sentences").
 SENTENCE_BATCH = 8
 
 

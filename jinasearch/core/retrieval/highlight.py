@@ -20,8 +20,9 @@ SENTENCES_BY_MEANING = 16
 # (at least SENTENCES_PER_PASSAGE each), so a page of paraphrase hits costs what a page of keyword
 # hits does, not five times that.
 SENTENCE_BUDGET = 30
-# The start of a sentence the model reads for it: the hits' sentences are encoded in one batch,
-# padded to the longest, so one 150-token run (a code block, a table) cost the price of all of them.
+# The start of a sentence the model reads for it: the hits' sentences are encoded in batches padded
+# to their longest (retrieval/binding.py), so one 150-token run (a code block, a table) would cost
+# the price of its whole batch.
 SENTENCE_CHARS = 300
 
 
@@ -94,7 +95,7 @@ def best_sentences(
     """For each passage, the sentence whose embedding is closest to the query's: one batched encode
     over the sentences holding the most query words, at most SENTENCES_PER_PASSAGE of them (the
     earliest first), or over its first sentences when none holds one, as many as SENTENCE_BUDGET
-    leaves them (at most SENTENCES_BY_MEANING). Encoding every sentence cost 0.40 s (p50)
+    leaves them (at most SENTENCES_BY_MEANING). Encoding every sentence cost four times as much
     for 10 docs-dev passages on two cores, and picked the sentence holding the verbatim answer no
     more often than this (docs/benchmarks.md, "Best sentences")."""
     chosen: list[list[Span]] = []
