@@ -18,9 +18,10 @@ from .lock import empty_or_filling
 from .models import MODES, Evidence, Filters, Hit, Mode
 from .policy import model_key
 from .retrieval.binding import Binding, load_model
-from .retrieval.floor import floor_for, is_close
+from .retrieval.floor import floor_for
 from .retrieval.fresh import FreshVectors
-from .retrieval.grouping import fold_copies, group_by_file, hit_from
+from .retrieval.grouping import fold_copies, hit_from
+from .retrieval.growth import Round, best_files, other_files
 from .retrieval.highlight import Span, best_sentences, lexical_best_sentence
 from .retrieval.hybrid import Fresh, Rounds, hybrid
 from .retrieval.keyword import DF_CAP, KeywordAnswer, KeywordRetriever, candidate_terms, doc_freq, fts_query
@@ -164,7 +165,13 @@ class Searcher:
             if self._fresh is not None:
                 self._fresh.start()
             rounds = Rounds()
-            found = self._files(parsed, k, per_file, mode, filters or None, weak, rounds)
+            floor = floor_for(self.model) if mode != "keyword" else None
+            n = max(CANDIDATES, 2 * k * per_file)
+
+            def rank(n: int, known: np.ndarray | None, before: Mapping[int, int] | None) -> Round:
+                return self._rank(parsed, n, mode, filters or None, known, rounds, before)
+
+            found = best_files(rank, n, k, per_file, floor, weak, rounds, GROW_ROUNDS)
             picked, sources, qvec, evidence, weak_ids = found
             if qvec is not None:
                 self._last = (parsed.typed, qvec, self._binding)
@@ -178,42 +185,20 @@ class Searcher:
             ]
             return fold_copies(marked(hits, parsed, highlight), self.store.copies, rounds.copies)
 
-    def _files(
-        self, q: ParsedQuery, k: int, per_file: int, mode: Mode, filters: Filters | None, weak: bool, rounds: Rounds
-    ) -> tuple[
-        list[tuple[HitRow, float]], dict[int, tuple[str, ...]], np.ndarray | None, dict[int, Evidence], set[int]
-    ]:
-        """The best `k` files with their passages; the weak ones (retrieval/floor.py) left out, or put
-        after every close one with `weak`. Candidates are counted in passages: when one long document
-        fills them all and fewer than `k` files come out, the pool grows (at most GROW_ROUNDS times)."""
-        n = max(CANDIDATES, 2 * k * per_file)
-        model_floor = floor_for(self.model) if mode != "keyword" else None
-        qvec: np.ndarray | None = None  # embedded in the first round, reused by the next
-        for _round in range(GROW_ROUNDS + 1):
-            ranked, rows, sources, qvec, evidence = self._rank(q, n, mode, filters, qvec, rounds)
-            floor = model_floor if qvec is not None else None
-            weak_ids = {pid for pid, ev in evidence.items() if floor is not None and not is_close(ev, floor)}
-            close = [(pid, s) for pid, s in ranked if pid not in weak_ids]
-            picked = group_by_file(
-                close + ([(p, s) for p, s in ranked if p in weak_ids] if weak else []), rows, k, per_file, rounds.copies
-            )
-            if len({row.doc_id for row, _ in picked}) >= k or len(ranked) < n:
-                break
-            n *= 4
-        return picked, sources, qvec, evidence, weak_ids
-
     def _rank(
-        self, q: ParsedQuery, n: int, mode: Mode, filters: Filters | None, known: np.ndarray | None, rounds: Rounds
-    ) -> tuple[
-        list[tuple[int, float]],
-        Mapping[int, HitRow],
-        dict[int, tuple[str, ...]],
-        np.ndarray | None,
-        dict[int, Evidence],
-    ]:
+        self,
+        q: ParsedQuery,
+        n: int,
+        mode: Mode,
+        filters: Filters | None,
+        known: np.ndarray | None,
+        rounds: Rounds,
+        before: Mapping[int, int] | None = None,
+    ) -> Round:
         """(ranked (id, score), rows of the candidates read so far, each id's sources, query vector, and
         the evidence of each candidate when there is a query vector). `known`: the query's vector
-        from an earlier round, not embedded again; `rounds`: the rows and word evidence it read."""
+        from an earlier round, not embedded again; `rounds`: the rows and word evidence it read;
+        `before`: that round's candidates (id -> document), kept, with passages of other documents only."""
         # The keyword query runs on a second thread while the query is embedded and FAISS searched:
         # SQLite, torch and FAISS all release the GIL, so on two cores the retrievers overlap.
         keyword_job: Future[KeywordAnswer] | None = None
@@ -226,6 +211,9 @@ class Searcher:
                 qvec, dense = self._dense(q.text, n, filters, known, hybrid=mode == "hybrid")
         finally:
             keyword, freqs = keyword_job.result() if keyword_job is not None else ([], {})
+        rounds.short = len({i for i, _ in dense} | {i for i, _ in keyword}) < n
+        if before is not None:
+            dense, keyword = other_files((dense, keyword), before, self.store.docs_of)
         rows: Mapping[int, HitRow] = {}
         evidence: dict[int, Evidence] = {}
         if mode == "semantic":

@@ -24,6 +24,7 @@ class Rounds:
     rows: dict[int, HitRow] = field(default_factory=dict)
     words: WordMemo = field(default_factory=WordMemo)
     copies: dict[int, list[str]] = field(default_factory=dict)  # grouping.py: files of copies left out
+    short: bool = False  # the last round's retrievers found fewer than asked: a larger pool holds no more
 
 
 def hybrid(

@@ -103,6 +103,13 @@ class Reads(Connected):
         q = sql.HITS_FOR.format(ids=",".join("?" * len(ids)))
         return {r[0]: HitRow(*r[:-1], lexical=bool(r[-1])) for r in self.conn.execute(q, list(ids))}
 
+    def docs_of(self, ids: Sequence[int]) -> dict[int, int]:
+        """Each passage id's document id: a read of the passages' b-tree alone, no text."""
+        if not ids:
+            return {}
+        q = sql.DOCS_OF.format(ids=",".join("?" * len(ids)))
+        return {int(pid): int(doc) for pid, doc in self.conn.execute(q, list(ids))}
+
     def copies(self, ids: Sequence[int]) -> dict[int, list[str]]:
         """For each passage id, the paths of the other documents holding the same passage, by path."""
         out: dict[int, list[str]] = {}

@@ -443,6 +443,7 @@ HITS_FOR = """
     FROM passages p JOIN documents d ON d.id = p.doc_id WHERE p.id IN ({ids})
 """
 PASSAGE_COUNT = "SELECT COUNT(*) FROM passages"
+DOCS_OF = "SELECT id, doc_id FROM passages WHERE id IN ({ids})"
 # Other files holding a passage's exact text (the same hash: what the model embeds, its place included).
 COPIES_OF = """
     SELECT DISTINCT p.id, d.path FROM passages p
