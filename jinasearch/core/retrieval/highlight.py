@@ -11,15 +11,16 @@ from ..language import query_terms, sentences, stem, words
 
 Span = tuple[int, int]
 SentenceEncoder = Callable[[Sequence[str]], np.ndarray]
-# Sentences a passage puts to the model when its best sentence is chosen (see best_sentences).
-SENTENCES_PER_PASSAGE = 3
+# Sentences a passage puts to the model when its best sentence is chosen (see best_sentences): 2 marked
+# as many answers right on docs-dev as 3, for a third less model time (docs/benchmarks.md, "Best sentences").
+SENTENCES_PER_PASSAGE = 2
 # ... and when no sentence of it holds a query word (a paraphrase: what the model is there for), the
 # first this many at most; a 200-token passage has 8-15 sentences.
 SENTENCES_BY_MEANING = 16
 # Sentences one call puts to the model in all: those passages share what the others leave of it
 # (at least SENTENCES_PER_PASSAGE each), so a page of paraphrase hits costs what a page of keyword
 # hits does, not five times that.
-SENTENCE_BUDGET = 30
+SENTENCE_BUDGET = 20
 # The start of a sentence the model reads for it: the hits' sentences are encoded in batches padded
 # to their longest (retrieval/binding.py), so one 150-token run (a code block, a table) would cost
 # the price of its whole batch.

@@ -122,7 +122,7 @@ def test_passages_without_query_words_share_the_calls_budget() -> None:
 
     filler = [" ".join(f"Sentence {p}{n} talks about nothing much." for n in range(12)) for p in "abcdefghij"]
     best_sentences(filler, "volcano lava", emb.encode_query("volcano lava"), encode)
-    assert len(seen) == SENTENCE_BUDGET  # ten passages of twelve sentences: three each, not all 120
+    assert len(seen) == SENTENCE_BUDGET  # ten passages of twelve sentences: two each, not all 120
     seen.clear()
     best_sentences(filler[:1], "volcano lava", emb.encode_query("volcano lava"), encode)
     assert len(seen) == 12  # one alone: all of its sentences (up to SENTENCES_BY_MEANING)
