@@ -5,9 +5,9 @@ of that manual and fewer than `k` files. The pool then grows x4, twice at most. 
 every candidate of the round before and adds only passages of *other* documents: what the user
 lacks then is more files, and the documents already in the pool have had 200 of their passages
 scored. Scoring their passages 200-800 as well cost the slow docs-dev questions (gnuplot, bash)
-~1,400 passages and a third of their search time, and never changed which file ranked where nor
-which passage answered (docs/benchmarks.md, "Desktop app"). The first grown round is not limited:
-limited, it changed the passage shown for a file on 4 of the 48 questions.
+~1,400 passages and a third of their search time; without them, 2 of the 48 lists differ in their
+lower files and no metric moves (docs/benchmarks.md, "Desktop app"). The first grown round is not
+limited: limited, it changed the passage shown for a file on 4 of the 48 questions.
 """
 
 from __future__ import annotations
