@@ -44,9 +44,8 @@ def best_files(
     before: dict[int, int] | None = None  # the candidates of the round before the last, by document
     for left in range(rounds_left, -1, -1):
         ranked, rows, sources, qvec, evidence = rank(n, qvec, before)
-        weak_ids = {
-            pid for pid, ev in evidence.items() if qvec is not None and floor is not None and not is_close(ev, floor)
-        }
+        gate = floor if qvec is not None else None  # words alone (no query vector): nothing is weak
+        weak_ids = {pid for pid, ev in evidence.items() if gate is not None and not is_close(ev, gate)}
         close = [(pid, s) for pid, s in ranked if pid not in weak_ids]
         picked = group_by_file(
             close + ([(p, s) for p, s in ranked if p in weak_ids] if weak else []), rows, k, per_file, rounds.copies
