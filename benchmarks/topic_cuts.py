@@ -1,15 +1,16 @@
-"""Re-cut an existing index with topic cuts (core/topics.py, core/indexing/topic_cut.py), through the
-app's own re-cut (indexing/recut.py: new passages embedded, then swapped in per group of documents).
+"""Re-cut an existing index with topic cuts (core/topics.py), through the app's own topic pass
+(indexing/topic_pass.py, what `jinasearch index --topic-cuts` runs after reading): each document cut
+anew, its new passages embedded, then swapped in per group of documents.
 
     python benchmarks/topic_cuts.py --data COPY_OF_AN_INDEX [--share 0.2] [--window 2] [--model PATH]
     python benchmarks/docs_dev.py --data COPY_OF_AN_INDEX --reuse --no-baselines --out OUT.json
 
-Give a copy: the index is changed in place. Sentence vectors come from MiniLM's token vectors pooled in
-the document's windows (LateRunner, 512 tokens, the passages' bare text); the passages are packed as
-the index's settings say (200 tokens, 32 shared) and end early at a topic boundary once they hold a
-quarter of that. The new passages get vectors as the index's recipe makes them (naive or late). Prints
-passages before / after and the time of the two model passes together (sentences, then passages).
-Topic cuts are not yet a run option of the app: this is how they were measured (docs/benchmarks.md).
+Give a copy: the index is changed in place. Sentence vectors come from the model's token vectors pooled
+in the document's windows (1,024 tokens, capped at MiniLM's 512; the sentences' bare text); the passages
+are packed as the index's settings say (200 tokens, 32 shared) and end early at a topic boundary once
+they hold a quarter of that. The new passages get vectors as the index's recipe makes them (naive or
+late). Prints passages before / after and the time of the two model passes together (sentences, then
+passages). `--share` / `--window` other than the defaults measure what the app does not offer.
 """
 
 from __future__ import annotations
@@ -25,12 +26,9 @@ from common import load_avg, log
 from jinasearch.core.config import DEFAULT_EMBED_CAP, Recipe, Settings
 from jinasearch.core.control import Control
 from jinasearch.core.embed import load_embedder
-from jinasearch.core.embed.base import token_embedder
 from jinasearch.core.indexing.budget import EmbedPolicy
 from jinasearch.core.indexing.embedding import make_encoder
-from jinasearch.core.indexing.late import LateRunner
-from jinasearch.core.indexing.recut import recut_all
-from jinasearch.core.indexing.topic_cut import TopicChunking
+from jinasearch.core.indexing.topic_pass import topic_pass
 from jinasearch.core.store import Store
 from jinasearch.core.topics import TOPIC_SHARE, TOPIC_WINDOW
 
@@ -49,27 +47,16 @@ def main(argv: list[str] | None = None) -> int:
     if model is None:
         ap.error(f"{args.data} holds no index with a model")
     emb = load_embedder(model)
-    tokens = token_embedder(emb)
-    if tokens is None:
-        ap.error(f"'{model}' gives no token vectors")
     control = Control()
-    runner = LateRunner(tokens, control, 512, place_lines=False)
-    cutting = TopicChunking(
-        emb.tokenizer,
-        settings.chunk_tokens,
-        settings.overlap_tokens,
-        runner=runner,
-        share=args.share,
-        window=args.window,
-    )
     encoder = make_encoder(emb, control, store, Recipe.from_key(store.recipe()))
     policy = EmbedPolicy(DEFAULT_EMBED_CAP, frozenset(f.id for f in store.folders() if f.embed_data))
+    steps = topic_pass(store, settings, encoder, policy, share=args.share, window=args.window)
     before = store.conn.execute("SELECT COUNT(*) FROM passages").fetchone()[0]
     log(
         f"{args.data}: {before:,} passages, recipe {store.recipe()}, share {args.share}, window {args.window}; load {load_avg()}"
     )
     t0 = time.monotonic()
-    for step in recut_all(store, cutting, encoder, policy):
+    for step in steps:
         if step.done % 64 < 32 or step.done == step.total:
             log(f"  {step.done}/{step.total} documents, {time.monotonic() - t0:.0f} s")
     after = store.conn.execute("SELECT COUNT(*) FROM passages").fetchone()[0]

@@ -155,6 +155,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
             "chunk_tokens": args.chunk_tokens,
             "overlap_tokens": args.overlap_tokens,
             "section_cuts": args.section_cuts,
+            "topic_cuts": args.topic_cuts,
             "excludes": tuple(args.exclude),
             "default_excludes": not args.no_default_excludes,
             "device": args.device,

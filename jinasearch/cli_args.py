@@ -116,7 +116,7 @@ def add_budget_args(p: argparse.ArgumentParser) -> None:
 
 def add_passage_args(p: argparse.ArgumentParser) -> None:
     """How files are cut into passages (core/chunk.py) and how passages become vectors (core/embed/late.py)."""
-    from .core.config import DEFAULT_CHUNK_TOKENS, DEFAULT_OVERLAP_TOKENS, DEFAULT_SECTION_CUTS
+    from .core.config import DEFAULT_CHUNK_TOKENS, DEFAULT_OVERLAP_TOKENS, DEFAULT_SECTION_CUTS, DEFAULT_TOPIC_CUTS
 
     p.add_argument("--chunk-tokens", type=positive, default=DEFAULT_CHUNK_TOKENS, help="passage size in model tokens")
     p.add_argument(
@@ -128,6 +128,14 @@ def add_passage_args(p: argparse.ArgumentParser) -> None:
         default=DEFAULT_SECTION_CUTS,
         help="start a new passage at every heading, however short the section before it (default: "
         f"{'on' if DEFAULT_SECTION_CUTS else 'off'}: a short section stays with its neighbours)",
+    )
+    p.add_argument(
+        "--topic-cuts",
+        action=argparse.BooleanOptionalAction,
+        default=DEFAULT_TOPIC_CUTS,
+        help="also end passages where a document's subject changes, judged by the model once files are read: "
+        "every document of the index not cut so yet is cut again, at one more model pass over its text (a "
+        f"file a later run without it reads again is cut as usual; default: {'on' if DEFAULT_TOPIC_CUTS else 'off'})",
     )
     add_recipe_args(p)
 

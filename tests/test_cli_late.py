@@ -83,6 +83,18 @@ def test_a_served_model_with_late_chunking_is_refused_before_the_server_is_asked
     assert recorded(tmp_path / "data", "model") is None  # nothing recorded for the refused recipe
 
 
+def test_topic_cuts_are_a_run_option_refused_for_a_served_model(
+    docs: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert settings_from(build_parser().parse_args(["index", str(docs), "--topic-cuts"])).topic_cuts
+    assert not settings_from(build_parser().parse_args(["index", str(docs)])).topic_cuts
+    url = f"http://127.0.0.1:{closed_port()}"
+    code = main(["index", str(docs), "--server", url, "--model", "all-minilm", "--topic-cuts", "--no-progress"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and err[-1].startswith("jinasearch: error: topic cuts read")
+    assert "without --topic-cuts" in err[-1] and "cannot reach" not in "\n".join(err)
+
+
 def embedded(out: str) -> tuple[int, int]:
     """(passages added, passages embedded) from `index`'s summary line."""
     m = re.search(r"(\d+) passages added, (\d+) embedded", out)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from .config import DEFAULT_CHUNK_TOKENS, DEFAULT_OVERLAP_TOKENS, DEFAULT_SECTION_CUTS
 from .language import sentences
@@ -255,6 +255,8 @@ class Chunking:
     max_tokens: int = DEFAULT_CHUNK_TOKENS
     overlap_tokens: int = DEFAULT_OVERLAP_TOKENS
     section_cuts: bool = DEFAULT_SECTION_CUTS
+    # Whether `cut` finds topic boundaries itself (indexing/topic_cut.py: with the model).
+    topic_cuts: ClassVar[bool] = False
 
     @classmethod
     def of(cls, settings: Settings, tokenizer: Tokenizer) -> Chunking:

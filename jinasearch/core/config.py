@@ -54,6 +54,10 @@ DEFAULT_OVERLAP_TOKENS = 32
 # Section cuts: a heading always starts a new passage, however short the section before it (off: a
 # short section stays with its neighbours, core/chunk.py: MIN_FILL). Measured in docs/benchmarks.md, "Late chunking".
 DEFAULT_SECTION_CUTS = False
+# Topic cuts: passages also end where the subject changes, judged from the model's sentence vectors
+# (core/topics.py), so they are made after the reading, by a pass with the model (indexing/topic_pass.py).
+# Off: on docs-dev they cost file ranking and passages more than they gain (docs/benchmarks.md, "Late chunking").
+DEFAULT_TOPIC_CUTS = False
 
 # Late chunking (core/embed/late.py): on by default for the models it was made with (Jina v2: 8,192
 # positions; the late-chunking paper's BEIR gains are with jina-embeddings-v2-small), off for the others:
@@ -145,6 +149,7 @@ class Settings:
     chunk_tokens: int = DEFAULT_CHUNK_TOKENS
     overlap_tokens: int = DEFAULT_OVERLAP_TOKENS
     section_cuts: bool = DEFAULT_SECTION_CUTS
+    topic_cuts: bool = DEFAULT_TOPIC_CUTS
     # The user's exclusion globs, on top of DEFAULT_EXCLUDE_RULES.
     excludes: tuple[str, ...] = field(default_factory=tuple)
     # False: the built-in rules skip nothing, only the user's globs do. One choice for every folder, as

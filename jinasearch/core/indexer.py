@@ -32,8 +32,9 @@ from .indexing.reading import read_and_commit
 from .indexing.refresh import refresh_all
 from .indexing.run import Run
 from .indexing.session import writing
+from .indexing.topic_pass import topic_pass
 from .run_records import Progress, RunOutcome
-from .store import PendingPassage, Store, save_vectors
+from .store import save_vectors
 from .store.staging import Staging
 
 log = logging.getLogger(__name__)
@@ -131,7 +132,8 @@ class Indexer:
     def _background(self, run: Run) -> BackgroundEmbedder | None:
         """The embedder of the reading phase, once the model is in (never waiting for it). While staging
         a model switch this run's model is the new one: everything waits for the staging at the end
-        (background vectors would land where the old model's belong)."""
+        (background vectors would land where the old model's belong); with topic cuts, what is read
+        now is cut again before it is embedded (_topics)."""
         # Ready without waiting: loaded already, given, or its helper thread is done (never a load here,
         # between two commits: that would hold keyword search back for the whole load).
         ready = (
@@ -139,7 +141,7 @@ class Indexer:
             or self._embedder is not None
             or (self._loading is not None and self._loading.ready)
         )
-        if self._bg is None and BACKGROUND_EMBEDDING and not run.staging and ready:
+        if self._bg is None and BACKGROUND_EMBEDDING and not run.staging and ready and not self.settings.topic_cuts:
             encoder = self._encoder_or_none(run)
             on_cpu = getattr(encoder.emb, "device", None) == "cpu" if encoder is not None else True
             if encoder is not None and (BACKGROUND_EMBEDDING is True or not on_cpu):
@@ -200,6 +202,7 @@ class Indexer:
 
     def _embed(self, run: Run) -> Iterator[Progress]:
         store = run.store
+        yield from self._topics(run)
         if run.staging:
             steps = reembed.stage_all(Staging(store), lambda: self._need_encoder(run), EMBED_WINDOW)
         else:
@@ -212,7 +215,9 @@ class Indexer:
             if store.dim() is None:
                 store.set_dim(encoder.emb.dim)
             adoption = Adoption(store, encoder.emb.dim)  # what searches embedded already (retrieval/fresh.py)
-            steps = embed_windows(encoder, _pending_windows(store), store.set_vectors, total, adoption)
+            steps = embed_windows(
+                encoder, iter(lambda: store.pending(EMBED_WINDOW), []), store.set_vectors, total, adoption
+            )
         task = "reembed" if run.staging else "index"
         done = 0
         for step in steps:
@@ -267,6 +272,12 @@ class Indexer:
         for step in recut.recut_all(store, cutting, encoder, run.budget):
             yield Progress("extract", task="recut", files_total=step.total, files_done=step.done, current=step.path)
 
+    def _topics(self, run: Run) -> Iterator[Progress]:
+        """Topic cuts, before the passages they replace are embedded (not while staging: see _recut)."""
+        encoder = self._encoder_or_none(run) if self.settings.topic_cuts and not run.staging else None
+        for step in topic_pass(run.store, self.settings, encoder, run.budget) if encoder is not None else ():
+            yield Progress("extract", task="recut", files_total=step.total, files_done=step.done, current=step.path)
+
     def _lost(self) -> Exception | None:
         return self._encoder.lost if self._encoder is not None else None
 
@@ -280,11 +291,6 @@ class Indexer:
             "done", files_total=summary.scanned, files_done=summary.scanned, passages_done=summary.passages_embedded,
             failed=summary.failed, removed=summary.removed, skipped_unchanged=summary.unchanged, outcome=outcome,
         )  # fmt: skip
-
-
-def _pending_windows(store: Store) -> Iterator[list[PendingPassage]]:
-    while window := store.pending(EMBED_WINDOW):
-        yield window
 
 
 def run_to_end(progress: Iterator[Progress]) -> RunOutcome:

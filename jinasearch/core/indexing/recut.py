@@ -29,12 +29,17 @@ GROUP = 32
 
 def settings_key(settings: Settings) -> str:
     """The recut_key of the cut a run's settings ask for."""
-    return recut_key(settings.chunk_tokens, settings.overlap_tokens, settings.section_cuts)
+    return recut_key(settings.chunk_tokens, settings.overlap_tokens, settings.section_cuts, settings.topic_cuts)
 
 
-def recut_key(max_tokens: int, overlap_tokens: int, section_cuts: bool = False) -> str:
-    """How the index records the passage size a re-cut is for ("tokens/overlap", "/sections" with section cuts)."""
-    return f"{max_tokens}/{overlap_tokens}" + ("/sections" if section_cuts else "")
+def recut_key(max_tokens: int, overlap_tokens: int, section_cuts: bool = False, topic_cuts: bool = False) -> str:
+    """How the index records the cut a re-cut is for: "tokens/overlap", then "/sections" with section
+    cuts and "/topics" with topic cuts."""
+    return f"{max_tokens}/{overlap_tokens}" + ("/sections" if section_cuts else "") + ("/topics" if topic_cuts else "")
+
+
+def cutting_key(cutting: Chunking) -> str:
+    return recut_key(cutting.max_tokens, cutting.overlap_tokens, cutting.section_cuts, cutting.topic_cuts)
 
 
 @dataclass(frozen=True)
@@ -55,21 +60,35 @@ def remember(store: Store, key: str) -> None:
 
 
 def recut_all(
-    store: Store, cutting: Chunking, encoder: Encoder, policy: EmbedPolicy, group: int = GROUP
+    store: Store,
+    cutting: Chunking,
+    encoder: Encoder,
+    policy: EmbedPolicy,
+    group: int = GROUP,
+    *,
+    visit_all: bool = True,
 ) -> Iterator[RecutStep]:
     """Re-cut every indexed document; yields a RecutStep per group. `cutting` uses the model's tokenizer;
-    the policy says which passages get vectors (indexing/budget.py)."""
-    remember(store, recut_key(cutting.max_tokens, cutting.overlap_tokens, cutting.section_cuts))
-    total = store.count_indexed()
+    the policy says which passages get vectors (indexing/budget.py). Not `visit_all`: only the documents
+    this cut has not made yet (each then records it), and no re-cut is remembered as asked for: what
+    the documents record is the progress (the topic pass, whose cut costs a model pass a document)."""
+    key = cutting_key(cutting)
+    if visit_all:
+        remember(store, key)
+    not_cut = None if visit_all else key
+    total = store.count_indexed() if visit_all else store.count_not_cut(key)
     embed = store.dim() is not None  # an index without vectors only needs its passages re-cut
     done = cursor = 0
     while not encoder.control.cancelled:
-        docs = store.indexed_after(cursor, group)
+        docs = store.indexed_after(cursor, group, not_cut=not_cut)
         if not docs:
-            store.delete_meta(META_RECUT_TO)
+            if visit_all:
+                store.delete_meta(META_RECUT_TO)
             return
         cursor = docs[-1].id
         work = _recut_group(store, docs, cutting)
+        if encoder.control.cancelled:  # a cut read part-way (topic cuts read with the model) commits nothing
+            return
         read = ((doc.title, policy.to_embed(doc.kind, doc.folder_id, chunks)) for doc, chunks in work)
         found = new_vectors(store, read, encoder) if embed else ([], np.zeros((0, encoder.emb.dim), np.float32))
         if found is None:
@@ -78,9 +97,12 @@ def recut_all(
         with store.db.atomic():
             for doc, chunks in work:
                 # Passages only: the text, messages, OCR state and mail links stay as the reading left them.
-                store.recut_document(doc, chunks, first_lexical=policy.first_lexical(doc.kind, doc.folder_id))
+                first = policy.first_lexical(doc.kind, doc.folder_id)
+                store.recut_document(doc, chunks, first_lexical=first, cut=key)
             if len(vecs):
                 store.set_vectors(hashes, vecs)
+            changed = {doc.id for doc, _ in work}
+            store.mark_cut([doc.id for doc in docs if doc.id not in changed], key)
         done += len(docs)
         yield RecutStep(min(done, total), total, docs[-1].path)
 

@@ -78,6 +78,11 @@ def plan(store: Store, settings: Settings, asked: ModelChange, dim_of: Callable[
             "late chunking needs the model's vector of every token, and an embedding server gives one vector "
             "per text: embed each passage alone (--no-late-chunking) or run the model on this computer"
         )
+    if settings.topic_cuts and served_name(model) is not None:  # checked again where they run (topic_pass.py)
+        raise RecipeUnsupportedError(
+            "topic cuts read the model's vector of every token, and an embedding server gives one vector per "
+            "text: index without --topic-cuts or run the model on this computer"
+        )
     chosen = (model, recipe.key)
     recorded = (recorded_model, store.recipe()) if recorded_model is not None else None
     staged = (staging.model, staging.recipe) if staging.model is not None else None

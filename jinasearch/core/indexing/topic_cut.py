@@ -10,6 +10,7 @@ pass over the text. Measured against the plain cut in docs/benchmarks.md, "Late 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 
@@ -35,6 +36,7 @@ class TopicChunking(Chunking):
     runner: LateRunner | None = None
     share: float = TOPIC_SHARE
     window: int = TOPIC_WINDOW
+    topic_cuts: ClassVar[bool] = True
 
     def starts(self, extracted: Extracted) -> frozenset[int]:
         spans = self.sentences(extracted)

@@ -124,13 +124,16 @@ class Documents(Connected):
             self.bump_vectors_version()
         return doc_id
 
-    def recut_document(self, doc: IndexedDoc, chunks: Sequence[Chunk], *, first_lexical: int | None) -> None:
-        """A re-cut's new passages for a document (indexing/recut.py), in one transaction. Only the
-        passages change: the text, the mail messages, an attachment's mail, the pages waiting for OCR and
-        the tries a limit counted are what the file's reading recorded, and a re-cut does not read it."""
+    def recut_document(
+        self, doc: IndexedDoc, chunks: Sequence[Chunk], *, first_lexical: int | None, cut: str | None = None
+    ) -> None:
+        """A re-cut's new passages for a document (indexing/recut.py), in one transaction, made by `cut`
+        (its recut_key). Only the passages change: the text, the mail messages, an attachment's mail,
+        the pages waiting for OCR and the tries a limit counted are what the file's reading recorded,
+        and a re-cut does not read it."""
         with self.db.atomic():
             self._swap_passages(doc.id, doc.path, doc.title, chunks)
-            self.conn.execute(sql.SET_PASSAGE_COUNT, (len(chunks), time.time(), doc.id))
+            self.conn.execute(sql.SET_PASSAGE_COUNT, (len(chunks), time.time(), cut, doc.id))
             self.conn.execute(sql.LABEL_DOC, (-1 if first_lexical is None else first_lexical, doc.id))
             self.bump_vectors_version()
 
@@ -255,9 +258,21 @@ class Documents(Connected):
     def count_indexed(self) -> int:
         return int(self.conn.execute(sql.COUNT_INDEXED_DOCS).fetchone()[0])
 
-    def indexed_after(self, doc_id: int, limit: int) -> list[IndexedDoc]:
-        """Indexed documents with ids above `doc_id`, in id order (a cursor: ids only grow)."""
-        return [IndexedDoc(*r) for r in self.conn.execute(sql.INDEXED_DOCS_AFTER, (doc_id, limit))]
+    def indexed_after(self, doc_id: int, limit: int, *, not_cut: str | None = None) -> list[IndexedDoc]:
+        """Indexed documents with ids above `doc_id`, in id order (a cursor: ids only grow); with
+        `not_cut`, only those whose passages that cut did not make."""
+        if not_cut is None:
+            return [IndexedDoc(*r) for r in self.conn.execute(sql.INDEXED_DOCS_AFTER, (doc_id, limit))]
+        return [IndexedDoc(*r) for r in self.conn.execute(sql.UNCUT_DOCS_AFTER, (doc_id, not_cut, limit))]
+
+    def count_not_cut(self, cut: str) -> int:
+        """Indexed documents whose passages `cut` did not make."""
+        return int(self.conn.execute(sql.COUNT_UNCUT_DOCS, (cut,)).fetchone()[0])
+
+    def mark_cut(self, doc_ids: Iterable[int], cut: str) -> None:
+        """Record that `cut` would leave these documents' passages as they are."""
+        with self.db.atomic():
+            self.conn.executemany(sql.MARK_CUT, [(cut, i) for i in doc_ids])
 
     def passage_hashes(self, doc_id: int) -> list[str]:
         """The text hashes of a document's passages, in order."""

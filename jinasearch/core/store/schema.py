@@ -193,6 +193,12 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE documents ADD COLUMN message INTEGER;
     CREATE INDEX documents_parent ON documents(parent_id) WHERE parent_id IS NOT NULL;
     """,
+    # 11: the cut a re-cut gave a document's passages (indexing/recut.py: recut_key); NULL: as its
+    # reading cut them. Topic cuts need the model, so they come after the reading (indexing/topic_pass.py),
+    # and this is how a run knows which documents they have yet to visit without a model pass over each.
+    """
+    ALTER TABLE documents ADD COLUMN cut TEXT;
+    """,
 )
 
 # Meta keys: the one list of what the index records about itself.
@@ -358,6 +364,7 @@ UPSERT_DOC = """
         mtime = excluded.mtime, hash = excluded.hash, status = excluded.status,
         error = excluded.error, n_passages = excluded.n_passages, updated_at = excluded.updated_at,
         title = excluded.title, reader = excluded.reader,
+        cut = NULL,  -- a new reading is cut as the reading cuts (a topic pass visits it again)
         -- Counted while the same file keeps hitting a limit; a changed file starts counting again.
         limit_tries = CASE
             WHEN excluded.limit_tries = 0 THEN 0
@@ -521,8 +528,15 @@ INDEXED_DOCS_AFTER = """
     WHERE status = 'indexed' AND id > ? ORDER BY id LIMIT ?
 """
 COUNT_INDEXED_DOCS = "SELECT COUNT(*) FROM documents WHERE status = 'indexed'"
-# A re-cut's new passage count; the rest of the row is the reading's and stays.
-SET_PASSAGE_COUNT = "UPDATE documents SET n_passages = ?, updated_at = ? WHERE id = ?"
+# The same, for the documents whose passages another cut than `cut` made.
+UNCUT_DOCS_AFTER = """
+    SELECT id, folder_id, path, size, mtime, hash, title, reader, error, kind, ext FROM documents
+    WHERE status = 'indexed' AND id > ? AND cut IS NOT ? ORDER BY id LIMIT ?
+"""
+COUNT_UNCUT_DOCS = "SELECT COUNT(*) FROM documents WHERE status = 'indexed' AND cut IS NOT ?"
+# A re-cut's new passage count and cut; the rest of the row is the reading's and stays.
+SET_PASSAGE_COUNT = "UPDATE documents SET n_passages = ?, updated_at = ?, cut = ? WHERE id = ?"
+MARK_CUT = "UPDATE documents SET cut = ? WHERE id = ?"
 PASSAGE_HASHES_OF_DOC = "SELECT text_hash FROM passages WHERE doc_id = ? ORDER BY ord"
 HAS_VECTOR = "SELECT 1 FROM passages WHERE text_hash = ? AND vector IS NOT NULL LIMIT 1"
 # A stretch of one document's passages, as the model reads them: the context late chunking pools in.
