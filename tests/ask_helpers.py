@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -11,12 +12,22 @@ import pytest
 from jinasearch.core.ask import AskServer, Found, Refused, Reply, SearchRequest, place_for
 from jinasearch.core.models import Hit
 
+# The folders private_runtime made, removed when the test session ends (tests/conftest.py).
+MADE: list[Path] = []
+
 
 def private_runtime(monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Sockets and keys of this test in a folder of its own (short: a socket path holds ~100 bytes)."""
+    """Sockets and keys of this test in a folder of its own, directly in the temp folder: a socket path
+    holds ~100 bytes, and pytest's tmp_path can be longer than that."""
     folder = Path(tempfile.mkdtemp(prefix="js-ask-"))
+    MADE.append(folder)
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(folder))
     return folder
+
+
+def remove_runtimes() -> None:
+    while MADE:
+        shutil.rmtree(MADE.pop(), ignore_errors=True)
 
 
 def sample_hit(**kw: object) -> Hit:

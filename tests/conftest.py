@@ -101,3 +101,10 @@ def ollama_standin(minilm_sentence_transformer: SentenceTransformer) -> Iterator
 
     with OllamaStandIn(model="all-minilm", st_model=minilm_sentence_transformer) as standin:
         yield standin
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Remove the short-named runtime folders the asking tests made outside tmp_path (tests/ask_helpers.py)."""
+    from tests.ask_helpers import remove_runtimes
+
+    remove_runtimes()

@@ -11,6 +11,7 @@ The row also records its mail's document (`parent_id`): it goes when the mail go
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -80,4 +81,9 @@ def written_out(where: AttachedPath) -> Path:
     AttachmentGoneError (core/errors.py) when the mail no longer holds it."""
     from .extract.mail_save import save_attached  # the mail readers, only when one is opened
 
-    return save_attached(where, Path(tempfile.mkdtemp(prefix="jinasearch-attachment-")))
+    folder = Path(tempfile.mkdtemp(prefix="jinasearch-attachment-"))
+    try:
+        return save_attached(where, folder)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)  # nothing to open: leave no empty folder behind
+        raise

@@ -3,6 +3,7 @@ folder and path are the mail file's; an attachment the mail no longer holds is s
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -37,6 +38,15 @@ class _Banner:
         self.errors.append(text)
 
 
+@pytest.fixture(autouse=True)
+def temp_in_tmp_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The copies written out of a mail go to the system's temp folder: here, this test's own."""
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    return temp
+
+
 def test_an_attachment_opens_as_a_copy_out_of_its_mail(box: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[tuple[str, object]] = []
     monkeypatch.setattr(opener, "open_file", lambda path, page=None: calls.append((path, page)) or True)
@@ -58,6 +68,7 @@ def test_an_attachment_the_mail_no_longer_holds_is_said(box: Path, monkeypatch: 
     banner = _Banner()
     hit = sample_hit(path=attached_path(str(box), 1, "invoice.pdf"), page=1)
     actions.open_or_say(hit, banner)  # type: ignore[arg-type]
+    assert not any(Path(tempfile.gettempdir()).iterdir())  # no empty folder left for the copy that was not
     (error,) = banner.errors
     assert "Could not open invoice.pdf" in error and "no longer holds" in error
     assert banner.props["path"] == str(box)
