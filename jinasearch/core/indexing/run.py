@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from ..run_records import Progress, RunOutcome
 from ..store import Store
 from .budget import EmbedPolicy
 from .changes import Changes
@@ -31,3 +34,10 @@ class Run:
     @property
     def store(self) -> Store:
         return self.session.store
+
+
+def run_to_end(progress: Iterator[Progress]) -> RunOutcome:
+    """Drive a run to its end (no view attached) and return its outcome."""
+    last = deque(progress, maxlen=1)
+    assert last and last[0].outcome is not None
+    return last[0].outcome

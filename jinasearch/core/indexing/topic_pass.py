@@ -21,8 +21,13 @@ from ..topics import TOPIC_SHARE, TOPIC_WINDOW
 from .budget import EmbedPolicy
 from .embedding import Encoder
 from .late import LateRunner
-from .recut import RecutStep, recut_all
+from .recut import RecutStep, recut_all, settings_key
 from .topic_cut import TopicChunking
+
+
+def topics_waiting(store: Store, settings: Settings) -> bool:
+    """Whether this run's settings ask for topic cuts and a document waits for them."""
+    return settings.topic_cuts and store.count_not_cut(settings_key(settings)) > 0
 
 
 def topic_pass(

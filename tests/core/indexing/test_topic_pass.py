@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from jinasearch.core.config import Settings
+from jinasearch.core.config import Recipe, Settings
 from jinasearch.core.control import Control
 from jinasearch.core.errors import RecipeUnsupportedError
 from jinasearch.core.indexer import Indexer, run_to_end
 from jinasearch.core.indexing.recut import recut_key
-from tests.core.indexing.late_helpers import Traced, stored_passages, unembedded
+from tests.core.indexing.late_helpers import Traced, meta, stored_passages, unembedded
 from tests.core.indexing.test_topic_cut import BREAD, LIGHTHOUSE
 from tests.fakes import FakeEmbedder
 
@@ -77,9 +77,10 @@ def test_documents_record_the_cut_so_the_next_run_reads_nothing_again(
     run_to_end(Indexer(s, embedder=minilm).index([docs]))
     before = passages(s.db_path)
 
-    traced = Traced(minilm)
-    run_to_end(Indexer(s, embedder=traced).index([docs]))
-    assert traced.windows == []  # no model pass over unchanged documents
+    def no_load(name: str, device: str) -> None:
+        raise AssertionError("the model was loaded although no document waits for topic cuts")
+
+    run_to_end(Indexer(s, embedder_factory=no_load).index([docs]))  # type: ignore[arg-type]
     assert passages(s.db_path) == before
 
     # A run without topic cuts leaves the topic passages of unchanged files alone...
@@ -92,7 +93,7 @@ def test_documents_record_the_cut_so_the_next_run_reads_nothing_again(
     assert len([p for p in stored_passages(s.db_path) if p.doc == "notes.txt"]) == 1
     traced = Traced(minilm)
     run_to_end(Indexer(s, embedder=traced).index([docs]))
-    assert traced.windows  # notes.txt only: short.txt kept its mark
+    assert traced.windows  # notes.txt read by the model again; short.txt kept its mark
     assert cuts(s.db_path) == {"notes.txt": TOPICS, "short.txt": TOPICS}
     # Cut again (where, at the default share of boundaries, is the model's judgement on 8 sentences).
     assert len([p for p in stored_passages(s.db_path) if p.doc == "notes.txt"]) > 1
@@ -125,6 +126,20 @@ def test_a_cancelled_topic_pass_commits_nothing_and_the_next_run_finishes(
     run_to_end(Indexer(s, embedder=minilm).index([docs]))
     assert ends_at_the_change(s.db_path)
     assert unembedded(s.db_path) == 0
+
+
+@pytest.mark.model
+def test_a_recipe_switch_cuts_by_topic_after_its_swap_in_the_same_run(
+    minilm, minilm_path: str, tmp_path: Path, docs: Path
+) -> None:  # type: ignore[no-untyped-def]
+    run_to_end(Indexer(settings(tmp_path, minilm_path, topic_cuts=False), embedder=minilm).index([docs]))
+    late = Settings(**{**vars(settings(tmp_path, minilm_path)), "recipe": Recipe(late=True, window=512)})
+    outcome = run_to_end(Indexer(late, embedder=minilm).index([docs]))
+    assert outcome.swap_seconds is not None  # re-embedded late through staging, swapped in...
+    assert ends_at_the_change(late.db_path)  # ...then cut by topic, with late vectors
+    assert cuts(late.db_path) == {"notes.txt": TOPICS, "short.txt": TOPICS}
+    assert unembedded(late.db_path) == 0
+    assert meta(late.db_path, "recipe") == "late:512"
 
 
 def test_a_model_without_token_vectors_is_told_to_index_without_topic_cuts(tmp_path: Path, docs: Path) -> None:
