@@ -86,7 +86,9 @@ def recut_all(
                 store.delete_meta(META_RECUT_TO)
             return
         cursor = docs[-1].id
-        work = _recut_group(store, docs, cutting)
+        # Without visit_all (the topic pass: a model read a document), what gets no vector (a data file,
+        # indexing/budget.py) keeps its passages: the budget keeps the model for prose.
+        work = _recut_group(store, [d for d in docs if visit_all or _embedded(policy, d)], cutting)
         if encoder.control.cancelled:  # a cut read part-way (topic cuts read with the model) commits nothing
             return
         read = ((doc.title, policy.to_embed(doc.kind, doc.folder_id, chunks)) for doc, chunks in work)
@@ -105,6 +107,10 @@ def recut_all(
             store.mark_cut([doc.id for doc in docs if doc.id not in changed], key)
         done += len(docs)
         yield RecutStep(min(done, total), total, docs[-1].path)
+
+
+def _embedded(policy: EmbedPolicy, doc: IndexedDoc) -> bool:
+    return policy.first_lexical(doc.kind, doc.folder_id) != 0
 
 
 def _recut_group(store: Store, docs: list[IndexedDoc], cutting: Chunking) -> list[tuple[IndexedDoc, list[Chunk]]]:

@@ -142,6 +142,22 @@ def test_a_recipe_switch_cuts_by_topic_after_its_swap_in_the_same_run(
     assert meta(late.db_path, "recipe") == "late:512"
 
 
+@pytest.mark.model
+def test_a_data_file_is_not_read_by_the_model_for_topic_cuts(minilm, minilm_path: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    root = tmp_path / "data-only"
+    root.mkdir()
+    rows = "".join(f"2026-01-{d % 28 + 1:02d},{d * 37 % 1000},sensor-{d % 7},ok\n" for d in range(400))
+    (root / "readings.csv").write_text("date,value,sensor,state\n" + rows)
+    s = settings(tmp_path, minilm_path)
+    traced = Traced(minilm)
+    run_to_end(Indexer(s, embedder=traced).index([root]))
+    assert traced.windows == []  # keyword only by default (indexing/budget.py): no model pass, no vectors
+    assert cuts(s.db_path) == {"readings.csv": TOPICS}  # marked, so no later run loads the model for it
+    plain = settings(tmp_path / "plain", minilm_path, topic_cuts=False)
+    run_to_end(Indexer(plain, embedder=minilm).index([root]))
+    assert passages(s.db_path) == passages(plain.db_path)
+
+
 def test_a_model_without_token_vectors_is_told_to_index_without_topic_cuts(tmp_path: Path, docs: Path) -> None:
     s = settings(tmp_path, "fake-embedder")
     emb = FakeEmbedder()
