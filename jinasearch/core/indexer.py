@@ -194,7 +194,7 @@ class Indexer:
             yield Progress(phase="save", task="swap")
             run.swap_seconds = reembed.swap(Staging(store), self.settings)
             run.staging = run.swap_seconds is None
-        yield from self._topics(run)  # those read again by _refresh, or all after a swap
+        yield from self._topics(run)  # what _refresh read again, or the staging run read
         yield from self._recut(run)
         if not self.control.cancelled:
             yield Progress(phase="save")
@@ -263,8 +263,8 @@ class Indexer:
         Not while a model switch is still staging: the re-cut embeds new passages with this run's
         model, which is not the index's until the swap; it runs after the swap instead."""
         store, key = run.store, recut.settings_key(self.settings)
-        if not (self._rechunk or recut.pending(store) == key):
-            return
+        if self.settings.topic_cuts or not (self._rechunk or recut.pending(store) == key):
+            return  # with topic cuts, _topics cuts every document to the settings' size (the key holds it)
         encoder = None if run.staging or self.control.cancelled else self._encoder_or_none(run)
         if encoder is None:  # staging, cancelled, or no model (its server gone): the next run re-cuts
             recut.remember(store, key)
@@ -276,10 +276,11 @@ class Indexer:
     def _topics(self, run: Run) -> Iterator[Progress]:
         """Topic cuts where documents wait for them, before the passages they replace are embedded (not
         while staging, see _recut: after the swap instead). The model loads only when one waits."""
-        if run.staging or self.control.cancelled or not topics_waiting(run.store, self.settings):
+        if run.staging or self.control.cancelled or not topics_waiting(run.store, self.settings, run.budget):
             return
         encoder = self._encoder_or_none(run)
         for step in topic_pass(run.store, self.settings, encoder, run.budget) if encoder is not None else ():
+            run.tally.embedded += step.embedded
             yield Progress("extract", task="recut", files_total=step.total, files_done=step.done, current=step.path)
 
     def _lost(self) -> Exception | None:

@@ -47,6 +47,7 @@ class RecutStep:
     done: int
     total: int
     path: str
+    embedded: int = 0  # passages given vectors in this step
 
 
 def pending(store: Store) -> str | None:
@@ -69,30 +70,33 @@ def recut_all(
     visit_all: bool = True,
 ) -> Iterator[RecutStep]:
     """Re-cut every indexed document; yields a RecutStep per group. `cutting` uses the model's tokenizer;
-    the policy says which passages get vectors (indexing/budget.py). Not `visit_all`: only the documents
-    this cut has not made yet (each then records it), and no re-cut is remembered as asked for: what
-    the documents record is the progress (the topic pass, whose cut costs a model pass a document)."""
+    the policy says which passages get vectors (indexing/budget.py). Not `visit_all` (the topic pass,
+    whose cut costs a model pass a document): only the documents this cut has not made yet and that
+    get vectors, each then recording it (that is the progress: no re-cut is remembered as asked for);
+    and only the documents that had vectors get theirs here, the others' passages wait for the
+    embedding loop, which embeds in the budget's order."""
     key = cutting_key(cutting)
     if visit_all:
         remember(store, key)
-    not_cut = None if visit_all else key
-    total = store.count_indexed() if visit_all else store.count_not_cut(key)
+    total = store.count_indexed() if visit_all else store.count_not_cut(key, policy.data_folders)
     embed = store.dim() is not None  # an index without vectors only needs its passages re-cut
     done = cursor = 0
     while not encoder.control.cancelled:
-        docs = store.indexed_after(cursor, group, not_cut=not_cut)
+        if visit_all:
+            docs = store.indexed_after(cursor, group)
+        else:
+            docs = store.not_cut_after(cursor, group, key, policy.data_folders)
         if not docs:
             if visit_all:
                 store.delete_meta(META_RECUT_TO)
             return
         cursor = docs[-1].id
-        # Without visit_all (the topic pass: a model read a document), what gets no vector (a data file,
-        # indexing/budget.py) keeps its passages: the budget keeps the model for prose.
-        work = _recut_group(store, [d for d in docs if visit_all or _embedded(policy, d)], cutting)
+        work = _recut_group(store, docs, cutting)
         if encoder.control.cancelled:  # a cut read part-way (topic cuts read with the model) commits nothing
             return
-        read = ((doc.title, policy.to_embed(doc.kind, doc.folder_id, chunks)) for doc, chunks in work)
-        found = new_vectors(store, read, encoder) if embed else ([], np.zeros((0, encoder.emb.dim), np.float32))
+        now = [(doc, chunks) for doc, chunks in work if embed and (visit_all or store.doc_has_vectors(doc.id))]
+        read = ((doc.title, policy.to_embed(doc.kind, doc.folder_id, chunks)) for doc, chunks in now)
+        found = new_vectors(store, read, encoder) if now else ([], np.zeros((0, encoder.emb.dim), np.float32))
         if found is None:
             return
         hashes, vecs = found
@@ -106,11 +110,7 @@ def recut_all(
             changed = {doc.id for doc, _ in work}
             store.mark_cut([doc.id for doc in docs if doc.id not in changed], key)
         done += len(docs)
-        yield RecutStep(min(done, total), total, docs[-1].path)
-
-
-def _embedded(policy: EmbedPolicy, doc: IndexedDoc) -> bool:
-    return policy.first_lexical(doc.kind, doc.folder_id) != 0
+        yield RecutStep(min(done, total), total, docs[-1].path, len(vecs))
 
 
 def _recut_group(store: Store, docs: list[IndexedDoc], cutting: Chunking) -> list[tuple[IndexedDoc, list[Chunk]]]:

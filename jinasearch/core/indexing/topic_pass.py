@@ -25,9 +25,9 @@ from .recut import RecutStep, recut_all, settings_key
 from .topic_cut import TopicChunking
 
 
-def topics_waiting(store: Store, settings: Settings) -> bool:
-    """Whether this run's settings ask for topic cuts and a document waits for them."""
-    return settings.topic_cuts and store.count_not_cut(settings_key(settings)) > 0
+def topics_waiting(store: Store, settings: Settings, policy: EmbedPolicy) -> bool:
+    """Whether this run's settings ask for topic cuts and a document that gets vectors waits for them."""
+    return settings.topic_cuts and store.count_not_cut(settings_key(settings), policy.data_folders) > 0
 
 
 def topic_pass(

@@ -258,16 +258,23 @@ class Documents(Connected):
     def count_indexed(self) -> int:
         return int(self.conn.execute(sql.COUNT_INDEXED_DOCS).fetchone()[0])
 
-    def indexed_after(self, doc_id: int, limit: int, *, not_cut: str | None = None) -> list[IndexedDoc]:
-        """Indexed documents with ids above `doc_id`, in id order (a cursor: ids only grow); with
-        `not_cut`, only those whose passages that cut did not make."""
-        if not_cut is None:
-            return [IndexedDoc(*r) for r in self.conn.execute(sql.INDEXED_DOCS_AFTER, (doc_id, limit))]
-        return [IndexedDoc(*r) for r in self.conn.execute(sql.UNCUT_DOCS_AFTER, (doc_id, not_cut, limit))]
+    def indexed_after(self, doc_id: int, limit: int) -> list[IndexedDoc]:
+        """Indexed documents with ids above `doc_id`, in id order (a cursor: ids only grow)."""
+        return [IndexedDoc(*r) for r in self.conn.execute(sql.INDEXED_DOCS_AFTER, (doc_id, limit))]
 
-    def count_not_cut(self, cut: str) -> int:
-        """Indexed documents whose passages `cut` did not make."""
-        return int(self.conn.execute(sql.COUNT_UNCUT_DOCS, (cut,)).fetchone()[0])
+    def not_cut_after(self, doc_id: int, limit: int, cut: str, data_folders: Iterable[int]) -> list[IndexedDoc]:
+        """As indexed_after, only those whose passages `cut` did not make, and no data file outside
+        `data_folders` (the folders whose data files get vectors)."""
+        args = {"after": doc_id, "limit": limit, "cut": cut, "folders": json.dumps(sorted(data_folders))}
+        return [IndexedDoc(*r) for r in self.conn.execute(sql.UNCUT_DOCS_AFTER, args)]
+
+    def count_not_cut(self, cut: str, data_folders: Iterable[int]) -> int:
+        """How many documents not_cut_after lists."""
+        args = {"cut": cut, "folders": json.dumps(sorted(data_folders))}
+        return int(self.conn.execute(sql.COUNT_UNCUT_DOCS, args).fetchone()[0])
+
+    def doc_has_vectors(self, doc_id: int) -> bool:
+        return self.conn.execute(sql.DOC_HAS_VECTORS, (doc_id,)).fetchone() is not None
 
     def mark_cut(self, doc_ids: Iterable[int], cut: str) -> None:
         """Record that `cut` would leave these documents' passages as they are."""

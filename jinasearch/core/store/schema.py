@@ -528,12 +528,17 @@ INDEXED_DOCS_AFTER = """
     WHERE status = 'indexed' AND id > ? ORDER BY id LIMIT ?
 """
 COUNT_INDEXED_DOCS = "SELECT COUNT(*) FROM documents WHERE status = 'indexed'"
-# The same, for the documents whose passages another cut than `cut` made.
-UNCUT_DOCS_AFTER = """
-    SELECT id, folder_id, path, size, mtime, hash, title, reader, error, kind, ext FROM documents
-    WHERE status = 'indexed' AND id > ? AND cut IS NOT ? ORDER BY id LIMIT ?
+# The same, for the documents whose passages another cut than `cut` made, leaving out data files
+# outside the folders listed (json_each) whose data is embedded: they get no vectors (indexing/budget.py).
+_UNCUT = """
+    status = 'indexed' AND cut IS NOT :cut AND (kind != 'data' OR folder_id IN (SELECT value FROM json_each(:folders)))
 """
-COUNT_UNCUT_DOCS = "SELECT COUNT(*) FROM documents WHERE status = 'indexed' AND cut IS NOT ?"
+UNCUT_DOCS_AFTER = f"""
+    SELECT id, folder_id, path, size, mtime, hash, title, reader, error, kind, ext FROM documents
+    WHERE {_UNCUT} AND id > :after ORDER BY id LIMIT :limit
+"""
+COUNT_UNCUT_DOCS = f"SELECT COUNT(*) FROM documents WHERE {_UNCUT}"
+DOC_HAS_VECTORS = "SELECT 1 FROM passages WHERE doc_id = ? AND vector IS NOT NULL LIMIT 1"
 # A re-cut's new passage count and cut; the rest of the row is the reading's and stays.
 SET_PASSAGE_COUNT = "UPDATE documents SET n_passages = ?, updated_at = ?, cut = ? WHERE id = ?"
 MARK_CUT = "UPDATE documents SET cut = ? WHERE id = ?"

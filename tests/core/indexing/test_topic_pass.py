@@ -1,5 +1,5 @@
 """The topic pass (core/indexing/topic_pass.py) as a run option, with the real MiniLM: a run with topic
-cuts cuts a note where its subject changes and embeds only the new passages; documents record the cut,
+cuts cuts a note where its subject changes; documents record the cut,
 so the next run reads nothing with the model again; a file read again is cut again; a cancel part-way
 commits nothing; a model without token vectors gets a clear error."""
 
@@ -45,6 +45,10 @@ def ends_at_the_change(db: Path) -> bool:
     return len(texts) > 1 and any(t.endswith(LIGHTHOUSE.strip()[-40:]) for t in texts)
 
 
+def no_load(name: str, device: str) -> None:
+    raise AssertionError("the model was loaded although no document waits for topic cuts")
+
+
 @pytest.fixture
 def docs(tmp_path: Path) -> Path:
     (tmp_path / "docs").mkdir()
@@ -77,9 +81,6 @@ def test_documents_record_the_cut_so_the_next_run_reads_nothing_again(
     run_to_end(Indexer(s, embedder=minilm).index([docs]))
     before = passages(s.db_path)
 
-    def no_load(name: str, device: str) -> None:
-        raise AssertionError("the model was loaded although no document waits for topic cuts")
-
     run_to_end(Indexer(s, embedder_factory=no_load).index([docs]))  # type: ignore[arg-type]
     assert passages(s.db_path) == before
 
@@ -93,7 +94,7 @@ def test_documents_record_the_cut_so_the_next_run_reads_nothing_again(
     assert len([p for p in stored_passages(s.db_path) if p.doc == "notes.txt"]) == 1
     traced = Traced(minilm)
     run_to_end(Indexer(s, embedder=traced).index([docs]))
-    assert traced.windows  # notes.txt read by the model again; short.txt kept its mark
+    assert traced.windows  # notes.txt read by the model again
     assert cuts(s.db_path) == {"notes.txt": TOPICS, "short.txt": TOPICS}
     # Cut again (where, at the default share of boundaries, is the model's judgement on 8 sentences).
     assert len([p for p in stored_passages(s.db_path) if p.doc == "notes.txt"]) > 1
@@ -152,10 +153,42 @@ def test_a_data_file_is_not_read_by_the_model_for_topic_cuts(minilm, minilm_path
     traced = Traced(minilm)
     run_to_end(Indexer(s, embedder=traced).index([root]))
     assert traced.windows == []  # keyword only by default (indexing/budget.py): no model pass, no vectors
-    assert cuts(s.db_path) == {"readings.csv": TOPICS}  # marked, so no later run loads the model for it
+    assert cuts(s.db_path) == {"readings.csv": None}  # not waiting either: no later run loads the model for it
     plain = settings(tmp_path / "plain", minilm_path, topic_cuts=False)
     run_to_end(Indexer(plain, embedder=minilm).index([root]))
     assert passages(s.db_path) == passages(plain.db_path)
+    run_to_end(Indexer(s, embedder_factory=no_load).index([root]))  # type: ignore[arg-type]
+
+    # "Also search these by meaning": now the model reads it, cuts it and embeds it.
+    traced = Traced(minilm)
+    run_to_end(Indexer(s, embedder=traced, embed_data=True).index([root]))
+    assert traced.windows and cuts(s.db_path) == {"readings.csv": TOPICS}
+    assert unembedded(s.db_path) == 0 and all(p.vector is not None for p in stored_passages(s.db_path))
+
+
+@pytest.mark.model
+def test_an_index_switched_to_topic_cuts_counts_the_vectors_its_new_passages_got(
+    minilm, minilm_path: str, tmp_path: Path, docs: Path
+) -> None:  # type: ignore[no-untyped-def]
+    run_to_end(Indexer(settings(tmp_path, minilm_path, topic_cuts=False), embedder=minilm).index([docs]))
+    s = settings(tmp_path, minilm_path)
+    outcome = run_to_end(Indexer(s, embedder=minilm).index([docs]))
+    notes = [p for p in stored_passages(s.db_path) if p.doc == "notes.txt"]
+    assert len(notes) == 2 and outcome.summary.passages_embedded == 2  # embedded as they were swapped in
+    assert unembedded(s.db_path) == 0
+
+
+@pytest.mark.model
+def test_a_new_passage_size_with_topic_cuts_is_cut_by_topic(
+    minilm, minilm_path: str, tmp_path: Path, docs: Path
+) -> None:  # type: ignore[no-untyped-def]
+    run_to_end(Indexer(settings(tmp_path, minilm_path), embedder=minilm).index([docs]))
+    smaller = Settings(**{**vars(settings(tmp_path, minilm_path)), "chunk_tokens": 120})
+    run_to_end(Indexer(smaller, embedder=minilm, rechunk=True).index([docs]))  # as the app asks for a new size
+    key = recut_key(120, 16, topic_cuts=True)
+    assert cuts(smaller.db_path) == {"notes.txt": key, "short.txt": key}
+    assert meta(smaller.db_path, "rechunk_to") is None  # no plain re-cut left asked for
+    assert unembedded(smaller.db_path) == 0
 
 
 def test_a_model_without_token_vectors_is_told_to_index_without_topic_cuts(tmp_path: Path, docs: Path) -> None:
