@@ -156,8 +156,8 @@ def add_recipe_args(p: argparse.ArgumentParser) -> None:
         "--late-window",
         type=positive,
         metavar="TOKENS",
-        help=f"late chunking: the most tokens the model reads at once (default {DEFAULT_LATE_WINDOW}, capped "
-        "by the model's own limit); implies --late-chunking",
+        help=f"late chunking: the most tokens the model reads at once (default {DEFAULT_LATE_WINDOW}, 512 for the "
+        "Jina v2 base model; capped by the model's own limit); implies --late-chunking",
     )
     p.add_argument(
         "--late-place-lines",
@@ -171,7 +171,7 @@ def add_recipe_args(p: argparse.ArgumentParser) -> None:
 
 def recipe_from(args: argparse.Namespace) -> Recipe | None:
     """The recipe the flags ask for; None: as the index records."""
-    from .core.config import DEFAULT_LATE_WINDOW, Recipe
+    from .core.config import Recipe, default_model, default_window
 
     place_lines = args.late_place_lines
     if args.late_chunking is False:
@@ -182,7 +182,7 @@ def recipe_from(args: argparse.Namespace) -> Recipe | None:
             raise JinaSearchError(f"{flag} goes with late chunking: leave it out with --no-late-chunking")
         return Recipe()
     if args.late_chunking or args.late_window is not None or place_lines is not None:
-        window = args.late_window or DEFAULT_LATE_WINDOW
+        window = args.late_window or default_window(getattr(args, "model", None) or default_model())
         if window < args.chunk_tokens + 2:  # [CLS] and [SEP] take two places
             from .core.errors import JinaSearchError
 

@@ -46,6 +46,7 @@ def recorded(data: Path, key: str) -> str | None:
         (["--no-late-chunking"], Recipe()),
         (["--no-late-place-lines"], Recipe(late=True, place_lines=False)),  # implies --late-chunking too
         (["--late-chunking", "--late-place-lines"], Recipe(late=True)),
+        (["--late-chunking", "--model", "jinaai/jina-embeddings-v2-base-en"], Recipe(late=True, window=512)),
     ],
 )
 def test_flags_make_the_runs_recipe(flags: list[str], recipe: Recipe | None, tmp_path: Path) -> None:

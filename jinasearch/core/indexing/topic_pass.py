@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..config import DEFAULT_LATE_WINDOW, Settings
+from ..config import Settings, default_window
 from ..embed.base import token_embedder
 from ..errors import RecipeUnsupportedError
 from ..store import Store
@@ -48,7 +48,7 @@ def topic_pass(
         )
     # Sentences are read in windows as late chunking reads passages, without place lines: a
     # sentence's neighbours are its context, and a title before each would make them alike.
-    runner = LateRunner(tokens, encoder.control, DEFAULT_LATE_WINDOW, place_lines=False)
+    runner = LateRunner(tokens, encoder.control, default_window(settings.model_key), place_lines=False)
     cutting = TopicChunking(
         encoder.emb.tokenizer,
         settings.chunk_tokens,

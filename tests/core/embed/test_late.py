@@ -153,5 +153,6 @@ def test_a_new_index_late_chunks_with_the_jina_v2_models_only() -> None:
 
     assert default_recipe(DEFAULT_MODEL).late and default_recipe(LARGE_MODEL).late
     assert default_recipe(DEFAULT_MODEL).window == DEFAULT_LATE_WINDOW
+    assert default_recipe(LARGE_MODEL).window == 512  # a pause waits for one window: ~1 s on a CPU, not ~2
     assert not default_recipe("/models/all-MiniLM-L6-v2").late
     assert not default_recipe("server:jina/jina-embeddings-v2-base-en").late  # one vector per text
