@@ -108,3 +108,14 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     from tests.ask_helpers import remove_runtimes
 
     remove_runtimes()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A test that needs the infinity-emb server may be the one that builds its venv and starts it
+    (tests/servers/infinity.py: up to BUILD_TIMEOUT_S, on a busy machine well over the 300 s a test
+    gets): its own time limit covers that, so a slow first build is not a failure of every server test."""
+    from tests.servers.infinity import BUILD_TIMEOUT_S
+
+    for item in items:
+        if "_infinity_session" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.timeout(BUILD_TIMEOUT_S + 300), append=False)
