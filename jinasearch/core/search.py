@@ -25,6 +25,7 @@ from .retrieval.growth import Round, best_files, other_files
 from .retrieval.highlight import Span, best_sentences, lexical_best_sentence
 from .retrieval.hybrid import Fresh, Rounds, hybrid
 from .retrieval.keyword import DF_CAP, KeywordAnswer, KeywordRetriever, candidate_terms, doc_freq, fts_query
+from .retrieval.neighbours import widened
 from .retrieval.query_syntax import ParsedQuery, marked, narrowed, parse_query
 from .store import HitRow, Store, VectorIndex
 from .store.sidecar import SideVectors
@@ -175,6 +176,7 @@ class Searcher:
             picked, sources, qvec, evidence, weak_ids = found
             if qvec is not None:
                 self._last = (parsed.typed, qvec, self._binding)
+                picked = widened(picked, qvec, self.store)  # an answer that runs on into the next passage
             spans: list[tuple[int, int] | None] = [None] * len(picked)
             if highlight and sentences and picked:
                 spans = self.sentence_spans(parsed.typed, [row.text for row, _ in picked], semantic=qvec is not None)

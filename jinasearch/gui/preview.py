@@ -25,7 +25,7 @@ from ..core.models import Hit
 from ..core.pages import PageError, file_stamp
 from .page_view import PageView, shows_page
 from .results import badge, short_path, span_format, when
-from .snippet import Span, hit_spans, spans_utf16
+from .snippet import Span, hit_spans, same_run, spans_utf16
 
 PASSAGE_BG = QColor("#e8f0fe")
 
@@ -162,7 +162,7 @@ class PreviewPane(QWidget):
 
     def _show_text(self, hit: Hit, document: str | None) -> None:
         offset = hit.char_start
-        if document is None or document[hit.char_start : hit.char_end] != hit.text:
+        if document is None or not same_run(document[hit.char_start : hit.char_end], hit.text):
             document, offset = hit.text, 0  # stale or missing text: show what we have
         spans: list[Span] = [(offset, offset + len(hit.text), "passage")]
         spans += [(s + offset, e + offset, k) for s, e, k in hit_spans(hit)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from jinasearch.core.models import Hit
 from jinasearch.gui.results import card_for
-from jinasearch.gui.snippet import hit_spans, snippet, spans_utf16, utf16_offsets
+from jinasearch.gui.snippet import hit_spans, same_run, snippet, spans_utf16, utf16_offsets
 
 
 def test_short_text_is_kept_whole_with_newlines_flattened() -> None:
@@ -49,3 +49,9 @@ def test_card_has_file_page_badge_and_ordered_spans() -> None:
     assert hit_spans(hit) == [(0, 26, "sentence"), (0, 6, "term")]  # terms paint over the sentence
     card = card_for(hit)
     assert card.title == "report.pdf · p. 7" and card.badge == "semantic"
+
+
+def test_a_widened_hit_is_the_same_run_whatever_whitespace_fills_its_gap() -> None:
+    assert same_run("alpha \nbeta", "alpha\n\nbeta")
+    assert not same_run("alpha  beta", "alpha\nbet")  # not the same length: offsets would not hold
+    assert not same_run("alpha beta", "alpha bexa")

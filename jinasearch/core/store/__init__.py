@@ -5,7 +5,7 @@ from __future__ import annotations
 from .cache import open_vectors, save_vectors
 from .db import Store
 from .documents import text_hash
-from .records import Counts, DocRow, DocText, FolderRecord, HitRow, IndexedDoc, PendingPassage
+from .records import Counts, DocRow, DocText, FolderRecord, HitRow, IndexedDoc, Neighbour, PendingPassage
 from .vectors import VectorIndex
 
 __all__ = [
@@ -14,6 +14,7 @@ __all__ = [
     "DocText",
     "FolderRecord",
     "HitRow",
+    "Neighbour",
     "IndexedDoc",
     "PendingPassage",
     "Store",

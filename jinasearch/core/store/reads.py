@@ -14,7 +14,7 @@ from ..models import Filters
 from ..run_records import FailedFile, FolderStats, Skipped
 from . import schema as sql
 from .connection import Connected
-from .records import Counts, HitRow
+from .records import Counts, HitRow, Neighbour
 
 
 def under(folder: str) -> str:
@@ -102,6 +102,21 @@ class Reads(Connected):
             return {}
         q = sql.HITS_FOR.format(ids=",".join("?" * len(ids)))
         return {r[0]: HitRow(*r[:-1], lexical=bool(r[-1])) for r in self.conn.execute(q, list(ids))}
+
+    def neighbours(self, ids: Sequence[int], query: np.ndarray) -> list[Neighbour]:
+        """The passages before and after each of `ids` in its document, section and page, with their
+        and its cosine with `query`; passages without a vector have none."""
+        if not ids:
+            return []
+        q = sql.NEIGHBOURS_OF.format(ids=",".join("?" * len(ids)))
+        out = []
+        for of, own, pid, side, start, end, text, vec in self.conn.execute(q, list(ids)):
+            if len(vec) != 4 * len(query) or len(own) != len(vec):  # another model's vector: no cosine
+                continue
+            cosine = float(np.frombuffer(vec, dtype=np.float32) @ query)
+            mine = float(np.frombuffer(own, dtype=np.float32) @ query)
+            out.append(Neighbour(of, pid, side, start, end, text, cosine, mine))
+        return out
 
     def docs_of(self, ids: Sequence[int]) -> dict[int, int]:
         """Each passage id's document id: a read of the passages' b-tree alone, no text."""

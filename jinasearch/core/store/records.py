@@ -88,6 +88,21 @@ class HitRow:
 
 
 @dataclass(frozen=True)
+class Neighbour:
+    """A passage next to a hit's passage (`of`) in its document, section and page: `side` -1 before it,
+    +1 after it; `cosine` with the query, `own` the hit passage's (retrieval/neighbours.py)."""
+
+    of: int
+    passage_id: int
+    side: int
+    char_start: int
+    char_end: int
+    text: str
+    cosine: float
+    own: float
+
+
+@dataclass(frozen=True)
 class Counts:
     folders: int
     indexed: int

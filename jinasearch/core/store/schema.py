@@ -450,6 +450,14 @@ HITS_FOR = """
     FROM passages p JOIN documents d ON d.id = p.doc_id WHERE p.id IN ({ids})
 """
 PASSAGE_COUNT = "SELECT COUNT(*) FROM passages"
+# The passages next to each of some passages in its document, in its section and on its page, with
+# both vectors (retrieval/neighbours.py); through passages_doc: a document's rows, no full scan.
+NEIGHBOURS_OF = """
+    SELECT p.id, p.vector, n.id, n.ord - p.ord, n.char_start, n.char_end, n.text, n.vector
+    FROM passages p JOIN passages n ON n.doc_id = p.doc_id AND n.ord IN (p.ord - 1, p.ord + 1)
+        AND n.section = p.section AND n.page IS p.page
+    WHERE p.id IN ({ids}) AND p.vector IS NOT NULL AND n.vector IS NOT NULL
+"""
 DOCS_OF = "SELECT id, doc_id FROM passages WHERE id IN ({ids})"
 # Other files holding a passage's exact text (the same hash: what the model embeds, its place included).
 COPIES_OF = """
