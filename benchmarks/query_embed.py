@@ -2,7 +2,7 @@
 query-time embedding of the candidates still waiting for a vector (core/retrieval/fresh.py), and the latency it adds.
 
     python benchmarks/query_embed.py [--source /tmp/dd-final2] [--work /tmp/jinasearch-query-embed]
-        [--levels 0,25,100] [--budgets 0.2] [--caps 32] [--seed 7] [--out RESULTS.json]
+        [--levels 0,25,100] [--budgets 0.2] [--caps 32] [--seed 7] [--order random|app] [--out RESULTS.json]
 
 `--source` is a fully embedded docs-dev index (a data directory; its documents' paths must point at
 `--corpus`). Each level is a copy of it in WORK (never the source itself), brought up to this checkout's
@@ -10,6 +10,9 @@ schema, with vectors taken away in SQLite (`vector = NULL`) and its FAISS file d
 it from what is left:
 - 0%: every vector, and the recorded dimension: an index whose first vector is still to come;
 - 25%: a seeded random 25% of the distinct text hashes keep their vectors (identical texts share one);
+  with `--order app`, the first 25% in the order the indexer embeds them (store/schema.py PENDING: tier
+  by tier of every file's passages, the folder added last and the file changed last first): what a user
+  searches while the app is a quarter of the way through;
 - 100%: as it is.
 On each level the 48 docs-dev queries run in file order through one `Searcher` per variant, in process,
 `hybrid`, k=10, one passage per file (the CLI's defaults), without the sentence spans (as the app asks): "off"
@@ -37,7 +40,7 @@ from typing import Any
 from common import load_avg, log, pct  # first: offline hub, this checkout on sys.path
 from docs_dev import DEFAULT_EVAL, load_score_module, score_results
 
-from jinasearch.core.config import FAISS_NAME, Settings
+from jinasearch.core.config import EMBED_TIER, FAISS_NAME, Settings
 from jinasearch.core.retrieval import fresh
 from jinasearch.core.search import Searcher
 from jinasearch.core.store import Store
@@ -48,7 +51,7 @@ K = 10
 METRICS = ("file_mrr@10", "success@10", "passage_hit@10")
 
 
-def prepare(source: Path, dest: Path, level: int, seed: int) -> dict[str, Any]:
+def prepare(source: Path, dest: Path, level: int, seed: int, order: str = "random") -> dict[str, Any]:
     """A copy of `source` in `dest` with `level` % of its distinct texts' vectors kept (see the docstring)."""
     if dest.exists():
         shutil.rmtree(dest)
@@ -59,7 +62,9 @@ def prepare(source: Path, dest: Path, level: int, seed: int) -> dict[str, Any]:
     conn = sqlite3.connect(dest / "index.sqlite3", isolation_level=None)
     try:
         hashes = sorted(h for (h,) in conn.execute("SELECT DISTINCT text_hash FROM passages"))
-        keep = random.Random(seed).sample(hashes, round(len(hashes) * level / 100)) if level < 100 else hashes
+        want = round(len(hashes) * level / 100)
+        keep = random.Random(seed).sample(hashes, want) if order == "random" else first_in_app_order(conn, want)
+        keep = keep if level < 100 else hashes
         if level < 100:
             conn.execute("BEGIN")
             conn.execute("CREATE TEMP TABLE keep (h TEXT PRIMARY KEY)")
@@ -76,6 +81,15 @@ def prepare(source: Path, dest: Path, level: int, seed: int) -> dict[str, Any]:
         conn.close()
     return {"level": level, "distinct_texts": len(hashes), "texts_kept": len(keep), "passages": passages,
             "passages_with_vector": embedded}  # fmt: skip
+
+
+def first_in_app_order(conn: sqlite3.Connection, want: int) -> list[str]:
+    """The first `want` distinct texts the indexer would embed, in its order (store/schema.py PENDING)."""
+    rows = conn.execute(
+        "SELECT p.text_hash FROM passages p JOIN documents d ON d.id = p.doc_id JOIN folders f ON f.id = d.folder_id"
+        f" WHERE p.lexical = 0 ORDER BY d.kind = 'data', p.ord / {EMBED_TIER}, f.added_at DESC, d.mtime DESC, p.id"
+    )
+    return list(dict.fromkeys(h for (h,) in rows))[:want]
 
 
 def open_searcher(data: Path, side: Path, model: str, emb: Any, *, on: bool, budget: float) -> Searcher:
@@ -160,6 +174,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--budgets", type=lambda s: [float(x) for x in s.split(",")], default=[fresh.FRESH_BUDGET_S])
     ap.add_argument("--caps", type=lambda s: [int(x) for x in s.split(",")], default=[fresh.FRESH_MAX])
     ap.add_argument("--seed", type=int, default=7, help="which 25%% keep their vectors (default %(default)s)")
+    ap.add_argument("--order", choices=("random", "app"), default="random", help="which texts keep theirs")
     ap.add_argument("--out", type=Path, help="write everything as JSON here")
     args = ap.parse_args(argv)
     if not (args.source / "index.sqlite3").is_file():
@@ -177,11 +192,11 @@ def main(argv: list[str] | None = None) -> int:
     emb = load_embedder(args.model, device="cpu")
     emb.encode(["the model's first call is slower"])
     report: dict[str, Any] = {"source": str(args.source), "model": args.model, "cpu_count": os.cpu_count(),
-                              "seed": args.seed, "levels": []}  # fmt: skip
+                              "seed": args.seed, "order": args.order, "levels": []}  # fmt: skip
     for level in args.levels:
         data = args.work / f"level-{level}"
         log(f"{level}%: preparing {data}")
-        prepared = prepare(args.source, data, level, args.seed)
+        prepared = prepare(args.source, data, level, args.seed, args.order)
         log(f"{level}%: {prepared['passages_with_vector']} of {prepared['passages']} passages with a vector; "
             f"searching (load {load_avg()})")  # fmt: skip
         load_before = load_avg()
