@@ -44,7 +44,7 @@ from jinasearch.core.config import EMBED_TIER, FAISS_NAME, Settings
 from jinasearch.core.retrieval import fresh
 from jinasearch.core.search import Searcher
 from jinasearch.core.store import Store
-from jinasearch.core.store.schema import META_DIM
+from jinasearch.core.store.schema import META_DIM, PENDING_ORDER
 from jinasearch.core.store.sidecar import SideVectors
 
 K = 10
@@ -63,8 +63,12 @@ def prepare(source: Path, dest: Path, level: int, seed: int, order: str = "rando
     try:
         hashes = sorted(h for (h,) in conn.execute("SELECT DISTINCT text_hash FROM passages"))
         want = round(len(hashes) * level / 100)
-        keep = random.Random(seed).sample(hashes, want) if order == "random" else first_in_app_order(conn, want)
-        keep = keep if level < 100 else hashes
+        if level >= 100:
+            keep = hashes
+        elif order == "random":
+            keep = random.Random(seed).sample(hashes, want)
+        else:
+            keep = first_in_app_order(conn, want)
         if level < 100:
             conn.execute("BEGIN")
             conn.execute("CREATE TEMP TABLE keep (h TEXT PRIMARY KEY)")
@@ -87,7 +91,7 @@ def first_in_app_order(conn: sqlite3.Connection, want: int) -> list[str]:
     """The first `want` distinct texts the indexer would embed, in its order (store/schema.py PENDING)."""
     rows = conn.execute(
         "SELECT p.text_hash FROM passages p JOIN documents d ON d.id = p.doc_id JOIN folders f ON f.id = d.folder_id"
-        f" WHERE p.lexical = 0 ORDER BY d.kind = 'data', p.ord / {EMBED_TIER}, f.added_at DESC, d.mtime DESC, p.id"
+        f" WHERE p.lexical = 0 ORDER BY {PENDING_ORDER.format(tier=EMBED_TIER)}"
     )
     return list(dict.fromkeys(h for (h,) in rows))[:want]
 

@@ -176,7 +176,8 @@ class Searcher:
             picked, sources, qvec, evidence, weak_ids = found
             if qvec is not None:
                 self._last = (parsed.typed, qvec, self._binding)
-                picked = widened(picked, qvec, self.store)  # an answer that runs on into the next passage
+                # an answer that runs on into the next passage
+                picked = widened(picked, qvec, self.store, self.model, filters.excluded if filters else ())
             spans: list[tuple[int, int] | None] = [None] * len(picked)
             if highlight and sentences and picked:
                 spans = self.sentence_spans(parsed.typed, [row.text for row, _ in picked], semantic=qvec is not None)

@@ -103,14 +103,15 @@ class Reads(Connected):
         q = sql.HITS_FOR.format(ids=",".join("?" * len(ids)))
         return {r[0]: HitRow(*r[:-1], lexical=bool(r[-1])) for r in self.conn.execute(q, list(ids))}
 
-    def neighbours(self, ids: Sequence[int], query: np.ndarray) -> list[Neighbour]:
+    def neighbours(self, ids: Sequence[int], query: np.ndarray, excluded: Sequence[str] = ()) -> list[Neighbour]:
         """The passages before and after each of `ids` in its document, section and page, with their
-        and its cosine with `query`; passages without a vector have none."""
+        and its cosine with `query`; none without a vector, or holding one of the `excluded` words."""
         if not ids:
             return []
-        q = sql.NEIGHBOURS_OF.format(ids=",".join("?" * len(ids)))
+        where, params = filter_sql(Filters(excluded=tuple(excluded)), mail=False)
+        q = sql.NEIGHBOURS_OF.format(ids=",".join("?" * len(ids)), filter=where)
         out = []
-        for of, own, pid, side, start, end, text, vec in self.conn.execute(q, list(ids)):
+        for of, own, pid, side, start, end, text, vec in self.conn.execute(q, [*ids, *params]):
             if len(vec) != 4 * len(query) or len(own) != len(vec):  # another model's vector: no cosine
                 continue
             cosine = float(np.frombuffer(vec, dtype=np.float32) @ query)

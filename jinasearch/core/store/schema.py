@@ -403,11 +403,12 @@ INSERT_PASSAGE = """
 # Most useful first (indexing/budget.py, "Order"): prose before data a user chose to embed; then
 # tiers of each document's passages, so every file's opening comes before the rest of one huge
 # file; within a tier the folder added last, then the file changed last.
-PENDING = """
+PENDING_ORDER = "d.kind = 'data', p.ord / {tier}, f.added_at DESC, d.mtime DESC, p.id"
+PENDING = f"""
     SELECT p.id, p.text, p.text_hash, d.title, p.section, p.doc_id, p.ord
     FROM passages p JOIN documents d ON d.id = p.doc_id JOIN folders f ON f.id = d.folder_id
     WHERE p.vector IS NULL AND p.lexical = 0
-    ORDER BY d.kind = 'data', p.ord / {tier}, f.added_at DESC, d.mtime DESC, p.id LIMIT ?
+    ORDER BY {PENDING_ORDER} LIMIT ?
 """
 COUNT_PENDING = "SELECT COUNT(*) FROM passages WHERE vector IS NULL AND lexical = 0"
 SET_VECTOR_BY_HASH = "UPDATE passages SET vector = ? WHERE text_hash = ? AND vector IS NULL"
@@ -450,16 +451,18 @@ HITS_FOR = """
     FROM passages p JOIN documents d ON d.id = p.doc_id WHERE p.id IN ({ids})
 """
 PASSAGE_COUNT = "SELECT COUNT(*) FROM passages"
-# The passages next to each of some passages in its document, in its section and on its page, with
-# both vectors (retrieval/neighbours.py). A document's passages are written in one statement, in
-# order (documents.py, _swap_passages), so its neighbours' ids are its own id +- 1: two primary-key
-# reads a hit instead of a walk through a long document's rows (35 ms for 10 hits in a 1,482-passage
-# manual); the doc_id and ord tests make sure they are.
+# The passages next to each of some passages (h) in its document, in its section and on its page,
+# with both vectors (retrieval/neighbours.py); {filter}: over the neighbour p, as reads.filter_sql
+# writes it. A document's passages are written in one statement, in order (documents.py,
+# _swap_passages), so its neighbours' ids are its own id +- 1: two primary-key reads a hit instead of
+# a walk through a long document's rows (35 ms for 10 hits in a 1,482-passage manual); the doc_id and
+# ord tests make sure they are.
 NEIGHBOURS_OF = """
-    SELECT p.id, p.vector, n.id, n.ord - p.ord, n.char_start, n.char_end, n.text, n.vector
-    FROM passages p JOIN passages n ON n.id IN (p.id - 1, p.id + 1)
-    WHERE p.id IN ({ids}) AND n.doc_id = p.doc_id AND n.ord = p.ord + (n.id - p.id)
-        AND n.section = p.section AND n.page IS p.page AND p.vector IS NOT NULL AND n.vector IS NOT NULL
+    SELECT h.id, h.vector, p.id, p.ord - h.ord, p.char_start, p.char_end, p.text, p.vector
+    FROM passages h JOIN passages p ON p.id IN (h.id - 1, h.id + 1)
+    WHERE h.id IN ({ids}) AND p.doc_id = h.doc_id AND p.ord = h.ord + (p.id - h.id)
+        AND p.section = h.section AND p.page IS h.page AND h.vector IS NOT NULL AND p.vector IS NOT NULL
+        AND {filter}
 """
 DOCS_OF = "SELECT id, doc_id FROM passages WHERE id IN ({ids})"
 # Other files holding a passage's exact text (the same hash: what the model embeds, its place included).
