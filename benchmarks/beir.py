@@ -101,7 +101,7 @@ def build(
     model: str,
     recipe: Recipe | None = None,
     topic_cuts: bool = False,
-    cut: tuple[int, int] = (200, 32),
+    cut: tuple[int, int] = (DEFAULT_CHUNK_TOKENS, DEFAULT_OVERLAP_TOKENS),
 ) -> tuple[Settings, dict[str, str], float]:
     corpus = read_jsonl(dataset / "corpus.jsonl")
     paths = write_corpus(corpus, work / "files")

@@ -21,7 +21,7 @@ def hit_spans(hit: Hit) -> list[Span]:
 def same_run(document_part: str, text: str) -> bool:
     """Whether a hit's text is this part of its document: the same characters, but any whitespace may
     stand for any other (a hit widened to the passage next to it fills the gap between them with
-    newlines of the gap's length: core/retrieval/neighbours.py), so offsets into either agree."""
+    whitespace of the gap's length: core/retrieval/neighbours.py), so offsets into either agree."""
     if document_part == text:
         return True
     return len(document_part) == len(text) and all(

@@ -18,9 +18,13 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 from ..models import Evidence
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -45,9 +49,12 @@ def family(model: str) -> str:
 
 
 def floor_for(model: str | None) -> Floor | None:
-    if not model:
-        return None
-    return FLOORS.get(family(os.path.expanduser(model)))
+    return measured(FLOORS, model)
+
+
+def measured(table: Mapping[str, T], model: str | None) -> T | None:
+    """What `table` (model family -> a figure measured for it) holds for `model`; None when unmeasured."""
+    return table.get(family(os.path.expanduser(model))) if model else None
 
 
 def is_close(ev: Evidence, floor: Floor) -> bool:

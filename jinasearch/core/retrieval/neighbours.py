@@ -13,13 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from os.path import expanduser
 from typing import Protocol
 
 import numpy as np
 
 from ..store import HitRow, Neighbour
-from .floor import family, floor_for
+from .floor import floor_for, measured
 
 # Model family (floor.family) -> how much lower a neighbour's cosine may be than the hit's own for
 # the hit to show it too. Cosines are model-specific (retrieval/floor.py), so a model without a
@@ -37,10 +36,6 @@ class NeighbourReads(Protocol):
     def neighbours(self, ids: Sequence[int], query: np.ndarray, excluded: Sequence[str] = ()) -> list[Neighbour]: ...
 
 
-def margin_for(model: str | None) -> float | None:
-    return MARGINS.get(family(expanduser(model))) if model else None
-
-
 def widened(
     picked: Sequence[tuple[HitRow, float]],
     query: np.ndarray,
@@ -52,7 +47,7 @@ def widened(
     margin of its own cosine and at or above its floor, without an `excluded` word (a -word of the
     query filters what a hit shows). A neighbour that is itself a hit, or that a better hit took,
     is not shown twice."""
-    margin, floor = margin_for(model), floor_for(model)
+    margin, floor = measured(MARGINS, model), floor_for(model)
     if margin is None or not picked:
         return list(picked)
     lowest = floor.cosine if floor is not None else -1.0
@@ -76,8 +71,7 @@ def joined(row: HitRow, n: Neighbour) -> HitRow:
     second one's end, the overlap once; a gap of whitespace is kept at its length (a space, or
     newlines for two characters or more), so the offsets still hold (the text may differ from the
     document's in which whitespace it is)."""
-    first = (n.char_start, n.char_end, n.text) if n.side < 0 else (row.char_start, row.char_end, row.text)
-    second = (row.char_start, row.char_end, row.text) if n.side < 0 else (n.char_start, n.char_end, n.text)
+    first, second = sorted([(row.char_start, row.char_end, row.text), (n.char_start, n.char_end, n.text)])
     gap = second[0] - first[1]
     if gap > MAX_GAP:
         return row
