@@ -12,6 +12,7 @@ from pathlib import Path
 
 from . import __version__
 from .cli_args import (
+    PATH_BYTES_HELP,
     add_budget_args,
     add_passage_args,
     add_server_args,
@@ -22,17 +23,11 @@ from .cli_args import (
     filters_from,
     positive,
     recipe_from,
+    rules_help,
+    syntax_help,
     where_embedded,
 )
 from .cli_ask import add_app_arg, answered_by_app
-from .cli_output import (
-    PATH_BYTES_HELP,
-    ProgressBar,
-    print_answer,
-    print_lacking,
-    rules_help,
-)
-from .cli_status import cmd_status
 from .core.config import (
     ENV_DATA_DIR,
     ENV_MODEL,
@@ -43,7 +38,7 @@ from .core.config import (
     default_server,
 )
 from .core.errors import JinaSearchError
-from .core.models import MODES, QUERY_SYNTAX
+from .core.models import MODES
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -136,16 +131,6 @@ def _search_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentPar
     add_app_arg(se)
 
 
-def syntax_help() -> str:
-    """`search --help`'s closing table: what a query may say besides plain language, from its one source."""
-    width = max(len(form) for form, _ in QUERY_SYNTAX)
-    rows = "\n".join(f"  {form:<{width}}  {what}" for form, what in QUERY_SYNTAX)
-    return (
-        f"query syntax (anything else is plain language, searched by meaning and by words):\n{rows}\n"
-        "e.g.: jinasearch search '\"connection refused\" -docker type:md in:notes'"
-    )
-
-
 def settings_from(args: argparse.Namespace) -> Settings:
     data_dir = args.data_dir or default_data_dir()
     model = getattr(args, "model", None) or default_model()
@@ -181,6 +166,7 @@ def server_from_env() -> str | None:
 
 
 def cmd_index(args: argparse.Namespace) -> int:
+    from .cli_output import ProgressBar
     from .core.extract import default_runner
     from .core.indexer import Indexer
 
@@ -235,6 +221,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     start = answered_by_app(args, settings, queries)
     if start == len(queries):
         return 0
+    from .cli_output import print_answer, print_lacking
     from .core.library import check_filters
     from .core.search import Searcher
 
@@ -254,6 +241,12 @@ def cmd_search(args: argparse.Namespace) -> int:
     finally:
         searcher.close()
     return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from .cli_status import cmd_status as status
+
+    return status(args)
 
 
 def cmd_remove(args: argparse.Namespace) -> int:

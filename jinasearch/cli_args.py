@@ -1,4 +1,5 @@
-"""The command line's argument types (a bad value is an argparse error that says what to give) and the filters they make."""
+"""The command line's argument types (a bad value is an argparse error that says what to give), the filters they
+make, and the help texts drawn from the core's one source of each."""
 
 from __future__ import annotations
 
@@ -8,9 +9,32 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Literal
 
+from .core.config import DEFAULT_EXCLUDE_RULES
+from .core.models import QUERY_SYNTAX
+
 if TYPE_CHECKING:
     from .core.config import Recipe
     from .core.models import Filters
+
+
+# What --json's help says of path_bytes (README.md, "Command line", has the whole story).
+PATH_BYTES_HELP = "path_bytes: each file's exact name as base64, to open names that are not UTF-8"
+
+
+def rules_help() -> str:
+    """`index --no-default-excludes`'s help: the built-in rules it switches off, from their one source."""
+    rules = "; ".join(f"{rule}: {what}" for rule, what in DEFAULT_EXCLUDE_RULES.items())
+    return f"also index what the built-in rules skip ({rules}); 'jinasearch status' lists what they skipped"
+
+
+def syntax_help() -> str:
+    """`search --help`'s closing table: what a query may say besides plain language, from its one source."""
+    width = max(len(form) for form, _ in QUERY_SYNTAX)
+    rows = "\n".join(f"  {form:<{width}}  {what}" for form, what in QUERY_SYNTAX)
+    return (
+        f"query syntax (anything else is plain language, searched by meaning and by words):\n{rows}\n"
+        "e.g.: jinasearch search '\"connection refused\" -docker type:md in:notes'"
+    )
 
 
 def date(text: str) -> float:

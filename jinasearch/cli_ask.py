@@ -14,7 +14,6 @@ import sys
 import time
 from collections.abc import Sequence
 
-from .cli_output import print_answer, print_lacking
 from .core.config import Settings
 from .core.errors import JinaSearchError
 
@@ -57,23 +56,31 @@ def _ask(args: argparse.Namespace, settings: Settings, queries: Sequence[str]) -
     from .core.ask import AppClient, AppUnavailable, Failed, SearchRequest, place_for
 
     filters = filters_from(args)
+
+    def request(q: str) -> SearchRequest:
+        return SearchRequest(
+            data_dir=str(settings.data_dir),
+            query=q,
+            k=args.k,
+            per_file=args.per_file,
+            mode=args.mode,
+            filters=filters,
+            model=args.model,
+            server=settings.server,
+            api=settings.api,
+            sentences=args.json,  # only the JSON output shows the best sentence
+        )
+
     t0, done = time.monotonic(), 0
     try:
         with AppClient(place_for(settings.data_dir)) as app:
             for q in queries:
-                request = SearchRequest(
-                    data_dir=str(settings.data_dir),
-                    query=q,
-                    k=args.k,
-                    per_file=args.per_file,
-                    mode=args.mode,
-                    filters=filters,
-                    model=args.model,
-                    server=settings.server,
-                    api=settings.api,
-                    sentences=args.json,  # only the JSON output shows the best sentence
-                )
-                reply = app.ask(request)
+                app.send(request(q))
+                # The printing code (and the hit's breadcrumb) is imported while the app searches,
+                # not before the question is even asked: part of what a whole process costs.
+                from .cli_output import print_answer, print_lacking
+
+                reply = app.receive()
                 if isinstance(reply, Failed):
                     raise JinaSearchError(reply.message)
                 if done == 0:

@@ -55,10 +55,6 @@ def _short_path(path: str, width: int = 40) -> str:
     return path if len(path) <= width else "…" + path[-(width - 1) :]
 
 
-# What --json's help says of path_bytes (README.md, "Command line", has the whole story).
-PATH_BYTES_HELP = "path_bytes: each file's exact name as base64, to open names that are not UTF-8"
-
-
 def shown_path(record: str) -> str:
     """A record's path as text a person reads: each byte of the name that is not UTF-8 shown as U+FFFD."""
     return os.fsencode(fs_path(record)).decode("utf-8", "replace")
@@ -140,12 +136,6 @@ def _marked(h: Hit, color: bool) -> str:
         pos = e
     out.append(h.text[pos:])
     return "".join(out)
-
-
-def rules_help() -> str:
-    """`index --no-default-excludes`'s help: the built-in rules it switches off, from their one source."""
-    rules = "; ".join(f"{rule}: {what}" for rule, what in DEFAULT_EXCLUDE_RULES.items())
-    return f"also index what the built-in rules skip ({rules}); 'jinasearch status' lists what they skipped"
 
 
 def print_skipped(skipped: Sequence[Skipped]) -> None:

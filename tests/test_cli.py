@@ -325,7 +325,7 @@ def test_status_lists_what_the_built_in_rules_skipped_and_the_switch_indexes_it(
 
 
 def test_the_readme_and_the_help_name_every_built_in_rule() -> None:
-    from jinasearch.cli_output import rules_help
+    from jinasearch.cli_args import rules_help
     from jinasearch.core.config import DEFAULT_EXCLUDE_RULES
 
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")

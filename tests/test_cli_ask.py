@@ -170,3 +170,17 @@ def test_asking_loads_neither_torch_nor_numpy_nor_the_extractors(tmp_path: Path,
     else:
         assert out[0].startswith(" 1. ") and "Igneous > Basalt · slide 4" in out[0]
     assert heavy == "HEAVY []"
+
+
+def test_the_printing_code_is_not_imported_before_the_question_is_sent() -> None:
+    """`jinasearch search` sends the question to the app first and imports its printing code (the hit's
+    breadcrumb, the status page) while the app searches: importing the command line loads neither."""
+    code = (
+        "import sys, jinasearch.cli; "
+        "print(sorted(m for m in ('jinasearch.cli_output', 'jinasearch.cli_status') if m in sys.modules))"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=Path(__file__).parents[1], timeout=60
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from multiprocessing import AuthenticationError
 from multiprocessing.connection import Client, Connection
 from typing import Literal, cast
@@ -61,6 +62,7 @@ class AppClient:
         self.answer_timeout_s = ANSWER_TIMEOUT_S if answer_timeout_s is None else answer_timeout_s
         self._key = key
         self._conn: Connection | None = None
+        self._sent_at = 0.0
 
     def __enter__(self) -> AppClient:
         self.connect()
@@ -79,12 +81,25 @@ class AppClient:
 
     def ask(self, request: SearchRequest) -> Found | Failed:
         """The app's answer (Found or Failed); AppUnavailable when it refuses or does not answer in time."""
-        conn = self._conn
-        if conn is None:
-            raise AppUnavailable("broken", "not connected")
+        self.send(request)
+        return self.receive()
+
+    def send(self, request: SearchRequest) -> None:
+        """Send a request; `receive` waits for its answer. Between the two the caller may do its own
+        work while the app searches (the command line imports its printing code then)."""
         try:
-            conn.send_bytes(encode(request))
-            if not conn.poll(self.answer_timeout_s):
+            self._connection().send_bytes(encode(request))
+            self._sent_at = time.monotonic()
+        except OSError as exc:
+            self.close()
+            raise AppUnavailable("broken", str(exc) or type(exc).__name__) from None
+
+    def receive(self) -> Found | Failed:
+        """The answer to the oldest request not yet answered, as `ask` returns it; the answer timeout
+        counts from the last send, so the caller's work in between is not added to it."""
+        conn = self._connection()
+        try:
+            if not conn.poll(max(0.0, self._sent_at + self.answer_timeout_s - time.monotonic())):
                 self.close()  # the answer, if it comes, goes nowhere
                 raise AppUnavailable("slow", f"no answer in {self.answer_timeout_s:g} s")
             reply = decode(conn.recv_bytes(MAX_REPLY))
@@ -96,6 +111,11 @@ class AppClient:
         if isinstance(reply, SearchRequest):
             raise AppUnavailable("broken", "a request where a reply was due")
         return reply
+
+    def _connection(self) -> Connection:
+        if self._conn is None:
+            raise AppUnavailable("broken", "not connected")
+        return self._conn
 
     def close(self) -> None:
         if self._conn is not None:

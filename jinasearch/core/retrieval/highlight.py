@@ -14,17 +14,17 @@ SentenceEncoder = Callable[[Sequence[str]], np.ndarray]
 # Sentences a passage puts to the model when its best sentence is chosen (see best_sentences): 2 marked
 # as many answers right on docs-dev as 3, for a third less model time (docs/benchmarks.md, "Best sentences").
 SENTENCES_PER_PASSAGE = 2
-# ... and when no sentence of it holds a query word (a paraphrase: what the model is there for), the
-# first this many at most; a 200-token passage has 8-15 sentences.
-SENTENCES_BY_MEANING = 16
-# Sentences one call puts to the model in all: those passages share what the others leave of it
-# (at least SENTENCES_PER_PASSAGE each), so a page of paraphrase hits costs what a page of keyword
-# hits does, not five times that.
-SENTENCE_BUDGET = 20
+# Sentences one call puts to the model for the passages none of whose sentences holds a query word (a
+# paraphrase: what the model is there for): they share what the others leave of it, their first
+# sentences, at least SENTENCES_PER_PASSAGE each (so ten such hits read 20), and a page of them costs
+# what a page of keyword hits does, not five times that (a 200-token passage has 8-15 sentences).
+# 12 marked as many docs-dev answers right as 20, in less time (docs/benchmarks.md, "Best sentences").
+SENTENCE_BUDGET = 12
 # The start of a sentence the model reads for it: the hits' sentences are encoded in batches padded
 # to their longest (retrieval/binding.py), so one 150-token run (a code block, a table) would cost
-# the price of its whole batch.
-SENTENCE_CHARS = 300
+# the price of its whole batch. The first 160 characters marked one docs-dev answer more than the
+# first 300 did, for less model time.
+SENTENCE_CHARS = 160
 
 
 def term_spans(text: str, query: str) -> list[Span]:
@@ -96,7 +96,7 @@ def best_sentences(
     """For each passage, the sentence whose embedding is closest to the query's: one batched encode
     over the sentences holding the most query words, at most SENTENCES_PER_PASSAGE of them (the
     earliest first), or over its first sentences when none holds one, as many as SENTENCE_BUDGET
-    leaves them (at most SENTENCES_BY_MEANING). Encoding every sentence cost four times as much
+    leaves them (at least SENTENCES_PER_PASSAGE). Encoding every sentence cost four times as much
     for 10 docs-dev passages on two cores, and picked the sentence holding the verbatim answer no
     more often than this (docs/benchmarks.md, "Best sentences")."""
     chosen: list[list[Span]] = []
@@ -113,7 +113,7 @@ def best_sentences(
         chosen.append(sents)
     if by_meaning:
         left = SENTENCE_BUDGET - sum(len(c) for i, c in enumerate(chosen) if len(c) > 1 and i not in by_meaning)
-        share = min(SENTENCES_BY_MEANING, max(SENTENCES_PER_PASSAGE, left // len(by_meaning)))
+        share = max(SENTENCES_PER_PASSAGE, left // len(by_meaning))
         for i in by_meaning:
             chosen[i] = chosen[i][:share]
     flat = [t[s : min(e, s + SENTENCE_CHARS)] for t, spans in zip(texts, chosen) if len(spans) > 1 for s, e in spans]

@@ -98,6 +98,39 @@ def test_a_slow_answer_is_given_up_on(tmp_path: Path) -> None:
         assert time.monotonic() - t0 < 0.6
 
 
+def test_the_app_searches_while_the_caller_works(tmp_path: Path) -> None:
+    """send, then the caller's own work, then receive: the app has the question before receive is called."""
+    with StandIn(tmp_path, (sample_hit(),), delay_s=0.2) as app, AppClient(place_for(tmp_path)) as client:
+        client.send(SearchRequest(str(tmp_path), "lava"))
+        deadline = time.monotonic() + 5
+        while not app.asked and time.monotonic() < deadline:  # the caller's work, while the app answers
+            time.sleep(0.01)
+        assert [r.query for r in app.asked] == ["lava"]
+        reply = client.receive()
+        assert isinstance(reply, Found) and reply.hits == (sample_hit(),)
+    with pytest.raises(AppUnavailable) as caught:
+        client.receive()  # closed: nothing to wait for
+    assert caught.value.reason == "broken"
+
+
+def test_a_send_that_fails_is_a_broken_connection(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with StandIn(tmp_path, (sample_hit(),)) as app, AppClient(place_for(tmp_path)) as client:
+        conn = client._conn
+        assert conn is not None
+
+        def broken_pipe(data: bytes) -> None:
+            raise BrokenPipeError(32, "Broken pipe")
+
+        monkeypatch.setattr(conn, "send_bytes", broken_pipe)
+        with pytest.raises(AppUnavailable) as caught:
+            client.send(SearchRequest(str(tmp_path), "lava"))
+        assert caught.value.reason == "broken" and "Broken pipe" in caught.value.detail
+        assert client._conn is None  # closed, not left half-used
+        with pytest.raises(AppUnavailable) as again:
+            client.receive()
+        assert again.value.reason == "broken" and app.asked == []
+
+
 def test_an_app_that_does_not_speak_is_given_up_on(tmp_path: Path) -> None:
     """A stopped (or hung) app whose socket still accepts: the key check never comes."""
     place = place_for(tmp_path)

@@ -8,7 +8,6 @@ import numpy as np
 
 from jinasearch.core.retrieval.highlight import (
     SENTENCE_BUDGET,
-    SENTENCES_BY_MEANING,
     SENTENCES_PER_PASSAGE,
     best_sentences,
     lexical_best_sentence,
@@ -106,10 +105,10 @@ def test_best_sentences_put_only_the_sentences_with_most_query_words_to_the_mode
     lava = [f"Lava number {n} is hot." for n in range(5)]
     best_sentences([" ".join(lava)], "lava", emb.encode_query("lava"), encode)
     assert seen == lava[:SENTENCES_PER_PASSAGE]
-    # No sentence holds a query word (a paraphrase): the model reads them all, up to SENTENCES_BY_MEANING.
+    # No sentence holds a query word (a paraphrase): the model reads its first ones, up to the budget.
     seen.clear()
     best_sentences([" ".join(filler)], "volcano lava", emb.encode_query("volcano lava"), encode)
-    assert seen == filler[:SENTENCES_BY_MEANING] == filler
+    assert seen == filler[:SENTENCE_BUDGET]
 
 
 def test_passages_without_query_words_share_the_calls_budget() -> None:
@@ -122,7 +121,20 @@ def test_passages_without_query_words_share_the_calls_budget() -> None:
 
     filler = [" ".join(f"Sentence {p}{n} talks about nothing much." for n in range(12)) for p in "abcdefghij"]
     best_sentences(filler, "volcano lava", emb.encode_query("volcano lava"), encode)
-    assert len(seen) == SENTENCE_BUDGET  # ten passages of twelve sentences: two each, not all 120
+    # Ten passages of twelve sentences: two each (SENTENCES_PER_PASSAGE, the floor), not all 120.
+    assert SENTENCES_PER_PASSAGE == 2 and SENTENCE_BUDGET == 12 and len(seen) == 20
+    seen.clear()
+    best_sentences(filler[:4], "volcano lava", emb.encode_query("volcano lava"), encode)
+    assert len(seen) == 12  # four: three each, the budget shared
     seen.clear()
     best_sentences(filler[:1], "volcano lava", emb.encode_query("volcano lava"), encode)
-    assert len(seen) == 12  # one alone: all of its sentences (up to SENTENCES_BY_MEANING)
+    assert len(seen) == 12  # one alone: its first twelve, the whole budget
+    seen.clear()
+    longer = " ".join(f"Sentence z{n} talks about nothing much." for n in range(20))
+    best_sentences([longer], "volcano lava", emb.encode_query("volcano lava"), encode)
+    assert seen == [f"Sentence z{n} talks about nothing much." for n in range(12)]  # not all 20
+    seen.clear()
+    # A keyword hit's two sentences come out of the budget: the paraphrase hit gets what is left.
+    keyword = "The volcano is tall. " + " ".join(f"Sentence k{n} mentions the volcano." for n in range(3))
+    best_sentences([keyword, longer], "volcano", emb.encode_query("volcano"), encode)
+    assert len(seen) == 2 + 10
