@@ -179,6 +179,7 @@ class Banner(QFrame):
         lay.addWidget(self.action)
         lay.addWidget(self.close_btn)
         self.key = ""
+        self.mismatch_said = False
         self.hide()
 
     def _show(self, kind: str, text: str, key: str, action: str | None) -> None:
@@ -215,6 +216,19 @@ class Banner(QFrame):
             "Keyword search works meanwhile; afterwards it works offline.",
             key="model",
         )
+
+    def model_mismatch(self) -> None:
+        """The index's vectors are another model's than the one in use (a model chosen outside Settings, or a
+        model folder that moved): said once a session, since the results alone do not show it."""
+        if not self.mismatch_said:
+            self.mismatch_said = True
+            self.show_info(
+                "The index was built with another model than the one in use, so search by meaning is off: only "
+                "exact words are searched. Re-embed every passage with this model (this takes a while), or choose "
+                "the index's model in Settings.",
+                key="index",  # its action re-embeds, and a finished run clears it
+                action="Re-embed",
+            )
 
     def model_failed(self, _name: str, msg: str) -> None:
         end = "" if msg.endswith((".", "?", "!")) else "."  # the server's messages are clauses

@@ -158,6 +158,8 @@ class MainWindow(QMainWindow):
         self.results.show_hits(shown)
         if note == "error":
             self.banner.show_error(self.session.error_text(), key="search")
+        elif note == "model-mismatch":
+            self.banner.model_mismatch()
         if not shown:  # nothing listed (or only weak hits, behind a button): no stale document either
             self.preview.clear()
         self.update_empty_state()
@@ -277,8 +279,7 @@ class MainWindow(QMainWindow):
 
     def open_settings(self) -> None:
         c = self.controller
-        new = SettingsDialog.ask(c.prefs, str(c.data_dir), self, index=c.status.next_recipe)
-        if new is not None:
+        if (new := SettingsDialog.ask(c.prefs, str(c.data_dir), self, index=c.status.next_recipe)) is not None:
             c.apply_prefs(new)
 
     def _restore(self) -> None:

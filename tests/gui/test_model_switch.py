@@ -79,3 +79,36 @@ def test_a_new_passage_size_re_cuts_indexed_files_in_the_background(qtbot, make_
     assert after.passages > before.passages and after.embedded == after.passages
     hits = search(qtbot, w, "train passport")
     assert hits and any("semantic" in h.sources for h in hits) and len(hits[0].text.split()) <= 8
+
+
+def test_an_index_of_another_model_says_so_once_and_offers_the_re_embed(
+    qtbot,
+    make_window,
+    docs: Path,
+    monkeypatch,  # type: ignore[no-untyped-def]
+) -> None:
+    """A model chosen outside Settings ($JINASEARCH_MODEL, a model folder that moved): the index's vectors
+    are another model's, so the results are by words alone, which the list itself does not show."""
+    models = {"fake-embedder": FakeEmbedder(dim=32, name="fake-embedder"), "moved": FakeEmbedder(dim=32, name="moved")}
+    first = make_window(factory=lambda name, _device: models[name])
+    index_folder(qtbot, first, docs)
+    first.shutdown()
+    monkeypatch.setenv("JINASEARCH_MODEL", "moved")
+    w = make_window(factory=lambda name, _device: models[name])
+    qtbot.waitUntil(lambda: w.controller.status.model == "fake-embedder", timeout=10_000)
+    hits = search(qtbot, w, "tomatoes sun")
+    assert hits and all(h.sources == ("keyword",) for h in hits) and w.session.note == "model-mismatch"
+    assert w.banner.isVisible() and w.banner.key == "index" and "another model" in w.banner.text.text()
+    assert w.banner.action.text() == "Re-embed"
+    w.banner.close_btn.click()
+    search(qtbot, w, "train passport")
+    assert not w.banner.isVisible()  # closed, it stays closed: once a session
+    w.banner.model_mismatch()
+    assert not w.banner.isVisible()
+    w.banner.show_info("x", key="index", action="Re-embed")  # as it was shown
+    with qtbot.waitSignal(w.controller.runFinished, timeout=30_000) as done:
+        w.banner.action.click()
+    assert done.args[0].status == "done" and done.args[0].job.reembed
+    assert read_status(w.controller.settings).model == "moved"
+    hits = search(qtbot, w, "tomatoes sun")
+    assert any("semantic" in h.sources for h in hits) and w.session.note == "ok" and not w.banner.isVisible()
