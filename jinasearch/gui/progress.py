@@ -198,6 +198,7 @@ class Banner(QFrame):
 
     def clear(self, *keys: str) -> None:
         if self.key in keys:
+            self.mismatch_said |= self.key == "mismatch"  # closed, or its re-embed asked for: said
             self.key = ""
             self.hide()
 
@@ -217,18 +218,20 @@ class Banner(QFrame):
             key="model",
         )
 
-    def model_mismatch(self) -> None:
-        """The index's vectors are another model's than the one in use (a model chosen outside Settings, or a
-        model folder that moved): said once a session, since the results alone do not show it."""
-        if not self.mismatch_said:
-            self.mismatch_said = True
-            self.show_info(
-                "The index was built with another model than the one in use, so search by meaning is off: only "
-                "exact words are searched. Re-embed every passage with this model (this takes a while), or choose "
-                "the index's model in Settings.",
-                key="index",  # its action re-embeds, and a finished run clears it
-                action="Re-embed",
-            )
+    def model_mismatch(self, recorded: str, chosen: str, *, by_env: bool) -> None:
+        """The index's vectors are another model's than the one in use (a model named by $JINASEARCH_MODEL,
+        a model folder that moved): the results alone do not show it. Shown again after another banner
+        took its place, until the person closes it or asks for the re-embed (then `mismatch_said`)."""
+        if self.mismatch_said:
+            return
+        where = " (named by $JINASEARCH_MODEL)" if by_env else ""
+        self.show_info(
+            f"The index was built with {recorded}, but the app now uses {chosen}{where}, so search by meaning "
+            "is off: only exact words are searched. Re-embed every passage with the model in use (this takes a "
+            "while; search keeps working meanwhile), or choose the index's model in Settings.",
+            key="mismatch",  # its action re-embeds (MainWindow._banner_action)
+            action="Re-embed",
+        )
 
     def model_failed(self, _name: str, msg: str) -> None:
         end = "" if msg.endswith((".", "?", "!")) else "."  # the server's messages are clauses

@@ -159,7 +159,7 @@ class MainWindow(QMainWindow):
         if note == "error":
             self.banner.show_error(self.session.error_text(), key="search")
         elif note == "model-mismatch":
-            self.banner.model_mismatch()
+            helpers.say_mismatch(self.banner, self.controller)
         if not shown:  # nothing listed (or only weak hits, behind a button): no stale document either
             self.preview.clear()
         self.update_empty_state()
@@ -238,9 +238,9 @@ class MainWindow(QMainWindow):
     def _run_finished(self, result: JobResult) -> None:
         self.progress_panel.finished(result)
         if result.status == JobState.FAILED:
-            self.banner.show_error(*helpers.failure_banner(result.error))
+            helpers.say_failure(self.banner, self.controller, result.error)
         elif isinstance(result.job, IndexJob) and result.status == JobState.DONE:
-            self.banner.clear("index", "settings")
+            self.banner.clear("index", "settings", "mismatch")
             if result.outcome is not None and result.outcome.notice:
                 notice = result.outcome.notice  # e.g. a damaged index repaired: what was kept
                 self.banner.show_info(notice[:1].upper() + notice[1:], key="index")
@@ -269,8 +269,8 @@ class MainWindow(QMainWindow):
     def _banner_action(self) -> None:
         if self.banner.key in ("model", "settings"):
             self.open_settings()
-        elif self.banner.key == "index":
-            self.banner.clear("index")
+        elif self.banner.key in ("index", "mismatch"):
+            self.banner.clear(self.banner.key)
             self.controller.reindex_all(reembed=True)
         elif self.banner.key == "open":
             actions.copy_said_path(self.banner)

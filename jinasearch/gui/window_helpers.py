@@ -4,14 +4,21 @@ window's size and layout between runs."""
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, QUrl
 from PySide6.QtWidgets import QSplitter, QWidget
 
+from ..core.config import ENV_MODEL
 from ..core.errors import JinaSearchError, ModelMismatchError, RecipeUnsupportedError
+from ..core.jobs import IndexJob
 from ..core.library import LibraryStatus
 from .recipe_box import LATE_LABEL
 from .switch_words import reembed_words
+
+if TYPE_CHECKING:
+    from .controller import Controller
+    from .progress import Banner
 
 # The line above the results that says what the colours and labels mean.
 LEGEND = (
@@ -57,11 +64,28 @@ def failure_text(exc: Exception | None) -> str:
 
 def failure_banner(exc: Exception | None) -> tuple[str, str, str | None]:
     """The banner for a failed job: text, key (what its button does, MainWindow._banner_action), button."""
-    if isinstance(exc, ModelMismatchError):
-        return failure_text(exc), "index", "Re-embed"
     if isinstance(exc, RecipeUnsupportedError):
         return failure_text(exc), "settings", "Settings…"
     return failure_text(exc), "index", None
+
+
+def say_failure(banner: Banner, controller: Controller, exc: Exception | None) -> None:
+    """A failed job in the banner; a run refused for another model's index says what search says of it."""
+    if isinstance(exc, ModelMismatchError):
+        say_mismatch(banner, controller)
+    else:
+        banner.show_error(*failure_banner(exc))
+
+
+def say_mismatch(banner: Banner, controller: Controller) -> None:
+    """The index is another model's: which one, which is in use, and the way out, unless the re-embed
+    to the one in use is already running."""
+    job = controller.running
+    if isinstance(job, IndexJob) and job.reembed:
+        return
+    chosen = controller.prefs.embed_model
+    recorded = controller.status.model or "another model"
+    banner.model_mismatch(recorded, chosen, by_env=os.environ.get(ENV_MODEL) == chosen)
 
 
 def first_size(available: object | None) -> tuple[int, int]:
