@@ -53,7 +53,12 @@ class UnknownTypeError(JinaSearchError):
 
 
 class ModelMismatchError(JinaSearchError):
-    """The index was built with another model; mixing vectors would give nonsense."""
+    """The index was built with another model; mixing vectors would give nonsense. `recorded`: the
+    index's model (None where a caller did not know it)."""
+
+    def __init__(self, message: str, recorded: str | None = None) -> None:
+        super().__init__(message)
+        self.recorded = recorded
 
 
 class RecipeUnsupportedError(JinaSearchError):

@@ -74,7 +74,8 @@ class Searcher:
         if chosen is not None and recorded is not None and chosen != recorded:
             raise ModelMismatchError(
                 f"this index was built with model '{recorded}'; searching it with '{model}' would give nonsense. "
-                "Leave out --model, or re-index with --reembed."
+                "Leave out --model, or re-index with --reembed.",
+                recorded,
             )
         current = recorded or chosen
         self._binding = Binding(current, embedder, current)

@@ -72,19 +72,19 @@ def failure_banner(exc: Exception | None) -> tuple[str, str, str | None]:
 def say_failure(banner: Banner, controller: Controller, exc: Exception | None) -> None:
     """A failed job in the banner; a run refused for another model's index says what search says of it."""
     if isinstance(exc, ModelMismatchError):
-        say_mismatch(banner, controller)
+        say_mismatch(banner, controller, exc.recorded)
     else:
         banner.show_error(*failure_banner(exc))
 
 
-def say_mismatch(banner: Banner, controller: Controller) -> None:
-    """The index is another model's: which one, which is in use, and the way out, unless the re-embed
-    to the one in use is already running."""
+def say_mismatch(banner: Banner, controller: Controller, recorded: str | None = None) -> None:
+    """The index is another model's (`recorded`, else the last status read's): which one, which is in
+    use, and the way out, unless the re-embed to the one in use is already running."""
     job = controller.running
     if isinstance(job, IndexJob) and job.reembed:
         return
     chosen = controller.prefs.embed_model
-    recorded = controller.status.model or "another model"
+    recorded = recorded or controller.status.model or "another model"
     banner.model_mismatch(recorded, chosen, by_env=os.environ.get(ENV_MODEL) == chosen)
 
 

@@ -94,7 +94,8 @@ def plan(store: Store, settings: Settings, asked: ModelChange, dim_of: Callable[
     if decision == "mismatch":
         raise ModelMismatchError(
             f"this index was built with model '{recorded_model}', not '{model}'. Search it with that "
-            "model, use another --data-dir, or pass --reembed to re-embed everything with the new one."
+            "model, use another --data-dir, or pass --reembed to re-embed everything with the new one.",
+            recorded_model,
         )
     if decision == "stage":
         staging.begin(model, recipe.key)
@@ -135,7 +136,8 @@ def adopt(store: Store, model: str, dim_of: Callable[[], int]) -> None:
     if (new := dim_of()) != dim:
         raise ModelMismatchError(
             f"'{model}' gives vectors of {new} dimensions and the index's '{recorded}' {dim}: they cannot be "
-            "the same model; pass --reembed to re-embed everything with it instead"
+            "the same model; pass --reembed to re-embed everything with it instead",
+            recorded,
         )
     with store.db.atomic():
         Staging(store).discard()
