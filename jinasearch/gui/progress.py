@@ -179,7 +179,7 @@ class Banner(QFrame):
         lay.addWidget(self.action)
         lay.addWidget(self.close_btn)
         self.key = ""
-        self.mismatch_said = False
+        self.cleared: set[str] = set()  # keys once cleared: closed by the person, acted on, or resolved
         self.hide()
 
     def _show(self, kind: str, text: str, key: str, action: str | None) -> None:
@@ -198,7 +198,7 @@ class Banner(QFrame):
 
     def clear(self, *keys: str) -> None:
         if self.key in keys:
-            self.mismatch_said |= self.key == "mismatch"  # closed, or its re-embed asked for: said
+            self.cleared.add(self.key)
             self.key = ""
             self.hide()
 
@@ -221,8 +221,8 @@ class Banner(QFrame):
     def model_mismatch(self, recorded: str, chosen: str, *, by_env: bool) -> None:
         """The index's vectors are another model's than the one in use (a model named by $JINASEARCH_MODEL,
         a model folder that moved): the results alone do not show it. Shown again after another banner
-        took its place, until the person closes it or asks for the re-embed (then `mismatch_said`)."""
-        if self.mismatch_said:
+        took its place, until the person closes it or asks for the re-embed."""
+        if "mismatch" in self.cleared:
             return
         where = " (named by $JINASEARCH_MODEL)" if by_env else ""
         self.show_info(

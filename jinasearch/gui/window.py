@@ -269,8 +269,8 @@ class MainWindow(QMainWindow):
     def _banner_action(self) -> None:
         if self.banner.key in ("model", "settings"):
             self.open_settings()
-        elif self.banner.key in ("index", "mismatch"):
-            self.banner.clear(self.banner.key)
+        elif self.banner.key == "mismatch":  # the one banner whose action re-embeds
+            self.banner.clear("mismatch")
             self.controller.reindex_all(reembed=True)
         elif self.banner.key == "open":
             actions.copy_said_path(self.banner)
